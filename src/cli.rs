@@ -1,0 +1,147 @@
+//! The program: parse the command line with the clap tree built from commands.yaml, resolve
+//! the provider class, enforce the feature flag and class refusals, dispatch, print.
+
+use crate::context::Context;
+use crate::dispatch::{route, ClassSource, CommandId, Invocation, RefusalKind};
+use crate::env::Env;
+use crate::error::{CliError, ErrorKind};
+use crate::output::{emit, emit_error, render_message, to_json_text, write_stdout};
+use crate::provider::{classify, unknown_provider_error, Provider, ProviderClass};
+use clap::parser::ValueSource;
+use clap::ArgMatches;
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+/// The crate version shown by `--version`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The command specification embedded at build time (validated by build.rs).
+pub fn spec() -> Result<&'static command_spec::Spec, CliError> {
+    static SPEC: OnceLock<Result<command_spec::Spec, String>> = OnceLock::new();
+    SPEC.get_or_init(|| command_spec::load(include_str!("../commands.yaml")))
+        .as_ref()
+        .map_err(|e| CliError::failed("internal", e.clone()))
+}
+
+/// Run the program with `args` (including the program name); returns the exit code.
+pub fn run(args: Vec<OsString>) -> u8 {
+    let wants_json = args.iter().skip(1).take_while(|a| *a != "--").any(|a| a == "--json");
+    let spec = match spec() {
+        Ok(s) => s,
+        Err(e) => return emit_error(&e, wants_json),
+    };
+    let matches = match command_spec::to_clap::build(spec, VERSION).try_get_matches_from(args) {
+        Ok(m) => m,
+        Err(e) => return clap_failure(&e, wants_json),
+    };
+    let (path, leaf) = leaf_of(&matches);
+    let Some(id) = CommandId::from_path(&path) else {
+        return emit_error(&CliError::usage(format!("unknown command `{}`", path.join(" "))), wants_json);
+    };
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let mut ctx = Context::new(Env::from_process(), cwd);
+    ctx.project_arg = leaf.get_one::<PathBuf>("project").cloned();
+    ctx.server_url_arg = leaf.get_one::<String>("server_url").cloned();
+    ctx.verbose = leaf.get_count("verbose");
+    ctx.json = id.has_json() && leaf.get_flag("json");
+    match execute(id, leaf, &mut ctx) {
+        Ok(outcome) => emit(outcome, ctx.json),
+        Err(err) => emit_error(&err, ctx.json),
+    }
+}
+
+/// Print a clap error (or help/version) and return its exit code; usage errors also as a
+/// JSON error object when `--json` was on the command line.
+fn clap_failure(err: &clap::Error, wants_json: bool) -> u8 {
+    use clap::error::ErrorKind as K;
+    let code = err.exit_code();
+    let is_output = matches!(err.kind(), K::DisplayHelp | K::DisplayVersion);
+    if wants_json && !is_output {
+        let rendered = err.render().to_string();
+        let first = rendered.lines().next().unwrap_or("invalid usage");
+        let message = first.strip_prefix("error: ").unwrap_or(first);
+        write_stdout(&to_json_text(&CliError::usage(message).to_json()));
+    }
+    let _ = err.print();
+    if is_output {
+        0
+    } else {
+        u8::try_from(code).unwrap_or(2)
+    }
+}
+
+/// The leaf's path of names and its matches.
+fn leaf_of(matches: &ArgMatches) -> (Vec<&str>, &ArgMatches) {
+    let mut path = Vec::new();
+    let mut m = matches;
+    while let Some((name, sub)) = m.subcommand() {
+        path.push(name);
+        m = sub;
+    }
+    (path, m)
+}
+
+fn execute(id: CommandId, m: &ArgMatches, ctx: &mut Context) -> Result<crate::output::Outcome, CliError> {
+    if id.gated() && !ctx.env.saas_sync_enabled() {
+        return Err(CliError::new(
+            ErrorKind::NotAllowed,
+            "feature_disabled",
+            "SaaS sync is disabled by feature flag. Set SPEC_KITTY_ENABLE_SAAS_SYNC=1 to enable.",
+        ));
+    }
+    let class = resolve_class(id, m, ctx)?;
+    if let Some(class) = class {
+        check_refusals(id, class, m, ctx)?;
+    }
+    let invocation = Invocation::parse(id, m)?;
+    route(invocation, class, ctx)
+}
+
+fn resolve_class(id: CommandId, m: &ArgMatches, ctx: &mut Context) -> Result<Option<ProviderClass>, CliError> {
+    let provider = match id.class_source() {
+        ClassSource::None => return Ok(None),
+        ClassSource::ProviderArg => {
+            let raw = m.get_one::<String>("provider").map(String::as_str).unwrap_or("");
+            classify(raw).ok_or_else(|| unknown_provider_error(raw))?
+        }
+        ClassSource::Binding => {
+            let binding = ctx.binding()?;
+            let raw = binding.provider.unwrap_or_default();
+            match classify(&raw) {
+                Some(p) => p,
+                None if id.allows_unknown_binding() => Provider { name: raw, class: ProviderClass::Removed },
+                None => return Err(unknown_binding(&raw, ctx)),
+            }
+        }
+    };
+    let class = provider.class;
+    ctx.provider = Some(provider);
+    Ok(Some(class))
+}
+
+fn unknown_binding(raw: &str, ctx: &mut Context) -> CliError {
+    let path = ctx.config().map(|c| c.path.display().to_string()).unwrap_or_default();
+    CliError::failed(
+        "unknown_provider",
+        format!("Unknown provider '{raw}' in {path}. Supported: {}", crate::provider::supported_list()),
+    )
+    .hint("bind again with `spec-kitty-tracker bind --provider <name> ...`, or remove the binding with `spec-kitty-tracker unbind`")
+    .detail("provider", raw)
+}
+
+fn check_refusals(id: CommandId, class: ProviderClass, m: &ArgMatches, ctx: &Context) -> Result<(), CliError> {
+    for refusal in id.arg_refusals(class) {
+        if m.value_source(refusal.arg) != Some(ValueSource::CommandLine) {
+            continue;
+        }
+        let message = render_message(refusal.message, ctx.provider_name());
+        return Err(match refusal.kind {
+            RefusalKind::HardBreak => CliError::hard_break(message),
+            RefusalKind::UsageError => CliError::usage(message),
+        }
+        .detail("provider", ctx.provider_name())
+        .detail("option", format!("--{}", refusal.flag)));
+    }
+    Ok(())
+}

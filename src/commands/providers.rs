@@ -1,0 +1,16 @@
+//! `providers`: the supported providers by class (azure_devops is never listed).
+
+use crate::context::Context;
+use crate::dispatch::ProvidersArgs;
+use crate::error::CliError;
+use crate::output::Outcome;
+use crate::provider::{LOCAL_PROVIDERS, SAAS_PROVIDERS};
+use serde_json::json;
+
+/// List providers.
+pub fn run(_ctx: &mut Context, _args: ProvidersArgs) -> Result<Outcome, CliError> {
+    Ok(Outcome::report(
+        "providers",
+        json!({ "saas": SAAS_PROVIDERS, "local": LOCAL_PROVIDERS }),
+    ))
+}

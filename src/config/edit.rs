@@ -1,0 +1,325 @@
+//! Lossless edit of the top-level `tracker:` block of `.kittify/config.yaml`.
+//!
+//! Only the lines of that block are replaced (or removed, or appended); every other byte stays
+//! as it was. The result is re-parsed and compared with the original (all other keys equal,
+//! `tracker` exactly as intended) before anyone writes it, so an unusual layout is refused
+//! instead of being damaged.
+
+use std::ops::Range;
+use yaml_serde::{Mapping, Value};
+
+/// Why an edit was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EditError {
+    /// The top level of the file is not a mapping, so a `tracker:` key cannot be added.
+    #[error("the top level of the file is a {0}, not a mapping")]
+    NotAMapping(&'static str),
+    /// The splice could not be verified (flow style, anchors, odd indentation ...).
+    #[error("the tracker: section cannot be edited without touching other content ({0})")]
+    Unverifiable(String),
+}
+
+/// The `tracker:` block as `bind` writes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrackerBlock {
+    /// Canonical provider name.
+    pub provider: String,
+    /// SaaS project slug.
+    pub project_slug: Option<String>,
+    /// Local workspace.
+    pub workspace: Option<String>,
+    /// Doctrine mode.
+    pub mode: String,
+    /// Field owners in the order given.
+    pub field_owners: Vec<(String, String)>,
+}
+
+impl TrackerBlock {
+    /// The YAML lines of the block, each ending in `eol`.
+    pub fn render(&self, eol: &str) -> String {
+        let mut lines = vec![
+            "tracker:".to_owned(),
+            format!("  provider: {}", scalar(Some(&self.provider))),
+            format!("  project_slug:{}", spaced(self.project_slug.as_deref())),
+            format!("  workspace:{}", spaced(self.workspace.as_deref())),
+            "  doctrine:".to_owned(),
+            format!("    mode: {}", scalar(Some(&self.mode))),
+        ];
+        if self.field_owners.is_empty() {
+            lines.push("    field_owners: {}".to_owned());
+        } else {
+            lines.push("    field_owners:".to_owned());
+            for (k, v) in &self.field_owners {
+                lines.push(format!("      {}: {}", scalar(Some(k)), scalar(Some(v))));
+            }
+        }
+        let mut out = lines.join(eol);
+        out.push_str(eol);
+        out
+    }
+
+    /// The value the block must parse back to.
+    fn to_value(&self) -> Value {
+        let mut doctrine = Mapping::new();
+        doctrine.insert("mode".into(), Value::String(self.mode.clone()));
+        let mut owners = Mapping::new();
+        for (k, v) in &self.field_owners {
+            owners.insert(Value::String(k.clone()), Value::String(v.clone()));
+        }
+        doctrine.insert("field_owners".into(), Value::Mapping(owners));
+        let mut m = Mapping::new();
+        m.insert("provider".into(), Value::String(self.provider.clone()));
+        m.insert("project_slug".into(), self.project_slug.clone().map_or(Value::Null, Value::String));
+        m.insert("workspace".into(), self.workspace.clone().map_or(Value::Null, Value::String));
+        m.insert("doctrine".into(), Value::Mapping(doctrine));
+        Value::Mapping(m)
+    }
+}
+
+fn spaced(v: Option<&str>) -> String {
+    match v {
+        Some(s) => format!(" {}", scalar(Some(s))),
+        None => String::new(),
+    }
+}
+
+/// A YAML scalar for `s`, quoted only when needed; strings with line breaks or control
+/// characters are written double-quoted with escapes.
+fn scalar(s: Option<&str>) -> String {
+    let Some(s) = s else { return String::new() };
+    let plain = yaml_serde::to_string(s).unwrap_or_default();
+    let plain = plain.strip_suffix('\n').unwrap_or(&plain);
+    if plain.is_empty() || plain.contains('\n') || s.chars().any(char::is_control) {
+        serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_owned())
+    } else {
+        plain.to_owned()
+    }
+}
+
+/// Line ending used by the file (`\r\n` if its first line ends so).
+pub fn line_ending(text: &str) -> &'static str {
+    match text.find('\n') {
+        Some(i) if i > 0 && text.as_bytes()[i - 1] == b'\r' => "\r\n",
+        _ => "\n",
+    }
+}
+
+/// Byte range of the lines that make up the top-level `tracker:` entry, if any.
+pub fn find_block(text: &str) -> Option<Range<usize>> {
+    let mut offset = 0;
+    let mut start = None;
+    let mut end = 0;
+    for line in text.split_inclusive('\n') {
+        let here = offset;
+        offset += line.len();
+        let content = line.trim_end_matches(['\n', '\r']);
+        match start {
+            None => {
+                if is_tracker_key(content) {
+                    start = Some(here);
+                    end = offset;
+                }
+            }
+            Some(_) => {
+                let first = content.chars().next();
+                let top_level_comment = first == Some('#');
+                let blank = content.trim().is_empty();
+                let indented = matches!(first, Some(' ' | '\t'));
+                let seq_item = content == "-" || content.starts_with("- ");
+                if indented && !content.trim_start().starts_with('#') || seq_item {
+                    end = offset;
+                } else if indented || blank || top_level_comment {
+                    // Comments and blank lines: inside only if more block content follows.
+                } else {
+                    break;
+                }
+            }
+        }
+    }
+    start.map(|s| s..end)
+}
+
+fn is_tracker_key(line: &str) -> bool {
+    ["tracker", "\"tracker\"", "'tracker'"].iter().any(|key| {
+        line.strip_prefix(key).is_some_and(|rest| {
+            let rest = rest.trim_start_matches([' ', '\t']);
+            rest.strip_prefix(':')
+                .is_some_and(|after| after.is_empty() || after.starts_with([' ', '\t']))
+        })
+    })
+}
+
+fn kind_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Sequence(_) => "list",
+        Value::Mapping(_) => "mapping",
+        Value::Tagged(_) => "tagged value",
+    }
+}
+
+/// `root` as a mapping; an empty document counts as an empty mapping.
+fn root_mapping(root: &Value) -> Result<Mapping, EditError> {
+    match root {
+        Value::Mapping(m) => Ok(m.clone()),
+        Value::Null => Ok(Mapping::new()),
+        other => Err(EditError::NotAMapping(kind_name(other))),
+    }
+}
+
+/// Text with the tracker block set to `block`. `original` is `text` already parsed.
+pub fn set_tracker(text: &str, original: &Value, block: &TrackerBlock) -> Result<String, EditError> {
+    let before = root_mapping(original)?;
+    let eol = line_ending(text);
+    let rendered = block.render(eol);
+    let new_text = match find_block(text) {
+        Some(range) => format!("{}{}{}", &text[..range.start], rendered, &text[range.end..]),
+        None if before.contains_key("tracker") => {
+            return Err(EditError::Unverifiable("the tracker key is not at the start of a line".into()))
+        }
+        None => {
+            let mut t = text.to_owned();
+            if !t.is_empty() && !t.ends_with('\n') {
+                t.push_str(eol);
+            }
+            t.push_str(&rendered);
+            t
+        }
+    };
+    verify(&before, &new_text, Some(block.to_value()))?;
+    Ok(new_text)
+}
+
+/// Text with the tracker block removed; `None` when there is none.
+pub fn remove_tracker(text: &str, original: &Value) -> Result<Option<String>, EditError> {
+    let before = root_mapping(original)?;
+    if !before.contains_key("tracker") {
+        return Ok(None);
+    }
+    let range = find_block(text)
+        .ok_or_else(|| EditError::Unverifiable("the tracker key is not at the start of a line".into()))?;
+    let new_text = format!("{}{}", &text[..range.start], &text[range.end..]);
+    verify(&before, &new_text, None)?;
+    Ok(Some(new_text))
+}
+
+fn verify(before: &Mapping, new_text: &str, tracker: Option<Value>) -> Result<(), EditError> {
+    let parsed: Value = yaml_serde::from_str(new_text)
+        .map_err(|e| EditError::Unverifiable(format!("the edited file does not parse: {e}")))?;
+    let mut after = root_mapping(&parsed).map_err(|e| EditError::Unverifiable(e.to_string()))?;
+    let got = after.remove("tracker");
+    let mut rest = before.clone();
+    rest.remove("tracker");
+    if after != rest {
+        return Err(EditError::Unverifiable("other keys would change".into()));
+    }
+    if got != tracker {
+        return Err(EditError::Unverifiable("the tracker section would not read back as written".into()));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn block() -> TrackerBlock {
+        TrackerBlock {
+            provider: "linear".into(),
+            project_slug: Some("proj".into()),
+            workspace: None,
+            mode: "external_authoritative".into(),
+            field_owners: vec![],
+        }
+    }
+
+    fn parse(text: &str) -> Value {
+        yaml_serde::from_str(text).expect("test input parses")
+    }
+
+    fn set(text: &str) -> Result<String, EditError> {
+        set_tracker(text, &parse(text), &block())
+    }
+
+    const BOUND: &str = "tracker:\n  provider: linear\n  project_slug: proj\n  workspace:\n  doctrine:\n    mode: external_authoritative\n    field_owners: {}\n";
+
+    #[test]
+    fn replaces_only_the_tracker_lines_keeping_comments_around_it() {
+        let text = "# header comment\nagents:\n  available:\n    - claude   # inline\n\n# about tracker\ntracker:\n  provider: jira  # old\n  # inside comment\n  project_slug: old\n\n# below the block\nvcs: {type: git}\n";
+        let got = set(text).expect("edit");
+        let want = format!("# header comment\nagents:\n  available:\n    - claude   # inline\n\n# about tracker\n{BOUND}\n# below the block\nvcs: {{type: git}}\n");
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn appends_when_absent_and_removes_again_byte_identically() {
+        let text = "# cfg\nagents: [claude]\n";
+        let bound = set(text).expect("edit");
+        assert_eq!(bound, format!("{text}{BOUND}"));
+        let removed = remove_tracker(&bound, &parse(&bound)).expect("remove").expect("present");
+        assert_eq!(removed, text);
+    }
+
+    #[test]
+    fn missing_final_newline_and_empty_files() {
+        assert_eq!(set("a: 1").expect("edit"), format!("a: 1\n{BOUND}"));
+        assert_eq!(set("").expect("edit"), BOUND);
+        assert_eq!(set("# only a comment\n").expect("edit"), format!("# only a comment\n{BOUND}"));
+    }
+
+    #[test]
+    fn crlf_files_stay_crlf() {
+        let text = "a: 1\r\ntracker:\r\n  provider: x\r\nb: 2\r\n";
+        let got = set(text).expect("edit");
+        assert_eq!(got, format!("a: 1\r\n{}b: 2\r\n", BOUND.replace('\n', "\r\n")));
+    }
+
+    #[test]
+    fn scalar_and_list_tracker_values_are_replaced() {
+        assert_eq!(set("tracker: nope\nb: 2\n").expect("edit"), format!("{BOUND}b: 2\n"));
+        assert_eq!(set("tracker:\n- a\n- b\nc: 3\n").expect("edit"), format!("{BOUND}c: 3\n"));
+    }
+
+    #[test]
+    fn non_mapping_roots_and_flow_roots_are_refused() {
+        assert_eq!(set("- a\n- b\n"), Err(EditError::NotAMapping("list")));
+        assert_eq!(set("just text\n"), Err(EditError::NotAMapping("string")));
+        assert!(matches!(set("{tracker: {provider: x}, a: 1}\n"), Err(EditError::Unverifiable(_))));
+    }
+
+    #[test]
+    fn unicode_and_odd_values_are_quoted_and_read_back() {
+        let text = "naïve: ünï\n";
+        let b = TrackerBlock {
+            provider: "beads".into(),
+            project_slug: None,
+            workspace: Some(" ws: #1 ".into()),
+            mode: "split_ownership".into(),
+            field_owners: vec![("title".into(), "local".into()), ("yes".into(), "shared".into())],
+        };
+        let got = set_tracker(text, &parse(text), &b).expect("edit");
+        assert!(got.starts_with("naïve: ünï\ntracker:\n"), "{got}");
+        let v = parse(&got);
+        assert_eq!(v["tracker"]["workspace"], Value::String(" ws: #1 ".into()));
+        assert_eq!(v["tracker"]["doctrine"]["field_owners"]["yes"], Value::String("shared".into()));
+        let nl = TrackerBlock { workspace: Some("a\nb\u{7}".into()), ..b };
+        let got = set_tracker(text, &parse(text), &nl).expect("edit");
+        assert_eq!(parse(&got)["tracker"]["workspace"], Value::String("a\nb\u{7}".into()));
+    }
+
+    #[test]
+    fn anchors_used_elsewhere_are_not_broken() {
+        let text = "tracker: &t\n  provider: x\nother: *t\n";
+        assert!(matches!(set(text), Err(EditError::Unverifiable(_))));
+    }
+
+    #[test]
+    fn tracker_like_keys_are_not_confused() {
+        let text = "trackers:\n  a: 1\ntracker_old: 2\n";
+        assert_eq!(find_block(text), None);
+        assert_eq!(set(text).expect("edit"), format!("{text}{BOUND}"));
+    }
+}

@@ -1,0 +1,111 @@
+//! Everything a handler needs about this invocation: global options, environment, the
+//! project and its binding (found lazily and cached).
+
+use crate::config::{ConfigFile, TrackerConfig};
+use crate::env::Env;
+use crate::error::{CliError, ErrorKind};
+use crate::project::Discovery;
+use crate::provider::Provider;
+use std::path::{Path, PathBuf};
+
+/// Per-invocation state.
+#[derive(Debug)]
+pub struct Context {
+    /// Environment snapshot.
+    pub env: Env,
+    /// Process working directory.
+    pub cwd: PathBuf,
+    /// `-C/--project`.
+    pub project_arg: Option<PathBuf>,
+    /// `--server-url`.
+    pub server_url_arg: Option<String>,
+    /// `-v` count.
+    pub verbose: u8,
+    /// `--json` was given.
+    pub json: bool,
+    /// The provider this invocation is about (from the binding or `--provider`).
+    pub provider: Option<Provider>,
+    root: Option<PathBuf>,
+    config: Option<ConfigFile>,
+}
+
+impl Context {
+    /// A context for the given globals.
+    pub fn new(env: Env, cwd: PathBuf) -> Context {
+        Context {
+            env,
+            cwd,
+            project_arg: None,
+            server_url_arg: None,
+            verbose: 0,
+            json: false,
+            provider: None,
+            root: None,
+            config: None,
+        }
+    }
+
+    /// The project root (discovered once).
+    pub fn project_root(&mut self) -> Result<&Path, CliError> {
+        if self.root.is_none() {
+            let discovery = Discovery {
+                project_arg: self.project_arg.clone(),
+                repo_root_env: self.env.path("SPECIFY_REPO_ROOT"),
+                cwd: self.cwd.clone(),
+            };
+            self.root = Some(discovery.find()?);
+        }
+        Ok(self.root.as_deref().unwrap_or(Path::new(".")))
+    }
+
+    /// The project's config file (read once).
+    pub fn config(&mut self) -> Result<&ConfigFile, CliError> {
+        if self.config.is_none() {
+            let root = self.project_root()?.to_path_buf();
+            self.config = Some(ConfigFile::load(&root)?);
+        }
+        match &self.config {
+            Some(c) => Ok(c),
+            None => Err(CliError::failed("internal", "configuration was not loaded")),
+        }
+    }
+
+    /// The tracker binding; an error when nothing is bound.
+    pub fn binding(&mut self) -> Result<TrackerConfig, CliError> {
+        let tracker = self.config()?.tracker();
+        if tracker.provider.is_none() {
+            return Err(not_bound());
+        }
+        Ok(tracker)
+    }
+
+    /// Name of the provider this invocation is about (empty when none).
+    pub fn provider_name(&self) -> &str {
+        self.provider.as_ref().map_or("", |p| p.name.as_str())
+    }
+
+    /// Directory for credentials and caches: `SPEC_KITTY_HOME`, else `~/.spec-kitty`.
+    /// A relative `SPEC_KITTY_HOME` is taken from the working directory.
+    pub fn state_root(&self) -> Result<PathBuf, CliError> {
+        if let Some(home) = self.env.path("SPEC_KITTY_HOME") {
+            return Ok(self.cwd.join(home));
+        }
+        match self.env.path("HOME") {
+            Some(home) => Ok(home.join(".spec-kitty")),
+            None => Err(CliError::failed(
+                "no_home",
+                "cannot find the home directory: HOME is not set",
+            )
+            .hint("set HOME or SPEC_KITTY_HOME")),
+        }
+    }
+}
+
+/// The error for a project without a binding.
+pub fn not_bound() -> CliError {
+    CliError::new(
+        ErrorKind::NotAllowed,
+        "not_bound",
+        "No tracker bound. Run `spec-kitty tracker bind` first.",
+    )
+}

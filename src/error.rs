@@ -1,0 +1,135 @@
+//! The one error type of the CLI: a kind (→ exit code), a machine code, a message, hints and
+//! optional details that `--json` shows (server envelope fields, file positions).
+
+use serde_json::{Map, Value};
+use std::fmt;
+
+/// What kind of failure, which decides the exit code (SPEC §8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The operation failed: server or provider error, partial failure, bad file. Exit 1.
+    Failed,
+    /// Usage error: bad or missing arguments. Exit 2.
+    Usage,
+    /// Not allowed here: hard-break, removed provider, feature flag off, not bound. Exit 3.
+    NotAllowed,
+    /// Authentication needed. Exit 4.
+    Auth,
+    /// Network failure or timeout. Exit 5.
+    Network,
+}
+
+impl ErrorKind {
+    /// The process exit code for this kind.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            ErrorKind::Failed => 1,
+            ErrorKind::Usage => 2,
+            ErrorKind::NotAllowed => 3,
+            ErrorKind::Auth => 4,
+            ErrorKind::Network => 5,
+        }
+    }
+}
+
+/// A user-facing failure.
+#[derive(Debug, Clone)]
+pub struct CliError {
+    /// Kind (exit code).
+    pub kind: ErrorKind,
+    /// Stable machine-readable code, e.g. `hard_break`, `not_bound`.
+    pub code: String,
+    /// What happened (may span lines).
+    pub message: String,
+    /// What to do next.
+    pub hints: Vec<String>,
+    /// Extra fields for the `--json` error object.
+    pub details: Map<String, Value>,
+}
+
+impl CliError {
+    /// A new error of `kind` with machine `code` and `message`.
+    pub fn new(kind: ErrorKind, code: &str, message: impl Into<String>) -> Self {
+        CliError {
+            kind,
+            code: code.to_owned(),
+            message: message.into(),
+            hints: Vec::new(),
+            details: Map::new(),
+        }
+    }
+
+    /// Exit 1 failure.
+    pub fn failed(code: &str, message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Failed, code, message)
+    }
+
+    /// Exit 2 usage error.
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Usage, "usage", message)
+    }
+
+    /// Exit 3 hard-break with a fixed guidance message.
+    pub fn hard_break(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::NotAllowed, "hard_break", message)
+    }
+
+    /// Add a `hint:` line.
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hints.push(hint.into());
+        self
+    }
+
+    /// Add a field to the `--json` error object.
+    pub fn detail(mut self, key: &str, value: impl Into<Value>) -> Self {
+        self.details.insert(key.to_owned(), value.into());
+        self
+    }
+
+    /// The `{"error": {...}}` document printed with `--json`.
+    pub fn to_json(&self) -> Value {
+        let mut obj = self.details.clone();
+        obj.insert("code".into(), Value::String(self.code.clone()));
+        obj.insert("message".into(), Value::String(self.message.clone()));
+        obj.insert("exit_code".into(), Value::from(self.kind.exit_code()));
+        if !self.hints.is_empty() {
+            obj.insert("hints".into(), Value::from(self.hints.clone()));
+        }
+        let mut root = Map::new();
+        root.insert("error".into(), Value::Object(obj));
+        Value::Object(root)
+    }
+}
+
+impl fmt::Display for CliError {
+    /// `error: <message>` then one `hint: <hint>` line per hint.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "error: {}", self.message)?;
+        for hint in &self.hints {
+            write!(f, "\nhint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for CliError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_error_object_has_code_message_and_exit_code() {
+        let err = CliError::hard_break("nope").detail("provider", "linear");
+        assert_eq!(
+            err.to_json(),
+            serde_json::json!({"error": {"code": "hard_break", "message": "nope", "exit_code": 3, "provider": "linear"}})
+        );
+    }
+
+    #[test]
+    fn display_puts_hints_on_their_own_lines() {
+        let err = CliError::failed("x", "broke").hint("fix it");
+        assert_eq!(err.to_string(), "error: broke\nhint: fix it");
+    }
+}

@@ -1,0 +1,172 @@
+//! What a handler returns and how it reaches the user: human text through the minijinja
+//! templates in templates/, or one JSON document with `--json` (keys sorted, 2-space indent).
+//! Errors go to stderr (`error:` / `hint:`), and with `--json` also as `{"error": {...}}` on
+//! stdout. A closed stdout (`| head`) is not an error.
+
+use crate::error::CliError;
+use serde_json::Value;
+use std::io::Write;
+use std::sync::OnceLock;
+
+include!(concat!(env!("OUT_DIR"), "/templates.rs"));
+
+/// A successful (or partially successful) result.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    body: Body,
+    /// Exit code: 0, or 1 for a partial failure that still has a result to show.
+    pub exit_code: u8,
+}
+
+#[derive(Debug, Clone)]
+enum Body {
+    /// Human text from `template` with `data`; `--json` prints `json`.
+    Report { template: &'static str, data: Value, json: Value },
+    /// Printed as is, whatever `--json` says (completion scripts).
+    Raw(String),
+}
+
+impl Outcome {
+    /// Render `template` with `data`; `--json` prints `data`.
+    pub fn report(template: &'static str, data: Value) -> Outcome {
+        Outcome {
+            body: Body::Report { template, json: data.clone(), data },
+            exit_code: 0,
+        }
+    }
+
+    /// Render `template` with `data`; `--json` prints `json` instead.
+    pub fn report_with_json(template: &'static str, data: Value, json: Value) -> Outcome {
+        Outcome {
+            body: Body::Report { template, data, json },
+            exit_code: 0,
+        }
+    }
+
+    /// Text printed verbatim.
+    pub fn raw(text: String) -> Outcome {
+        Outcome { body: Body::Raw(text), exit_code: 0 }
+    }
+
+    /// Set the exit code.
+    pub fn with_exit_code(mut self, code: u8) -> Outcome {
+        self.exit_code = code;
+        self
+    }
+}
+
+fn environment() -> &'static minijinja::Environment<'static> {
+    static ENV: OnceLock<minijinja::Environment<'static>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let mut env = minijinja::Environment::new();
+        if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .build()
+        {
+            env.set_syntax(syntax);
+        }
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
+        for (name, source) in TEMPLATES {
+            // Templates are checked by tests; a broken one surfaces when rendered.
+            let _ = env.add_template(name, source);
+        }
+        env
+    })
+}
+
+/// Render a template by name.
+pub fn render(template: &str, data: &Value) -> Result<String, CliError> {
+    let env = environment();
+    let tmpl = env
+        .get_template(template)
+        .map_err(|e| CliError::failed("internal", format!("template {template}: {e}")))?;
+    let mut text = tmpl
+        .render(minijinja::value::Serde(data))
+        .map_err(|e| CliError::failed("internal", format!("template {template}: {e}")))?;
+    while text.ends_with('\n') {
+        text.pop();
+    }
+    text.push('\n');
+    Ok(text)
+}
+
+/// Render a one-off message template (hard-break texts use `{{ provider }}`).
+pub fn render_message(message: &str, provider: &str) -> String {
+    let env = environment();
+    env.render_str(message, minijinja::context! { provider => provider })
+        .unwrap_or_else(|_| message.to_owned())
+}
+
+/// JSON as the original prints it: keys sorted, 2-space indent, trailing newline.
+pub fn to_json_text(value: &Value) -> String {
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".to_owned());
+    text.push('\n');
+    text
+}
+
+/// Print an outcome; returns the exit code.
+pub fn emit(outcome: Outcome, json: bool) -> u8 {
+    let text = match &outcome.body {
+        Body::Raw(text) => Ok(text.clone()),
+        Body::Report { json: value, .. } if json => Ok(to_json_text(value)),
+        Body::Report { template, data, .. } => render(template, data),
+    };
+    match text {
+        Ok(text) => {
+            write_stdout(&text);
+            outcome.exit_code
+        }
+        Err(err) => emit_error(&err, json),
+    }
+}
+
+/// Print an error; returns its exit code.
+pub fn emit_error(err: &CliError, json: bool) -> u8 {
+    if json {
+        write_stdout(&to_json_text(&err.to_json()));
+    }
+    let mut stderr = std::io::stderr().lock();
+    let _ = writeln!(stderr, "{err}");
+    err.kind.exit_code()
+}
+
+/// Write to stdout, ignoring a closed pipe.
+pub fn write_stdout(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+}
+
+/// Print a warning line on stderr.
+pub fn warn(message: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "warning: {message}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_template_compiles() {
+        let env = environment();
+        for (name, _) in TEMPLATES {
+            assert!(env.get_template(name).is_ok(), "template {name} does not compile");
+        }
+        assert!(!TEMPLATES.is_empty());
+    }
+
+    #[test]
+    fn json_keys_are_sorted_with_two_space_indent() {
+        let v = serde_json::json!({"saas": ["a"], "local": [], "b": {"z": 1, "a": 2}});
+        assert_eq!(
+            to_json_text(&v),
+            "{\n  \"b\": {\n    \"a\": 2,\n    \"z\": 1\n  },\n  \"local\": [],\n  \"saas\": [\n    \"a\"\n  ]\n}\n"
+        );
+    }
+
+    #[test]
+    fn messages_render_the_provider() {
+        assert_eq!(render_message("for {{ provider }}.", "linear"), "for linear.");
+    }
+}
