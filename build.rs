@@ -17,23 +17,39 @@ fn main() {
 fn generate() -> Result<(), String> {
     let out = env::var("OUT_DIR").map_err(|e| format!("OUT_DIR: {e}"))?;
     let out = Path::new(&out);
-    let version: &'static str =
-        Box::leak(env::var("CARGO_PKG_VERSION").unwrap_or_default().into_boxed_str());
+    let version: &'static str = Box::leak(
+        env::var("CARGO_PKG_VERSION")
+            .unwrap_or_default()
+            .into_boxed_str(),
+    );
     let text = fs::read_to_string("commands.yaml").map_err(|e| format!("commands.yaml: {e}"))?;
     let spec = command_spec::load(&text)?;
 
-    write(&out.join("dispatch.rs"), &command_spec::codegen::generate(&spec))?;
+    write(
+        &out.join("dispatch.rs"),
+        &command_spec::codegen::generate(&spec),
+    )?;
     write(&out.join("templates.rs"), &template_list()?)?;
     let completions = command_spec::docs::completions(&spec, version);
     let files = command_spec::docs::man_pages(&spec, version);
-    write_dir(&out.join("man"), files.iter().map(|(n, b)| (n.as_str(), b.as_str())))?;
+    write_dir(
+        &out.join("man"),
+        files.iter().map(|(n, b)| (n.as_str(), b.as_str())),
+    )?;
     write_dir(
         &out.join("completions"),
-        completions.iter().map(|c| (c.file_name.as_str(), c.script.as_str())),
+        completions
+            .iter()
+            .map(|c| (c.file_name.as_str(), c.script.as_str())),
     )?;
     let entries: Vec<String> = completions
         .iter()
-        .map(|c| format!("    ({:?}, include_str!(concat!(env!(\"OUT_DIR\"), \"/completions/{}\"))),", c.shell, c.file_name))
+        .map(|c| {
+            format!(
+                "    ({:?}, include_str!(concat!(env!(\"OUT_DIR\"), \"/completions/{}\"))),",
+                c.shell, c.file_name
+            )
+        })
         .collect();
     write(
         &out.join("completion_scripts.rs"),
@@ -42,7 +58,10 @@ fn generate() -> Result<(), String> {
 }
 
 /// Replace `dir` with exactly `files`.
-fn write_dir<'a>(dir: &Path, files: impl Iterator<Item = (&'a str, &'a str)>) -> Result<(), String> {
+fn write_dir<'a>(
+    dir: &Path,
+    files: impl Iterator<Item = (&'a str, &'a str)>,
+) -> Result<(), String> {
     let _ = fs::remove_dir_all(dir);
     fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     for (name, body) in files {
@@ -63,7 +82,13 @@ fn template_list() -> Result<String, String> {
     let root = env::var("CARGO_MANIFEST_DIR").map_err(|e| format!("CARGO_MANIFEST_DIR: {e}"))?;
     let entries: Vec<String> = names
         .iter()
-        .map(|n| format!("    ({:?}, include_str!({:?})),", n.trim_end_matches(".j2"), format!("{root}/templates/{n}")))
+        .map(|n| {
+            format!(
+                "    ({:?}, include_str!({:?})),",
+                n.trim_end_matches(".j2"),
+                format!("{root}/templates/{n}")
+            )
+        })
         .collect();
     Ok(format!(
         "/// Every template of templates/, by name without `.j2`.\npub static TEMPLATES: &[(&str, &str)] = &[\n{}\n];\n",

@@ -26,7 +26,11 @@ pub fn spec() -> Result<&'static command_spec::Spec, CliError> {
 
 /// Run the program with `args` (including the program name); returns the exit code.
 pub fn run(args: Vec<OsString>) -> u8 {
-    let wants_json = args.iter().skip(1).take_while(|a| *a != "--").any(|a| a == "--json");
+    let wants_json = args
+        .iter()
+        .skip(1)
+        .take_while(|a| *a != "--")
+        .any(|a| a == "--json");
     let spec = match spec() {
         Ok(s) => s,
         Err(e) => return emit_error(&e, wants_json),
@@ -37,7 +41,10 @@ pub fn run(args: Vec<OsString>) -> u8 {
     };
     let (path, leaf) = leaf_of(&matches);
     let Some(id) = CommandId::from_path(&path) else {
-        return emit_error(&CliError::usage(format!("unknown command `{}`", path.join(" "))), wants_json);
+        return emit_error(
+            &CliError::usage(format!("unknown command `{}`", path.join(" "))),
+            wants_json,
+        );
     };
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let mut ctx = Context::new(Env::from_process(), cwd);
@@ -82,7 +89,11 @@ fn leaf_of(matches: &ArgMatches) -> (Vec<&str>, &ArgMatches) {
     (path, m)
 }
 
-fn execute(id: CommandId, m: &ArgMatches, ctx: &mut Context) -> Result<crate::output::Outcome, CliError> {
+fn execute(
+    id: CommandId,
+    m: &ArgMatches,
+    ctx: &mut Context,
+) -> Result<crate::output::Outcome, CliError> {
     if id.gated() && !ctx.env.saas_sync_enabled() {
         return Err(CliError::new(
             ErrorKind::NotAllowed,
@@ -98,11 +109,18 @@ fn execute(id: CommandId, m: &ArgMatches, ctx: &mut Context) -> Result<crate::ou
     route(invocation, class, ctx)
 }
 
-fn resolve_class(id: CommandId, m: &ArgMatches, ctx: &mut Context) -> Result<Option<ProviderClass>, CliError> {
+fn resolve_class(
+    id: CommandId,
+    m: &ArgMatches,
+    ctx: &mut Context,
+) -> Result<Option<ProviderClass>, CliError> {
     let provider = match id.class_source() {
         ClassSource::None => return Ok(None),
         ClassSource::ProviderArg => {
-            let raw = m.get_one::<String>("provider").map(String::as_str).unwrap_or("");
+            let raw = m
+                .get_one::<String>("provider")
+                .map(String::as_str)
+                .unwrap_or("");
             classify(raw).ok_or_else(|| unknown_provider_error(raw))?
         }
         ClassSource::Binding => {
@@ -110,7 +128,10 @@ fn resolve_class(id: CommandId, m: &ArgMatches, ctx: &mut Context) -> Result<Opt
             let raw = binding.provider.unwrap_or_default();
             match classify(&raw) {
                 Some(p) => p,
-                None if id.allows_unknown_binding() => Provider { name: raw, class: ProviderClass::Removed },
+                None if id.allows_unknown_binding() => Provider {
+                    name: raw,
+                    class: ProviderClass::Removed,
+                },
                 None => return Err(unknown_binding(&raw, ctx)),
             }
         }
@@ -121,7 +142,7 @@ fn resolve_class(id: CommandId, m: &ArgMatches, ctx: &mut Context) -> Result<Opt
 }
 
 fn unknown_binding(raw: &str, ctx: &mut Context) -> CliError {
-    let path = ctx.config().map(|c| c.path.display().to_string()).unwrap_or_default();
+    let path = ctx.config().map(|c| c.shown.clone()).unwrap_or_default();
     CliError::failed(
         "unknown_provider",
         format!("Unknown provider '{raw}' in {path}. Supported: {}", crate::provider::supported_list()),
@@ -130,7 +151,12 @@ fn unknown_binding(raw: &str, ctx: &mut Context) -> CliError {
     .detail("provider", raw)
 }
 
-fn check_refusals(id: CommandId, class: ProviderClass, m: &ArgMatches, ctx: &Context) -> Result<(), CliError> {
+fn check_refusals(
+    id: CommandId,
+    class: ProviderClass,
+    m: &ArgMatches,
+    ctx: &Context,
+) -> Result<(), CliError> {
     for refusal in id.arg_refusals(class) {
         if m.value_source(refusal.arg) != Some(ValueSource::CommandLine) {
             continue;

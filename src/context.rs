@@ -62,7 +62,7 @@ impl Context {
     pub fn config(&mut self) -> Result<&ConfigFile, CliError> {
         if self.config.is_none() {
             let root = self.project_root()?.to_path_buf();
-            self.config = Some(ConfigFile::load(&root)?);
+            self.config = Some(ConfigFile::load(&root, &self.cwd)?);
         }
         match &self.config {
             Some(c) => Ok(c),
@@ -85,10 +85,10 @@ impl Context {
     }
 
     /// Directory for credentials and caches: `SPEC_KITTY_HOME`, else `~/.spec-kitty`.
-    /// A relative `SPEC_KITTY_HOME` is taken from the working directory.
+    /// A relative `SPEC_KITTY_HOME` is used as given (relative to the working directory).
     pub fn state_root(&self) -> Result<PathBuf, CliError> {
         if let Some(home) = self.env.path("SPEC_KITTY_HOME") {
-            return Ok(self.cwd.join(home));
+            return Ok(home);
         }
         match self.env.path("HOME") {
             Some(home) => Ok(home.join(".spec-kitty")),

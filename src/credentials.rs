@@ -93,14 +93,19 @@ impl CredentialsFile {
                     )
                     .hint("wait for the other command to finish, then try again"))
                 }
-                Err(TryLockError::Error(e)) => return Err(self.io_error("lock", &self.lock_path, &e)),
+                Err(TryLockError::Error(e)) => {
+                    return Err(self.io_error("lock", &self.lock_path, &e))
+                }
             }
         }
     }
 
     /// Under the lock: read, let `edit` change the document, write it back atomically if the
     /// text changed. Returns what `edit` returned.
-    pub fn update<T>(&self, edit: impl FnOnce(&mut DocumentMut) -> Result<T, CliError>) -> Result<T, CliError> {
+    pub fn update<T>(
+        &self,
+        edit: impl FnOnce(&mut DocumentMut) -> Result<T, CliError>,
+    ) -> Result<T, CliError> {
         let _lock = self.lock()?;
         self.update_locked(edit)
     }
@@ -122,13 +127,16 @@ impl CredentialsFile {
 
     fn write(&self, text: &str) -> Result<(), CliError> {
         self.ensure_dir()?;
-        atomic_write(&self.path, text.as_bytes(), 0o600).map_err(|e| self.io_error("write", &self.path, &e))?;
+        atomic_write(&self.path, text.as_bytes(), 0o600)
+            .map_err(|e| self.io_error("write", &self.path, &e))?;
         restrict(&self.path, 0o600);
         Ok(())
     }
 
     fn ensure_dir(&self) -> Result<(), CliError> {
-        let Some(dir) = self.path.parent() else { return Ok(()) };
+        let Some(dir) = self.path.parent() else {
+            return Ok(());
+        };
         if !dir.exists() {
             std::fs::create_dir_all(dir).map_err(|e| self.io_error("create", dir, &e))?;
             restrict(dir, 0o700);
@@ -137,7 +145,10 @@ impl CredentialsFile {
     }
 
     fn io_error(&self, what: &str, path: &Path, e: &std::io::Error) -> CliError {
-        CliError::failed("credentials_write", format!("cannot {what} {}: {}", path.display(), io_reason(e)))
+        CliError::failed(
+            "credentials_write",
+            format!("cannot {what} {}: {}", path.display(), io_reason(e)),
+        )
     }
 }
 
@@ -154,7 +165,10 @@ fn restrict(path: &Path, mode: u32) {
 
 /// The `[tracker.providers.<provider>]` table, if present.
 pub fn provider_table<'a>(doc: &'a DocumentMut, provider: &str) -> Option<&'a Table> {
-    doc.get("tracker")?.get("providers")?.get(provider)?.as_table()
+    doc.get("tracker")?
+        .get("providers")?
+        .get(provider)?
+        .as_table()
 }
 
 /// Local provider settings as key/value strings (non-string values are skipped).
@@ -219,10 +233,20 @@ mod tests {
     #[test]
     fn provider_tables_round_trip_and_keep_foreign_tables() {
         let mut doc: DocumentMut = FOREIGN.parse().expect("toml");
-        set_provider(&mut doc, "beads", &[("command".into(), "bd".into()), ("cwd".into(), "/repo".into())]);
+        set_provider(
+            &mut doc,
+            "beads",
+            &[
+                ("command".into(), "bd".into()),
+                ("cwd".into(), "/repo".into()),
+            ],
+        );
         let text = doc.to_string();
         assert!(text.starts_with(FOREIGN), "{text}");
-        assert!(text.contains("[tracker.providers.beads]\ncommand = \"bd\"\ncwd = \"/repo\"\n"), "{text}");
+        assert!(
+            text.contains("[tracker.providers.beads]\ncommand = \"bd\"\ncwd = \"/repo\"\n"),
+            "{text}"
+        );
         assert!(!text.contains("[tracker]\n"), "{text}");
         assert_eq!(provider_settings(&doc, "beads").len(), 2);
         assert!(clear_provider(&mut doc, "beads"));
@@ -251,7 +275,10 @@ mod tests {
         std::fs::write(&file.path, "not = [valid").expect("write");
         let err = file.update(|_| Ok(())).expect_err("invalid toml");
         assert_eq!(err.code, "credentials_parse");
-        assert_eq!(std::fs::read_to_string(&file.path).expect("read"), "not = [valid");
+        assert_eq!(
+            std::fs::read_to_string(&file.path).expect("read"),
+            "not = [valid"
+        );
     }
 
     #[test]
@@ -259,7 +286,10 @@ mod tests {
         let home = tempfile::tempdir().expect("tempdir");
         let file = CredentialsFile::new(home.path());
         let _held = file.lock().expect("first lock");
-        let other = OpenOptions::new().write(true).open(&file.lock_path).expect("open");
+        let other = OpenOptions::new()
+            .write(true)
+            .open(&file.lock_path)
+            .expect("open");
         assert!(matches!(other.try_lock(), Err(TryLockError::WouldBlock)));
     }
 }

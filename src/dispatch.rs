@@ -67,7 +67,9 @@ pub fn parse_key_values<'a>(
                 .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
                 .filter(|(k, v)| !k.is_empty() && !v.is_empty())
                 .ok_or_else(|| {
-                    CliError::usage(format!("Invalid --{flag} value '{entry}'. Expected key=value."))
+                    CliError::usage(format!(
+                        "Invalid --{flag} value '{entry}'. Expected key=value."
+                    ))
                 })
         })
         .collect()
@@ -90,7 +92,10 @@ mod tests {
         );
         for bad in ["bad", "=v", "k=", " = ", ""] {
             let err = kv(&[bad]).expect_err(bad);
-            assert_eq!(err.message, format!("Invalid --credential value '{bad}'. Expected key=value."));
+            assert_eq!(
+                err.message,
+                format!("Invalid --credential value '{bad}'. Expected key=value.")
+            );
             assert_eq!(err.kind.exit_code(), 2);
         }
     }

@@ -35,13 +35,19 @@ impl Env {
     /// Build from explicit pairs (tests).
     pub fn from_pairs(pairs: &[(&str, &str)]) -> Env {
         Env {
-            vars: pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+            vars: pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
         }
     }
 
     /// A variable's value; empty values count as unset.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.vars.get(name).map(String::as_str).filter(|v| !v.is_empty())
+        self.vars
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
     }
 
     /// A variable as a path.
@@ -53,7 +59,12 @@ impl Env {
     /// lower-case).
     pub fn saas_sync_enabled(&self) -> bool {
         self.get("SPEC_KITTY_ENABLE_SAAS_SYNC")
-            .map(|v| matches!(v.trim().to_lowercase().as_str(), "1" | "true" | "yes" | "on"))
+            .map(|v| {
+                matches!(
+                    v.trim().to_lowercase().as_str(),
+                    "1" | "true" | "yes" | "on"
+                )
+            })
             .unwrap_or(false)
     }
 }
@@ -65,8 +76,17 @@ mod tests {
     #[test]
     fn feature_flag_values() {
         for (value, on) in [
-            ("1", true), ("true", true), (" Yes ", true), ("ON", true), ("TRUE", true),
-            ("0", false), ("2", false), ("y", false), ("enabled", false), ("", false), (" ", false),
+            ("1", true),
+            ("true", true),
+            (" Yes ", true),
+            ("ON", true),
+            ("TRUE", true),
+            ("0", false),
+            ("2", false),
+            ("y", false),
+            ("enabled", false),
+            ("", false),
+            (" ", false),
         ] {
             let env = Env::from_pairs(&[("SPEC_KITTY_ENABLE_SAAS_SYNC", value)]);
             assert_eq!(env.saas_sync_enabled(), on, "value {value:?}");

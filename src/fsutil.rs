@@ -47,6 +47,14 @@ fn sync_dir(dir: &Path) {
     let _ = dir;
 }
 
+/// `path` as shown to the user: relative to `cwd` when it lies below it, else as is.
+pub fn display_path(path: &Path, cwd: &Path) -> String {
+    match path.strip_prefix(cwd) {
+        Ok(rel) if !rel.as_os_str().is_empty() => rel.display().to_string(),
+        _ => path.display().to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -21,7 +21,11 @@ pub struct Outcome {
 #[derive(Debug, Clone)]
 enum Body {
     /// Human text from `template` with `data`; `--json` prints `json`.
-    Report { template: &'static str, data: Value, json: Value },
+    Report {
+        template: &'static str,
+        data: Value,
+        json: Value,
+    },
     /// Printed as is, whatever `--json` says (completion scripts).
     Raw(String),
 }
@@ -30,7 +34,11 @@ impl Outcome {
     /// Render `template` with `data`; `--json` prints `data`.
     pub fn report(template: &'static str, data: Value) -> Outcome {
         Outcome {
-            body: Body::Report { template, json: data.clone(), data },
+            body: Body::Report {
+                template,
+                json: data.clone(),
+                data,
+            },
             exit_code: 0,
         }
     }
@@ -38,14 +46,21 @@ impl Outcome {
     /// Render `template` with `data`; `--json` prints `json` instead.
     pub fn report_with_json(template: &'static str, data: Value, json: Value) -> Outcome {
         Outcome {
-            body: Body::Report { template, data, json },
+            body: Body::Report {
+                template,
+                data,
+                json,
+            },
             exit_code: 0,
         }
     }
 
     /// Text printed verbatim.
     pub fn raw(text: String) -> Outcome {
-        Outcome { body: Body::Raw(text), exit_code: 0 }
+        Outcome {
+            body: Body::Raw(text),
+            exit_code: 0,
+        }
     }
 
     /// Set the exit code.
@@ -151,7 +166,10 @@ mod tests {
     fn every_template_compiles() {
         let env = environment();
         for (name, _) in TEMPLATES {
-            assert!(env.get_template(name).is_ok(), "template {name} does not compile");
+            assert!(
+                env.get_template(name).is_ok(),
+                "template {name} does not compile"
+            );
         }
         assert!(!TEMPLATES.is_empty());
     }
@@ -167,6 +185,9 @@ mod tests {
 
     #[test]
     fn messages_render_the_provider() {
-        assert_eq!(render_message("for {{ provider }}.", "linear"), "for linear.");
+        assert_eq!(
+            render_message("for {{ provider }}.", "linear"),
+            "for linear."
+        );
     }
 }

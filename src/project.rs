@@ -102,7 +102,10 @@ mod tests {
         let p = project();
         let sub = p.path().join("a/b");
         std::fs::create_dir_all(&sub).expect("mkdir");
-        let d = Discovery { cwd: sub, ..Default::default() };
+        let d = Discovery {
+            cwd: sub,
+            ..Default::default()
+        };
         assert_eq!(d.find().expect("found"), p.path());
     }
 
@@ -113,10 +116,16 @@ mod tests {
         let wt = tempfile::tempdir().expect("tempdir");
         std::fs::write(
             wt.path().join(".git"),
-            format!("gitdir: {}\n", main.path().join(".git/worktrees/wt").display()),
+            format!(
+                "gitdir: {}\n",
+                main.path().join(".git/worktrees/wt").display()
+            ),
         )
         .expect("write");
-        let d = Discovery { cwd: wt.path().to_path_buf(), ..Default::default() };
+        let d = Discovery {
+            cwd: wt.path().to_path_buf(),
+            ..Default::default()
+        };
         assert_eq!(d.find().expect("found"), main.path());
     }
 

@@ -62,7 +62,11 @@ pub fn classify(raw: &str) -> Option<Provider> {
 
 /// Every supported provider, sorted, comma separated.
 pub fn supported_list() -> String {
-    let mut all: Vec<&str> = SAAS_PROVIDERS.iter().chain(LOCAL_PROVIDERS.iter()).copied().collect();
+    let mut all: Vec<&str> = SAAS_PROVIDERS
+        .iter()
+        .chain(LOCAL_PROVIDERS.iter())
+        .copied()
+        .collect();
     all.sort_unstable();
     all.join(", ")
 }
@@ -91,10 +95,19 @@ mod tests {
             ("gitlab\t", Some(("gitlab", ProviderClass::Saas))),
             ("beads", Some(("beads", ProviderClass::Local))),
             ("FP", Some(("fp", ProviderClass::Local))),
-            ("azure_devops", Some(("azure_devops", ProviderClass::Removed))),
-            ("azure-devops", Some(("azure_devops", ProviderClass::Removed))),
+            (
+                "azure_devops",
+                Some(("azure_devops", ProviderClass::Removed)),
+            ),
+            (
+                "azure-devops",
+                Some(("azure_devops", ProviderClass::Removed)),
+            ),
             ("Azure", Some(("azure_devops", ProviderClass::Removed))),
-            ("AZURE_DEVOPS", Some(("azure_devops", ProviderClass::Removed))),
+            (
+                "AZURE_DEVOPS",
+                Some(("azure_devops", ProviderClass::Removed)),
+            ),
             ("", None),
             ("trello", None),
             ("lineär", None),

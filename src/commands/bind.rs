@@ -11,7 +11,16 @@ use serde_json::json;
 
 /// Issue fields a doctrine can assign an owner to.
 pub const OWNED_FIELDS: [&str; 10] = [
-    "title", "body", "status", "issue_type", "priority", "assignees", "labels", "parent", "links", "custom_fields",
+    "title",
+    "body",
+    "status",
+    "issue_type",
+    "priority",
+    "assignees",
+    "labels",
+    "parent",
+    "links",
+    "custom_fields",
 ];
 
 /// Field owners a split doctrine accepts.
@@ -76,11 +85,16 @@ pub fn local(ctx: &mut Context, args: BindArgs) -> Result<Outcome, CliError> {
 }
 
 fn non_blank(value: Option<&str>) -> Option<String> {
-    value.map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
+    value
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
 }
 
 fn validate_mode(raw: Option<&str>) -> Result<String, CliError> {
-    let Some(raw) = raw else { return Ok(DEFAULT_MODE.to_owned()) };
+    let Some(raw) = raw else {
+        return Ok(DEFAULT_MODE.to_owned());
+    };
     let mode = raw.trim().to_lowercase();
     if DOCTRINE_MODES.contains(&mode.as_str()) {
         Ok(mode)

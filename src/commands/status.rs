@@ -10,7 +10,9 @@ use serde_json::json;
 pub fn saas(ctx: &mut Context, _args: StatusArgs) -> Result<Outcome, CliError> {
     let binding = ctx.binding()?;
     let provider = ctx.provider_name().to_owned();
-    let slug = binding.project_slug.ok_or_else(|| missing_slug(&provider))?;
+    let slug = binding
+        .project_slug
+        .ok_or_else(|| missing_slug(&provider))?;
     Ok(Outcome::report(
         "status_binding",
         json!({ "configured": true, "class": "saas", "provider": provider, "project_slug": slug }),

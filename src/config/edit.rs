@@ -69,8 +69,14 @@ impl TrackerBlock {
         doctrine.insert("field_owners".into(), Value::Mapping(owners));
         let mut m = Mapping::new();
         m.insert("provider".into(), Value::String(self.provider.clone()));
-        m.insert("project_slug".into(), self.project_slug.clone().map_or(Value::Null, Value::String));
-        m.insert("workspace".into(), self.workspace.clone().map_or(Value::Null, Value::String));
+        m.insert(
+            "project_slug".into(),
+            self.project_slug.clone().map_or(Value::Null, Value::String),
+        );
+        m.insert(
+            "workspace".into(),
+            self.workspace.clone().map_or(Value::Null, Value::String),
+        );
         m.insert("doctrine".into(), Value::Mapping(doctrine));
         Value::Mapping(m)
     }
@@ -171,14 +177,20 @@ fn root_mapping(root: &Value) -> Result<Mapping, EditError> {
 }
 
 /// Text with the tracker block set to `block`. `original` is `text` already parsed.
-pub fn set_tracker(text: &str, original: &Value, block: &TrackerBlock) -> Result<String, EditError> {
+pub fn set_tracker(
+    text: &str,
+    original: &Value,
+    block: &TrackerBlock,
+) -> Result<String, EditError> {
     let before = root_mapping(original)?;
     let eol = line_ending(text);
     let rendered = block.render(eol);
     let new_text = match find_block(text) {
         Some(range) => format!("{}{}{}", &text[..range.start], rendered, &text[range.end..]),
         None if before.contains_key("tracker") => {
-            return Err(EditError::Unverifiable("the tracker key is not at the start of a line".into()))
+            return Err(EditError::Unverifiable(
+                "the tracker key is not at the start of a line".into(),
+            ))
         }
         None => {
             let mut t = text.to_owned();
@@ -199,8 +211,9 @@ pub fn remove_tracker(text: &str, original: &Value) -> Result<Option<String>, Ed
     if !before.contains_key("tracker") {
         return Ok(None);
     }
-    let range = find_block(text)
-        .ok_or_else(|| EditError::Unverifiable("the tracker key is not at the start of a line".into()))?;
+    let range = find_block(text).ok_or_else(|| {
+        EditError::Unverifiable("the tracker key is not at the start of a line".into())
+    })?;
     let new_text = format!("{}{}", &text[..range.start], &text[range.end..]);
     verify(&before, &new_text, None)?;
     Ok(Some(new_text))
@@ -217,7 +230,9 @@ fn verify(before: &Mapping, new_text: &str, tracker: Option<Value>) -> Result<()
         return Err(EditError::Unverifiable("other keys would change".into()));
     }
     if got != tracker {
-        return Err(EditError::Unverifiable("the tracker section would not read back as written".into()));
+        return Err(EditError::Unverifiable(
+            "the tracker section would not read back as written".into(),
+        ));
     }
     Ok(())
 }
@@ -259,7 +274,9 @@ mod tests {
         let text = "# cfg\nagents: [claude]\n";
         let bound = set(text).expect("edit");
         assert_eq!(bound, format!("{text}{BOUND}"));
-        let removed = remove_tracker(&bound, &parse(&bound)).expect("remove").expect("present");
+        let removed = remove_tracker(&bound, &parse(&bound))
+            .expect("remove")
+            .expect("present");
         assert_eq!(removed, text);
     }
 
@@ -267,27 +284,42 @@ mod tests {
     fn missing_final_newline_and_empty_files() {
         assert_eq!(set("a: 1").expect("edit"), format!("a: 1\n{BOUND}"));
         assert_eq!(set("").expect("edit"), BOUND);
-        assert_eq!(set("# only a comment\n").expect("edit"), format!("# only a comment\n{BOUND}"));
+        assert_eq!(
+            set("# only a comment\n").expect("edit"),
+            format!("# only a comment\n{BOUND}")
+        );
     }
 
     #[test]
     fn crlf_files_stay_crlf() {
         let text = "a: 1\r\ntracker:\r\n  provider: x\r\nb: 2\r\n";
         let got = set(text).expect("edit");
-        assert_eq!(got, format!("a: 1\r\n{}b: 2\r\n", BOUND.replace('\n', "\r\n")));
+        assert_eq!(
+            got,
+            format!("a: 1\r\n{}b: 2\r\n", BOUND.replace('\n', "\r\n"))
+        );
     }
 
     #[test]
     fn scalar_and_list_tracker_values_are_replaced() {
-        assert_eq!(set("tracker: nope\nb: 2\n").expect("edit"), format!("{BOUND}b: 2\n"));
-        assert_eq!(set("tracker:\n- a\n- b\nc: 3\n").expect("edit"), format!("{BOUND}c: 3\n"));
+        assert_eq!(
+            set("tracker: nope\nb: 2\n").expect("edit"),
+            format!("{BOUND}b: 2\n")
+        );
+        assert_eq!(
+            set("tracker:\n- a\n- b\nc: 3\n").expect("edit"),
+            format!("{BOUND}c: 3\n")
+        );
     }
 
     #[test]
     fn non_mapping_roots_and_flow_roots_are_refused() {
         assert_eq!(set("- a\n- b\n"), Err(EditError::NotAMapping("list")));
         assert_eq!(set("just text\n"), Err(EditError::NotAMapping("string")));
-        assert!(matches!(set("{tracker: {provider: x}, a: 1}\n"), Err(EditError::Unverifiable(_))));
+        assert!(matches!(
+            set("{tracker: {provider: x}, a: 1}\n"),
+            Err(EditError::Unverifiable(_))
+        ));
     }
 
     #[test]
@@ -298,16 +330,28 @@ mod tests {
             project_slug: None,
             workspace: Some(" ws: #1 ".into()),
             mode: "split_ownership".into(),
-            field_owners: vec![("title".into(), "local".into()), ("yes".into(), "shared".into())],
+            field_owners: vec![
+                ("title".into(), "local".into()),
+                ("yes".into(), "shared".into()),
+            ],
         };
         let got = set_tracker(text, &parse(text), &b).expect("edit");
         assert!(got.starts_with("naïve: ünï\ntracker:\n"), "{got}");
         let v = parse(&got);
         assert_eq!(v["tracker"]["workspace"], Value::String(" ws: #1 ".into()));
-        assert_eq!(v["tracker"]["doctrine"]["field_owners"]["yes"], Value::String("shared".into()));
-        let nl = TrackerBlock { workspace: Some("a\nb\u{7}".into()), ..b };
+        assert_eq!(
+            v["tracker"]["doctrine"]["field_owners"]["yes"],
+            Value::String("shared".into())
+        );
+        let nl = TrackerBlock {
+            workspace: Some("a\nb\u{7}".into()),
+            ..b
+        };
         let got = set_tracker(text, &parse(text), &nl).expect("edit");
-        assert_eq!(parse(&got)["tracker"]["workspace"], Value::String("a\nb\u{7}".into()));
+        assert_eq!(
+            parse(&got)["tracker"]["workspace"],
+            Value::String("a\nb\u{7}".into())
+        );
     }
 
     #[test]

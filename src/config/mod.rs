@@ -4,7 +4,7 @@
 pub mod edit;
 
 use crate::error::CliError;
-use crate::fsutil::atomic_write;
+use crate::fsutil::{atomic_write, display_path};
 use edit::{EditError, TrackerBlock};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -40,6 +40,8 @@ pub struct TrackerConfig {
 pub struct ConfigFile {
     /// Path of `.kittify/config.yaml`.
     pub path: PathBuf,
+    /// The path as shown in messages (relative to the working directory when below it).
+    pub shown: String,
     /// File text (empty when the file does not exist).
     pub text: String,
     /// Parsed document (`Null` when missing or empty).
@@ -54,15 +56,15 @@ pub fn config_path(root: &Path) -> PathBuf {
 impl ConfigFile {
     /// Read and parse the file. A missing file is an empty document; a file that does not
     /// parse is an error with file:line:col.
-    pub fn load(root: &Path) -> Result<ConfigFile, CliError> {
+    pub fn load(root: &Path, cwd: &Path) -> Result<ConfigFile, CliError> {
         let path = config_path(root);
+        let shown = display_path(&path, cwd);
         let text = match std::fs::read(&path) {
             Ok(bytes) => String::from_utf8(bytes).map_err(|e| {
                 CliError::failed(
                     "config_parse",
                     format!(
-                        "cannot parse {}: invalid UTF-8 at byte {}",
-                        path.display(),
+                        "cannot parse {shown}: invalid UTF-8 at byte {}",
                         e.utf8_error().valid_up_to()
                     ),
                 )
@@ -72,12 +74,17 @@ impl ConfigFile {
             Err(e) => {
                 return Err(CliError::failed(
                     "config_read",
-                    format!("cannot read {}: {}", path.display(), io_reason(&e)),
+                    format!("cannot read {shown}: {}", io_reason(&e)),
                 ))
             }
         };
-        let doc = parse(&path, &text)?;
-        Ok(ConfigFile { path, text, doc })
+        let doc = parse(&shown, &text)?;
+        Ok(ConfigFile {
+            path,
+            shown,
+            text,
+            doc,
+        })
     }
 
     /// The tracker binding, read tolerantly.
@@ -113,7 +120,8 @@ impl ConfigFile {
 
     /// Write `block` as the tracker section, keeping every other byte.
     pub fn save_tracker(&self, block: &TrackerBlock) -> Result<(), CliError> {
-        let new_text = edit::set_tracker(&self.text, &self.doc, block).map_err(|e| self.edit_error(e))?;
+        let new_text =
+            edit::set_tracker(&self.text, &self.doc, block).map_err(|e| self.edit_error(e))?;
         self.write(&new_text)
     }
 
@@ -130,20 +138,23 @@ impl ConfigFile {
 
     fn write(&self, text: &str) -> Result<(), CliError> {
         if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| write_error(&self.path, &e))?;
+            std::fs::create_dir_all(dir).map_err(|e| write_error(&self.shown, &e))?;
         }
-        atomic_write(&self.path, text.as_bytes(), 0o644).map_err(|e| write_error(&self.path, &e))
+        atomic_write(&self.path, text.as_bytes(), 0o644).map_err(|e| write_error(&self.shown, &e))
     }
 
     fn edit_error(&self, e: EditError) -> CliError {
-        CliError::failed("config_edit", format!("cannot update {}: {e}", self.path.display()))
+        CliError::failed("config_edit", format!("cannot update {}: {e}", self.shown))
             .hint("the file was not modified; edit its tracker: section by hand")
     }
 }
 
-fn write_error(path: &Path, e: &std::io::Error) -> CliError {
-    CliError::failed("config_write", format!("cannot write {}: {}", path.display(), io_reason(e)))
-        .hint("the file was not modified")
+fn write_error(shown: &str, e: &std::io::Error) -> CliError {
+    CliError::failed(
+        "config_write",
+        format!("cannot write {shown}: {}", io_reason(e)),
+    )
+    .hint("the file was not modified")
 }
 
 /// An I/O error's reason without the "(os error N)" noise.
@@ -155,24 +166,31 @@ pub fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
-fn parse(path: &Path, text: &str) -> Result<Value, CliError> {
+fn parse(shown: &str, text: &str) -> Result<Value, CliError> {
     if text.trim().is_empty() {
         return Ok(Value::Null);
     }
     yaml_serde::from_str(text).map_err(|e| {
         let (pos, line, column) = match e.location() {
-            Some(l) => (format!(":{}:{}", l.line(), l.column()), l.line(), l.column()),
+            Some(l) => (
+                format!(":{}:{}", l.line(), l.column()),
+                l.line(),
+                l.column(),
+            ),
             None => (String::new(), 0, 0),
         };
         let mut reason = e.to_string();
         if let Some(i) = reason.find(" at line ") {
             reason.truncate(i);
         }
-        CliError::failed("config_parse", format!("cannot parse {}{pos}: {reason}", path.display()))
-            .hint("fix the file; it was not modified")
-            .detail("path", path.display().to_string())
-            .detail("line", line)
-            .detail("column", column)
+        CliError::failed(
+            "config_parse",
+            format!("cannot parse {shown}{pos}: {reason}"),
+        )
+        .hint("fix the file; it was not modified")
+        .detail("path", shown)
+        .detail("line", line)
+        .detail("column", column)
     })
 }
 
@@ -192,8 +210,18 @@ mod tests {
     use super::*;
 
     fn tracker_of(yaml: &str) -> TrackerConfig {
-        let doc: Value = if yaml.trim().is_empty() { Value::Null } else { yaml_serde::from_str(yaml).expect("yaml") };
-        ConfigFile { path: PathBuf::from("x"), text: yaml.into(), doc }.tracker()
+        let doc: Value = if yaml.trim().is_empty() {
+            Value::Null
+        } else {
+            yaml_serde::from_str(yaml).expect("yaml")
+        };
+        ConfigFile {
+            path: PathBuf::from("x"),
+            shown: "x".into(),
+            text: yaml.into(),
+            doc,
+        }
+        .tracker()
     }
 
     #[test]
@@ -206,7 +234,12 @@ mod tests {
         assert_eq!(tracker_of("tracker: [1, 2]\n").provider, None);
         assert_eq!(tracker_of("tracker: text\n").provider, None);
         assert_eq!(tracker_of("").provider, None);
-        assert_eq!(tracker_of("tracker:\n  provider: 123\n").provider.as_deref(), Some("123"));
+        assert_eq!(
+            tracker_of("tracker:\n  provider: 123\n")
+                .provider
+                .as_deref(),
+            Some("123")
+        );
         let t = tracker_of("tracker:\n  provider: beads\n  doctrine:\n    mode: Split_Ownership\n    field_owners: {title: local, body: ' '}\n");
         assert_eq!(t.doctrine_mode, "split_ownership");
         assert_eq!(t.field_owners.len(), 1);
@@ -214,10 +247,15 @@ mod tests {
 
     #[test]
     fn parse_errors_name_file_line_and_column() {
-        let err = parse(Path::new("/p/.kittify/config.yaml"), "a: 1\nb: [\n").expect_err("bad yaml");
-        assert!(err.message.starts_with("cannot parse /p/.kittify/config.yaml:"), "{}", err.message);
+        let err = parse("/p/.kittify/config.yaml", "a: 1\nb: [\n").expect_err("bad yaml");
+        assert!(
+            err.message
+                .starts_with("cannot parse /p/.kittify/config.yaml:"),
+            "{}",
+            err.message
+        );
         assert!(err.details.contains_key("line"));
-        let tabs = parse(Path::new("c.yaml"), "a:\n\tb: 1\n").expect_err("tabs");
+        let tabs = parse("c.yaml", "a:\n\tb: 1\n").expect_err("tabs");
         assert!(tabs.message.contains("c.yaml:2:"), "{}", tabs.message);
     }
 }

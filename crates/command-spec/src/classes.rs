@@ -3,8 +3,19 @@
 
 use crate::model::{CommandSpec, DispatchKey, Refusal, Route};
 
-/// One line per provider class, e.g. `("saas", "refused: Mappings for ...")`.
-pub fn class_lines(cmd: &CommandSpec) -> Vec<(&'static str, String)> {
+/// What one provider class gets from a command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClassBehaviour {
+    /// `saas`, `local` or `removed`.
+    pub class: &'static str,
+    /// `supported`, or `refused (exit 3): <message>`.
+    pub summary: String,
+    /// One line per option refused for this class.
+    pub refused_options: Vec<String>,
+}
+
+/// The behaviour of each provider class for a leaf command (empty for class-free commands).
+pub fn class_lines(cmd: &CommandSpec) -> Vec<ClassBehaviour> {
     let Some(dispatch) = &cmd.dispatch else {
         return Vec::new();
     };
@@ -13,27 +24,36 @@ pub fn class_lines(cmd: &CommandSpec) -> Vec<(&'static str, String)> {
         let Some(route) = dispatch.get(&key) else {
             continue;
         };
-        let mut text = match route {
-            Route::Handler(_) => "supported".to_owned(),
-            Route::Refuse(r) => format!("refused (exit 3): {}", one_line(r.message())),
-        };
-        if matches!(route, Route::Handler(_)) {
-            for arg in &cmd.args {
-                let Some(refusal) = arg.classes.get(&key) else {
-                    continue;
-                };
-                let flag = arg.long.as_deref().unwrap_or(&arg.name);
-                let exit = match refusal {
-                    Refusal::HardBreak(_) => 3,
-                    Refusal::UsageError(_) => 2,
-                };
-                text.push_str(&format!(
-                    "; --{flag} is refused (exit {exit}): {}",
-                    one_line(refusal.message())
-                ));
+        let (summary, refused_options) = match route {
+            Route::Refuse(r) => (
+                format!("refused (exit 3): {}", one_line(r.message())),
+                Vec::new(),
+            ),
+            Route::Handler(_) => {
+                let refused = cmd
+                    .args
+                    .iter()
+                    .filter_map(|arg| {
+                        let refusal = arg.classes.get(&key)?;
+                        let flag = arg.long.as_deref().unwrap_or(&arg.name);
+                        let exit = match refusal {
+                            Refusal::HardBreak(_) => 3,
+                            Refusal::UsageError(_) => 2,
+                        };
+                        Some(format!(
+                            "--{flag} refused (exit {exit}): {}",
+                            one_line(refusal.message())
+                        ))
+                    })
+                    .collect();
+                ("supported".to_owned(), refused)
             }
-        }
-        lines.push((key.as_str(), text));
+        };
+        lines.push(ClassBehaviour {
+            class: key.as_str(),
+            summary,
+            refused_options,
+        });
     }
     lines
 }
@@ -53,8 +73,11 @@ pub fn after_long_help(cmd: &CommandSpec) -> Option<String> {
     let lines = class_lines(cmd);
     if !lines.is_empty() {
         out.push_str("Provider classes:\n");
-        for (class, text) in lines {
-            out.push_str(&format!("  {class:<8} {text}\n"));
+        for line in lines {
+            out.push_str(&format!("  {:<8} {}\n", line.class, line.summary));
+            for refused in &line.refused_options {
+                out.push_str(&format!("           {refused}\n"));
+            }
         }
     }
     if !cmd.examples.is_empty() {

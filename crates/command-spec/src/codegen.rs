@@ -41,10 +41,17 @@ fn command_id(out: &mut String, leaves: &[Leaf<'_>]) {
     out.push_str("];\n\n");
 
     out.push_str("    /// Look a command up by its path of names.\n");
-    out.push_str("    pub fn from_path(path: &[&str]) -> Option<CommandId> {\n        match path {\n");
+    out.push_str(
+        "    pub fn from_path(path: &[&str]) -> Option<CommandId> {\n        match path {\n",
+    );
     for leaf in leaves {
         let pat: Vec<String> = leaf.path.iter().map(|p| lit(p)).collect();
-        let _ = writeln!(out, "            [{}] => Some(CommandId::{}),", pat.join(", "), leaf.ident());
+        let _ = writeln!(
+            out,
+            "            [{}] => Some(CommandId::{}),",
+            pat.join(", "),
+            leaf.ident()
+        );
     }
     out.push_str("            _ => None,\n        }\n    }\n\n");
 
@@ -52,14 +59,24 @@ fn command_id(out: &mut String, leaves: &[Leaf<'_>]) {
     out.push_str("    pub fn path(self) -> &'static [&'static str] {\n        match self {\n");
     for leaf in leaves {
         let pat: Vec<String> = leaf.path.iter().map(|p| lit(p)).collect();
-        let _ = writeln!(out, "            CommandId::{} => &[{}],", leaf.ident(), pat.join(", "));
+        let _ = writeln!(
+            out,
+            "            CommandId::{} => &[{}],",
+            leaf.ident(),
+            pat.join(", ")
+        );
     }
     out.push_str("        }\n    }\n\n");
 
     out.push_str("    /// Whether SPEC_KITTY_ENABLE_SAAS_SYNC must be enabled.\n");
     out.push_str("    pub fn gated(self) -> bool {\n        match self {\n");
     for leaf in leaves {
-        let _ = writeln!(out, "            CommandId::{} => {},", leaf.ident(), leaf.gate == Gate::FeatureFlag);
+        let _ = writeln!(
+            out,
+            "            CommandId::{} => {},",
+            leaf.ident(),
+            leaf.gate == Gate::FeatureFlag
+        );
     }
     out.push_str("        }\n    }\n\n");
 
@@ -71,26 +88,42 @@ fn command_id(out: &mut String, leaves: &[Leaf<'_>]) {
             ClassFrom::ProviderArg => "ProviderArg",
             ClassFrom::None => "None",
         };
-        let _ = writeln!(out, "            CommandId::{} => ClassSource::{src},", leaf.ident());
+        let _ = writeln!(
+            out,
+            "            CommandId::{} => ClassSource::{src},",
+            leaf.ident()
+        );
     }
     out.push_str("        }\n    }\n\n");
 
     out.push_str("    /// Whether the command accepts `--json`.\n");
     out.push_str("    pub fn has_json(self) -> bool {\n        match self {\n");
     for leaf in leaves {
-        let _ = writeln!(out, "            CommandId::{} => {},", leaf.ident(), leaf.spec.json.is_some());
+        let _ = writeln!(
+            out,
+            "            CommandId::{} => {},",
+            leaf.ident(),
+            leaf.spec.json.is_some()
+        );
     }
     out.push_str("        }\n    }\n\n");
 
     out.push_str("    /// Whether a binding to an unknown provider is routed as `removed`.\n");
     out.push_str("    pub fn allows_unknown_binding(self) -> bool {\n        match self {\n");
     for leaf in leaves {
-        let _ = writeln!(out, "            CommandId::{} => {},", leaf.ident(), leaf.spec.allow_unknown_binding);
+        let _ = writeln!(
+            out,
+            "            CommandId::{} => {},",
+            leaf.ident(),
+            leaf.spec.allow_unknown_binding
+        );
     }
     out.push_str("        }\n    }\n\n");
 
     out.push_str("    /// Arguments this command refuses for a provider class.\n");
-    out.push_str("    pub fn arg_refusals(self, class: ProviderClass) -> &'static [ArgRefusal] {\n");
+    out.push_str(
+        "    pub fn arg_refusals(self, class: ProviderClass) -> &'static [ArgRefusal] {\n",
+    );
     out.push_str("        match (self, class) {\n");
     for leaf in leaves {
         for key in [DispatchKey::Saas, DispatchKey::Local, DispatchKey::Removed] {
@@ -184,9 +217,19 @@ fn field_expr(arg: &ArgSpec) -> String {
 
 fn args_struct(out: &mut String, leaf: &Leaf<'_>) {
     let _ = writeln!(out, "/// Arguments of `{}`.", leaf.path_str());
-    let _ = writeln!(out, "#[derive(Debug, Clone)]\npub struct {}Args {{", leaf.ident());
+    let _ = writeln!(
+        out,
+        "#[derive(Debug, Clone)]\npub struct {}Args {{",
+        leaf.ident()
+    );
     for arg in &leaf.spec.args {
-        let _ = writeln!(out, "    /// {}\n    pub {}: {},", arg.help.replace('\n', " "), arg.name, field_type(arg));
+        let _ = writeln!(
+            out,
+            "    /// {}\n    pub {}: {},",
+            arg.help.replace('\n', " "),
+            arg.name,
+            field_type(arg)
+        );
     }
     if leaf.spec.json.is_some() {
         out.push_str("    /// `--json` was given.\n    pub json: bool,\n");
@@ -197,16 +240,27 @@ fn args_struct(out: &mut String, leaf: &Leaf<'_>) {
 fn invocation(out: &mut String, leaves: &[Leaf<'_>]) {
     out.push_str("/// A parsed invocation of one leaf command.\n#[derive(Debug, Clone)]\npub enum Invocation {\n");
     for leaf in leaves {
-        let _ = writeln!(out, "    /// `{}`\n    {}({}Args),", leaf.path_str(), leaf.ident(), leaf.ident());
+        let _ = writeln!(
+            out,
+            "    /// `{}`\n    {}({}Args),",
+            leaf.path_str(),
+            leaf.ident(),
+            leaf.ident()
+        );
     }
     out.push_str("}\n\n");
     out.push_str("impl Invocation {\n");
     out.push_str("    /// Build the typed arguments of `id` from the leaf's matches.\n");
-    out.push_str("    pub fn parse(id: CommandId, m: &clap::ArgMatches) -> Result<Invocation, CliError> {\n");
+    out.push_str(
+        "    pub fn parse(id: CommandId, m: &clap::ArgMatches) -> Result<Invocation, CliError> {\n",
+    );
     out.push_str("        Ok(match id {\n");
     for leaf in leaves {
         let ident = leaf.ident();
-        let _ = writeln!(out, "            CommandId::{ident} => Invocation::{ident}({ident}Args {{");
+        let _ = writeln!(
+            out,
+            "            CommandId::{ident} => Invocation::{ident}({ident}Args {{"
+        );
         for arg in &leaf.spec.args {
             let _ = writeln!(out, "                {}: {},", arg.name, field_expr(arg));
         }
@@ -218,13 +272,19 @@ fn invocation(out: &mut String, leaves: &[Leaf<'_>]) {
     out.push_str("        })\n    }\n\n");
     out.push_str("    /// Which command this is.\n    pub fn id(&self) -> CommandId {\n        match self {\n");
     for leaf in leaves {
-        let _ = writeln!(out, "            Invocation::{0}(_) => CommandId::{0},", leaf.ident());
+        let _ = writeln!(
+            out,
+            "            Invocation::{0}(_) => CommandId::{0},",
+            leaf.ident()
+        );
     }
     out.push_str("        }\n    }\n}\n\n");
 }
 
 fn route(out: &mut String, leaves: &[Leaf<'_>]) {
-    out.push_str("/// Run the handler, or refuse with the hard-break, declared for (command, class).\n");
+    out.push_str(
+        "/// Run the handler, or refuse with the hard-break, declared for (command, class).\n",
+    );
     out.push_str("pub fn route(inv: Invocation, class: Option<ProviderClass>, ctx: &mut Context) -> Result<Outcome, CliError> {\n");
     out.push_str("    match (inv, class) {\n");
     for leaf in leaves {
@@ -241,11 +301,21 @@ fn route(out: &mut String, leaves: &[Leaf<'_>]) {
                 Route::Handler(h) => format!("crate::commands::{h}(ctx, a)"),
                 Route::Refuse(r) => format!("Err(hard_break({}, ctx))", lit(r.message())),
             };
-            let binding = if matches!(target, Route::Handler(_)) { "a" } else { "_" };
-            let _ = writeln!(out, "        (Invocation::{ident}({binding}), {pattern}) => {call},");
+            let binding = if matches!(target, Route::Handler(_)) {
+                "a"
+            } else {
+                "_"
+            };
+            let _ = writeln!(
+                out,
+                "        (Invocation::{ident}({binding}), {pattern}) => {call},"
+            );
         }
         if !dispatch.contains_key(&DispatchKey::Any) {
-            let _ = writeln!(out, "        (Invocation::{ident}(_), None) => Err(missing_class(CommandId::{ident})),");
+            let _ = writeln!(
+                out,
+                "        (Invocation::{ident}(_), None) => Err(missing_class(CommandId::{ident})),"
+            );
         }
     }
     out.push_str("    }\n}\n");

@@ -19,9 +19,11 @@ pub const SHELLS: [(Shell, &str); 5] = [
 
 /// One man page per command (groups included): `(file name, roff text)`.
 pub fn man_pages(spec: &Spec, version: &'static str) -> Vec<(String, String)> {
-    let root = crate::to_clap::build(spec, version);
+    let mut root = crate::to_clap::build(spec, version);
+    // Building propagates the global options into every subcommand's page.
+    root.build();
     let mut pages = Vec::new();
-    page(&root, None, spec, &[], &mut pages);
+    page(&root, None, spec, version, &[], &mut pages);
     pages
 }
 
@@ -29,6 +31,7 @@ fn page(
     cmd: &Command,
     model: Option<&CommandSpec>,
     spec: &Spec,
+    version: &str,
     path: &[&str],
     out: &mut Vec<(String, String)>,
 ) {
@@ -49,7 +52,7 @@ fn page(
     let man = Man::new(cmd_for_page)
         .title(title)
         .manual("spec-kitty-tracker manual")
-        .source(format!("spec-kitty-tracker {}", cmd.get_version().unwrap_or_default()));
+        .source(format!("{} {version}", spec.name));
     let mut buf = Vec::new();
     let rendered = (|| -> std::io::Result<()> {
         man.render_title(&mut buf)?;
@@ -68,7 +71,7 @@ fn page(
         return;
     }
     let mut text = String::from_utf8_lossy(&buf).into_owned();
-    text.push_str(&extra_sections(model, spec, path));
+    text.push_str(&extra_sections(model, spec));
     out.push((format!("{full_name}.1"), text));
 
     for sub in cmd.get_subcommands() {
@@ -78,20 +81,24 @@ fn page(
         };
         let mut sub_path = path.to_vec();
         sub_path.push(sub.get_name());
-        page(sub, sub_model, spec, &sub_path, out);
+        page(sub, sub_model, spec, version, &sub_path, out);
     }
 }
 
-fn extra_sections(model: Option<&CommandSpec>, spec: &Spec, path: &[&str]) -> String {
+fn extra_sections(model: Option<&CommandSpec>, spec: &Spec) -> String {
     let mut roff = Roff::new();
     if let Some(cmd) = model {
         let lines = class_lines(cmd);
         if !lines.is_empty() {
             roff.control("SH", ["PROVIDER CLASSES"]);
-            for (class, text) in lines {
+            for line in lines {
                 roff.control("TP", [] as [&str; 0]);
-                roff.text([bold(class)]);
-                roff.text([roman(text)]);
+                roff.text([bold(line.class)]);
+                roff.text([roman(line.summary)]);
+                for refused in line.refused_options {
+                    roff.control("br", [] as [&str; 0]);
+                    roff.text([roman(refused)]);
+                }
             }
         }
         if !cmd.examples.is_empty() {
@@ -132,7 +139,6 @@ fn extra_sections(model: Option<&CommandSpec>, spec: &Spec, path: &[&str]) -> St
         Some(_) => vec![format!("{}(1)", spec.name)],
     };
     roff.control("SH", ["SEE ALSO"]);
-    let _ = path;
     roff.text([roman(related.join(", "))]);
     roff.to_roff()
 }
@@ -175,7 +181,10 @@ mod tests {
 
     #[test]
     fn one_page_per_command_in_git_style() {
-        let names: Vec<String> = man_pages(&spec(), "0.0.0").into_iter().map(|(n, _)| n).collect();
+        let names: Vec<String> = man_pages(&spec(), "0.0.0")
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
         assert!(names.contains(&"spec-kitty-tracker.1".to_owned()));
         assert!(names.contains(&"spec-kitty-tracker-sync-pull.1".to_owned()));
         assert!(names.contains(&"spec-kitty-tracker-auth-login.1".to_owned()));
@@ -190,7 +199,10 @@ mod tests {
             .find(|(n, _)| n == "spec-kitty-tracker-sync-publish.1")
             .expect("publish page");
         assert!(page.contains(".SH \"PROVIDER CLASSES\""), "{page}");
-        assert!(page.contains("Snapshot publish is not supported for SaaS\\-backed providers"), "{page}");
+        assert!(
+            page.contains("Snapshot publish is not supported for SaaS\\-backed providers"),
+            "{page}"
+        );
         assert!(page.contains(".SH EXAMPLES"), "{page}");
     }
 

@@ -24,6 +24,9 @@ pub fn load(text: &str) -> Result<Spec, String> {
     if errors.is_empty() {
         Ok(spec)
     } else {
-        Err(format!("commands.yaml is invalid:\n  - {}", errors.join("\n  - ")))
+        Err(format!(
+            "commands.yaml is invalid:\n  - {}",
+            errors.join("\n  - ")
+        ))
     }
 }

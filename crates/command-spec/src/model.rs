@@ -347,7 +347,13 @@ impl Spec {
         }
         let mut out = Vec::new();
         for cmd in &self.commands {
-            walk(cmd, Vec::new(), Gate::FeatureFlag, ClassFrom::Binding, &mut out);
+            walk(
+                cmd,
+                Vec::new(),
+                Gate::FeatureFlag,
+                ClassFrom::Binding,
+                &mut out,
+            );
         }
         out
     }

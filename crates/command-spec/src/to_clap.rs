@@ -131,7 +131,21 @@ mod tests {
             .map(|c| c.render_long_help().to_string())
             .expect("map add");
         assert!(help.contains("Provider classes:"), "{help}");
-        assert!(help.contains("saas     refused (exit 3): Mappings for SaaS-backed providers"), "{help}");
+        assert!(
+            help.contains("saas     refused (exit 3): Mappings for SaaS-backed providers"),
+            "{help}"
+        );
+        let mut cmd = real();
+        let bind = cmd
+            .find_subcommand_mut("bind")
+            .map(|c| c.render_long_help().to_string())
+            .expect("bind");
+        assert!(
+            bind.contains(
+                "\n           --credential refused (exit 3): Direct provider credentials"
+            ),
+            "{bind}"
+        );
         assert!(help.contains("local    supported"), "{help}");
     }
 }

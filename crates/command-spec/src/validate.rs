@@ -1,7 +1,9 @@
 //! Invariants of `commands.yaml`. Every violation names the entry it is about, so the build
 //! error points straight at the line to fix.
 
-use crate::model::{ArgSpec, ArgType, ClassFrom, CommandSpec, DispatchKey, Gate, Refusal, Route, Spec};
+use crate::model::{
+    ArgSpec, ArgType, ClassFrom, CommandSpec, DispatchKey, Gate, Refusal, Route, Spec,
+};
 use std::collections::BTreeSet;
 
 /// Check every invariant; returns all violations (empty = valid).
@@ -13,7 +15,14 @@ pub fn validate(spec: &Spec) -> Vec<String> {
     check_args(&spec.name, &spec.global_args, &[], &mut errors);
     check_siblings("commands", &spec.commands, &mut errors);
     for cmd in &spec.commands {
-        check_command(cmd, &spec.name, spec, Gate::FeatureFlag, ClassFrom::Binding, &mut errors);
+        check_command(
+            cmd,
+            &spec.name,
+            spec,
+            Gate::FeatureFlag,
+            ClassFrom::Binding,
+            &mut errors,
+        );
     }
     errors
 }
@@ -39,7 +48,9 @@ fn check_command(
     let gate = cmd.gate.unwrap_or(gate);
     let class_from = cmd.class_from.unwrap_or(class_from);
     if cmd.name.is_empty() || !cmd.name.chars().all(|c| c.is_ascii_lowercase() || c == '-') {
-        errors.push(format!("{at}: command names are lower-case words with dashes"));
+        errors.push(format!(
+            "{at}: command names are lower-case words with dashes"
+        ));
     }
     if cmd.about.trim().is_empty() {
         errors.push(format!("{at}: `about` must not be empty"));
@@ -51,7 +62,9 @@ fn check_command(
         check_leaf(cmd, &at, spec, class_from, errors);
     } else {
         if cmd.dispatch.is_some() {
-            errors.push(format!("{at}: a group (with subcommands) cannot have `dispatch`"));
+            errors.push(format!(
+                "{at}: a group (with subcommands) cannot have `dispatch`"
+            ));
         }
         if !cmd.args.is_empty() || cmd.json.is_some() {
             errors.push(format!("{at}: a group cannot have `args` or `json`"));
@@ -63,7 +76,13 @@ fn check_command(
     }
 }
 
-fn check_leaf(cmd: &CommandSpec, at: &str, spec: &Spec, class_from: ClassFrom, errors: &mut Vec<String>) {
+fn check_leaf(
+    cmd: &CommandSpec,
+    at: &str,
+    spec: &Spec,
+    class_from: ClassFrom,
+    errors: &mut Vec<String>,
+) {
     if cmd.examples.is_empty() {
         errors.push(format!("{at}: every command needs at least one example"));
     }
@@ -106,12 +125,16 @@ fn check_leaf(cmd: &CommandSpec, at: &str, spec: &Spec, class_from: ClassFrom, e
                 }
             }
             Route::Refuse(Refusal::UsageError(_)) => {
-                errors.push(format!("{at}: a command route is a handler or a hard_break"));
+                errors.push(format!(
+                    "{at}: a command route is a handler or a hard_break"
+                ));
             }
         }
     }
     if class_from == ClassFrom::ProviderArg && !cmd.args.iter().any(|a| a.name == "provider") {
-        errors.push(format!("{at}: class_from provider_arg needs an argument named `provider`"));
+        errors.push(format!(
+            "{at}: class_from provider_arg needs an argument named `provider`"
+        ));
     }
     for arg in &cmd.args {
         if !arg.classes.is_empty() && class_from == ClassFrom::None {
@@ -122,7 +145,10 @@ fn check_leaf(cmd: &CommandSpec, at: &str, spec: &Spec, class_from: ClassFrom, e
         }
         for (key, refusal) in &arg.classes {
             if *key == DispatchKey::Any {
-                errors.push(format!("{at}: argument '{}': classes.any is not a class", arg.name));
+                errors.push(format!(
+                    "{at}: argument '{}': classes.any is not a class",
+                    arg.name
+                ));
             }
             if refusal.message().trim().is_empty() {
                 errors.push(format!(
@@ -139,13 +165,16 @@ fn check_handler(at: &str, handler: &str, errors: &mut Vec<String>) {
     let ok = handler.split_once("::").is_some_and(|(m, f)| {
         let ident = |s: &str| {
             !s.is_empty()
-                && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                && s.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
                 && !s.starts_with(|c: char| c.is_ascii_digit())
         };
         ident(m) && ident(f)
     });
     if !ok {
-        errors.push(format!("{at}: handler '{handler}' must look like module::function"));
+        errors.push(format!(
+            "{at}: handler '{handler}' must look like module::function"
+        ));
     }
 }
 
@@ -169,7 +198,9 @@ fn check_args(at: &str, args: &[ArgSpec], globals: &[ArgSpec], errors: &mut Vec<
             || !arg.name.chars().all(|c| c.is_ascii_lowercase() || c == '_')
             || arg.name == "json"
         {
-            errors.push(format!("{here}: names are snake_case identifiers other than `json`"));
+            errors.push(format!(
+                "{here}: names are snake_case identifiers other than `json`"
+            ));
         }
         if !names.insert(arg.name.as_str()) {
             errors.push(format!("{here}: duplicate argument name"));
@@ -215,7 +246,9 @@ fn check_args(at: &str, args: &[ArgSpec], globals: &[ArgSpec], errors: &mut Vec<
         }
         for other in &arg.conflicts_with {
             if !args.iter().any(|a| &a.name == other) {
-                errors.push(format!("{here}: conflicts_with names unknown argument '{other}'"));
+                errors.push(format!(
+                    "{here}: conflicts_with names unknown argument '{other}'"
+                ));
             }
         }
     }
@@ -235,7 +268,9 @@ fn check_default(here: &str, arg: &ArgSpec, default: &str, errors: &mut Vec<Stri
         },
         ArgType::Choice => {
             if !arg.values.iter().any(|v| v == default) {
-                errors.push(format!("{here}: default '{default}' is not one of the values"));
+                errors.push(format!(
+                    "{here}: default '{default}' is not one of the values"
+                ));
             }
         }
         ArgType::Flag | ArgType::Count => {
@@ -267,7 +302,9 @@ mod tests {
 
     #[test]
     fn unknown_keys_fail_with_a_location() {
-        let errs = errors_of(&format!("{BASE}  - name: x\n    about: a\n    long_about: b\n    colour: red\n"));
+        let errs = errors_of(&format!(
+            "{BASE}  - name: x\n    about: a\n    long_about: b\n    colour: red\n"
+        ));
         assert_eq!(errs.len(), 1);
         assert!(errs[0].contains("commands.yaml:"), "{errs:?}");
         assert!(errs[0].contains("colour"), "{errs:?}");
@@ -277,7 +314,11 @@ mod tests {
     fn duplicate_command_names_are_named() {
         let leaf = "    about: a\n    long_about: b\n    class_from: none\n    examples: [{command: x, help: y}]\n    dispatch: {any: m::f}\n";
         let errs = errors_of(&format!("{BASE}  - name: x\n{leaf}  - name: x\n{leaf}"));
-        assert!(errs.iter().any(|e| e.contains("duplicate command name 'x'")), "{errs:?}");
+        assert!(
+            errs.iter()
+                .any(|e| e.contains("duplicate command name 'x'")),
+            "{errs:?}"
+        );
     }
 
     #[test]
@@ -285,7 +326,10 @@ mod tests {
         let errs = errors_of(&format!(
             "{BASE}  - name: x\n    about: a\n    long_about: b\n    examples: [{{command: x, help: y}}]\n    dispatch: {{saas: m::f, local: m::g}}\n"
         ));
-        assert_eq!(errs, vec!["t x: dispatch.removed is not declared".to_owned()]);
+        assert_eq!(
+            errs,
+            vec!["t x: dispatch.removed is not declared".to_owned()]
+        );
     }
 
     #[test]
@@ -293,7 +337,10 @@ mod tests {
         let errs = errors_of(&format!(
             "{BASE}  - name: x\n    about: a\n    long_about: b\n    examples: [{{command: x, help: y}}]\n    dispatch: {{saas: m::f, local: m::g, removed: {{hard_break: ' '}}}}\n"
         ));
-        assert_eq!(errs, vec!["t x: dispatch.removed: hard_break message must not be empty".to_owned()]);
+        assert_eq!(
+            errs,
+            vec!["t x: dispatch.removed: hard_break message must not be empty".to_owned()]
+        );
     }
 
     #[test]
@@ -301,8 +348,16 @@ mod tests {
         let errs = errors_of(&format!(
             "{BASE}  - name: x\n    about: a\n    long_about: b\n    class_from: none\n    examples: [{{command: x, help: y}}]\n    dispatch: {{any: m::f}}\n    args:\n      - {{name: a, long: limit, type: int, value_name: N, help: h, range: [1, 5], default: '9'}}\n      - {{name: b, long: limit, type: flag, help: h}}\n"
         ));
-        assert!(errs.iter().any(|e| e.contains("default 9 is outside [1, 5]")), "{errs:?}");
-        assert!(errs.iter().any(|e| e.contains("duplicate long option --limit")), "{errs:?}");
+        assert!(
+            errs.iter()
+                .any(|e| e.contains("default 9 is outside [1, 5]")),
+            "{errs:?}"
+        );
+        assert!(
+            errs.iter()
+                .any(|e| e.contains("duplicate long option --limit")),
+            "{errs:?}"
+        );
     }
 
     #[test]
@@ -310,6 +365,10 @@ mod tests {
         let errs = errors_of(&format!(
             "{BASE}  - name: x\n    about: a\n    long_about: b\n    class_from: none\n    examples: [{{command: x, help: y}}]\n    dispatch: {{any: 'Bad Handler'}}\n"
         ));
-        assert!(errs.iter().any(|e| e.contains("must look like module::function")), "{errs:?}");
+        assert!(
+            errs.iter()
+                .any(|e| e.contains("must look like module::function")),
+            "{errs:?}"
+        );
     }
 }

@@ -1,0 +1,232 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[spec-kitty-tracker] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'spec-kitty-tracker'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'spec-kitty-tracker'= {
+            cand -C 'Run as if started in DIR (the project is found from there)'
+            cand --project 'Run as if started in DIR (the project is found from there)'
+            cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
+            cand -v 'Log requests and decisions to stderr (tokens are never shown)'
+            cand --verbose 'Log requests and decisions to stderr (tokens are never shown)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand providers 'List supported tracker providers, categorized by backend type.'
+            cand bind 'Bind the current project to an issue tracker.'
+            cand status 'Show tracker binding and sync status.'
+            cand unbind 'Remove tracker binding for this project.'
+            cand map 'Work-package mapping commands'
+            cand sync 'Tracker synchronization commands'
+            cand auth 'Authentication commands for the Spec Kitty SaaS'
+            cand completions 'Print a shell completion script.'
+        }
+        &'spec-kitty-tracker;providers'= {
+            cand -C 'Run as if started in DIR (the project is found from there)'
+            cand --project 'Run as if started in DIR (the project is found from there)'
+            cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
+            cand --json 'Render provider list as JSON'
+            cand -v 'Log requests and decisions to stderr (tokens are never shown)'
+            cand --verbose 'Log requests and decisions to stderr (tokens are never shown)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'spec-kitty-tracker;bind'= {
+            cand --provider 'Provider name (linear, jira, github, gitlab, beads, fp)'
+            cand --project-slug 'SaaS project identifier for tracker routing (SaaS providers only)'
+            cand --workspace 'Provider workspace/team/project identifier (local providers only)'
+            cand --doctrine-mode 'Doctrine mode: external_authoritative | spec_kitty_authoritative | split_ownership (local providers only)'
+            cand --field-owner 'Split ownership mapping: field=owner, owner one of local, external, shared (local providers only)'
+            cand --credential 'Provider credential key/value: key=value (local providers only)'
+            cand -C 'Run as if started in DIR (the project is found from there)'
+            cand --project 'Run as if started in DIR (the project is found from there)'
+            cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
+            cand -v 'Log requests and decisions to stderr (tokens are never shown)'
+            cand --verbose 'Log requests and decisions to stderr (tokens are never shown)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'spec-kitty-tracker;status'= {
+            cand -C 'Run as if started in DIR (the project is found from there)'
+            cand --project 'Run as if started in DIR (the project is found from there)'
+            cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
+            cand --json 'Render status as JSON'
+            cand -v 'Log requests and decisions to stderr (tokens are never shown)'
+            cand --verbose 'Log requests and decisions to stderr (tokens are never shown)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'spec-kitty-tracker;unbind'= {
+            cand -C 'Run as if started in DIR (the project is found from there)'
+            cand --project 'Run as if started in DIR (the project is found from there)'
+            cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
+            cand -v 'Log requests and decisions to stderr (tokens are never shown)'
+            cand --verbose 'Log requests and decisions to stderr (tokens are never shown)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'spec-kitty-tracker;map'= {
+            cand -C 'Run as if started in DIR (the project is found from there)'
+            cand --project 'Run as if started in DIR (the project is found from there)'
+            cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
+            cand -v 'Log requests and decisions to stderr (tokens are never shown)'
+            cand --verbose 'Log requests and decisions to stderr (tokens are never shown)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand add 'Add or update a WP-to-external issue mapping.'
+            cand list 'List tracker mappings.'
+        }
+        &'spec-kitty-tracker;map;add'= {
+            cand --wp-id 'Work package ID (e.g., WP01)'
+            cand --external-id 'External issue ID'
+            cand --external-key 'External issue key'
+            cand --external-url 'External issue URL'
+            cand -C 'Run as if started in DIR (the project is found from there)'
+            cand --project 'Run as if started in DIR (the project is found from there)'
+            cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
+            cand -v 'Log requests and decisions to stderr (tokens are never shown)'
+            cand --verbose 'Log requests and decisions to stderr (tokens are never shown)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'spec-kitty-tracker;map;list'= {
+            cand -C 'Run as if started in DIR (the project is found from there)'
+            cand --project 'Run as if started in DIR (the project is found from there)'
+            cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
+            cand --json 'Render mappings as JSON'
+            cand -v 'Log requests and decisions to stderr (tokens are never shown)'
+            cand --verbose 'Log requests and decisions to stderr (tokens are never shown)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'spec-kitty-tracker;sync'= {
+            cand -C 'Run as if started in DIR (the project is found from there)'
+            cand --project 'Run as if started in DIR (the project is found from there)'
+            cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
+            cand -v 'Log requests and decisions to stderr (tokens are never shown)'
+            cand --verbose 'Log requests and decisions to stderr (tokens are never shown)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand pull 'Pull tracker updates into the local cache.'
+            cand push 'Push explicit mutations to the upstream provider.'
+            cand run 'Run pull+push synchronization in one operation.'
+            cand publish 'Publish local tracker snapshot (not supported by any current provider).'
+        }
+        &'spec-kitty-tracker;sync;pull'= {
+            cand --limit 'Maximum number of items (1..=10000)'
+            cand -C 'Run as if started in DIR (the project is found from there)'
+            cand --project 'Run as if started in DIR (the project is found from there)'
+            cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
+            cand --json 'Render sync result as JSON'
+            cand -v 'Log requests and decisions to stderr (tokens are never shown)'
+            cand --verbose 'Log requests and decisions to stderr (tokens are never shown)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'spec-kitty-tracker;sync;push'= {
+            cand --limit 'Maximum number of items (local providers only)'
+            cand --items-json 'Path to JSON file with PushItem[] array (SaaS providers). Use ''-'' for stdin.'
+            cand -C 'Run as if started in DIR (the project is found from there)'
+            cand --project 'Run as if started in DIR (the project is found from there)'
+            cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
+            cand --json 'Render sync result as JSON'
+            cand -v 'Log requests and decisions to stderr (tokens are never shown)'
+            cand --verbose 'Log requests and decisions to stderr (tokens are never shown)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'spec-kitty-tracker;sync;run'= {
+            cand --limit 'Maximum number of items (1..=10000)'
+            cand -C 'Run as if started in DIR (the project is found from there)'
+            cand --project 'Run as if started in DIR (the project is found from there)'
+            cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
+            cand --json 'Render sync result as JSON'
+            cand -v 'Log requests and decisions to stderr (tokens are never shown)'
+            cand --verbose 'Log requests and decisions to stderr (tokens are never shown)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'spec-kitty-tracker;sync;publish'= {
+            cand -C 'Run as if started in DIR (the project is found from there)'
+            cand --project 'Run as if started in DIR (the project is found from there)'
+            cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
+            cand --json 'Render publish result as JSON'
+            cand -v 'Log requests and decisions to stderr (tokens are never shown)'
+            cand --verbose 'Log requests and decisions to stderr (tokens are never shown)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'spec-kitty-tracker;auth'= {
+            cand -C 'Run as if started in DIR (the project is found from there)'
+            cand --project 'Run as if started in DIR (the project is found from there)'
+            cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
+            cand -v 'Log requests and decisions to stderr (tokens are never shown)'
+            cand --verbose 'Log requests and decisions to stderr (tokens are never shown)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand login 'Log in to the Spec Kitty SaaS.'
+            cand logout 'Log out and remove the stored tokens.'
+            cand status 'Show authentication status.'
+        }
+        &'spec-kitty-tracker;auth;login'= {
+            cand -u 'Username (prompted when absent)'
+            cand --username 'Username (prompted when absent)'
+            cand -p 'Password (prompted, hidden, when absent; prefer --password-stdin)'
+            cand --password 'Password (prompted, hidden, when absent; prefer --password-stdin)'
+            cand -C 'Run as if started in DIR (the project is found from there)'
+            cand --project 'Run as if started in DIR (the project is found from there)'
+            cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
+            cand --password-stdin 'Read the password from standard input'
+            cand -f 'Log in again even when already authenticated'
+            cand --force 'Log in again even when already authenticated'
+            cand -v 'Log requests and decisions to stderr (tokens are never shown)'
+            cand --verbose 'Log requests and decisions to stderr (tokens are never shown)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'spec-kitty-tracker;auth;logout'= {
+            cand -C 'Run as if started in DIR (the project is found from there)'
+            cand --project 'Run as if started in DIR (the project is found from there)'
+            cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
+            cand -v 'Log requests and decisions to stderr (tokens are never shown)'
+            cand --verbose 'Log requests and decisions to stderr (tokens are never shown)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'spec-kitty-tracker;auth;status'= {
+            cand -C 'Run as if started in DIR (the project is found from there)'
+            cand --project 'Run as if started in DIR (the project is found from there)'
+            cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
+            cand --json 'Render authentication status as JSON'
+            cand -v 'Log requests and decisions to stderr (tokens are never shown)'
+            cand --verbose 'Log requests and decisions to stderr (tokens are never shown)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'spec-kitty-tracker;completions'= {
+            cand -C 'Run as if started in DIR (the project is found from there)'
+            cand --project 'Run as if started in DIR (the project is found from there)'
+            cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
+            cand -v 'Log requests and decisions to stderr (tokens are never shown)'
+            cand --verbose 'Log requests and decisions to stderr (tokens are never shown)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,107 @@
+//! The committed man/ and completions/ must be exactly what build.rs generates from
+//! commands.yaml. Fix a stale copy with:
+//!     SPEC_KITTY_TRACKER_BLESS=1 cargo test --test generated_files
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+const FIX: &str = "SPEC_KITTY_TRACKER_BLESS=1 cargo test --test generated_files";
+
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .filter(|e| e.path().is_file())
+                .map(|e| {
+                    let bytes = std::fs::read(e.path()).unwrap_or_default();
+                    (e.file_name().to_string_lossy().into_owned(), bytes)
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn check(name: &str) {
+    let generated_dir = Path::new(env!("OUT_DIR")).join(name);
+    let committed_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(name);
+    let generated = files(&generated_dir);
+    assert!(!generated.is_empty(), "build.rs generated no {name}/ files");
+    let committed = files(&committed_dir);
+    if generated == committed {
+        return;
+    }
+    if std::env::var_os("SPEC_KITTY_TRACKER_BLESS").is_some() {
+        let _ = std::fs::remove_dir_all(&committed_dir);
+        std::fs::create_dir_all(&committed_dir).expect("create committed dir");
+        for (file, bytes) in &generated {
+            std::fs::write(committed_dir.join(file), bytes).expect("write committed file");
+        }
+        return;
+    }
+    let stale: Vec<&String> = generated
+        .keys()
+        .chain(committed.keys())
+        .filter(|k| generated.get(*k) != committed.get(*k))
+        .collect();
+    panic!("{name}/ is stale ({stale:?} differ from commands.yaml); fix: {FIX}");
+}
+
+#[test]
+fn man_pages_are_fresh() {
+    check("man");
+}
+
+#[test]
+fn completions_are_fresh() {
+    check("completions");
+}
+
+/// Every committed man page renders without groff warnings (skipped where groff is absent).
+#[test]
+fn man_pages_render_cleanly() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("man");
+    let Ok(probe) = std::process::Command::new("groff")
+        .arg("--version")
+        .output()
+    else {
+        eprintln!("groff not installed; rendering check skipped");
+        return;
+    };
+    assert!(probe.status.success());
+    for (file, _) in files(&dir) {
+        let out = std::process::Command::new("groff")
+            .args(["-man", "-Tutf8", "-ww", "-P-cbou", "-rLL=300n"])
+            .arg(dir.join(&file))
+            .env("LC_ALL", "C.UTF-8")
+            .output()
+            .expect("run groff");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            out.status.success() && stderr.trim().is_empty(),
+            "{file}: {stderr}"
+        );
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            !text.contains("\\f") && !text.contains("\\-"),
+            "{file}: raw escapes left:\n{text}"
+        );
+        if file != "spec-kitty-tracker.1"
+            && !["map", "sync", "auth"]
+                .iter()
+                .any(|g| file == format!("spec-kitty-tracker-{g}.1"))
+        {
+            assert!(text.contains("EXAMPLES"), "{file} has no EXAMPLES section");
+        }
+    }
+    let bind = std::process::Command::new("groff")
+        .args(["-man", "-Tutf8", "-P-cbou", "-rLL=300n"])
+        .arg(dir.join("spec-kitty-tracker-bind.1"))
+        .output()
+        .expect("run groff");
+    let text = String::from_utf8_lossy(&bind.stdout);
+    assert!(text.contains("PROVIDER CLASSES"), "{text}");
+    assert!(
+        text.contains("Direct provider credentials are no longer supported"),
+        "{text}"
+    );
+}
