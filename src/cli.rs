@@ -10,6 +10,7 @@ use crate::provider::{classify, unknown_provider_error, Provider, ProviderClass}
 use clap::parser::ValueSource;
 use clap::ArgMatches;
 use std::ffi::OsString;
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
@@ -52,6 +53,7 @@ pub fn run(args: Vec<OsString>) -> u8 {
     ctx.server_url_arg = leaf.get_one::<String>("server_url").cloned();
     ctx.verbose = leaf.get_count("verbose");
     ctx.json = id.has_json() && leaf.get_flag("json");
+    ctx.fancy = std::io::stdout().is_terminal() && ctx.env.get("NO_COLOR").is_none();
     match execute(id, leaf, &mut ctx) {
         Ok(outcome) => emit(outcome, ctx.json),
         Err(err) => emit_error(&err, ctx.json),

@@ -4,9 +4,11 @@
 use crate::config::{ConfigFile, TrackerConfig};
 use crate::env::Env;
 use crate::error::{CliError, ErrorKind};
+use crate::http::Http;
 use crate::project::Discovery;
 use crate::provider::Provider;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// Per-invocation state.
 #[derive(Debug)]
@@ -23,6 +25,8 @@ pub struct Context {
     pub verbose: u8,
     /// `--json` was given.
     pub json: bool,
+    /// Human output may use emoji and colour (stdout is a terminal and NO_COLOR is unset).
+    pub fancy: bool,
     /// The provider this invocation is about (from the binding or `--provider`).
     pub provider: Option<Provider>,
     root: Option<PathBuf>,
@@ -39,6 +43,7 @@ impl Context {
             server_url_arg: None,
             verbose: 0,
             json: false,
+            fancy: false,
             provider: None,
             root: None,
             config: None,
@@ -82,6 +87,21 @@ impl Context {
     /// Name of the provider this invocation is about (empty when none).
     pub fn provider_name(&self) -> &str {
         self.provider.as_ref().map_or("", |p| p.name.as_str())
+    }
+
+    /// The HTTP client, logging requests with `-v` or `RUST_LOG`.
+    /// `SPEC_KITTY_TRACKER_HTTP_TIMEOUT_MS` and `SPEC_KITTY_TRACKER_MAX_BODY_BYTES` are test hooks.
+    pub fn http(&self) -> Result<Http, CliError> {
+        let log = self.verbose > 0 || self.env.get("RUST_LOG").is_some();
+        let timeout = self
+            .env
+            .number("SPEC_KITTY_TRACKER_HTTP_TIMEOUT_MS")
+            .map(Duration::from_millis);
+        let max_body = self
+            .env
+            .number("SPEC_KITTY_TRACKER_MAX_BODY_BYTES")
+            .and_then(|n| usize::try_from(n).ok());
+        Http::new(log, timeout, max_body)
     }
 
     /// Directory for credentials and caches: `SPEC_KITTY_HOME`, else `~/.spec-kitty`.

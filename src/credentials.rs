@@ -52,6 +52,7 @@ impl CredentialsFile {
                 ))
             }
         };
+        tighten(&self.path, 0o600);
         text.parse::<DocumentMut>().map_err(|e| {
             CliError::failed(
                 "credentials_parse",
@@ -150,6 +151,27 @@ impl CredentialsFile {
             format!("cannot {what} {}: {}", path.display(), io_reason(e)),
         )
     }
+}
+
+/// If `path` grants more than `mode` to group or others, warn and restrict it to `mode`.
+fn tighten(path: &Path, mode: u32) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let Ok(meta) = std::fs::metadata(path) else {
+            return;
+        };
+        let current = meta.permissions().mode() & 0o777;
+        if current & 0o077 != 0 {
+            crate::output::warn(&format!(
+                "{} was accessible to other users (mode {current:o}); restricting it to {mode:o}",
+                path.display()
+            ));
+            restrict(path, mode);
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (path, mode);
 }
 
 /// Set permissions (Unix); failures are ignored (e.g. a file owned by someone else).

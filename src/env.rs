@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// Variables read by the tool.
-pub const VARS: [&str; 8] = [
+pub const VARS: [&str; 10] = [
     "SPEC_KITTY_ENABLE_SAAS_SYNC",
     "SPEC_KITTY_HOME",
     "SPEC_KITTY_SAAS_URL",
@@ -14,6 +14,8 @@ pub const VARS: [&str; 8] = [
     "NO_COLOR",
     "RUST_LOG",
     "SPEC_KITTY_TRACKER_POLL_SCALE",
+    "SPEC_KITTY_TRACKER_HTTP_TIMEOUT_MS",
+    "SPEC_KITTY_TRACKER_MAX_BODY_BYTES",
 ];
 
 /// Environment snapshot.
@@ -53,6 +55,11 @@ impl Env {
     /// A variable as a path.
     pub fn path(&self, name: &str) -> Option<PathBuf> {
         self.get(name).map(PathBuf::from)
+    }
+
+    /// A variable as a number (test hooks); unset or not a number gives `None`.
+    pub fn number(&self, name: &str) -> Option<u64> {
+        self.get(name).and_then(|v| v.trim().parse().ok())
     }
 
     /// Whether SPEC_KITTY_ENABLE_SAAS_SYNC is enabled (`1`, `true`, `yes`, `on` after trim and

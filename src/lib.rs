@@ -4,6 +4,7 @@
 //! [`dispatch`] table); [`commands`] holds one thin handler per leaf command; everything
 //! below ([`config`], [`project`], [`provider`], ...) knows nothing about clap.
 
+pub mod auth;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -13,6 +14,11 @@ pub mod dispatch;
 pub mod env;
 pub mod error;
 pub mod fsutil;
+pub mod http;
 pub mod output;
 pub mod project;
 pub mod provider;
+pub mod saas;
+pub mod secret;
+pub mod server_url;
+pub mod timefmt;

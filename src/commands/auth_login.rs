@@ -1,11 +1,99 @@
-//! `auth login`.
+//! `auth login`: exchange a username and password for tokens and store them.
 
+use crate::auth::{api, read_session, session, session_from_grant};
 use crate::context::Context;
+use crate::credentials::CredentialsFile;
 use crate::dispatch::AuthLoginArgs;
 use crate::error::CliError;
+use crate::http::block_on;
 use crate::output::Outcome;
+use crate::secret::Secret;
+use crate::server_url;
+use jiff::Timestamp;
+use serde_json::json;
+use std::io::{BufRead, IsTerminal, Read, Write};
 
-/// `auth login` (run).
-pub fn run(_ctx: &mut Context, _args: AuthLoginArgs) -> Result<Outcome, CliError> {
-    Err(super::not_yet_available("`auth login` (run)"))
+/// Log in.
+pub fn run(ctx: &mut Context, args: AuthLoginArgs) -> Result<Outcome, CliError> {
+    let server = server_url::resolve(ctx)?;
+    let file = CredentialsFile::new(&ctx.state_root()?);
+    if !args.force {
+        // A broken stored session is simply replaced by logging in again.
+        if let Ok(Some(existing)) = read_session(&file) {
+            if existing.is_for(server.as_str()) && existing.refresh_valid(Timestamp::now()) {
+                return Ok(Outcome::report(
+                    "auth_login",
+                    json!({ "already": true, "username": existing.username, "fancy": ctx.fancy }),
+                ));
+            }
+        }
+    }
+    let username = match args
+        .username
+        .as_deref()
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+    {
+        Some(u) => u.to_owned(),
+        None => prompt_username()?,
+    };
+    let password = read_password(&args)?;
+    let http = ctx.http()?;
+    let grant = block_on(api::login(&http, &server, &username, &password))??;
+    let fresh = session_from_grant(
+        grant,
+        None,
+        Some(username.clone()),
+        &server,
+        Timestamp::now(),
+    );
+    file.update(|doc| {
+        session::write(doc, &fresh);
+        Ok(())
+    })?;
+    Ok(Outcome::report(
+        "auth_login",
+        json!({ "already": false, "username": username, "team_slug": fresh.team_slug, "fancy": ctx.fancy }),
+    ))
+}
+
+fn prompt_username() -> Result<String, CliError> {
+    if !std::io::stdin().is_terminal() {
+        return Err(CliError::usage("no username given").hint("pass -u/--username USER"));
+    }
+    eprint!("Username: ");
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| CliError::usage(format!("cannot read the username: {e}")))?;
+    let name = line.trim().to_owned();
+    if name.is_empty() {
+        return Err(CliError::usage("no username given"));
+    }
+    Ok(name)
+}
+
+fn read_password(args: &AuthLoginArgs) -> Result<Secret, CliError> {
+    let password = if let Some(p) = &args.password {
+        p.clone()
+    } else if args.password_stdin {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| CliError::usage(format!("cannot read the password from stdin: {e}")))?;
+        let text = text.strip_suffix('\n').unwrap_or(&text);
+        text.strip_suffix('\r').unwrap_or(text).to_owned()
+    } else if std::io::stdin().is_terminal() {
+        rpassword::prompt_password("Password: ")
+            .map_err(|e| CliError::usage(format!("cannot read the password: {e}")))?
+    } else {
+        return Err(CliError::usage("no password given and no terminal to prompt on")
+            .hint("pipe it in with --password-stdin, e.g. `printf '%s' \"$PASSWORD\" | spec-kitty-tracker auth login -u USER --password-stdin`"));
+    };
+    if password.is_empty() {
+        return Err(CliError::usage("the password is empty"));
+    }
+    Ok(Secret::new(password))
 }

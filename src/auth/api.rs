@@ -1,0 +1,186 @@
+//! The two auth endpoints: `POST /api/v1/token/` (login) and `POST /api/v1/token/refresh/`.
+
+use crate::error::{CliError, ErrorKind};
+use crate::http::{Http, Method, Request};
+use crate::saas::errors::{error_from_response, unexpected_response};
+use crate::secret::Secret;
+use crate::server_url::ServerUrl;
+use serde_json::{json, Value};
+
+/// Login endpoint path.
+pub const LOGIN_PATH: &str = "/api/v1/token/";
+/// Refresh endpoint path.
+pub const REFRESH_PATH: &str = "/api/v1/token/refresh/";
+/// Access-token lifetime when the server does not say (seconds).
+pub const DEFAULT_ACCESS_LIFETIME: i64 = 900;
+/// Refresh-token lifetime when the server does not say (seconds).
+pub const DEFAULT_REFRESH_LIFETIME: i64 = 604_800;
+
+/// What the token endpoints return.
+#[derive(Debug, Clone)]
+pub struct Grant {
+    /// New access token.
+    pub access: Secret,
+    /// New refresh token (a refresh response may omit it: keep the old one).
+    pub refresh: Option<Secret>,
+    /// Access lifetime in seconds.
+    pub access_lifetime: i64,
+    /// Refresh lifetime in seconds, when given.
+    pub refresh_lifetime: Option<i64>,
+    /// Team, when given.
+    pub team_slug: Option<String>,
+}
+
+/// Outcome of a refresh call.
+#[derive(Debug, Clone)]
+pub enum Refreshed {
+    /// New tokens.
+    Granted(Grant),
+    /// The server rejected the refresh token (401).
+    Rejected,
+}
+
+/// Log in with a username and password.
+pub async fn login(
+    http: &Http,
+    server: &ServerUrl,
+    username: &str,
+    password: &Secret,
+) -> Result<Grant, CliError> {
+    let endpoint = format!("POST {LOGIN_PATH}");
+    let req = Request::new(Method::Post, server.join(LOGIN_PATH))
+        .json(&json!({ "username": username, "password": password.expose() }));
+    let resp = http.send(req, server.as_str()).await?;
+    match resp.status {
+        200..=299 => parse_grant(&resp.body, &endpoint, true),
+        401 => Err(CliError::new(
+            ErrorKind::Auth,
+            "invalid_credentials",
+            "Invalid username or password",
+        )),
+        _ => Err(error_from_response(&resp, &endpoint, ErrorKind::Failed)),
+    }
+}
+
+/// Exchange a refresh token for new tokens.
+pub async fn refresh(
+    http: &Http,
+    server: &ServerUrl,
+    refresh: &Secret,
+) -> Result<Refreshed, CliError> {
+    let endpoint = format!("POST {REFRESH_PATH}");
+    let req = Request::new(Method::Post, server.join(REFRESH_PATH))
+        .json(&json!({ "refresh": refresh.expose() }));
+    let resp = http.send(req, server.as_str()).await?;
+    match resp.status {
+        200..=299 => parse_grant(&resp.body, &endpoint, false).map(Refreshed::Granted),
+        401 => Ok(Refreshed::Rejected),
+        _ => Err(error_from_response(&resp, &endpoint, ErrorKind::Failed)),
+    }
+}
+
+/// Parse a token response; lifetimes may be numbers or numeric strings.
+pub fn parse_grant(body: &[u8], endpoint: &str, need_refresh: bool) -> Result<Grant, CliError> {
+    let value: Value = serde_json::from_slice(body)
+        .map_err(|_| unexpected_response(endpoint, "the body is not JSON"))?;
+    let obj = value
+        .as_object()
+        .ok_or_else(|| unexpected_response(endpoint, "the body is not a JSON object"))?;
+    let token = |key: &str| {
+        obj.get(key)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(Secret::new)
+    };
+    let access =
+        token("access").ok_or_else(|| unexpected_response(endpoint, "`access` is missing"))?;
+    let refresh = token("refresh");
+    if need_refresh && refresh.is_none() {
+        return Err(unexpected_response(endpoint, "`refresh` is missing"));
+    }
+    let seconds = |keys: [&str; 2]| -> Result<Option<i64>, CliError> {
+        for key in keys {
+            match obj.get(key) {
+                None | Some(Value::Null) => continue,
+                Some(v) => {
+                    return lifetime(v).map(Some).ok_or_else(|| {
+                        unexpected_response(
+                            endpoint,
+                            &format!("`{key}` is not a number of seconds"),
+                        )
+                    })
+                }
+            }
+        }
+        Ok(None)
+    };
+    Ok(Grant {
+        access,
+        refresh,
+        access_lifetime: seconds(["access_lifetime", "expires_in"])?
+            .unwrap_or(DEFAULT_ACCESS_LIFETIME),
+        refresh_lifetime: seconds(["refresh_lifetime", "refresh_expires_in"])?,
+        team_slug: obj
+            .get("team_slug")
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned),
+    })
+}
+
+fn lifetime(v: &Value) -> Option<i64> {
+    let n = match v {
+        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
+        Value::String(s) => s.trim().parse::<f64>().ok().map(|f| f as i64),
+        _ => None,
+    }?;
+    (0..=10 * 365 * 86_400).contains(&n).then_some(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lifetimes_as_numbers_strings_or_defaults() {
+        let g = parse_grant(br#"{"access":"a","refresh":"r","access_lifetime":"300","refresh_lifetime":1000.0,"team_slug":"t"}"#, "e", true)
+            .expect("ok");
+        assert_eq!((g.access_lifetime, g.refresh_lifetime), (300, Some(1000)));
+        let g = parse_grant(
+            br#"{"access":"a","refresh":"r","expires_in":60}"#,
+            "e",
+            true,
+        )
+        .expect("ok");
+        assert_eq!(
+            (g.access_lifetime, g.refresh_lifetime, g.team_slug),
+            (60, None, None)
+        );
+        let g = parse_grant(br#"{"access":"a"}"#, "e", false).expect("refresh may omit refresh");
+        assert!(g.refresh.is_none());
+    }
+
+    #[test]
+    fn bad_bodies_are_clear_errors() {
+        for (body, why) in [
+            (&b"<html>"[..], "not JSON"),
+            (b"[1]", "not a JSON object"),
+            (br#"{"refresh":"r"}"#, "`access` is missing"),
+            (br#"{"access":"a"}"#, "`refresh` is missing"),
+            (
+                br#"{"access":"a","refresh":"r","access_lifetime":"soon"}"#,
+                "`access_lifetime` is not a number",
+            ),
+            (
+                br#"{"access":"a","refresh":"r","expires_in":-5}"#,
+                "`expires_in` is not a number",
+            ),
+        ] {
+            let err = parse_grant(body, "POST /api/v1/token/", true).expect_err("bad");
+            assert!(err.message.contains(why), "{} / {why}", err.message);
+            assert!(err
+                .message
+                .starts_with("unexpected response from server (POST /api/v1/token/)"));
+        }
+    }
+}

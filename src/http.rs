@@ -1,0 +1,217 @@
+//! The HTTP layer shared by auth and the tracker client: one reqwest client (rustls, no
+//! redirects so credentials never follow one, connect/request timeouts, proxies from the
+//! environment), bounded body reading, request logging for `-v` / `RUST_LOG`, and the mapping
+//! of transport failures to exit 5.
+
+use crate::error::{CliError, ErrorKind};
+use crate::secret::Secret;
+use std::time::{Duration, Instant};
+
+/// Largest response body accepted (SPEC §5: a cap with a clear error past it).
+pub const MAX_BODY_BYTES: usize = 256 * 1024 * 1024;
+/// Per-request time limit (SPEC §5: 30 s).
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// HTTP method of a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// GET
+    Get,
+    /// POST
+    Post,
+}
+
+/// A request to send.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// Method.
+    pub method: Method,
+    /// Full URL.
+    pub url: String,
+    /// Plain headers.
+    pub headers: Vec<(&'static str, String)>,
+    /// Bearer token for `Authorization` (never logged).
+    pub bearer: Option<Secret>,
+    /// JSON body.
+    pub body: Option<Vec<u8>>,
+}
+
+impl Request {
+    /// A request without headers or body.
+    pub fn new(method: Method, url: impl Into<String>) -> Request {
+        Request {
+            method,
+            url: url.into(),
+            headers: Vec::new(),
+            bearer: None,
+            body: None,
+        }
+    }
+
+    /// Add a header.
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Request {
+        self.headers.push((name, value.into()));
+        self
+    }
+
+    /// Set the JSON body.
+    pub fn json(mut self, body: &serde_json::Value) -> Request {
+        self.body = Some(serde_json::to_vec(body).unwrap_or_default());
+        self
+    }
+}
+
+/// A received response.
+#[derive(Debug, Clone)]
+pub struct Response {
+    /// HTTP status.
+    pub status: u16,
+    /// Body bytes (at most [`MAX_BODY_BYTES`]).
+    pub body: Vec<u8>,
+    /// `Retry-After` header in seconds, when present and numeric.
+    pub retry_after: Option<u64>,
+}
+
+/// The client.
+#[derive(Debug, Clone)]
+pub struct Http {
+    client: reqwest::Client,
+    log: bool,
+    max_body: usize,
+}
+
+impl Http {
+    /// Build the client. `log` turns on request logging to stderr. `timeout` overrides the
+    /// 30 s request limit (tests).
+    pub fn new(
+        log: bool,
+        timeout: Option<Duration>,
+        max_body: Option<usize>,
+    ) -> Result<Http, CliError> {
+        let timeout = timeout.unwrap_or(REQUEST_TIMEOUT);
+        let client = reqwest::Client::builder()
+            .user_agent(concat!("spec-kitty-tracker/", env!("CARGO_PKG_VERSION")))
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(timeout.min(Duration::from_secs(10)))
+            .timeout(timeout)
+            .build()
+            .map_err(|e| {
+                CliError::failed("http_client", format!("cannot start the HTTP client: {e}"))
+            })?;
+        Ok(Http {
+            client,
+            log,
+            max_body: max_body.unwrap_or(MAX_BODY_BYTES),
+        })
+    }
+
+    /// Send `req`. Transport failures (DNS, refused, TLS, timeout, reset) are exit-5 errors
+    /// naming `server` (the base URL users know).
+    pub async fn send(&self, req: Request, server: &str) -> Result<Response, CliError> {
+        let started = Instant::now();
+        let method = match req.method {
+            Method::Get => reqwest::Method::GET,
+            Method::Post => reqwest::Method::POST,
+        };
+        let mut builder = self
+            .client
+            .request(method.clone(), &req.url)
+            .header("Accept", "application/json");
+        for (name, value) in &req.headers {
+            builder = builder.header(*name, value);
+        }
+        if let Some(token) = &req.bearer {
+            builder = builder.bearer_auth(token.expose());
+        }
+        if let Some(body) = req.body {
+            builder = builder
+                .header("Content-Type", "application/json")
+                .body(body);
+        }
+        self.trace(&format!("{method} {}", req.url));
+        let mut resp = builder
+            .send()
+            .await
+            .map_err(|e| self.transport_error(server, &req.url, &e))?;
+        let status = resp.status().as_u16();
+        let retry_after = resp
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        let mut body = Vec::new();
+        while let Some(chunk) = resp
+            .chunk()
+            .await
+            .map_err(|e| self.transport_error(server, &req.url, &e))?
+        {
+            if body.len() + chunk.len() > self.max_body {
+                return Err(CliError::failed(
+                    "response_too_large",
+                    format!(
+                        "the response from {} is larger than {} MiB; refusing to read it",
+                        req.url,
+                        self.max_body / (1024 * 1024)
+                    ),
+                ));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        self.trace(&format!(
+            "{status} {method} {} ({} ms, {} bytes)",
+            req.url,
+            started.elapsed().as_millis(),
+            body.len()
+        ));
+        Ok(Response {
+            status,
+            body,
+            retry_after,
+        })
+    }
+
+    fn trace(&self, line: &str) {
+        if self.log {
+            eprintln!("http: {line}");
+        }
+    }
+
+    fn transport_error(&self, server: &str, url: &str, e: &reqwest::Error) -> CliError {
+        let reason = if e.is_timeout() {
+            "timed out".to_owned()
+        } else {
+            root_cause(e)
+        };
+        self.trace(&format!("{url}: {reason}"));
+        CliError::new(
+            ErrorKind::Network,
+            "network",
+            format!(
+                "Cannot connect to Spec Kitty SaaS at {server}. Check your network connection."
+            ),
+        )
+        .detail("reason", reason)
+    }
+}
+
+/// The innermost error message of a chain (e.g. "Connection refused").
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut current = e;
+    while let Some(next) = current.source() {
+        current = next;
+    }
+    let text = current.to_string();
+    match text.find(" (os error") {
+        Some(i) => text[..i].to_owned(),
+        None => text,
+    }
+}
+
+/// Run a future to completion on a single-threaded runtime.
+pub fn block_on<F: std::future::Future>(future: F) -> Result<F::Output, CliError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::failed("runtime", format!("cannot start the async runtime: {e}")))?;
+    Ok(runtime.block_on(future))
+}

@@ -1,0 +1,157 @@
+//! The Spec Kitty server URL (SPEC §6): `--server-url`, else `SPEC_KITTY_SAAS_URL`, else
+//! `<state root>/config.toml` `[sync] server_url`. No hidden default. `https` is required
+//! except for loopback hosts, so a bearer token never crosses the network in clear text.
+
+use crate::config::io_reason;
+use crate::context::Context;
+use crate::error::CliError;
+use reqwest::Url;
+use std::net::IpAddr;
+
+/// A validated server base URL without trailing slashes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerUrl {
+    base: String,
+}
+
+impl ServerUrl {
+    /// Validate `raw` (from `source`, named in errors).
+    pub fn parse(raw: &str, source: &str) -> Result<ServerUrl, CliError> {
+        let trimmed = raw.trim().trim_end_matches('/');
+        let url = Url::parse(trimmed).map_err(|e| {
+            CliError::failed(
+                "invalid_server_url",
+                format!("invalid server URL '{raw}' ({source}): {e}"),
+            )
+            .hint("use a URL such as https://app.spec-kitty.ai")
+        })?;
+        let host = url.host_str().unwrap_or("");
+        match url.scheme() {
+            "https" => {}
+            "http" if is_loopback(host) => {}
+            "http" => {
+                return Err(CliError::failed(
+                    "insecure_server_url",
+                    format!(
+                        "refusing to send credentials to {trimmed} ({source}): plain http is only allowed for loopback hosts (127.0.0.1, ::1, localhost)"
+                    ),
+                )
+                .hint(format!("use https://{}", &trimmed["http://".len()..])))
+            }
+            other => {
+                return Err(CliError::failed(
+                    "invalid_server_url",
+                    format!("invalid server URL '{raw}' ({source}): scheme {other} is not http or https"),
+                ))
+            }
+        }
+        if host.is_empty() {
+            return Err(CliError::failed(
+                "invalid_server_url",
+                format!("invalid server URL '{raw}' ({source}): no host"),
+            ));
+        }
+        Ok(ServerUrl {
+            base: trimmed.to_owned(),
+        })
+    }
+
+    /// The base URL, e.g. `https://app.spec-kitty.ai`.
+    pub fn as_str(&self) -> &str {
+        &self.base
+    }
+
+    /// `base` + `path` (path starts with `/`).
+    pub fn join(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+/// Whether `host` is a loopback name or address.
+pub fn is_loopback(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<IpAddr>()
+            .map(|ip| ip.is_loopback())
+            .unwrap_or(false)
+}
+
+/// Resolve the server URL for this invocation.
+pub fn resolve(ctx: &Context) -> Result<ServerUrl, CliError> {
+    if let Some(raw) = &ctx.server_url_arg {
+        return ServerUrl::parse(raw, "--server-url");
+    }
+    if let Some(raw) = ctx.env.get("SPEC_KITTY_SAAS_URL") {
+        return ServerUrl::parse(raw, "SPEC_KITTY_SAAS_URL");
+    }
+    let path = ctx.state_root()?.join("config.toml");
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            let doc: toml_edit::DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
+                CliError::failed(
+                    "config_parse",
+                    format!(
+                        "cannot parse {}: {}",
+                        path.display(),
+                        e.message().trim_end()
+                    ),
+                )
+            })?;
+            if let Some(raw) = doc
+                .get("sync")
+                .and_then(|s| s.get("server_url"))
+                .and_then(|v| v.as_str())
+            {
+                return ServerUrl::parse(raw, &format!("{} [sync] server_url", path.display()));
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => {
+            return Err(CliError::failed(
+                "config_read",
+                format!("cannot read {}: {}", path.display(), io_reason(&e)),
+            ))
+        }
+    }
+    Err(CliError::failed("no_server_url", "No Spec Kitty server URL is configured.").hint(format!(
+        "pass --server-url https://app.spec-kitty.ai, set SPEC_KITTY_SAAS_URL, or add server_url under [sync] in {}",
+        path.display()
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn https_anywhere_http_only_on_loopback() {
+        assert_eq!(
+            ServerUrl::parse("https://app.spec-kitty.ai///", "t")
+                .expect("ok")
+                .as_str(),
+            "https://app.spec-kitty.ai"
+        );
+        for ok in [
+            "http://127.0.0.1:8080",
+            "http://127.5.5.5",
+            "http://localhost:1/",
+            "http://[::1]:9",
+        ] {
+            assert!(ServerUrl::parse(ok, "t").is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://example.com",
+            "http://10.0.0.1",
+            "http://localhost.evil.com",
+            "ftp://x",
+            "not a url",
+            "https://",
+        ] {
+            assert!(ServerUrl::parse(bad, "t").is_err(), "{bad}");
+        }
+        let err = ServerUrl::parse("http://example.com", "--server-url").expect_err("insecure");
+        assert_eq!(err.code, "insecure_server_url");
+        assert!(err.hints[0].contains("https://example.com"));
+    }
+}

@@ -1,0 +1,168 @@
+//! Shared helpers for integration tests: a sandbox (temp HOME, state root and project) that runs
+//! the binary with a clean environment, and a scanner that fails on any leaked secret.
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// Tokens used by tests; no captured output may ever contain one.
+pub const SECRETS: [&str; 6] = ["acc-1", "ref-1", "acc-2", "ref-2", "acc-3", "s3cret-pass"];
+
+/// A temp HOME with a project, run the binary inside it.
+pub struct Sandbox {
+    pub dir: tempfile::TempDir,
+    pub extra_env: Vec<(String, String)>,
+}
+
+impl Sandbox {
+    /// A sandbox whose project has the given config.yaml (None: no config file).
+    pub fn new(config: Option<&str>) -> Sandbox {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir_all(dir.path().join("home")).expect("home");
+        std::fs::create_dir_all(dir.path().join("project/.kittify")).expect("project");
+        if let Some(text) = config {
+            std::fs::write(dir.path().join("project/.kittify/config.yaml"), text).expect("config");
+        }
+        Sandbox {
+            dir,
+            extra_env: Vec::new(),
+        }
+    }
+
+    /// A sandbox bound to linear/demo-project.
+    pub fn saas() -> Sandbox {
+        Sandbox::new(Some(
+            "tracker:\n  provider: linear\n  project_slug: demo-project\n",
+        ))
+    }
+
+    /// The state root (`SPEC_KITTY_HOME`).
+    pub fn state(&self) -> PathBuf {
+        self.dir.path().join("home/.spec-kitty")
+    }
+
+    /// The credentials file.
+    pub fn credentials(&self) -> PathBuf {
+        self.state().join("credentials")
+    }
+
+    /// The project directory.
+    pub fn project(&self) -> PathBuf {
+        self.dir.path().join("project")
+    }
+
+    /// Add an environment variable to every run.
+    pub fn env(mut self, key: &str, value: &str) -> Sandbox {
+        self.extra_env.push((key.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// The command, ready to run in the project with a clean environment.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_spec-kitty-tracker"));
+        cmd.args(args)
+            .current_dir(self.project())
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.dir.path().join("home"))
+            .env("SPEC_KITTY_HOME", self.state())
+            .env("SPEC_KITTY_ENABLE_SAAS_SYNC", "1")
+            .env("NO_COLOR", "1");
+        for (k, v) in &self.extra_env {
+            cmd.env(k, v);
+        }
+        cmd
+    }
+
+    /// Run with `stdin` and return the checked output (no secret leaked).
+    pub fn run_with_stdin(&self, args: &[&str], stdin: &str) -> Output {
+        let mut child = self
+            .command(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        if let Some(mut input) = child.stdin.take() {
+            let _ = input.write_all(stdin.as_bytes());
+        }
+        let out = child.wait_with_output().expect("wait");
+        assert_no_secrets(&out);
+        out
+    }
+
+    /// Run with empty stdin.
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.run_with_stdin(args, "")
+    }
+
+    /// Write the credentials file.
+    pub fn write_credentials(&self, text: &str) {
+        std::fs::create_dir_all(self.state()).expect("state");
+        std::fs::write(self.credentials(), text).expect("credentials");
+    }
+
+    /// Read the credentials file.
+    pub fn read_credentials(&self) -> String {
+        std::fs::read_to_string(self.credentials()).unwrap_or_default()
+    }
+}
+
+/// Fail if stdout or stderr contains any test secret.
+pub fn assert_no_secrets(out: &Output) {
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for secret in SECRETS {
+        assert!(
+            !text.contains(secret),
+            "secret {secret:?} leaked in output:\n{text}"
+        );
+    }
+}
+
+/// stdout as text.
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// stderr as text.
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Exit code (-1 when killed by a signal).
+pub fn code(out: &Output) -> i32 {
+    out.status.code().unwrap_or(-1)
+}
+
+/// A credentials file in the original's layout for `server`, valid for an hour / a week
+/// (or expired, when `expired_access`).
+pub fn session_toml(server: &str, access: &str, refresh: &str, expired_access: bool) -> String {
+    let now = jiff::Timestamp::now().as_second();
+    let fmt = |s: i64| {
+        jiff::Timestamp::from_second(s)
+            .expect("ts")
+            .strftime("%Y-%m-%dT%H:%M:%S+00:00")
+            .to_string()
+    };
+    let access_exp = if expired_access { now - 60 } else { now + 3600 };
+    format!(
+        "[tokens]\naccess = \"{access}\"\nrefresh = \"{refresh}\"\naccess_expires_at = \"{}\"\nrefresh_expires_at = \"{}\"\n\n[user]\nusername = \"alice\"\nteam_slug = \"acme\"\n\n[server]\nurl = \"{server}\"\n",
+        fmt(access_exp),
+        fmt(now + 7 * 86_400)
+    )
+}
+
+/// File mode bits (Unix).
+pub fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path)
+        .expect("metadata")
+        .permissions()
+        .mode()
+        & 0o777
+}
