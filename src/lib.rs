@@ -15,6 +15,7 @@ pub mod env;
 pub mod error;
 pub mod fsutil;
 pub mod http;
+pub mod mock;
 pub mod output;
 pub mod project;
 pub mod provider;

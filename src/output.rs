@@ -28,6 +28,8 @@ enum Body {
     },
     /// Printed as is, whatever `--json` says (completion scripts).
     Raw(String),
+    /// Already written by the handler (streamed output).
+    None,
 }
 
 impl Outcome {
@@ -63,6 +65,11 @@ impl Outcome {
         }
     }
 
+    /// Output the handler has already written (streamed).
+    pub fn none() -> Outcome {
+        Outcome { body: Body::None, exit_code: 0 }
+    }
+
     /// Set the exit code.
     pub fn with_exit_code(mut self, code: u8) -> Outcome {
         self.exit_code = code;
@@ -77,6 +84,8 @@ fn environment() -> &'static minijinja::Environment<'static> {
         if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
             .trim_blocks(true)
             .lstrip_blocks(true)
+            // Included partials end with a newline like any other line.
+            .keep_trailing_newline(true)
             .build()
         {
             env.set_syntax(syntax);
@@ -124,6 +133,7 @@ pub fn to_json_text(value: &Value) -> String {
 pub fn emit(outcome: Outcome, json: bool) -> u8 {
     let text = match &outcome.body {
         Body::Raw(text) => Ok(text.clone()),
+        Body::None => Ok(String::new()),
         Body::Report { json: value, .. } if json => Ok(to_json_text(value)),
         Body::Report { template, data, .. } => render(template, data),
     };

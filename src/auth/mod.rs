@@ -81,16 +81,16 @@ pub fn session_from_grant(
 
 /// Token access for one server.
 #[derive(Debug)]
-pub struct Tokens<'a> {
+pub struct Tokens {
     /// The credentials file.
     pub file: CredentialsFile,
     /// The server requests go to.
     pub server: ServerUrl,
     /// HTTP client for refresh calls.
-    pub http: &'a Http,
+    pub http: Http,
 }
 
-impl Tokens<'_> {
+impl Tokens {
     /// A session with a usable access token, refreshing first when it has expired.
     pub async fn valid_session(&self) -> Result<Session, CliError> {
         let session = self.stored()?;
@@ -118,7 +118,7 @@ impl Tokens<'_> {
             if !current.refresh_valid(now) {
                 return Err(session_expired());
             }
-            match api::refresh(self.http, &self.server, &current.refresh).await? {
+            match api::refresh(&self.http, &self.server, &current.refresh).await? {
                 Refreshed::Granted(grant) => {
                     let fresh = session_from_grant(
                         grant,

@@ -1,16 +1,28 @@
-//! `map list`.
+//! `map list`: work-package mappings (SaaS: from the control plane; local: from the cache).
 
 use crate::context::Context;
 use crate::dispatch::MapListArgs;
 use crate::error::CliError;
 use crate::output::Outcome;
+use crate::saas::{self, envelopes::{typed, Mapping}, errors::unexpected_response};
+use serde_json::{json, Value};
 
-/// `map list` (saas).
-pub fn saas(_ctx: &mut Context, _args: MapListArgs) -> Result<Outcome, CliError> {
-    Err(super::not_yet_available("`map list` (saas)"))
+/// SaaS-backed: `GET /mappings/`; `--json` prints `{"mappings": [...]}` as the server sent them.
+pub fn saas(ctx: &mut Context, _args: MapListArgs) -> Result<Outcome, CliError> {
+    let client = saas::connect(ctx)?;
+    let envelope = saas::call(client.mappings())?;
+    let rows = match envelope.get("mappings") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(rows)) => rows.clone(),
+        Some(_) => return Err(unexpected_response("GET /api/v1/tracker/mappings/", "`mappings` is not a list")),
+    };
+    for row in &rows {
+        typed::<Mapping>(row).map_err(|why| unexpected_response("GET /api/v1/tracker/mappings/", &why))?;
+    }
+    Ok(Outcome::report("map_list", json!({ "mappings": rows })))
 }
 
-/// `map list` (local).
+/// Local: mappings from the SQLite cache.
 pub fn local(_ctx: &mut Context, _args: MapListArgs) -> Result<Outcome, CliError> {
     Err(super::not_yet_available("`map list` (local)"))
 }

@@ -8,6 +8,7 @@ pub mod bind;
 pub mod completions;
 pub mod map_add;
 pub mod map_list;
+pub mod operations_show;
 pub mod providers;
 pub mod status;
 pub mod sync_pull;

@@ -4,19 +4,22 @@ use crate::context::Context;
 use crate::dispatch::StatusArgs;
 use crate::error::CliError;
 use crate::output::Outcome;
+use crate::saas::{self, envelopes::{typed, StatusEnvelope}, errors::unexpected_response};
 use serde_json::json;
 
-/// SaaS-backed binding.
+/// SaaS-backed binding: the binding plus the remote state from `GET /status/`.
 pub fn saas(ctx: &mut Context, _args: StatusArgs) -> Result<Outcome, CliError> {
-    let binding = ctx.binding()?;
-    let provider = ctx.provider_name().to_owned();
-    let slug = binding
-        .project_slug
-        .ok_or_else(|| missing_slug(&provider))?;
-    Ok(Outcome::report(
-        "status_binding",
-        json!({ "configured": true, "class": "saas", "provider": provider, "project_slug": slug }),
-    ))
+    let client = saas::connect(ctx)?;
+    let envelope = saas::call(client.status())?;
+    typed::<StatusEnvelope>(&envelope)
+        .map_err(|why| unexpected_response("GET /api/v1/tracker/status/", &why))?;
+    let data = json!({
+        "class": "saas",
+        "provider": client.provider,
+        "project_slug": client.project_slug,
+        "env": envelope,
+    });
+    Ok(Outcome::report_with_json("status_saas", data, envelope))
 }
 
 /// Local binding.
@@ -34,13 +37,4 @@ pub fn local(ctx: &mut Context, _args: StatusArgs) -> Result<Outcome, CliError> 
             "field_owners": binding.field_owners,
         }),
     ))
-}
-
-/// The error for a legacy SaaS binding without `project_slug`.
-pub fn missing_slug(provider: &str) -> CliError {
-    CliError::failed(
-        "binding_incomplete",
-        format!("The {provider} binding in .kittify/config.yaml has no project_slug (it was written by an older spec-kitty)."),
-    )
-    .hint(format!("run `spec-kitty-tracker bind --provider {provider} --project-slug <slug>` to rebind"))
 }

@@ -1,16 +1,21 @@
-//! `sync run`.
+//! `sync run`: SaaS (`POST /run/`, polled when accepted) or local (pull then push).
 
 use crate::context::Context;
 use crate::dispatch::SyncRunArgs;
 use crate::error::CliError;
 use crate::output::Outcome;
+use crate::saas::{self, envelopes::{typed, RunEnvelope}, errors::unexpected_response};
+use serde_json::json;
 
-/// `sync run` (saas).
-pub fn saas(_ctx: &mut Context, _args: SyncRunArgs) -> Result<Outcome, CliError> {
-    Err(super::not_yet_available("`sync run` (saas)"))
+/// SaaS-backed run.
+pub fn saas(ctx: &mut Context, args: SyncRunArgs) -> Result<Outcome, CliError> {
+    let client = saas::connect(ctx)?;
+    let envelope = saas::call(client.run(args.limit))?;
+    let run: RunEnvelope = typed(&envelope).map_err(|why| unexpected_response("POST /api/v1/tracker/run/", &why))?;
+    Ok(saas::envelope_report("sync_run_saas", envelope, &run.status, json!({})))
 }
 
-/// `sync run` (local).
+/// Local run: pull then push.
 pub fn local(_ctx: &mut Context, _args: SyncRunArgs) -> Result<Outcome, CliError> {
     Err(super::not_yet_available("`sync run` (local)"))
 }

@@ -1,0 +1,322 @@
+//! The Spec Kitty SaaS tracker API client (SPEC §5): one method per contract operation, with
+//! the whole response-handling order — 200, 202 + polling, 401 → one refresh → one retry,
+//! 429 with back-off, legacy_flow_forbidden, error envelopes, non-JSON bodies, network errors.
+//! Push and run carry one Idempotency-Key per logical request, reused on every retry.
+
+use super::envelopes::{typed, Operation};
+use super::errors::{envelope_message, envelope_of, error_from_response, unexpected_response};
+use super::poll::{base_delay, jitter, Clock, TOTAL_SECONDS};
+use crate::auth::{session::Session, Tokens};
+use crate::error::{CliError, ErrorKind};
+use crate::http::{Http, Method, Request, Response};
+use crate::server_url::ServerUrl;
+use serde_json::{json, Value};
+use std::time::Instant;
+
+/// Retries after a 429 before giving up (the original: 1).
+pub const MAX_RATE_LIMIT_RETRIES: u32 = 3;
+/// Wait after a 429 that names no delay, in seconds.
+pub const DEFAULT_RETRY_AFTER: u64 = 5;
+/// Longest wait after a 429, in seconds.
+pub const MAX_RETRY_AFTER: u64 = 60;
+
+const BASE: &str = "/api/v1/tracker";
+
+/// A client bound to one provider and project.
+#[derive(Debug)]
+pub struct TrackerClient {
+    http: Http,
+    tokens: Tokens,
+    server: ServerUrl,
+    /// Provider name sent in every request.
+    pub provider: String,
+    /// Project slug sent in every request.
+    pub project_slug: String,
+    clock: Clock,
+    spinner: bool,
+}
+
+/// A 2xx answer: a body, or an operation to poll.
+#[derive(Debug)]
+enum Answer {
+    Done(Value),
+    Accepted(String),
+}
+
+/// How one call may be answered.
+#[derive(Debug, Clone, Copy)]
+struct CallKind {
+    method: Method,
+    idempotent: bool,
+    may_accept: bool,
+}
+
+impl TrackerClient {
+    /// A client; `clock` scales waiting (tests), `spinner` shows polling progress on stderr.
+    pub fn new(tokens: Tokens, provider: &str, project_slug: &str, clock: Clock, spinner: bool) -> TrackerClient {
+        TrackerClient {
+            http: tokens.http.clone(),
+            server: tokens.server.clone(),
+            tokens,
+            provider: provider.to_owned(),
+            project_slug: project_slug.to_owned(),
+            clock,
+            spinner,
+        }
+    }
+
+    /// `GET /status/`.
+    pub async fn status(&self) -> Result<Value, CliError> {
+        self.call(&format!("{BASE}/status/"), self.query(), None, CallKind { method: Method::Get, idempotent: false, may_accept: false })
+            .await
+    }
+
+    /// `GET /mappings/`.
+    pub async fn mappings(&self) -> Result<Value, CliError> {
+        self.call(&format!("{BASE}/mappings/"), self.query(), None, CallKind { method: Method::Get, idempotent: false, may_accept: false })
+            .await
+    }
+
+    /// `POST /pull/` for one page.
+    pub async fn pull(&self, limit: i64, cursor: Option<&str>) -> Result<Value, CliError> {
+        let mut body = json!({ "provider": self.provider, "project_slug": self.project_slug, "limit": limit });
+        if let Some(c) = cursor {
+            body["cursor"] = json!(c);
+        }
+        self.call(&format!("{BASE}/pull/"), String::new(), Some(body), CallKind { method: Method::Post, idempotent: false, may_accept: false })
+            .await
+    }
+
+    /// `POST /push/` (a 202 is polled to its result).
+    pub async fn push(&self, items: Vec<Value>) -> Result<Value, CliError> {
+        let body = json!({ "provider": self.provider, "project_slug": self.project_slug, "items": items });
+        let answer = self
+            .send(&format!("{BASE}/push/"), String::new(), Some(body), CallKind { method: Method::Post, idempotent: true, may_accept: true })
+            .await?;
+        self.settle(answer).await
+    }
+
+    /// `POST /run/` (a 202 is polled to its result).
+    pub async fn run(&self, limit: i64) -> Result<Value, CliError> {
+        let body = json!({ "provider": self.provider, "project_slug": self.project_slug, "pull_first": true, "limit": limit });
+        let answer = self
+            .send(&format!("{BASE}/run/"), String::new(), Some(body), CallKind { method: Method::Post, idempotent: true, may_accept: true })
+            .await?;
+        self.settle(answer).await
+    }
+
+    async fn settle(&self, answer: Answer) -> Result<Value, CliError> {
+        match answer {
+            Answer::Done(v) => Ok(v),
+            Answer::Accepted(id) => self.wait(&id).await,
+        }
+    }
+
+    /// `GET /operations/{id}/` once.
+    pub async fn operation(&self, id: &str) -> Result<Value, CliError> {
+        self.call(&operation_path(id), String::new(), None, CallKind { method: Method::Get, idempotent: false, may_accept: false })
+            .await
+    }
+
+    /// Poll an operation until it completes (its `result`), fails (an error) or the 5 minutes
+    /// run out (exit 5 naming the operation and how to check it later).
+    pub async fn wait(&self, id: &str) -> Result<Value, CliError> {
+        let started = Instant::now();
+        let deadline = self.clock.real(TOTAL_SECONDS);
+        let spinner = self.spinner.then(|| progress(id));
+        let mut attempt = 0;
+        loop {
+            let delay = self.clock.real(base_delay(attempt) * jitter());
+            if attempt > 0 && started.elapsed() + delay > deadline {
+                if let Some(s) = &spinner {
+                    s.finish_and_clear();
+                }
+                return Err(CliError::new(ErrorKind::Network, "operation_timeout", format!("Operation {id} timed out after 5 minutes"))
+                    .hint(format!("check it later with `spec-kitty-tracker operations show {id} --wait`"))
+                    .detail("operation_id", id));
+            }
+            tokio::time::sleep(delay).await;
+            attempt += 1;
+            let body = self.operation(id).await.map_err(|e| poll_error(id, e))?;
+            let op: Operation = typed(&body).map_err(|why| poll_error(id, unexpected_response(&format!("GET {}", operation_path(id)), &why)))?;
+            if let Some(s) = &spinner {
+                s.set_message(format!("operation {id}: {}", op.status));
+            }
+            match op.status.as_str() {
+                "completed" => {
+                    if let Some(s) = &spinner {
+                        s.finish_and_clear();
+                    }
+                    return Ok(match op.result {
+                        Some(result @ Value::Object(_)) => result,
+                        _ => body,
+                    });
+                }
+                "failed" => {
+                    if let Some(s) = &spinner {
+                        s.finish_and_clear();
+                    }
+                    return Err(operation_failed(id, op.error));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn query(&self) -> String {
+        format!("?provider={}&project_slug={}", encode(&self.provider), encode(&self.project_slug))
+    }
+
+    async fn call(&self, path: &str, query: String, body: Option<Value>, kind: CallKind) -> Result<Value, CliError> {
+        match self.send(path, query, body, kind).await? {
+            Answer::Done(v) => Ok(v),
+            Answer::Accepted(id) => Err(unexpected_response(path, &format!("unexpected 202 (operation {id})"))),
+        }
+    }
+
+    async fn send(&self, path: &str, query: String, body: Option<Value>, kind: CallKind) -> Result<Answer, CliError> {
+        let method_name = match kind.method {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        };
+        let endpoint = format!("{method_name} {path}");
+        let key = kind.idempotent.then(|| uuid::Uuid::new_v4().to_string());
+        let mut session = self.tokens.valid_session().await?;
+        let mut refreshed = false;
+        let mut rate_limited = 0;
+        loop {
+            let team = team_of(&session)?;
+            let mut req = Request::new(kind.method, format!("{}{query}", self.server.join(path))).header("X-Team-Slug", team);
+            req.bearer = Some(session.access.clone());
+            if let Some(key) = &key {
+                req = req.header("Idempotency-Key", key.clone());
+            }
+            if let Some(body) = &body {
+                req = req.json(body);
+            }
+            let resp = self.http.send(req, self.server.as_str()).await?;
+            match resp.status {
+                200 | 201 => return json_object(&resp, &endpoint).map(Answer::Done),
+                202 if kind.may_accept => {
+                    let accepted = json_object(&resp, &endpoint)?;
+                    let id = accepted
+                        .get("operation_id")
+                        .and_then(Value::as_str)
+                        .filter(|s| !s.is_empty())
+                        .ok_or_else(|| unexpected_response(&endpoint, "202 without an operation_id"))?
+                        .to_owned();
+                    return Ok(Answer::Accepted(id));
+                }
+                401 if !refreshed => {
+                    refreshed = true;
+                    session = self.tokens.refresh(&session.access).await?;
+                }
+                401 => return Err(crate::auth::session_expired()),
+                429 if rate_limited < MAX_RATE_LIMIT_RETRIES => {
+                    rate_limited += 1;
+                    tokio::time::sleep(self.clock.real(retry_after(&resp) as f64)).await;
+                }
+                429 => {
+                    let message = envelope_of(&resp.body)
+                        .and_then(|e| envelope_message(&e))
+                        .unwrap_or_else(|| "Rate limited by SaaS API.".to_owned());
+                    return Err(CliError::failed("rate_limited", message).detail("http_status", 429).detail("retries", rate_limited));
+                }
+                400 if is_legacy_flow(&resp) => {
+                    let mut err = error_from_response(&resp, &endpoint, ErrorKind::NotAllowed);
+                    err.code = "legacy_flow_forbidden".into();
+                    return Err(err);
+                }
+                _ => return Err(error_from_response(&resp, &endpoint, ErrorKind::Failed)),
+            }
+        }
+    }
+}
+
+fn operation_path(id: &str) -> String {
+    format!("{BASE}/operations/{}/", encode(id))
+}
+
+fn team_of(session: &Session) -> Result<String, CliError> {
+    session.team_slug.clone().ok_or_else(|| {
+        CliError::new(
+            ErrorKind::Auth,
+            "no_team",
+            "No team context available. Run `spec-kitty auth login` to authenticate.",
+        )
+    })
+}
+
+fn json_object(resp: &Response, endpoint: &str) -> Result<Value, CliError> {
+    match serde_json::from_slice::<Value>(&resp.body) {
+        Ok(v @ Value::Object(_)) => Ok(v),
+        Ok(_) => Err(unexpected_response(endpoint, "the body is not a JSON object")),
+        Err(e) if e.is_syntax() || e.is_eof() => Err(unexpected_response(endpoint, &format!("the body is not JSON ({e})"))),
+        Err(e) => Err(unexpected_response(endpoint, &e.to_string())),
+    }
+}
+
+fn is_legacy_flow(resp: &Response) -> bool {
+    envelope_of(&resp.body)
+        .and_then(|e| e.get("code").and_then(Value::as_str).map(|c| c == "legacy_flow_forbidden"))
+        .unwrap_or(false)
+}
+
+/// Seconds to wait after a 429: envelope `retry_after_seconds`, else `Retry-After`, else 5; at
+/// most 60.
+fn retry_after(resp: &Response) -> u64 {
+    envelope_of(&resp.body)
+        .and_then(|e| e.get("retry_after_seconds").and_then(Value::as_f64))
+        .map(|s| s.max(0.0).ceil() as u64)
+        .or(resp.retry_after)
+        .unwrap_or(DEFAULT_RETRY_AFTER)
+        .min(MAX_RETRY_AFTER)
+}
+
+fn operation_failed(id: &str, error: Option<Value>) -> CliError {
+    let (message, details) = match error {
+        Some(Value::Object(obj)) => (envelope_message(&obj).unwrap_or_else(|| "Operation failed".to_owned()), obj),
+        Some(Value::String(s)) if !s.trim().is_empty() => (s, serde_json::Map::new()),
+        _ => ("Operation failed".to_owned(), serde_json::Map::new()),
+    };
+    let code = details.get("code").and_then(Value::as_str).unwrap_or("operation_failed").to_owned();
+    let mut err = CliError::failed(&code, message).detail("operation_id", id);
+    for (k, v) in details {
+        if !matches!(k.as_str(), "code" | "message" | "exit_code") {
+            err.details.entry(k).or_insert(v);
+        }
+    }
+    err
+}
+
+fn poll_error(id: &str, mut err: CliError) -> CliError {
+    if err.kind != ErrorKind::Auth {
+        err.message = format!("Polling operation {id} failed: {}", err.message);
+    }
+    err.hint(format!("check it later with `spec-kitty-tracker operations show {id} --wait`"))
+        .detail("operation_id", id)
+}
+
+fn progress(id: &str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
+        bar.set_style(style);
+    }
+    bar.set_message(format!("operation {id}: pending"));
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}
+
+/// Percent-encode a query or path component.
+fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
