@@ -28,6 +28,9 @@ _spec__kitty__tracker() {
             spec__kitty__tracker,map)
                 cmd="spec__kitty__tracker__subcmd__map"
                 ;;
+            spec__kitty__tracker,operations)
+                cmd="spec__kitty__tracker__subcmd__operations"
+                ;;
             spec__kitty__tracker,providers)
                 cmd="spec__kitty__tracker__subcmd__providers"
                 ;;
@@ -55,6 +58,9 @@ _spec__kitty__tracker() {
             spec__kitty__tracker__subcmd__map,list)
                 cmd="spec__kitty__tracker__subcmd__map__subcmd__list"
                 ;;
+            spec__kitty__tracker__subcmd__operations,show)
+                cmd="spec__kitty__tracker__subcmd__operations__subcmd__show"
+                ;;
             spec__kitty__tracker__subcmd__sync,publish)
                 cmd="spec__kitty__tracker__subcmd__sync__subcmd__publish"
                 ;;
@@ -74,7 +80,7 @@ _spec__kitty__tracker() {
 
     case "${cmd}" in
         spec__kitty__tracker)
-            opts="-C -v -h -V --project --server-url --verbose --help --version providers bind status unbind map sync auth completions"
+            opts="-C -v -h -V --project --server-url --verbose --help --version providers bind status unbind map sync operations auth completions"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -389,6 +395,58 @@ _spec__kitty__tracker() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        spec__subcmd__kitty__subcmd__tracker__subcmd__operations)
+            opts="-C -v -h --project --server-url --verbose --help show"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --project)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        spec__subcmd__kitty__subcmd__tracker__subcmd__operations__subcmd__show)
+            opts="-C -v -h --wait --json --project --server-url --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --project)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         spec__subcmd__kitty__subcmd__tracker__subcmd__providers)
             opts="-C -v -h --json --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -494,7 +552,7 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__subcmd__kitty__subcmd__tracker__subcmd__sync__subcmd__pull)
-            opts="-C -v -h --limit --json --project --server-url --verbose --help"
+            opts="-C -v -h --limit --all --json --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

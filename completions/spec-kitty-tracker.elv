@@ -33,6 +33,7 @@ set edit:completion:arg-completer[spec-kitty-tracker] = {|@words|
             cand unbind 'Remove tracker binding for this project.'
             cand map 'Work-package mapping commands'
             cand sync 'Tracker synchronization commands'
+            cand operations 'Inspect asynchronous SaaS operations'
             cand auth 'Authentication commands for the Spec Kitty SaaS'
             cand completions 'Print a shell completion script.'
         }
@@ -128,10 +129,11 @@ set edit:completion:arg-completer[spec-kitty-tracker] = {|@words|
             cand publish 'Publish local tracker snapshot (not supported by any current provider).'
         }
         &'spec-kitty-tracker;sync;pull'= {
-            cand --limit 'Maximum number of items (1..=10000)'
+            cand --limit 'Maximum number of items per page (1..=10000)'
             cand -C 'Run as if started in DIR (the project is found from there)'
             cand --project 'Run as if started in DIR (the project is found from there)'
             cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
+            cand --all 'Follow next_cursor until every page is pulled (SaaS-backed providers only)'
             cand --json 'Render sync result as JSON'
             cand -v 'Log requests and decisions to stderr (tokens are never shown)'
             cand --verbose 'Log requests and decisions to stderr (tokens are never shown)'
@@ -166,6 +168,27 @@ set edit:completion:arg-completer[spec-kitty-tracker] = {|@words|
             cand --project 'Run as if started in DIR (the project is found from there)'
             cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
             cand --json 'Render publish result as JSON'
+            cand -v 'Log requests and decisions to stderr (tokens are never shown)'
+            cand --verbose 'Log requests and decisions to stderr (tokens are never shown)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'spec-kitty-tracker;operations'= {
+            cand -C 'Run as if started in DIR (the project is found from there)'
+            cand --project 'Run as if started in DIR (the project is found from there)'
+            cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
+            cand -v 'Log requests and decisions to stderr (tokens are never shown)'
+            cand --verbose 'Log requests and decisions to stderr (tokens are never shown)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand show 'Show an operation''s state (and wait for it with --wait).'
+        }
+        &'spec-kitty-tracker;operations;show'= {
+            cand -C 'Run as if started in DIR (the project is found from there)'
+            cand --project 'Run as if started in DIR (the project is found from there)'
+            cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
+            cand --wait 'Poll until the operation completes or fails'
+            cand --json 'Render the operation as JSON'
             cand -v 'Log requests and decisions to stderr (tokens are never shown)'
             cand --verbose 'Log requests and decisions to stderr (tokens are never shown)'
             cand -h 'Print help (see more with ''--help'')'

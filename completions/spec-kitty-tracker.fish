@@ -35,6 +35,7 @@ complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_needs_command" -f -
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_needs_command" -f -a "unbind" -d 'Remove tracker binding for this project.'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_needs_command" -f -a "map" -d 'Work-package mapping commands'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_needs_command" -f -a "sync" -d 'Tracker synchronization commands'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_needs_command" -f -a "operations" -d 'Inspect asynchronous SaaS operations'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_needs_command" -f -a "auth" -d 'Authentication commands for the Spec Kitty SaaS'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_needs_command" -f -a "completions" -d 'Print a shell completion script.'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand providers" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -F
@@ -88,9 +89,10 @@ complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sy
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and not __fish_seen_subcommand_from pull push run publish" -f -a "push" -d 'Push explicit mutations to the upstream provider.'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and not __fish_seen_subcommand_from pull push run publish" -f -a "run" -d 'Run pull+push synchronization in one operation.'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and not __fish_seen_subcommand_from pull push run publish" -f -a "publish" -d 'Publish local tracker snapshot (not supported by any current provider).'
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from pull" -l limit -d 'Maximum number of items (1..=10000)' -r
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from pull" -l limit -d 'Maximum number of items per page (1..=10000)' -r
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from pull" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -F
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from pull" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from pull" -l all -d 'Follow next_cursor until every page is pulled (SaaS-backed providers only)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from pull" -l json -d 'Render sync result as JSON'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from pull" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from pull" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -112,6 +114,17 @@ complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sy
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from publish" -l json -d 'Render publish result as JSON'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from publish" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from publish" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand operations; and not __fish_seen_subcommand_from show" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -F
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand operations; and not __fish_seen_subcommand_from show" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand operations; and not __fish_seen_subcommand_from show" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand operations; and not __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand operations; and not __fish_seen_subcommand_from show" -f -a "show" -d 'Show an operation\'s state (and wait for it with --wait).'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand operations; and __fish_seen_subcommand_from show" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -F
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand operations; and __fish_seen_subcommand_from show" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand operations; and __fish_seen_subcommand_from show" -l wait -d 'Poll until the operation completes or fails'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand operations; and __fish_seen_subcommand_from show" -l json -d 'Render the operation as JSON'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand operations; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand operations; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and not __fish_seen_subcommand_from login logout status" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -F
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and not __fish_seen_subcommand_from login logout status" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and not __fish_seen_subcommand_from login logout status" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'

@@ -67,7 +67,10 @@ impl Outcome {
 
     /// Output the handler has already written (streamed).
     pub fn none() -> Outcome {
-        Outcome { body: Body::None, exit_code: 0 }
+        Outcome {
+            body: Body::None,
+            exit_code: 0,
+        }
     }
 
     /// Set the exit code.

@@ -13,21 +13,66 @@ fn main() -> ExitCode {
             "Scenarios are chosen per request by the project slug: {}; any other slug succeeds.",
             SLUG_NAMES.join(", ")
         ))
-        .arg(Arg::new("port").long("port").value_parser(clap::value_parser!(u16)).default_value("0").help("Port (0 = any free port)"))
-        .arg(Arg::new("issues").long("issues").value_parser(clap::value_parser!(usize)).default_value("25").help("Issues served by pull"))
-        .arg(Arg::new("password").long("password").default_value("demo-password").help("Password accepted for any user"))
-        .arg(Arg::new("access_lifetime").long("access-lifetime").value_parser(clap::value_parser!(i64)).default_value("900").help("Access-token lifetime (s)"))
-        .arg(Arg::new("scenario").long("scenario").default_value("ok").help("Scenario for slugs that name none"))
-        .arg(Arg::new("quiet").long("quiet").action(ArgAction::SetTrue).help("Print nothing but the URL"))
+        .arg(
+            Arg::new("port")
+                .long("port")
+                .value_parser(clap::value_parser!(u16))
+                .default_value("0")
+                .help("Port (0 = any free port)"),
+        )
+        .arg(
+            Arg::new("issues")
+                .long("issues")
+                .value_parser(clap::value_parser!(usize))
+                .default_value("25")
+                .help("Issues served by pull"),
+        )
+        .arg(
+            Arg::new("password")
+                .long("password")
+                .default_value("demo-password")
+                .help("Password accepted for any user"),
+        )
+        .arg(
+            Arg::new("access_lifetime")
+                .long("access-lifetime")
+                .value_parser(clap::value_parser!(i64))
+                .default_value("900")
+                .help("Access-token lifetime (s)"),
+        )
+        .arg(
+            Arg::new("scenario")
+                .long("scenario")
+                .default_value("ok")
+                .help("Scenario for slugs that name none"),
+        )
+        .arg(
+            Arg::new("quiet")
+                .long("quiet")
+                .action(ArgAction::SetTrue)
+                .help("Print nothing but the URL"),
+        )
         .get_matches();
-    let Some(scenario) = matches.get_one::<String>("scenario").and_then(|s| Scenario::parse(s)) else {
-        eprintln!("error: unknown scenario; use ok or one of: {}", SLUG_NAMES.join(", "));
+    let Some(scenario) = matches
+        .get_one::<String>("scenario")
+        .and_then(|s| Scenario::parse(s))
+    else {
+        eprintln!(
+            "error: unknown scenario; use ok or one of: {}",
+            SLUG_NAMES.join(", ")
+        );
         return ExitCode::from(2);
     };
     let config = Config {
         issues: matches.get_one::<usize>("issues").copied().unwrap_or(25),
-        password: matches.get_one::<String>("password").cloned().unwrap_or_default(),
-        access_lifetime: matches.get_one::<i64>("access_lifetime").copied().unwrap_or(900),
+        password: matches
+            .get_one::<String>("password")
+            .cloned()
+            .unwrap_or_default(),
+        access_lifetime: matches
+            .get_one::<i64>("access_lifetime")
+            .copied()
+            .unwrap_or(900),
         default_scenario: scenario,
         ..Config::default()
     };
@@ -42,7 +87,10 @@ fn main() -> ExitCode {
     println!("{}", running.url);
     let _ = std::io::stdout().flush();
     if !matches.get_flag("quiet") {
-        eprintln!("contract mock listening on {} (Ctrl-C to stop)", running.url);
+        eprintln!(
+            "contract mock listening on {} (Ctrl-C to stop)",
+            running.url
+        );
     }
     loop {
         std::thread::park();

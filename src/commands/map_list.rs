@@ -4,7 +4,11 @@ use crate::context::Context;
 use crate::dispatch::MapListArgs;
 use crate::error::CliError;
 use crate::output::Outcome;
-use crate::saas::{self, envelopes::{typed, Mapping}, errors::unexpected_response};
+use crate::saas::{
+    self,
+    envelopes::{typed, Mapping},
+    errors::unexpected_response,
+};
 use serde_json::{json, Value};
 
 /// SaaS-backed: `GET /mappings/`; `--json` prints `{"mappings": [...]}` as the server sent them.
@@ -14,10 +18,16 @@ pub fn saas(ctx: &mut Context, _args: MapListArgs) -> Result<Outcome, CliError> 
     let rows = match envelope.get("mappings") {
         None | Some(Value::Null) => Vec::new(),
         Some(Value::Array(rows)) => rows.clone(),
-        Some(_) => return Err(unexpected_response("GET /api/v1/tracker/mappings/", "`mappings` is not a list")),
+        Some(_) => {
+            return Err(unexpected_response(
+                "GET /api/v1/tracker/mappings/",
+                "`mappings` is not a list",
+            ))
+        }
     };
     for row in &rows {
-        typed::<Mapping>(row).map_err(|why| unexpected_response("GET /api/v1/tracker/mappings/", &why))?;
+        typed::<Mapping>(row)
+            .map_err(|why| unexpected_response("GET /api/v1/tracker/mappings/", &why))?;
     }
     Ok(Outcome::report("map_list", json!({ "mappings": rows })))
 }

@@ -4,7 +4,11 @@ use crate::context::Context;
 use crate::dispatch::StatusArgs;
 use crate::error::CliError;
 use crate::output::Outcome;
-use crate::saas::{self, envelopes::{typed, StatusEnvelope}, errors::unexpected_response};
+use crate::saas::{
+    self,
+    envelopes::{typed, StatusEnvelope},
+    errors::unexpected_response,
+};
 use serde_json::json;
 
 /// SaaS-backed binding: the binding plus the remote state from `GET /status/`.

@@ -4,7 +4,11 @@ use crate::context::Context;
 use crate::dispatch::SyncPullArgs;
 use crate::error::CliError;
 use crate::output::{write_stdout, Outcome};
-use crate::saas::{self, envelopes::{typed, PullEnvelope, Summary}, errors::unexpected_response};
+use crate::saas::{
+    self,
+    envelopes::{typed, PullEnvelope, Summary},
+    errors::unexpected_response,
+};
 use serde_json::{json, Map, Value};
 use std::io::{Read, Seek, Write};
 
@@ -18,7 +22,12 @@ pub fn saas(ctx: &mut Context, args: SyncPullArgs) -> Result<Outcome, CliError> 
     }
     let envelope = saas::call(client.pull(args.limit, None))?;
     let page: PullEnvelope = typed(&envelope).map_err(|why| unexpected_response(ENDPOINT, &why))?;
-    Ok(saas::envelope_report("sync_pull_saas", envelope, &page.status, json!({ "pages": 1 })))
+    Ok(saas::envelope_report(
+        "sync_pull_saas",
+        envelope,
+        &page.status,
+        json!({ "pages": 1 }),
+    ))
 }
 
 /// Local pull into the SQLite cache.
@@ -28,7 +37,11 @@ pub fn local(_ctx: &mut Context, _args: SyncPullArgs) -> Result<Outcome, CliErro
 
 /// Every page, following `next_cursor`. Items are spooled to a temp file so memory stays
 /// bounded by one page; the JSON document is then written with sorted keys.
-async fn pull_all(client: &saas::client::TrackerClient, limit: i64, json_out: bool) -> Result<Outcome, CliError> {
+async fn pull_all(
+    client: &saas::client::TrackerClient,
+    limit: i64,
+    json_out: bool,
+) -> Result<Outcome, CliError> {
     let mut spool = tempfile::tempfile().map_err(spool_error)?;
     let mut totals = Summary::default();
     let mut item_errors: Vec<Value> = Vec::new();
@@ -39,7 +52,8 @@ async fn pull_all(client: &saas::client::TrackerClient, limit: i64, json_out: bo
     let mut items = 0u64;
     loop {
         let envelope = client.pull(limit, cursor.as_deref()).await?;
-        let page: PullEnvelope = typed(&envelope).map_err(|why| unexpected_response(ENDPOINT, &why))?;
+        let page: PullEnvelope =
+            typed(&envelope).map_err(|why| unexpected_response(ENDPOINT, &why))?;
         pages += 1;
         for item in &page.items {
             let text = serde_json::to_string_pretty(item).unwrap_or_else(|_| "null".into());
@@ -58,7 +72,12 @@ async fn pull_all(client: &saas::client::TrackerClient, limit: i64, json_out: bo
         status = worst(&status, &page.status);
         match (page.has_more, page.next_cursor) {
             (true, Some(next)) if Some(&next) != cursor.as_ref() => cursor = Some(next),
-            (true, _) => return Err(unexpected_response(ENDPOINT, "has_more is true but next_cursor is missing or repeats")),
+            (true, _) => {
+                return Err(unexpected_response(
+                    ENDPOINT,
+                    "has_more is true but next_cursor is missing or repeats",
+                ))
+            }
             (false, _) => break,
         }
     }
@@ -98,7 +117,12 @@ async fn pull_all(client: &saas::client::TrackerClient, limit: i64, json_out: bo
         return Ok(Outcome::none().with_exit_code(code));
     }
     doc.insert("items".into(), json!([]));
-    Ok(saas::envelope_report("sync_pull_saas", Value::Object(doc), &status, json!({ "pages": pages, "items": items })))
+    Ok(saas::envelope_report(
+        "sync_pull_saas",
+        Value::Object(doc),
+        &status,
+        json!({ "pages": pages, "items": items }),
+    ))
 }
 
 const MARKER: &str = "@@spec-kitty-tracker:items@@";
@@ -113,5 +137,8 @@ fn worst(a: &str, b: &str) -> String {
 }
 
 fn spool_error(e: std::io::Error) -> CliError {
-    CliError::failed("spool", format!("cannot buffer pulled items in a temp file: {e}"))
+    CliError::failed(
+        "spool",
+        format!("cannot buffer pulled items in a temp file: {e}"),
+    )
 }

@@ -5,12 +5,23 @@ use crate::context::Context;
 use crate::dispatch::SyncPushArgs;
 use crate::error::CliError;
 use crate::output::Outcome;
-use crate::saas::{self, envelopes::{typed, PushEnvelope}, errors::unexpected_response};
+use crate::saas::{
+    self,
+    envelopes::{typed, PushEnvelope},
+    errors::unexpected_response,
+};
 use serde_json::{json, Value};
 use std::io::Read;
 
 /// Statuses a PushItem may target.
-pub const STATUSES: [&str; 6] = ["todo", "in_progress", "in_review", "blocked", "done", "canceled"];
+pub const STATUSES: [&str; 6] = [
+    "todo",
+    "in_progress",
+    "in_review",
+    "blocked",
+    "done",
+    "canceled",
+];
 
 /// SaaS-backed push.
 pub fn saas(ctx: &mut Context, args: SyncPushArgs) -> Result<Outcome, CliError> {
@@ -22,8 +33,14 @@ pub fn saas(ctx: &mut Context, args: SyncPushArgs) -> Result<Outcome, CliError> 
     let items = read_items(source)?;
     let client = saas::connect(ctx)?;
     let envelope = saas::call(client.push(items))?;
-    let push: PushEnvelope = typed(&envelope).map_err(|why| unexpected_response("POST /api/v1/tracker/push/", &why))?;
-    Ok(saas::envelope_report("sync_push_saas", envelope, &push.status, json!({})))
+    let push: PushEnvelope =
+        typed(&envelope).map_err(|why| unexpected_response("POST /api/v1/tracker/push/", &why))?;
+    Ok(saas::envelope_report(
+        "sync_push_saas",
+        envelope,
+        &push.status,
+        json!({}),
+    ))
 }
 
 /// Local push by doctrine.
@@ -42,17 +59,23 @@ pub fn read_items(source: &str) -> Result<Vec<Value>, CliError> {
         ("stdin".to_owned(), buf)
     } else {
         let bytes = std::fs::read(source).map_err(|e| {
-            CliError::usage(format!("--items-json {source}: cannot read it: {}", crate::config::io_reason(&e)))
+            CliError::usage(format!(
+                "--items-json {source}: cannot read it: {}",
+                crate::config::io_reason(&e)
+            ))
         })?;
         (source.to_owned(), bytes)
     };
     let value: Value = serde_json::from_slice(&bytes)
         .map_err(|e| CliError::usage(format!("--items-json {name}: not valid JSON: {e}")))?;
     let Value::Array(items) = value else {
-        return Err(CliError::usage("--items-json must contain a JSON array of PushItem objects."));
+        return Err(CliError::usage(
+            "--items-json must contain a JSON array of PushItem objects.",
+        ));
     };
     for (i, item) in items.iter().enumerate() {
-        validate_item(item).map_err(|why| CliError::usage(format!("--items-json {name}: item {i}: {why}")))?;
+        validate_item(item)
+            .map_err(|why| CliError::usage(format!("--items-json {name}: item {i}: {why}")))?;
     }
     Ok(items)
 }
@@ -79,7 +102,12 @@ fn validate_item(item: &Value) -> Result<(), String> {
         match target {
             Value::Null => {}
             Value::String(s) if STATUSES.contains(&s.as_str()) => {}
-            _ => return Err(format!("`target_status` must be one of {}", STATUSES.join(", "))),
+            _ => {
+                return Err(format!(
+                    "`target_status` must be one of {}",
+                    STATUSES.join(", ")
+                ))
+            }
         }
     }
     Ok(())
@@ -99,8 +127,14 @@ mod tests {
             (json!({"ref": {}, "action": "update"}), "`ref` must be"),
             (json!({"ref": "LIN-1"}), "`action` is missing"),
             (json!({"ref": "LIN-1", "action": 3}), "`action` must be"),
-            (json!({"ref": "LIN-1", "action": "u", "patch": [1]}), "`patch` must be"),
-            (json!({"ref": "LIN-1", "action": "u", "target_status": "closed"}), "`target_status` must be one of"),
+            (
+                json!({"ref": "LIN-1", "action": "u", "patch": [1]}),
+                "`patch` must be",
+            ),
+            (
+                json!({"ref": "LIN-1", "action": "u", "target_status": "closed"}),
+                "`target_status` must be one of",
+            ),
         ] {
             let err = validate_item(&bad).expect_err("invalid");
             assert!(err.starts_with(why), "{err} / {why}");

@@ -4,15 +4,25 @@ use crate::context::Context;
 use crate::dispatch::SyncRunArgs;
 use crate::error::CliError;
 use crate::output::Outcome;
-use crate::saas::{self, envelopes::{typed, RunEnvelope}, errors::unexpected_response};
+use crate::saas::{
+    self,
+    envelopes::{typed, RunEnvelope},
+    errors::unexpected_response,
+};
 use serde_json::json;
 
 /// SaaS-backed run.
 pub fn saas(ctx: &mut Context, args: SyncRunArgs) -> Result<Outcome, CliError> {
     let client = saas::connect(ctx)?;
     let envelope = saas::call(client.run(args.limit))?;
-    let run: RunEnvelope = typed(&envelope).map_err(|why| unexpected_response("POST /api/v1/tracker/run/", &why))?;
-    Ok(saas::envelope_report("sync_run_saas", envelope, &run.status, json!({})))
+    let run: RunEnvelope =
+        typed(&envelope).map_err(|why| unexpected_response("POST /api/v1/tracker/run/", &why))?;
+    Ok(saas::envelope_report(
+        "sync_run_saas",
+        envelope,
+        &run.status,
+        json!({}),
+    ))
 }
 
 /// Local run: pull then push.

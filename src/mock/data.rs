@@ -24,7 +24,14 @@ fn identity_path(provider: &str) -> Value {
 
 /// Issue number `n` (1-based) as a NormalizedIssue.
 pub fn issue(provider: &str, n: usize) -> Value {
-    const STATUSES: [&str; 6] = ["todo", "in_progress", "in_review", "blocked", "done", "canceled"];
+    const STATUSES: [&str; 6] = [
+        "todo",
+        "in_progress",
+        "in_review",
+        "blocked",
+        "done",
+        "canceled",
+    ];
     const TYPES: [&str; 6] = ["epic", "story", "task", "bug", "chore", "subtask"];
     let key = format!("{}-{n}", key_prefix(provider));
     json!({
@@ -34,7 +41,7 @@ pub fn issue(provider: &str, n: usize) -> Value {
         "status": STATUSES[n % STATUSES.len()],
         "issue_type": TYPES[n % TYPES.len()],
         "priority": n % 5,
-        "assignees": if n % 3 == 0 { json!(["alice"]) } else { json!([]) },
+        "assignees": if n.is_multiple_of(3) { json!(["alice"]) } else { json!([]) },
         "labels": ["spec-kitty"],
         "parent_ref": null,
         "links": [],

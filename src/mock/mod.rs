@@ -107,35 +107,52 @@ pub fn spawn(config: Config, port: u16) -> std::io::Result<Running> {
     let addr = std_listener.local_addr()?;
     let (tx, rx) = tokio::sync::oneshot::channel();
     let thread = std::thread::spawn(move || {
-        let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+        let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        else {
+            return;
+        };
         rt.block_on(async move {
-            let Ok(listener) = TcpListener::from_std(std_listener) else { return };
+            let Ok(listener) = TcpListener::from_std(std_listener) else {
+                return;
+            };
             tokio::select! {
                 _ = serve(listener, config) => {}
                 _ = rx => {}
             }
         });
     });
-    Ok(Running { url: format!("http://{addr}"), shutdown: Some(tx), thread: Some(thread) })
+    Ok(Running {
+        url: format!("http://{addr}"),
+        shutdown: Some(tx),
+        thread: Some(thread),
+    })
 }
 
 /// Serve connections from `listener` until the task is dropped.
 pub async fn serve(listener: TcpListener, config: Config) {
     let mut state = State::default();
     if let Some((access, refresh)) = &config.seed {
-        state.access.insert(access.clone(), config.team_slug.clone());
+        state
+            .access
+            .insert(access.clone(), config.team_slug.clone());
         state.refresh.insert(refresh.clone());
     }
     let shared = Arc::new((config, Mutex::new(state)));
     loop {
-        let Ok((stream, _)) = listener.accept().await else { continue };
+        let Ok((stream, _)) = listener.accept().await else {
+            continue;
+        };
         let shared = shared.clone();
         tokio::spawn(async move {
             let service = service_fn(move |req| {
                 let shared = shared.clone();
                 async move { Ok::<_, std::convert::Infallible>(handle(req, &shared.0, &shared.1).await) }
             });
-            let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+            let _ = http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
         });
     }
 }
@@ -143,16 +160,24 @@ pub async fn serve(listener: TcpListener, config: Config) {
 type Reply = Response<Full<Bytes>>;
 
 fn reply(status: u16, body: &Value) -> Reply {
-    let mut resp = Response::new(Full::new(Bytes::from(serde_json::to_vec(body).unwrap_or_default())));
+    let mut resp = Response::new(Full::new(Bytes::from(
+        serde_json::to_vec(body).unwrap_or_default(),
+    )));
     *resp.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    resp.headers_mut().insert("content-type", hyper::header::HeaderValue::from_static("application/json"));
+    resp.headers_mut().insert(
+        "content-type",
+        hyper::header::HeaderValue::from_static("application/json"),
+    );
     resp
 }
 
 fn raw(status: u16, content_type: &'static str, body: &'static str) -> Reply {
     let mut resp = Response::new(Full::new(Bytes::from_static(body.as_bytes())));
     *resp.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    resp.headers_mut().insert("content-type", hyper::header::HeaderValue::from_static(content_type));
+    resp.headers_mut().insert(
+        "content-type",
+        hyper::header::HeaderValue::from_static(content_type),
+    );
     resp
 }
 
@@ -186,7 +211,12 @@ async fn handle(req: Request<Incoming>, config: &Config, state: &Mutex<State>) -
                 .collect()
         })
         .unwrap_or_default();
-    let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let header = |name: &str| {
+        req.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
     let bearer = header("authorization").and_then(|h| h.strip_prefix("Bearer ").map(str::to_owned));
     let team = header("x-team-slug");
     let idempotency = header("idempotency-key");
@@ -194,23 +224,44 @@ async fn handle(req: Request<Incoming>, config: &Config, state: &Mutex<State>) -
         Ok(b) => b.to_bytes(),
         Err(_) => return violation("could not read the request body"),
     };
-    let json_body: Option<Value> = if body.is_empty() { None } else { serde_json::from_slice(&body).ok() };
+    let json_body: Option<Value> = if body.is_empty() {
+        None
+    } else {
+        serde_json::from_slice(&body).ok()
+    };
 
     match (method.as_str(), path.as_str()) {
         ("POST", "/api/v1/token/") => login(json_body, config, state),
         ("POST", "/api/v1/token/refresh/") => refresh(json_body, config, state),
         ("GET", "/__mock/stats") => {
             let st = state.lock().unwrap_or_else(|p| p.into_inner());
-            reply(200, &json!({"refreshes": st.refreshes, "tokens_issued": st.issued}))
+            reply(
+                200,
+                &json!({"refreshes": st.refreshes, "tokens_issued": st.issued}),
+            )
         }
         (m, p) if p.starts_with("/api/v1/tracker/") => {
-            let call = Call { method: m, path: p, query: &query, body: json_body.as_ref(), idempotency: idempotency.as_deref() };
+            let call = Call {
+                method: m,
+                path: p,
+                query: &query,
+                body: json_body.as_ref(),
+                idempotency: idempotency.as_deref(),
+            };
             if let Err(resp) = authorize(bearer.as_deref(), team.as_deref(), state) {
-                return resp;
+                return *resp;
             }
             tracker(call, bearer.as_deref().unwrap_or(""), config, state).await
         }
-        _ => reply(404, &envelope(404, "not_found", &format!("no route for {method} {path}"), false)),
+        _ => reply(
+            404,
+            &envelope(
+                404,
+                "not_found",
+                &format!("no route for {method} {path}"),
+                false,
+            ),
+        ),
     }
 }
 
@@ -233,18 +284,30 @@ fn issue_tokens(config: &Config, state: &Mutex<State>, username: &str) -> Value 
 }
 
 fn login(body: Option<Value>, config: &Config, state: &Mutex<State>) -> Reply {
-    let Some(body) = body else { return violation("login needs a JSON body {username, password}") };
-    let (Some(user), Some(pass)) = (body.get("username").and_then(Value::as_str), body.get("password").and_then(Value::as_str)) else {
+    let Some(body) = body else {
+        return violation("login needs a JSON body {username, password}");
+    };
+    let (Some(user), Some(pass)) = (
+        body.get("username").and_then(Value::as_str),
+        body.get("password").and_then(Value::as_str),
+    ) else {
         return violation("login needs string fields username and password");
     };
     if pass != config.password || user.is_empty() {
-        return reply(401, &json!({"detail": "No active account found with the given credentials"}));
+        return reply(
+            401,
+            &json!({"detail": "No active account found with the given credentials"}),
+        );
     }
     reply(200, &issue_tokens(config, state, user))
 }
 
 fn refresh(body: Option<Value>, config: &Config, state: &Mutex<State>) -> Reply {
-    let Some(token) = body.as_ref().and_then(|b| b.get("refresh")).and_then(Value::as_str) else {
+    let Some(token) = body
+        .as_ref()
+        .and_then(|b| b.get("refresh"))
+        .and_then(Value::as_str)
+    else {
         return violation("refresh needs a JSON body {refresh}");
     };
     {
@@ -253,23 +316,42 @@ fn refresh(body: Option<Value>, config: &Config, state: &Mutex<State>) -> Reply 
         // Single use (but the seeded token): a spent refresh token is rejected.
         let seeded = config.seed.as_ref().is_some_and(|(_, r)| r == token);
         if !seeded && !st.refresh.remove(token) {
-            return reply(401, &json!({"detail": "Token is invalid or expired", "code": "token_not_valid"}));
+            return reply(
+                401,
+                &json!({"detail": "Token is invalid or expired", "code": "token_not_valid"}),
+            );
         }
     }
     reply(200, &issue_tokens(config, state, "refresh"))
 }
 
-fn authorize(bearer: Option<&str>, team: Option<&str>, state: &Mutex<State>) -> Result<(), Reply> {
+fn authorize(
+    bearer: Option<&str>,
+    team: Option<&str>,
+    state: &Mutex<State>,
+) -> Result<(), Box<Reply>> {
     let st = state.lock().unwrap_or_else(|p| p.into_inner());
+    let unauthorized =
+        |message: &str| Box::new(reply(401, &envelope(401, "unauthorized", message, false)));
     let Some(token) = bearer else {
-        return Err(reply(401, &envelope(401, "unauthorized", "Authentication credentials were not provided.", false)));
+        return Err(unauthorized(
+            "Authentication credentials were not provided.",
+        ));
     };
     let Some(expected_team) = st.access.get(token) else {
-        return Err(reply(401, &envelope(401, "unauthorized", "Token is invalid or expired", false)));
+        return Err(unauthorized("Token is invalid or expired"));
     };
     match team {
-        None => Err(violation("X-Team-Slug header is missing")),
-        Some(t) if t != expected_team => Err(reply(403, &envelope(403, "team_mismatch", &format!("You are not a member of team {t}"), false))),
+        None => Err(Box::new(violation("X-Team-Slug header is missing"))),
+        Some(t) if t != expected_team => Err(Box::new(reply(
+            403,
+            &envelope(
+                403,
+                "team_mismatch",
+                &format!("You are not a member of team {t}"),
+                false,
+            ),
+        ))),
         Some(_) => Ok(()),
     }
 }
@@ -291,18 +373,32 @@ async fn tracker(call: Call<'_>, token: &str, config: &Config, state: &Mutex<Sta
         ("POST", "/api/v1/tracker/push/") => "push",
         ("POST", "/api/v1/tracker/run/") => "run",
         ("GET", p) if p.starts_with("/api/v1/tracker/operations/") && p.ends_with('/') => {
-            let id = p.trim_start_matches("/api/v1/tracker/operations/").trim_end_matches('/');
+            let id = p
+                .trim_start_matches("/api/v1/tracker/operations/")
+                .trim_end_matches('/');
             if call.idempotency.is_some() {
                 return violation("Idempotency-Key is only for push and run");
             }
             return poll(id, state);
         }
-        _ => return reply(404, &envelope(404, "not_found", &format!("no route for {} {}", call.method, call.path), false)),
+        _ => {
+            return reply(
+                404,
+                &envelope(
+                    404,
+                    "not_found",
+                    &format!("no route for {} {}", call.method, call.path),
+                    false,
+                ),
+            )
+        }
     };
     let wants_key = matches!(op, "push" | "run");
     match (wants_key, call.idempotency) {
         (true, None) => return violation("Idempotency-Key header is required on push and run"),
-        (true, Some(k)) if uuid::Uuid::parse_str(k).is_err() => return violation("Idempotency-Key must be a UUID"),
+        (true, Some(k)) if uuid::Uuid::parse_str(k).is_err() => {
+            return violation("Idempotency-Key must be a UUID")
+        }
         (false, Some(_)) => return violation("Idempotency-Key is only for push and run"),
         _ => {}
     }
@@ -311,7 +407,10 @@ async fn tracker(call: Call<'_>, token: &str, config: &Config, state: &Mutex<Sta
         Err(why) => return violation(&why),
     };
     let scenario = Scenario::from_slug(&fields.project_slug).unwrap_or(config.default_scenario);
-    if let Some(resp) = scenario.interrupt(op, token, call.idempotency, state_tripped(state), config).await {
+    if let Some(resp) = scenario
+        .interrupt(op, token, call.idempotency, state_tripped(state), config)
+        .await
+    {
         return resp;
     }
     let body = match op {
@@ -325,7 +424,11 @@ async fn tracker(call: Call<'_>, token: &str, config: &Config, state: &Mutex<Sta
         if let Some(polls) = scenario.accepts() {
             let id = format!("op-{}", uuid::Uuid::new_v4().simple());
             let outcome = scenario.operation_outcome(body);
-            state.lock().unwrap_or_else(|p| p.into_inner()).operations.insert(id.clone(), (polls, outcome));
+            state
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .operations
+                .insert(id.clone(), (polls, outcome));
             return reply(202, &json!({"operation_id": id, "status": "pending"}));
         }
     }
@@ -336,19 +439,37 @@ async fn tracker(call: Call<'_>, token: &str, config: &Config, state: &Mutex<Sta
 }
 
 fn state_tripped(state: &Mutex<State>) -> impl FnMut(String) -> bool + '_ {
-    move |key| state.lock().unwrap_or_else(|p| p.into_inner()).tripped.insert(key)
+    move |key| {
+        state
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .tripped
+            .insert(key)
+    }
 }
 
 fn poll(id: &str, state: &Mutex<State>) -> Reply {
     let mut st = state.lock().unwrap_or_else(|p| p.into_inner());
     let Some((left, outcome)) = st.operations.get_mut(id) else {
-        return reply(404, &envelope(404, "operation_not_found", &format!("No operation {id}"), false));
+        return reply(
+            404,
+            &envelope(
+                404,
+                "operation_not_found",
+                &format!("No operation {id}"),
+                false,
+            ),
+        );
     };
     match outcome {
         Some(done) if *left == 0 => reply(200, done),
         _ => {
             *left = left.saturating_sub(1);
-            let status = if outcome.is_some() { "running" } else { "pending" };
+            let status = if outcome.is_some() {
+                "running"
+            } else {
+                "pending"
+            };
             reply(200, &json!({"operation_id": id, "status": status}))
         }
     }
@@ -375,7 +496,10 @@ fn validate_fields(op: &str, call: &Call<'_>) -> Result<Fields, String> {
         if call.body.is_some() {
             return Err(format!("GET {op} takes no body"));
         }
-        call.query.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect()
+        call.query
+            .iter()
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect()
     } else {
         match call.body {
             Some(Value::Object(m)) => m.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
@@ -385,9 +509,13 @@ fn validate_fields(op: &str, call: &Call<'_>) -> Result<Fields, String> {
     let text = |key: &str| source.get(key).and_then(Value::as_str).map(str::to_owned);
     let provider = text("provider").ok_or("`provider` is required")?;
     if !SAAS.contains(&provider.as_str()) {
-        return Err(format!("`provider` must be a SaaS-backed provider, not {provider:?}"));
+        return Err(format!(
+            "`provider` must be a SaaS-backed provider, not {provider:?}"
+        ));
     }
-    let project_slug = text("project_slug").filter(|s| !s.is_empty()).ok_or("`project_slug` is required")?;
+    let project_slug = text("project_slug")
+        .filter(|s| !s.is_empty())
+        .ok_or("`project_slug` is required")?;
     let allowed: &[&str] = match op {
         "pull" => &["provider", "project_slug", "limit", "cursor", "filters"],
         "push" => &["provider", "project_slug", "items"],
@@ -399,7 +527,10 @@ fn validate_fields(op: &str, call: &Call<'_>) -> Result<Fields, String> {
     }
     let mut limit = 100;
     if matches!(op, "pull" | "run") {
-        let n = source.get("limit").and_then(Value::as_u64).ok_or("`limit` (integer) is required")?;
+        let n = source
+            .get("limit")
+            .and_then(Value::as_u64)
+            .ok_or("`limit` (integer) is required")?;
         if !(1..=10_000).contains(&n) {
             return Err(format!("`limit` must be 1..=10000, not {n}"));
         }
@@ -416,7 +547,8 @@ fn validate_fields(op: &str, call: &Call<'_>) -> Result<Fields, String> {
     let items = match (op, source.get("items")) {
         ("push", Some(Value::Array(items))) => {
             for (i, item) in items.iter().enumerate() {
-                if item.get("ref").is_none() || item.get("action").and_then(Value::as_str).is_none() {
+                if item.get("ref").is_none() || item.get("action").and_then(Value::as_str).is_none()
+                {
                     return Err(format!("items[{i}] needs `ref` and `action`"));
                 }
             }
@@ -425,7 +557,13 @@ fn validate_fields(op: &str, call: &Call<'_>) -> Result<Fields, String> {
         ("push", _) => return Err("`items` (array) is required".into()),
         _ => Vec::new(),
     };
-    Ok(Fields { provider, project_slug, limit, cursor, items })
+    Ok(Fields {
+        provider,
+        project_slug,
+        limit,
+        cursor,
+        items,
+    })
 }
 
 fn decode(s: &str) -> String {
@@ -435,7 +573,9 @@ fn decode(s: &str) -> String {
     while i < bytes.len() {
         match bytes[i] {
             b'%' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok());
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3])
+                    .ok()
+                    .and_then(|h| u8::from_str_radix(h, 16).ok());
                 match hex {
                     Some(b) => {
                         out.push(b);
@@ -462,7 +602,11 @@ fn decode(s: &str) -> String {
 
 /// Non-JSON bodies used by scenarios.
 pub(crate) fn html_bad_gateway() -> Reply {
-    raw(502, "text/html", "<html><body><h1>502 Bad Gateway</h1></body></html>")
+    raw(
+        502,
+        "text/html",
+        "<html><body><h1>502 Bad Gateway</h1></body></html>",
+    )
 }
 
 /// A 200 whose body is not JSON.

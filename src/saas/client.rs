@@ -53,7 +53,13 @@ struct CallKind {
 
 impl TrackerClient {
     /// A client; `clock` scales waiting (tests), `spinner` shows polling progress on stderr.
-    pub fn new(tokens: Tokens, provider: &str, project_slug: &str, clock: Clock, spinner: bool) -> TrackerClient {
+    pub fn new(
+        tokens: Tokens,
+        provider: &str,
+        project_slug: &str,
+        clock: Clock,
+        spinner: bool,
+    ) -> TrackerClient {
         TrackerClient {
             http: tokens.http.clone(),
             server: tokens.server.clone(),
@@ -67,31 +73,69 @@ impl TrackerClient {
 
     /// `GET /status/`.
     pub async fn status(&self) -> Result<Value, CliError> {
-        self.call(&format!("{BASE}/status/"), self.query(), None, CallKind { method: Method::Get, idempotent: false, may_accept: false })
-            .await
+        self.call(
+            &format!("{BASE}/status/"),
+            self.query(),
+            None,
+            CallKind {
+                method: Method::Get,
+                idempotent: false,
+                may_accept: false,
+            },
+        )
+        .await
     }
 
     /// `GET /mappings/`.
     pub async fn mappings(&self) -> Result<Value, CliError> {
-        self.call(&format!("{BASE}/mappings/"), self.query(), None, CallKind { method: Method::Get, idempotent: false, may_accept: false })
-            .await
+        self.call(
+            &format!("{BASE}/mappings/"),
+            self.query(),
+            None,
+            CallKind {
+                method: Method::Get,
+                idempotent: false,
+                may_accept: false,
+            },
+        )
+        .await
     }
 
     /// `POST /pull/` for one page.
     pub async fn pull(&self, limit: i64, cursor: Option<&str>) -> Result<Value, CliError> {
-        let mut body = json!({ "provider": self.provider, "project_slug": self.project_slug, "limit": limit });
+        let mut body =
+            json!({ "provider": self.provider, "project_slug": self.project_slug, "limit": limit });
         if let Some(c) = cursor {
             body["cursor"] = json!(c);
         }
-        self.call(&format!("{BASE}/pull/"), String::new(), Some(body), CallKind { method: Method::Post, idempotent: false, may_accept: false })
-            .await
+        self.call(
+            &format!("{BASE}/pull/"),
+            String::new(),
+            Some(body),
+            CallKind {
+                method: Method::Post,
+                idempotent: false,
+                may_accept: false,
+            },
+        )
+        .await
     }
 
     /// `POST /push/` (a 202 is polled to its result).
     pub async fn push(&self, items: Vec<Value>) -> Result<Value, CliError> {
-        let body = json!({ "provider": self.provider, "project_slug": self.project_slug, "items": items });
+        let body =
+            json!({ "provider": self.provider, "project_slug": self.project_slug, "items": items });
         let answer = self
-            .send(&format!("{BASE}/push/"), String::new(), Some(body), CallKind { method: Method::Post, idempotent: true, may_accept: true })
+            .send(
+                &format!("{BASE}/push/"),
+                String::new(),
+                Some(body),
+                CallKind {
+                    method: Method::Post,
+                    idempotent: true,
+                    may_accept: true,
+                },
+            )
             .await?;
         self.settle(answer).await
     }
@@ -100,7 +144,16 @@ impl TrackerClient {
     pub async fn run(&self, limit: i64) -> Result<Value, CliError> {
         let body = json!({ "provider": self.provider, "project_slug": self.project_slug, "pull_first": true, "limit": limit });
         let answer = self
-            .send(&format!("{BASE}/run/"), String::new(), Some(body), CallKind { method: Method::Post, idempotent: true, may_accept: true })
+            .send(
+                &format!("{BASE}/run/"),
+                String::new(),
+                Some(body),
+                CallKind {
+                    method: Method::Post,
+                    idempotent: true,
+                    may_accept: true,
+                },
+            )
             .await?;
         self.settle(answer).await
     }
@@ -114,8 +167,17 @@ impl TrackerClient {
 
     /// `GET /operations/{id}/` once.
     pub async fn operation(&self, id: &str) -> Result<Value, CliError> {
-        self.call(&operation_path(id), String::new(), None, CallKind { method: Method::Get, idempotent: false, may_accept: false })
-            .await
+        self.call(
+            &operation_path(id),
+            String::new(),
+            None,
+            CallKind {
+                method: Method::Get,
+                idempotent: false,
+                may_accept: false,
+            },
+        )
+        .await
     }
 
     /// Poll an operation until it completes (its `result`), fails (an error) or the 5 minutes
@@ -131,14 +193,25 @@ impl TrackerClient {
                 if let Some(s) = &spinner {
                     s.finish_and_clear();
                 }
-                return Err(CliError::new(ErrorKind::Network, "operation_timeout", format!("Operation {id} timed out after 5 minutes"))
-                    .hint(format!("check it later with `spec-kitty-tracker operations show {id} --wait`"))
-                    .detail("operation_id", id));
+                return Err(CliError::new(
+                    ErrorKind::Network,
+                    "operation_timeout",
+                    format!("Operation {id} timed out after 5 minutes"),
+                )
+                .hint(format!(
+                    "check it later with `spec-kitty-tracker operations show {id} --wait`"
+                ))
+                .detail("operation_id", id));
             }
             tokio::time::sleep(delay).await;
             attempt += 1;
             let body = self.operation(id).await.map_err(|e| poll_error(id, e))?;
-            let op: Operation = typed(&body).map_err(|why| poll_error(id, unexpected_response(&format!("GET {}", operation_path(id)), &why)))?;
+            let op: Operation = typed(&body).map_err(|why| {
+                poll_error(
+                    id,
+                    unexpected_response(&format!("GET {}", operation_path(id)), &why),
+                )
+            })?;
             if let Some(s) = &spinner {
                 s.set_message(format!("operation {id}: {}", op.status));
             }
@@ -164,17 +237,36 @@ impl TrackerClient {
     }
 
     fn query(&self) -> String {
-        format!("?provider={}&project_slug={}", encode(&self.provider), encode(&self.project_slug))
+        format!(
+            "?provider={}&project_slug={}",
+            encode(&self.provider),
+            encode(&self.project_slug)
+        )
     }
 
-    async fn call(&self, path: &str, query: String, body: Option<Value>, kind: CallKind) -> Result<Value, CliError> {
+    async fn call(
+        &self,
+        path: &str,
+        query: String,
+        body: Option<Value>,
+        kind: CallKind,
+    ) -> Result<Value, CliError> {
         match self.send(path, query, body, kind).await? {
             Answer::Done(v) => Ok(v),
-            Answer::Accepted(id) => Err(unexpected_response(path, &format!("unexpected 202 (operation {id})"))),
+            Answer::Accepted(id) => Err(unexpected_response(
+                path,
+                &format!("unexpected 202 (operation {id})"),
+            )),
         }
     }
 
-    async fn send(&self, path: &str, query: String, body: Option<Value>, kind: CallKind) -> Result<Answer, CliError> {
+    async fn send(
+        &self,
+        path: &str,
+        query: String,
+        body: Option<Value>,
+        kind: CallKind,
+    ) -> Result<Answer, CliError> {
         let method_name = match kind.method {
             Method::Get => "GET",
             Method::Post => "POST",
@@ -186,7 +278,8 @@ impl TrackerClient {
         let mut rate_limited = 0;
         loop {
             let team = team_of(&session)?;
-            let mut req = Request::new(kind.method, format!("{}{query}", self.server.join(path))).header("X-Team-Slug", team);
+            let mut req = Request::new(kind.method, format!("{}{query}", self.server.join(path)))
+                .header("X-Team-Slug", team);
             req.bearer = Some(session.access.clone());
             if let Some(key) = &key {
                 req = req.header("Idempotency-Key", key.clone());
@@ -203,7 +296,9 @@ impl TrackerClient {
                         .get("operation_id")
                         .and_then(Value::as_str)
                         .filter(|s| !s.is_empty())
-                        .ok_or_else(|| unexpected_response(&endpoint, "202 without an operation_id"))?
+                        .ok_or_else(|| {
+                            unexpected_response(&endpoint, "202 without an operation_id")
+                        })?
                         .to_owned();
                     return Ok(Answer::Accepted(id));
                 }
@@ -220,7 +315,9 @@ impl TrackerClient {
                     let message = envelope_of(&resp.body)
                         .and_then(|e| envelope_message(&e))
                         .unwrap_or_else(|| "Rate limited by SaaS API.".to_owned());
-                    return Err(CliError::failed("rate_limited", message).detail("http_status", 429).detail("retries", rate_limited));
+                    return Err(CliError::failed("rate_limited", message)
+                        .detail("http_status", 429)
+                        .detail("retries", rate_limited));
                 }
                 400 if is_legacy_flow(&resp) => {
                     let mut err = error_from_response(&resp, &endpoint, ErrorKind::NotAllowed);
@@ -250,15 +347,25 @@ fn team_of(session: &Session) -> Result<String, CliError> {
 fn json_object(resp: &Response, endpoint: &str) -> Result<Value, CliError> {
     match serde_json::from_slice::<Value>(&resp.body) {
         Ok(v @ Value::Object(_)) => Ok(v),
-        Ok(_) => Err(unexpected_response(endpoint, "the body is not a JSON object")),
-        Err(e) if e.is_syntax() || e.is_eof() => Err(unexpected_response(endpoint, &format!("the body is not JSON ({e})"))),
+        Ok(_) => Err(unexpected_response(
+            endpoint,
+            "the body is not a JSON object",
+        )),
+        Err(e) if e.is_syntax() || e.is_eof() => Err(unexpected_response(
+            endpoint,
+            &format!("the body is not JSON ({e})"),
+        )),
         Err(e) => Err(unexpected_response(endpoint, &e.to_string())),
     }
 }
 
 fn is_legacy_flow(resp: &Response) -> bool {
     envelope_of(&resp.body)
-        .and_then(|e| e.get("code").and_then(Value::as_str).map(|c| c == "legacy_flow_forbidden"))
+        .and_then(|e| {
+            e.get("code")
+                .and_then(Value::as_str)
+                .map(|c| c == "legacy_flow_forbidden")
+        })
         .unwrap_or(false)
 }
 
@@ -275,11 +382,18 @@ fn retry_after(resp: &Response) -> u64 {
 
 fn operation_failed(id: &str, error: Option<Value>) -> CliError {
     let (message, details) = match error {
-        Some(Value::Object(obj)) => (envelope_message(&obj).unwrap_or_else(|| "Operation failed".to_owned()), obj),
+        Some(Value::Object(obj)) => (
+            envelope_message(&obj).unwrap_or_else(|| "Operation failed".to_owned()),
+            obj,
+        ),
         Some(Value::String(s)) if !s.trim().is_empty() => (s, serde_json::Map::new()),
         _ => ("Operation failed".to_owned(), serde_json::Map::new()),
     };
-    let code = details.get("code").and_then(Value::as_str).unwrap_or("operation_failed").to_owned();
+    let code = details
+        .get("code")
+        .and_then(Value::as_str)
+        .unwrap_or("operation_failed")
+        .to_owned();
     let mut err = CliError::failed(&code, message).detail("operation_id", id);
     for (k, v) in details {
         if !matches!(k.as_str(), "code" | "message" | "exit_code") {
@@ -293,8 +407,10 @@ fn poll_error(id: &str, mut err: CliError) -> CliError {
     if err.kind != ErrorKind::Auth {
         err.message = format!("Polling operation {id} failed: {}", err.message);
     }
-    err.hint(format!("check it later with `spec-kitty-tracker operations show {id} --wait`"))
-        .detail("operation_id", id)
+    err.hint(format!(
+        "check it later with `spec-kitty-tracker operations show {id} --wait`"
+    ))
+    .detail("operation_id", id)
 }
 
 fn progress(id: &str) -> indicatif::ProgressBar {

@@ -28,17 +28,34 @@ pub fn missing_slug(provider: &str) -> CliError {
 pub fn connect(ctx: &mut Context) -> Result<TrackerClient, CliError> {
     let binding = ctx.binding()?;
     let provider = ctx.provider_name().to_owned();
-    let slug = binding.project_slug.ok_or_else(|| missing_slug(&provider))?;
+    let slug = binding
+        .project_slug
+        .ok_or_else(|| missing_slug(&provider))?;
     let server = crate::server_url::resolve(ctx)?;
-    let tokens = Tokens { file: CredentialsFile::new(&ctx.state_root()?), server, http: ctx.http()? };
-    let clock = Clock {
-        ms_per_second: ctx.env.number("SPEC_KITTY_TRACKER_POLL_SCALE").map_or(1000.0, |n| n as f64),
+    let tokens = Tokens {
+        file: CredentialsFile::new(&ctx.state_root()?),
+        server,
+        http: ctx.http()?,
     };
-    Ok(TrackerClient::new(tokens, &provider, &slug, clock, std::io::stderr().is_terminal()))
+    let clock = Clock {
+        ms_per_second: ctx
+            .env
+            .number("SPEC_KITTY_TRACKER_POLL_SCALE")
+            .map_or(1000.0, |n| n as f64),
+    };
+    Ok(TrackerClient::new(
+        tokens,
+        &provider,
+        &slug,
+        clock,
+        std::io::stderr().is_terminal(),
+    ))
 }
 
 /// Run a client call to completion.
-pub fn call<T>(future: impl std::future::Future<Output = Result<T, CliError>>) -> Result<T, CliError> {
+pub fn call<T>(
+    future: impl std::future::Future<Output = Result<T, CliError>>,
+) -> Result<T, CliError> {
     crate::http::block_on(future)?
 }
 
@@ -52,7 +69,12 @@ pub fn status_exit_code(status: &str) -> u8 {
 
 /// A report of a sync envelope: the template sees `env` (the envelope) and `extra`; `--json`
 /// prints the envelope as received; partial/error exit 1.
-pub fn envelope_report(template: &'static str, envelope: Value, status: &str, extra: Value) -> Outcome {
+pub fn envelope_report(
+    template: &'static str,
+    envelope: Value,
+    status: &str,
+    extra: Value,
+) -> Outcome {
     let data = serde_json::json!({ "env": envelope, "extra": extra });
     Outcome::report_with_json(template, data, envelope).with_exit_code(status_exit_code(status))
 }

@@ -46,7 +46,10 @@ mod tests {
     #[test]
     fn schedule_doubles_to_the_cap() {
         let delays: Vec<f64> = (0..9).map(base_delay).collect();
-        assert_eq!(delays, vec![0.0, 1.0, 2.0, 4.0, 8.0, 16.0, 30.0, 30.0, 30.0]);
+        assert_eq!(
+            delays,
+            vec![0.0, 1.0, 2.0, 4.0, 8.0, 16.0, 30.0, 30.0, 30.0]
+        );
         for _ in 0..1000 {
             let j = jitter();
             assert!((0.8..=1.2).contains(&j), "{j}");
