@@ -68,6 +68,12 @@ fn man_pages_render_cleanly() {
         return;
     };
     assert!(probe.status.success());
+    let spec = command_spec::load(include_str!("../commands.yaml")).expect("valid");
+    let leaf_pages: Vec<String> = spec
+        .leaves()
+        .iter()
+        .map(|l| format!("spec-kitty-tracker-{}.1", l.path.join("-")))
+        .collect();
     for (file, _) in files(&dir) {
         let out = std::process::Command::new("groff")
             .args(["-man", "-Tutf8", "-ww", "-P-cbou", "-rLL=300n"])
@@ -85,12 +91,12 @@ fn man_pages_render_cleanly() {
             !text.contains("\\f") && !text.contains("\\-"),
             "{file}: raw escapes left:\n{text}"
         );
-        if file != "spec-kitty-tracker.1"
-            && !["map", "sync", "auth"]
-                .iter()
-                .any(|g| file == format!("spec-kitty-tracker-{g}.1"))
-        {
+        if leaf_pages.contains(&file) {
             assert!(text.contains("EXAMPLES"), "{file} has no EXAMPLES section");
+            assert!(
+                text.contains("EXIT STATUS"),
+                "{file} has no EXIT STATUS section"
+            );
         }
     }
     let bind = std::process::Command::new("groff")

@@ -22,7 +22,7 @@ pub fn base_delay(attempt: u32) -> f64 {
 /// A jitter factor in 0.8..=1.2 from a cheap random source.
 pub fn jitter() -> f64 {
     let r = uuid::Uuid::new_v4().as_u128() as u64;
-    0.8 + 0.4 * (r % 10_001) as f64 / 10_000.0
+    (0.8 + 0.4 * (r % 10_001) as f64 / 10_000.0).clamp(0.8, 1.2)
 }
 
 /// Converts nominal seconds to real durations.
