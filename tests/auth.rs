@@ -48,16 +48,6 @@ async fn login_writes_the_original_layout_0600_and_keeps_foreign_tables() {
     .await;
     let sb = Sandbox::saas();
     sb.write_credentials(FOREIGN);
-    std::fs::set_permissions(
-        sb.state(),
-        std::os::unix::fs::PermissionsExt::from_mode(0o700),
-    )
-    .expect("chmod");
-    std::fs::set_permissions(
-        sb.credentials(),
-        std::os::unix::fs::PermissionsExt::from_mode(0o600),
-    )
-    .expect("chmod");
     let out = login(&sb, &server);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_eq!(

@@ -97,10 +97,15 @@ impl Sandbox {
         self.run_with_stdin(args, "")
     }
 
-    /// Write the credentials file.
+    /// Write the credentials file (0600 in a 0700 directory, as the tools keep it).
     pub fn write_credentials(&self, text: &str) {
+        use std::os::unix::fs::PermissionsExt;
         std::fs::create_dir_all(self.state()).expect("state");
+        std::fs::set_permissions(self.state(), std::fs::Permissions::from_mode(0o700))
+            .expect("chmod");
         std::fs::write(self.credentials(), text).expect("credentials");
+        std::fs::set_permissions(self.credentials(), std::fs::Permissions::from_mode(0o600))
+            .expect("chmod");
     }
 
     /// Read the credentials file.

@@ -1,0 +1,474 @@
+//! Wire-level tests of the SaaS client against wiremock: exact method, path, headers and body,
+//! the Idempotency-Key rules, the polling schedule, 401 refresh, 429 back-off and the
+//! two-process refresh race.
+
+mod common;
+
+use common::{code, session_toml, stderr, stdout, Sandbox};
+use serde_json::{json, Value};
+use std::process::Output;
+use wiremock::matchers::{body_json, header, method, path, query_param};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+const ITEMS: &str = r#"[{"ref": {"system": "linear", "workspace": "w", "id": "1"}, "action": "update", "patch": {"title": "T"}}]"#;
+
+fn pull_ok() -> Value {
+    json!({"status": "ok", "summary": {"total": 1, "succeeded": 1, "failed": 0, "skipped": 0}, "items": [{"ref": {"id": "1"}}],
+           "item_errors": [], "identity_path": {"type": "installation", "provider": "linear"}, "has_more": false, "next_cursor": null, "future_field": 7})
+}
+
+fn push_ok() -> Value {
+    json!({"status": "ok", "summary": {"total": 1, "succeeded": 1, "failed": 0, "skipped": 0}, "items": [], "item_errors": []})
+}
+
+fn sandbox(server: &MockServer, expired_access: bool) -> Sandbox {
+    let sb = Sandbox::saas()
+        .env("SPEC_KITTY_SAAS_URL", &server.uri())
+        .env("SPEC_KITTY_TRACKER_POLL_SCALE", "1");
+    sb.write_credentials(&session_toml(
+        &server.uri(),
+        "acc-1",
+        "ref-1",
+        expired_access,
+    ));
+    sb
+}
+
+fn push(sb: &Sandbox) -> Output {
+    sb.run_with_stdin(&["sync", "push", "--items-json", "-"], ITEMS)
+}
+
+async fn requests_to(server: &MockServer, p: &str) -> Vec<Request> {
+    server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|r| r.url.path() == p)
+        .collect()
+}
+
+fn header_of(req: &Request, name: &str) -> Option<String> {
+    req.headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+#[tokio::test]
+async fn pull_sends_exactly_the_contract_request() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/tracker/pull/"))
+        .and(header("authorization", "Bearer acc-1"))
+        .and(header("x-team-slug", "acme"))
+        .and(header("accept", "application/json"))
+        .and(body_json(
+            json!({"provider": "linear", "project_slug": "demo-project", "limit": 7}),
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(pull_ok()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let sb = sandbox(&server, false);
+    let out = sb.run(&["sync", "pull", "--limit", "7", "--json"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["future_field"], 7, "unknown fields are kept");
+    let reqs = requests_to(&server, "/api/v1/tracker/pull/").await;
+    assert_eq!(header_of(&reqs[0], "idempotency-key"), None);
+    let ua = header_of(&reqs[0], "user-agent").unwrap_or_default();
+    assert!(ua.starts_with("spec-kitty-tracker/"), "{ua}");
+}
+
+#[tokio::test]
+async fn status_and_mappings_are_gets_with_query() {
+    let server = MockServer::start().await;
+    for p in ["/api/v1/tracker/status/", "/api/v1/tracker/mappings/"] {
+        Mock::given(method("GET"))
+            .and(path(p))
+            .and(query_param("provider", "linear"))
+            .and(query_param("project_slug", "demo-project"))
+            .and(header("x-team-slug", "acme"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(json!({"sync_state": "idle", "mappings": []})),
+            )
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let sb = sandbox(&server, false);
+    assert_eq!(code(&sb.run(&["status"])), 0);
+    let out = sb.run(&["map", "list"]);
+    assert_eq!(stdout(&out), "No mappings found\n");
+}
+
+#[tokio::test]
+async fn idempotency_key_is_reused_across_401_and_429_retries() {
+    let server = MockServer::start().await;
+    let push_path = "/api/v1/tracker/push/";
+    Mock::given(method("POST"))
+        .and(path(push_path))
+        .and(header("authorization", "Bearer acc-1"))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .set_body_json(json!({"code": "token_expired", "message": "expired"})),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/token/refresh/"))
+        .and(body_json(json!({"refresh": "ref-1"})))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(
+                json!({"access": "acc-2", "refresh": "ref-2", "access_lifetime": 900}),
+            ),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(push_path))
+        .and(header("authorization", "Bearer acc-2"))
+        .respond_with(ResponseTemplate::new(429).set_body_json(
+            json!({"code": "rate_limited", "message": "slow down", "retry_after_seconds": 2}),
+        ))
+        .up_to_n_times(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(push_path))
+        .and(header("authorization", "Bearer acc-2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(push_ok()))
+        .mount(&server)
+        .await;
+    let sb = sandbox(&server, false);
+    let out = push(&sb);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let reqs = requests_to(&server, push_path).await;
+    assert_eq!(reqs.len(), 4, "401, then 429 twice, then 200");
+    let keys: Vec<String> = reqs
+        .iter()
+        .map(|r| header_of(r, "idempotency-key").expect("key on push"))
+        .collect();
+    assert!(
+        uuid::Uuid::parse_str(&keys[0]).is_ok_and(|u| u.get_version_num() == 4),
+        "{keys:?}"
+    );
+    assert!(
+        keys.iter().all(|k| k == &keys[0]),
+        "same key on every retry: {keys:?}"
+    );
+    let body: Value = serde_json::from_slice(&reqs[0].body).expect("body");
+    assert_eq!(
+        body,
+        json!({"provider": "linear", "project_slug": "demo-project", "items": serde_json::from_str::<Value>(ITEMS).expect("items")})
+    );
+    let creds = sb.read_credentials();
+    assert!(
+        creds.contains("access = \"acc-2\"") && creds.contains("refresh = \"ref-2\""),
+        "{creds}"
+    );
+    let again = push(&sb);
+    let reqs = requests_to(&server, push_path).await;
+    assert_eq!(code(&again), 0);
+    assert_ne!(
+        header_of(&reqs[4], "idempotency-key"),
+        Some(keys[0].clone()),
+        "a new logical push gets a new key"
+    );
+}
+
+#[tokio::test]
+async fn rate_limit_storm_stops_after_three_retries() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/tracker/run/"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("retry-after", "1")
+                .set_body_string("busy"),
+        )
+        .expect(4)
+        .mount(&server)
+        .await;
+    let sb = sandbox(&server, false);
+    let out = sb.run(&["sync", "run"]);
+    assert_eq!(code(&out), 1);
+    assert_eq!(stderr(&out), "error: Rate limited by SaaS API.\n");
+    let keys: Vec<Option<String>> = requests_to(&server, "/api/v1/tracker/run/")
+        .await
+        .iter()
+        .map(|r| header_of(r, "idempotency-key"))
+        .collect();
+    assert!(
+        keys.iter().all(|k| k.is_some() && *k == keys[0]),
+        "{keys:?}"
+    );
+    let body: Value =
+        serde_json::from_slice(&requests_to(&server, "/api/v1/tracker/run/").await[0].body)
+            .expect("json");
+    assert_eq!(
+        body,
+        json!({"provider": "linear", "project_slug": "demo-project", "pull_first": true, "limit": 100})
+    );
+}
+
+#[tokio::test]
+async fn second_401_is_session_expired_after_exactly_one_refresh() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/tracker/pull/"))
+        .respond_with(ResponseTemplate::new(401))
+        .expect(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/token/refresh/"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"access": "acc-2", "refresh": "ref-2"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let sb = sandbox(&server, false);
+    let out = sb.run(&["sync", "pull"]);
+    assert_eq!(code(&out), 4);
+    assert_eq!(
+        stderr(&out),
+        "error: Session expired. Run `spec-kitty auth login` to re-authenticate.\n"
+    );
+}
+
+#[tokio::test]
+async fn refresh_rejected_keeps_the_credentials_and_says_session_expired() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/token/refresh/"))
+        .respond_with(ResponseTemplate::new(401))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/tracker/pull/"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(pull_ok()))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let sb = sandbox(&server, true);
+    let before = sb.read_credentials();
+    let out = sb.run(&["sync", "pull"]);
+    assert_eq!(
+        (code(&out), stderr(&out).as_str()),
+        (
+            4,
+            "error: Session expired. Run `spec-kitty auth login` to re-authenticate.\n"
+        )
+    );
+    assert_eq!(sb.read_credentials(), before);
+}
+
+#[tokio::test]
+async fn expired_access_is_refreshed_before_the_call() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/token/refresh/"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"access": "acc-2", "expires_in": "600"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/tracker/pull/"))
+        .and(header("authorization", "Bearer acc-2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(pull_ok()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let sb = sandbox(&server, true);
+    let out = sb.run(&["sync", "pull"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let creds = sb.read_credentials();
+    assert!(
+        creds.contains("refresh = \"ref-1\""),
+        "a refresh without a new refresh token keeps the old one:\n{creds}"
+    );
+}
+
+#[tokio::test]
+async fn accepted_push_is_polled_in_order_until_completed() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/tracker/push/"))
+        .respond_with(
+            ResponseTemplate::new(202)
+                .set_body_json(json!({"operation_id": "op-7", "status": "pending"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let op = "/api/v1/tracker/operations/op-7/";
+    Mock::given(method("GET"))
+        .and(path(op))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"operation_id": "op-7", "status": "running"})),
+        )
+        .up_to_n_times(3)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(op))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"operation_id": "op-7", "status": "completed", "result": push_ok()}),
+        ))
+        .mount(&server)
+        .await;
+    let sb = sandbox(&server, false);
+    let out = push(&sb);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("Push ok\n"), "{}", stdout(&out));
+    let all = server.received_requests().await.unwrap_or_default();
+    let order: Vec<String> = all
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.url.path()))
+        .collect();
+    assert_eq!(
+        order,
+        vec![
+            "POST /api/v1/tracker/push/".to_owned(),
+            format!("GET {op}"),
+            format!("GET {op}"),
+            format!("GET {op}"),
+            format!("GET {op}"),
+        ]
+    );
+    assert!(
+        all[1..]
+            .iter()
+            .all(|r| header_of(r, "idempotency-key").is_none()),
+        "polls carry no Idempotency-Key"
+    );
+}
+
+#[tokio::test]
+async fn a_never_finishing_operation_times_out_with_the_poll_schedule() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/tracker/run/"))
+        .respond_with(
+            ResponseTemplate::new(202)
+                .set_body_json(json!({"operation_id": "op-9", "status": "pending"})),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/tracker/operations/op-9/"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"operation_id": "op-9", "status": "pending"})),
+        )
+        .mount(&server)
+        .await;
+    let sb = sandbox(&server, false).env("SPEC_KITTY_TRACKER_POLL_SCALE", "2");
+    let out = sb.run(&["sync", "run", "--json"]);
+    assert_eq!(code(&out), 5);
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json error");
+    assert_eq!(v["error"]["code"], "operation_timeout");
+    assert_eq!(v["error"]["operation_id"], "op-9");
+    let polls = requests_to(&server, "/api/v1/tracker/operations/op-9/")
+        .await
+        .len();
+    // Delays 1,2,4,8,16 then 30s (jitter 0.8-1.2) within 300 s: 12 to 16 polls.
+    assert!((11..=17).contains(&polls), "{polls} polls");
+}
+
+#[tokio::test]
+async fn tokens_are_not_sent_to_another_server() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(pull_ok()))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let sb = Sandbox::saas().env("SPEC_KITTY_SAAS_URL", &server.uri());
+    sb.write_credentials(&session_toml(
+        "https://app.spec-kitty.ai",
+        "acc-1",
+        "ref-1",
+        false,
+    ));
+    let out = sb.run(&["sync", "pull"]);
+    assert_eq!(code(&out), 4);
+    assert!(stderr(&out).starts_with(&format!(
+        "error: The stored session belongs to https://app.spec-kitty.ai, not to {}; no token is sent to another server.\nhint: run `spec-kitty-tracker auth login --server-url {}`",
+        server.uri(), server.uri()
+    )), "{}", stderr(&out));
+}
+
+/// Two processes hit an expired access token at once with a single-use refresh token: both
+/// succeed, the server sees one refresh, the file holds one consistent pair. 20 rounds.
+#[tokio::test]
+async fn concurrent_refresh_spends_the_refresh_token_once() {
+    for round in 0..20 {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/api/v1/token/refresh/"))
+            .and(body_json(json!({"refresh": "ref-1"})))
+            .respond_with(ResponseTemplate::new(200).set_body_json(
+                json!({"access": "acc-2", "refresh": "ref-2", "access_lifetime": 900}),
+            ))
+            .up_to_n_times(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(path("/api/v1/token/refresh/"))
+            .respond_with(ResponseTemplate::new(401))
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/api/v1/tracker/status/"))
+            .and(header("authorization", "Bearer acc-2"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"sync_state": "idle"})))
+            .mount(&server)
+            .await;
+        let sb = sandbox(&server, true);
+        let a = sb
+            .command(&["status", "--json"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("a");
+        let b = sb
+            .command(&["status", "--json"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("b");
+        let (a, b) = (
+            a.wait_with_output().expect("a"),
+            b.wait_with_output().expect("b"),
+        );
+        for out in [&a, &b] {
+            common::assert_no_secrets(out);
+            assert_eq!(code(out), 0, "round {round}: {}", stderr(out));
+        }
+        assert_eq!(
+            requests_to(&server, "/api/v1/token/refresh/").await.len(),
+            1,
+            "round {round}: one network refresh"
+        );
+        let doc: toml_edit::DocumentMut = sb.read_credentials().parse().expect("valid TOML");
+        assert_eq!(
+            (
+                doc["tokens"]["access"].as_str(),
+                doc["tokens"]["refresh"].as_str()
+            ),
+            (Some("acc-2"), Some("ref-2"))
+        );
+    }
+}
