@@ -1,28 +1,58 @@
 #!/usr/bin/env bash
-# A guided tour of spec-kitty-tracker on a throw-away project: providers, bind, status,
-# hard-breaks and unbind. Everything happens in a temp directory; nothing in $HOME is touched.
+# The main job, end to end: start the bundled contract mock (the Spec Kitty SaaS tracker API on
+# 127.0.0.1), log in, bind a throw-away project to Linear, and run status, sync pull, sync push
+# (accepted with 202 and polled), sync run and map list; then show hard-breaks and a local
+# binding. Everything lives in a temp directory; $HOME is not touched.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --quiet --locked
+cargo build --quiet --locked --bins
 bin="$PWD/target/debug/spec-kitty-tracker"
+mock="$PWD/target/debug/spec-kitty-tracker-mock"
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+mock_pid=
+cleanup() { [ -n "$mock_pid" ] && kill "$mock_pid" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+# push and run are accepted (202) and complete after two polls.
+"$mock" --quiet --scenario async > "$work/mock.url" &
+mock_pid=$!
+for _ in $(seq 50); do [ -s "$work/mock.url" ] && break; sleep 0.1; done
+url=$(head -n1 "$work/mock.url")
+
 export HOME="$work/home" SPEC_KITTY_HOME="$work/home/.spec-kitty" SPEC_KITTY_ENABLE_SAAS_SYNC=1
+export SPEC_KITTY_SAAS_URL="$url"
+export SPEC_KITTY_TRACKER_POLL_SCALE=250   # the real 1, 2, 4 ... s polling schedule, 4x faster
 mkdir -p "$HOME" "$work/project/.kittify"
 printf '# my project\nagents:\n  available: [claude]\n' > "$work/project/.kittify/config.yaml"
 cd "$work/project"
+cat > changes.json <<'JSON'
+[{"ref": {"system": "linear", "workspace": "demo-workspace", "id": "id-000001", "key": "LIN-1"},
+  "action": "update", "patch": {"title": "Make the tracker sync dependable"}},
+ {"ref": {"system": "linear", "workspace": "demo-workspace", "id": "id-000002", "key": "LIN-2"},
+  "action": "transition", "target_status": "done"}]
+JSON
 
 step() { printf '\n\033[1m$ spec-kitty-tracker %s\033[0m\n' "$*"; "$bin" "$@" || printf '(exit %s)\n' "$?"; }
+stepin() { local input=$1; shift; printf '\n\033[1m$ ... | spec-kitty-tracker %s\033[0m\n' "$*"; printf '%s' "$input" | "$bin" "$@" || printf '(exit %s)\n' "$?"; }
 
+printf 'contract mock: %s\n' "$url"
 step providers
+stepin demo-password auth login -u alice --password-stdin
+step auth status
 step bind --provider linear --project-slug demo-project
 printf '\n--- .kittify/config.yaml ---\n'; cat .kittify/config.yaml
-step status --json
+step status
+step sync pull --limit 3
+step sync pull --all --limit 10
+step sync push --items-json changes.json
+step sync run --json
+step map list
+printf '\n# hard-breaks: what SaaS-backed providers refuse\n'
 step map add --wp-id WP01 --external-id LIN-1
 step bind --provider linear --project-slug demo-project --credential api_key=secret
 step sync publish
 step bind --provider azure-devops
+printf '\n# a local provider binding (the beads/fp connectors run their own CLIs)\n'
 step bind --provider beads --workspace demo-ws --credential command=bd
-step status
 step unbind
-printf '\n--- .kittify/config.yaml ---\n'; cat .kittify/config.yaml
+step auth logout

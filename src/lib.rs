@@ -15,6 +15,7 @@ pub mod env;
 pub mod error;
 pub mod fsutil;
 pub mod http;
+pub mod jsonfmt;
 pub mod mock;
 pub mod output;
 pub mod project;

@@ -26,6 +26,13 @@ enum Body {
         data: Value,
         json: Value,
     },
+    /// Human text from `template` with `data`; `--json` prints `json_bytes` (a JSON document as
+    /// received) with sorted keys, streamed without building a tree.
+    ReportRaw {
+        template: &'static str,
+        data: Value,
+        json_bytes: Vec<u8>,
+    },
     /// Printed as is, whatever `--json` says (completion scripts).
     Raw(String),
     /// Already written by the handler (streamed output).
@@ -52,6 +59,18 @@ impl Outcome {
                 template,
                 data,
                 json,
+            },
+            exit_code: 0,
+        }
+    }
+
+    /// Render `template` with `data`; `--json` prints the received JSON document `json_bytes`.
+    pub fn report_raw_json(template: &'static str, data: Value, json_bytes: Vec<u8>) -> Outcome {
+        Outcome {
+            body: Body::ReportRaw {
+                template,
+                data,
+                json_bytes,
             },
             exit_code: 0,
         }
@@ -139,6 +158,22 @@ pub fn emit(outcome: Outcome, json: bool) -> u8 {
         Body::None => Ok(String::new()),
         Body::Report { json: value, .. } if json => Ok(to_json_text(value)),
         Body::Report { template, data, .. } => render(template, data),
+        Body::ReportRaw { json_bytes, .. } if json => {
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            let written =
+                crate::jsonfmt::write_sorted(json_bytes, &mut out).and_then(|()| out.flush());
+            return match written {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => emit_error(
+                    &CliError::failed(
+                        "unexpected_response",
+                        format!("unexpected response from server: {e}"),
+                    ),
+                    false,
+                ),
+                _ => outcome.exit_code,
+            };
+        }
+        Body::ReportRaw { template, data, .. } => render(template, data),
     };
     match text {
         Ok(text) => {

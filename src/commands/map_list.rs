@@ -15,19 +15,19 @@ use serde_json::{json, Value};
 pub fn saas(ctx: &mut Context, _args: MapListArgs) -> Result<Outcome, CliError> {
     let client = saas::connect(ctx)?;
     let envelope = saas::call(client.mappings())?;
-    let rows = match envelope.get("mappings") {
+    let value = envelope.value()?;
+    let rows = match value.get("mappings") {
         None | Some(Value::Null) => Vec::new(),
         Some(Value::Array(rows)) => rows.clone(),
         Some(_) => {
             return Err(unexpected_response(
-                "GET /api/v1/tracker/mappings/",
+                &envelope.endpoint,
                 "`mappings` is not a list",
             ))
         }
     };
     for row in &rows {
-        typed::<Mapping>(row)
-            .map_err(|why| unexpected_response("GET /api/v1/tracker/mappings/", &why))?;
+        typed::<Mapping>(row).map_err(|why| unexpected_response(&envelope.endpoint, &why))?;
     }
     Ok(Outcome::report("map_list", json!({ "mappings": rows })))
 }

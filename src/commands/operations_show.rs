@@ -4,36 +4,31 @@ use crate::context::Context;
 use crate::dispatch::OperationsShowArgs;
 use crate::error::CliError;
 use crate::output::Outcome;
-use crate::saas::{
-    self,
-    envelopes::{typed, Operation},
-    errors::unexpected_response,
-};
-use serde_json::json;
+use crate::saas::{self, envelopes::Operation};
+use serde_json::{json, Value};
 
 /// Show (or wait for) an operation.
 pub fn saas(ctx: &mut Context, args: OperationsShowArgs) -> Result<Outcome, CliError> {
     let client = saas::connect(ctx)?;
     if args.wait {
         let result = saas::call(client.wait(&args.id))?;
-        let status = result
+        let value = result.value()?;
+        let status = value
             .get("status")
-            .and_then(|s| s.as_str())
+            .and_then(Value::as_str)
             .unwrap_or("completed")
             .to_owned();
         return Ok(saas::envelope_report(
             "operation_result",
-            result,
+            &result,
+            value,
             &status,
             json!({ "id": args.id }),
         ));
     }
     let body = saas::call(client.operation(&args.id))?;
-    let op: Operation =
-        typed(&body).map_err(|why| unexpected_response("GET /api/v1/tracker/operations/", &why))?;
+    let op: Operation = body.typed()?;
     let code = u8::from(op.status == "failed");
-    Ok(
-        Outcome::report_with_json("operation", json!({ "id": args.id, "env": body }), body)
-            .with_exit_code(code),
-    )
+    let data = json!({ "id": args.id, "env": body.value()? });
+    Ok(Outcome::report_raw_json("operation", data, body.body).with_exit_code(code))
 }

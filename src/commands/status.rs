@@ -4,26 +4,21 @@ use crate::context::Context;
 use crate::dispatch::StatusArgs;
 use crate::error::CliError;
 use crate::output::Outcome;
-use crate::saas::{
-    self,
-    envelopes::{typed, StatusEnvelope},
-    errors::unexpected_response,
-};
+use crate::saas::{self, envelopes::StatusEnvelope};
 use serde_json::json;
 
 /// SaaS-backed binding: the binding plus the remote state from `GET /status/`.
 pub fn saas(ctx: &mut Context, _args: StatusArgs) -> Result<Outcome, CliError> {
     let client = saas::connect(ctx)?;
     let envelope = saas::call(client.status())?;
-    typed::<StatusEnvelope>(&envelope)
-        .map_err(|why| unexpected_response("GET /api/v1/tracker/status/", &why))?;
+    envelope.typed::<StatusEnvelope>()?;
     let data = json!({
         "class": "saas",
         "provider": client.provider,
         "project_slug": client.project_slug,
-        "env": envelope,
+        "env": envelope.value()?,
     });
-    Ok(Outcome::report_with_json("status_saas", data, envelope))
+    Ok(Outcome::report_raw_json("status_saas", data, envelope.body))
 }
 
 /// Local binding.

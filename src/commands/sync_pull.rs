@@ -3,16 +3,17 @@
 use crate::context::Context;
 use crate::dispatch::SyncPullArgs;
 use crate::error::CliError;
-use crate::output::{write_stdout, Outcome};
+use crate::jsonfmt;
+use crate::output::Outcome;
 use crate::saas::{
     self,
-    envelopes::{typed, PullEnvelope, Summary},
-    errors::unexpected_response,
+    client::TrackerClient,
+    envelopes::{PullEnvelope, Summary},
 };
+use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::{json, Map, Value};
-use std::io::{Read, Seek, Write};
-
-const ENDPOINT: &str = "POST /api/v1/tracker/pull/";
+use std::io::{BufWriter, Read, Seek, Write};
 
 /// SaaS-backed pull.
 pub fn saas(ctx: &mut Context, args: SyncPullArgs) -> Result<Outcome, CliError> {
@@ -21,13 +22,12 @@ pub fn saas(ctx: &mut Context, args: SyncPullArgs) -> Result<Outcome, CliError> 
         return saas::call(pull_all(&client, args.limit, args.json));
     }
     let envelope = saas::call(client.pull(args.limit, None))?;
-    let page: PullEnvelope = typed(&envelope).map_err(|why| unexpected_response(ENDPOINT, &why))?;
-    Ok(saas::envelope_report(
-        "sync_pull_saas",
-        envelope,
-        &page.status,
-        json!({ "pages": 1 }),
-    ))
+    let page: PullEnvelope = envelope.typed()?;
+    let data = json!({ "env": page.summary_view(), "extra": { "pages": 1 } });
+    Ok(
+        Outcome::report_raw_json("sync_pull_saas", data, envelope.body)
+            .with_exit_code(saas::status_exit_code(&page.status)),
+    )
 }
 
 /// Local pull into the SQLite cache.
@@ -35,14 +35,17 @@ pub fn local(_ctx: &mut Context, _args: SyncPullArgs) -> Result<Outcome, CliErro
     Err(super::not_yet_available("`sync pull` (local)"))
 }
 
-/// Every page, following `next_cursor`. Items are spooled to a temp file so memory stays
-/// bounded by one page; the JSON document is then written with sorted keys.
-async fn pull_all(
-    client: &saas::client::TrackerClient,
-    limit: i64,
-    json_out: bool,
-) -> Result<Outcome, CliError> {
-    let mut spool = tempfile::tempfile().map_err(spool_error)?;
+/// The items of a page, borrowed from its body.
+#[derive(Deserialize)]
+struct PageItems<'a> {
+    #[serde(borrow, default)]
+    items: Vec<&'a RawValue>,
+}
+
+/// Every page, following `next_cursor`. Items are spooled (already formatted) to a temp file so
+/// memory stays bounded by one page; the JSON document is then written with sorted keys.
+async fn pull_all(client: &TrackerClient, limit: i64, json_out: bool) -> Result<Outcome, CliError> {
+    let mut spool = BufWriter::new(tempfile::tempfile().map_err(spool_error)?);
     let mut totals = Summary::default();
     let mut item_errors: Vec<Value> = Vec::new();
     let mut identity: Option<Value> = None;
@@ -52,14 +55,19 @@ async fn pull_all(
     let mut items = 0u64;
     loop {
         let envelope = client.pull(limit, cursor.as_deref()).await?;
-        let page: PullEnvelope =
-            typed(&envelope).map_err(|why| unexpected_response(ENDPOINT, &why))?;
+        let page: PullEnvelope = envelope.typed()?;
         pages += 1;
-        for item in &page.items {
-            let text = serde_json::to_string_pretty(item).unwrap_or_else(|_| "null".into());
-            let sep = if items == 0 { "" } else { ",\n" };
-            write!(spool, "{sep}    {}", text.replace('\n', "\n    ")).map_err(spool_error)?;
-            items += 1;
+        if json_out {
+            let raw: PageItems<'_> = envelope.typed_borrowed()?;
+            for item in raw.items {
+                spool
+                    .write_all(if items == 0 { b"    " } else { b",\n    " })
+                    .map_err(spool_error)?;
+                jsonfmt::write_value(item, 4, &mut spool).map_err(spool_error)?;
+                items += 1;
+            }
+        } else {
+            items += page.items.len() as u64;
         }
         totals.total += page.summary.total;
         totals.succeeded += page.summary.succeeded;
@@ -67,14 +75,17 @@ async fn pull_all(
         totals.skipped += page.summary.skipped;
         item_errors.extend(page.item_errors.iter().cloned());
         if identity.is_none() {
-            identity = envelope.get("identity_path").cloned();
+            identity = page
+                .identity_path
+                .as_ref()
+                .and_then(|i| serde_json::to_value(i).ok());
         }
         status = worst(&status, &page.status);
         match (page.has_more, page.next_cursor) {
             (true, Some(next)) if Some(&next) != cursor.as_ref() => cursor = Some(next),
             (true, _) => {
-                return Err(unexpected_response(
-                    ENDPOINT,
+                return Err(saas::errors::unexpected_response(
+                    &envelope.endpoint,
                     "has_more is true but next_cursor is missing or repeats",
                 ))
             }
@@ -84,45 +95,45 @@ async fn pull_all(
     let mut doc = Map::new();
     doc.insert("has_more".into(), json!(false));
     doc.insert("identity_path".into(), identity.unwrap_or(Value::Null));
-    doc.insert("item_errors".into(), Value::Array(item_errors.clone()));
+    doc.insert("item_errors".into(), Value::Array(item_errors));
     doc.insert("items".into(), json!(MARKER));
     doc.insert("next_cursor".into(), Value::Null);
     doc.insert("pages".into(), json!(pages));
     doc.insert("status".into(), json!(status));
-    doc.insert("summary".into(), json!({ "total": totals.total, "succeeded": totals.succeeded, "failed": totals.failed, "skipped": totals.skipped }));
+    doc.insert("summary".into(), json!(totals));
     let code = saas::status_exit_code(&status);
-    if json_out {
-        let text = serde_json::to_string_pretty(&Value::Object(doc)).unwrap_or_default();
-        let marker = format!("\"items\": \"{MARKER}\"");
-        let (head, tail) = text.split_once(&marker).unwrap_or((&text, ""));
-        write_stdout(head);
-        if items == 0 {
-            write_stdout("\"items\": []");
-        } else {
-            write_stdout("\"items\": [\n");
-            spool.rewind().map_err(spool_error)?;
-            let mut buf = vec![0u8; 1 << 16];
-            let mut out = std::io::stdout().lock();
-            loop {
-                let n = spool.read(&mut buf).map_err(spool_error)?;
-                if n == 0 {
-                    break;
-                }
-                let _ = out.write_all(&buf[..n]);
-            }
-            let _ = out.flush();
-            write_stdout("\n  ]");
-        }
-        write_stdout(&format!("{tail}\n"));
-        return Ok(Outcome::none().with_exit_code(code));
+    if !json_out {
+        doc.insert("items".into(), json!([]));
+        let data = json!({ "env": doc, "extra": { "pages": pages, "items": items } });
+        return Ok(Outcome::report("sync_pull_saas", data).with_exit_code(code));
     }
-    doc.insert("items".into(), json!([]));
-    Ok(saas::envelope_report(
-        "sync_pull_saas",
-        Value::Object(doc),
-        &status,
-        json!({ "pages": pages, "items": items }),
-    ))
+    let mut spool = spool
+        .into_inner()
+        .map_err(|e| spool_error(e.into_error()))?;
+    let text = serde_json::to_string_pretty(&Value::Object(doc)).unwrap_or_default();
+    let marker = format!("\"items\": \"{MARKER}\"");
+    let (head, tail) = text.split_once(&marker).unwrap_or((&text, ""));
+    let mut out = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let mut write = || -> std::io::Result<()> {
+        out.write_all(head.as_bytes())?;
+        if items == 0 {
+            out.write_all(b"\"items\": []")?;
+        } else {
+            out.write_all(b"\"items\": [\n")?;
+            spool.rewind()?;
+            std::io::copy(&mut (&mut spool).take(u64::MAX), &mut out)?;
+            out.write_all(b"\n  ]")?;
+        }
+        out.write_all(tail.as_bytes())?;
+        out.write_all(b"\n")?;
+        out.flush()
+    };
+    if let Err(e) = write() {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            return Err(spool_error(e));
+        }
+    }
+    Ok(Outcome::none().with_exit_code(code))
 }
 
 const MARKER: &str = "@@spec-kitty-tracker:items@@";

@@ -5,11 +5,7 @@ use crate::context::Context;
 use crate::dispatch::SyncPushArgs;
 use crate::error::CliError;
 use crate::output::Outcome;
-use crate::saas::{
-    self,
-    envelopes::{typed, PushEnvelope},
-    errors::unexpected_response,
-};
+use crate::saas::{self, envelopes::PushEnvelope};
 use serde_json::{json, Value};
 use std::io::Read;
 
@@ -33,11 +29,12 @@ pub fn saas(ctx: &mut Context, args: SyncPushArgs) -> Result<Outcome, CliError> 
     let items = read_items(source)?;
     let client = saas::connect(ctx)?;
     let envelope = saas::call(client.push(items))?;
-    let push: PushEnvelope =
-        typed(&envelope).map_err(|why| unexpected_response("POST /api/v1/tracker/push/", &why))?;
+    let push: PushEnvelope = envelope.typed()?;
+    let value = envelope.value()?;
     Ok(saas::envelope_report(
         "sync_push_saas",
-        envelope,
+        &envelope,
+        value,
         &push.status,
         json!({}),
     ))

@@ -4,22 +4,19 @@ use crate::context::Context;
 use crate::dispatch::SyncRunArgs;
 use crate::error::CliError;
 use crate::output::Outcome;
-use crate::saas::{
-    self,
-    envelopes::{typed, RunEnvelope},
-    errors::unexpected_response,
-};
+use crate::saas::{self, envelopes::RunEnvelope};
 use serde_json::json;
 
 /// SaaS-backed run.
 pub fn saas(ctx: &mut Context, args: SyncRunArgs) -> Result<Outcome, CliError> {
     let client = saas::connect(ctx)?;
     let envelope = saas::call(client.run(args.limit))?;
-    let run: RunEnvelope =
-        typed(&envelope).map_err(|why| unexpected_response("POST /api/v1/tracker/run/", &why))?;
+    let run: RunEnvelope = envelope.typed()?;
+    let value = envelope.value()?;
     Ok(saas::envelope_report(
         "sync_run_saas",
-        envelope,
+        &envelope,
+        value,
         &run.status,
         json!({}),
     ))

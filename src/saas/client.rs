@@ -3,7 +3,7 @@
 //! 429 with back-off, legacy_flow_forbidden, error envelopes, non-JSON bodies, network errors.
 //! Push and run carry one Idempotency-Key per logical request, reused on every retry.
 
-use super::envelopes::{typed, Operation};
+use super::envelopes::{Envelope, Operation};
 use super::errors::{envelope_message, envelope_of, error_from_response, unexpected_response};
 use super::poll::{base_delay, jitter, Clock, TOTAL_SECONDS};
 use crate::auth::{session::Session, Tokens};
@@ -39,7 +39,7 @@ pub struct TrackerClient {
 /// A 2xx answer: a body, or an operation to poll.
 #[derive(Debug)]
 enum Answer {
-    Done(Value),
+    Done(Envelope),
     Accepted(String),
 }
 
@@ -72,7 +72,7 @@ impl TrackerClient {
     }
 
     /// `GET /status/`.
-    pub async fn status(&self) -> Result<Value, CliError> {
+    pub async fn status(&self) -> Result<Envelope, CliError> {
         self.call(
             &format!("{BASE}/status/"),
             self.query(),
@@ -87,7 +87,7 @@ impl TrackerClient {
     }
 
     /// `GET /mappings/`.
-    pub async fn mappings(&self) -> Result<Value, CliError> {
+    pub async fn mappings(&self) -> Result<Envelope, CliError> {
         self.call(
             &format!("{BASE}/mappings/"),
             self.query(),
@@ -102,7 +102,7 @@ impl TrackerClient {
     }
 
     /// `POST /pull/` for one page.
-    pub async fn pull(&self, limit: i64, cursor: Option<&str>) -> Result<Value, CliError> {
+    pub async fn pull(&self, limit: i64, cursor: Option<&str>) -> Result<Envelope, CliError> {
         let mut body =
             json!({ "provider": self.provider, "project_slug": self.project_slug, "limit": limit });
         if let Some(c) = cursor {
@@ -122,7 +122,7 @@ impl TrackerClient {
     }
 
     /// `POST /push/` (a 202 is polled to its result).
-    pub async fn push(&self, items: Vec<Value>) -> Result<Value, CliError> {
+    pub async fn push(&self, items: Vec<Value>) -> Result<Envelope, CliError> {
         let body =
             json!({ "provider": self.provider, "project_slug": self.project_slug, "items": items });
         let answer = self
@@ -141,7 +141,7 @@ impl TrackerClient {
     }
 
     /// `POST /run/` (a 202 is polled to its result).
-    pub async fn run(&self, limit: i64) -> Result<Value, CliError> {
+    pub async fn run(&self, limit: i64) -> Result<Envelope, CliError> {
         let body = json!({ "provider": self.provider, "project_slug": self.project_slug, "pull_first": true, "limit": limit });
         let answer = self
             .send(
@@ -158,7 +158,7 @@ impl TrackerClient {
         self.settle(answer).await
     }
 
-    async fn settle(&self, answer: Answer) -> Result<Value, CliError> {
+    async fn settle(&self, answer: Answer) -> Result<Envelope, CliError> {
         match answer {
             Answer::Done(v) => Ok(v),
             Answer::Accepted(id) => self.wait(&id).await,
@@ -166,7 +166,7 @@ impl TrackerClient {
     }
 
     /// `GET /operations/{id}/` once.
-    pub async fn operation(&self, id: &str) -> Result<Value, CliError> {
+    pub async fn operation(&self, id: &str) -> Result<Envelope, CliError> {
         self.call(
             &operation_path(id),
             String::new(),
@@ -182,7 +182,7 @@ impl TrackerClient {
 
     /// Poll an operation until it completes (its `result`), fails (an error) or the 5 minutes
     /// run out (exit 5 naming the operation and how to check it later).
-    pub async fn wait(&self, id: &str) -> Result<Value, CliError> {
+    pub async fn wait(&self, id: &str) -> Result<Envelope, CliError> {
         let started = Instant::now();
         let deadline = self.clock.real(TOTAL_SECONDS);
         let spinner = self.spinner.then(|| progress(id));
@@ -206,12 +206,7 @@ impl TrackerClient {
             tokio::time::sleep(delay).await;
             attempt += 1;
             let body = self.operation(id).await.map_err(|e| poll_error(id, e))?;
-            let op: Operation = typed(&body).map_err(|why| {
-                poll_error(
-                    id,
-                    unexpected_response(&format!("GET {}", operation_path(id)), &why),
-                )
-            })?;
+            let op: Operation = body.typed().map_err(|e| poll_error(id, e))?;
             if let Some(s) = &spinner {
                 s.set_message(format!("operation {id}: {}", op.status));
             }
@@ -221,7 +216,10 @@ impl TrackerClient {
                         s.finish_and_clear();
                     }
                     return Ok(match op.result {
-                        Some(result @ Value::Object(_)) => result,
+                        Some(result) if result.get().trim_start().starts_with('{') => Envelope {
+                            body: result.get().as_bytes().to_vec(),
+                            endpoint: body.endpoint,
+                        },
                         _ => body,
                     });
                 }
@@ -250,7 +248,7 @@ impl TrackerClient {
         query: String,
         body: Option<Value>,
         kind: CallKind,
-    ) -> Result<Value, CliError> {
+    ) -> Result<Envelope, CliError> {
         match self.send(path, query, body, kind).await? {
             Answer::Done(v) => Ok(v),
             Answer::Accepted(id) => Err(unexpected_response(
@@ -289,9 +287,9 @@ impl TrackerClient {
             }
             let resp = self.http.send(req, self.server.as_str()).await?;
             match resp.status {
-                200 | 201 => return json_object(&resp, &endpoint).map(Answer::Done),
+                200 | 201 => return json_object(resp, &endpoint).map(Answer::Done),
                 202 if kind.may_accept => {
-                    let accepted = json_object(&resp, &endpoint)?;
+                    let accepted: Value = json_object(resp, &endpoint)?.value()?;
                     let id = accepted
                         .get("operation_id")
                         .and_then(Value::as_str)
@@ -344,19 +342,19 @@ fn team_of(session: &Session) -> Result<String, CliError> {
     })
 }
 
-fn json_object(resp: &Response, endpoint: &str) -> Result<Value, CliError> {
-    match serde_json::from_slice::<Value>(&resp.body) {
-        Ok(v @ Value::Object(_)) => Ok(v),
-        Ok(_) => Err(unexpected_response(
-            endpoint,
-            "the body is not a JSON object",
-        )),
-        Err(e) if e.is_syntax() || e.is_eof() => Err(unexpected_response(
-            endpoint,
-            &format!("the body is not JSON ({e})"),
-        )),
-        Err(e) => Err(unexpected_response(endpoint, &e.to_string())),
+fn json_object(resp: Response, endpoint: &str) -> Result<Envelope, CliError> {
+    let first = resp.body.iter().find(|b| !b.is_ascii_whitespace()).copied();
+    if first == Some(b'{') {
+        return Ok(Envelope {
+            body: resp.body,
+            endpoint: endpoint.to_owned(),
+        });
     }
+    let why = match serde_json::from_slice::<serde::de::IgnoredAny>(&resp.body) {
+        Ok(_) => "the body is not a JSON object".to_owned(),
+        Err(e) => format!("the body is not JSON ({e})"),
+    };
+    Err(unexpected_response(endpoint, &why))
 }
 
 fn is_legacy_flow(resp: &Response) -> bool {

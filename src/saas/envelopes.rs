@@ -2,11 +2,49 @@
 //! fields included); these types check the fields the CLI relies on, so a response with a
 //! missing field or a wrong type is a clear "unexpected response" error, never a panic.
 
-use serde::Deserialize;
+use super::errors::unexpected_response;
+use crate::error::CliError;
+use serde::de::{DeserializeOwned, IgnoredAny};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+/// A JSON object body exactly as the server sent it, with the endpoint it came from.
+#[derive(Debug, Clone)]
+pub struct Envelope {
+    /// Raw body bytes (a JSON object).
+    pub body: Vec<u8>,
+    /// `METHOD /path/` for messages.
+    pub endpoint: String,
+}
+
+impl Envelope {
+    /// A typed view; a body that is not JSON, or lacks a field the CLI needs, is an
+    /// "unexpected response from server" error naming the endpoint.
+    pub fn typed<T: DeserializeOwned>(&self) -> Result<T, CliError> {
+        serde_json::from_slice(&self.body).map_err(|e| {
+            let why = if e.is_syntax() || e.is_eof() {
+                format!("the body is not JSON ({e})")
+            } else {
+                e.to_string()
+            };
+            unexpected_response(&self.endpoint, &why)
+        })
+    }
+
+    /// A typed view that borrows from the body (raw sub-documents).
+    pub fn typed_borrowed<'a, T: Deserialize<'a>>(&'a self) -> Result<T, CliError> {
+        serde_json::from_slice(&self.body)
+            .map_err(|e| unexpected_response(&self.endpoint, &e.to_string()))
+    }
+
+    /// The whole body as a JSON value (for small envelopes).
+    pub fn value(&self) -> Result<Value, CliError> {
+        self.typed()
+    }
+}
+
 /// `summary` of pull / push / run.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
 pub struct Summary {
     /// Items considered.
     pub total: u64,
@@ -19,7 +57,7 @@ pub struct Summary {
 }
 
 /// How the SaaS reached the provider.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
 pub struct IdentityPath {
     /// `installation` or `user_link`.
     #[serde(rename = "type")]
@@ -45,9 +83,9 @@ pub struct PullEnvelope {
     pub status: String,
     /// Counts.
     pub summary: Summary,
-    /// NormalizedIssue objects.
+    /// NormalizedIssue objects (only counted here; `--json` streams them from the body).
     #[serde(default)]
-    pub items: Vec<Value>,
+    pub items: Vec<IgnoredAny>,
     /// Per-item errors.
     #[serde(default)]
     pub item_errors: Vec<Value>,
@@ -165,15 +203,29 @@ pub struct Operation {
     pub status: String,
     /// Result envelope when completed.
     #[serde(default)]
-    pub result: Option<Value>,
+    pub result: Option<Box<serde_json::value::RawValue>>,
     /// Error envelope (or message) when failed.
     #[serde(default)]
     pub error: Option<Value>,
 }
 
 /// Deserialize a typed view of `value`; the error text says which field is wrong.
-pub fn typed<T: for<'de> Deserialize<'de>>(value: &Value) -> Result<T, String> {
+pub fn typed<T: DeserializeOwned>(value: &Value) -> Result<T, String> {
     T::deserialize(value).map_err(|e| e.to_string())
+}
+
+impl PullEnvelope {
+    /// The fields a human summary shows (no items), as template data.
+    pub fn summary_view(&self) -> Value {
+        serde_json::json!({
+            "status": self.status,
+            "summary": self.summary,
+            "item_errors": self.item_errors,
+            "identity_path": self.identity_path,
+            "has_more": self.has_more,
+            "next_cursor": self.next_cursor,
+        })
+    }
 }
 
 #[cfg(test)]

@@ -67,14 +67,16 @@ pub fn status_exit_code(status: &str) -> u8 {
     }
 }
 
-/// A report of a sync envelope: the template sees `env` (the envelope) and `extra`; `--json`
-/// prints the envelope as received; partial/error exit 1.
+/// A report of a sync envelope: the template sees `env` (the envelope as a value) and `extra`;
+/// `--json` prints the envelope as received; partial/error exit 1.
 pub fn envelope_report(
     template: &'static str,
-    envelope: Value,
+    envelope: &envelopes::Envelope,
+    value: Value,
     status: &str,
     extra: Value,
 ) -> Outcome {
-    let data = serde_json::json!({ "env": envelope, "extra": extra });
-    Outcome::report_with_json(template, data, envelope).with_exit_code(status_exit_code(status))
+    let data = serde_json::json!({ "env": value, "extra": extra });
+    Outcome::report_raw_json(template, data, envelope.body.clone())
+        .with_exit_code(status_exit_code(status))
 }
