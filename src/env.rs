@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// Variables read by the tool.
-pub const VARS: [&str; 10] = [
+pub const VARS: [&str; 12] = [
     "SPEC_KITTY_ENABLE_SAAS_SYNC",
     "SPEC_KITTY_HOME",
     "SPEC_KITTY_SAAS_URL",
@@ -16,6 +16,8 @@ pub const VARS: [&str; 10] = [
     "SPEC_KITTY_TRACKER_POLL_SCALE",
     "SPEC_KITTY_TRACKER_HTTP_TIMEOUT_MS",
     "SPEC_KITTY_TRACKER_MAX_BODY_BYTES",
+    "SPEC_KITTY_TRACKER_LOCAL_TIMEOUT_MS",
+    "SPEC_KITTY_TRACKER_BUSY_TIMEOUT_MS",
 ];
 
 /// Environment snapshot.

@@ -16,6 +16,7 @@ pub mod error;
 pub mod fsutil;
 pub mod http;
 pub mod jsonfmt;
+pub mod local;
 pub mod mock;
 pub mod output;
 pub mod project;

@@ -1,0 +1,277 @@
+//! Running the provider's CLI: no shell (argv passed as is, so `; rm -rf ~` stays text), the
+//! configured working directory, a time limit after which the child is killed and reaped, and
+//! stdout/stderr captured up to a size cap.
+
+use crate::error::CliError;
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Default time limit for one command (the original's 30 s).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Largest stdout or stderr accepted from one command.
+pub const MAX_OUTPUT_BYTES: usize = 64 * 1024 * 1024;
+
+/// Runs a command and returns its stdout.
+pub trait CommandRunner {
+    /// Run `argv` (argv[0] is the program) and return stdout, or a clear error.
+    fn run(&self, argv: &[String]) -> Result<String, CliError>;
+}
+
+/// The real runner.
+#[derive(Debug, Clone)]
+pub struct SubprocessRunner {
+    /// Working directory (`--credential cwd=...`), else the current directory.
+    pub cwd: Option<PathBuf>,
+    /// Time limit.
+    pub timeout: Duration,
+    /// Output cap.
+    pub max_output: usize,
+}
+
+impl SubprocessRunner {
+    /// A runner with the defaults.
+    pub fn new(cwd: Option<PathBuf>) -> SubprocessRunner {
+        SubprocessRunner {
+            cwd,
+            timeout: DEFAULT_TIMEOUT,
+            max_output: MAX_OUTPUT_BYTES,
+        }
+    }
+}
+
+/// `argv` joined with spaces, as the original's messages show it.
+pub fn shown(argv: &[String]) -> String {
+    argv.join(" ")
+}
+
+fn reader(
+    mut stream: impl Read + Send + 'static,
+    cap: usize,
+) -> std::thread::JoinHandle<(Vec<u8>, bool)> {
+    std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let mut chunk = [0u8; 64 * 1024];
+        let mut overflow = false;
+        loop {
+            match stream.read(&mut chunk) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    if buf.len() + n > cap {
+                        overflow = true;
+                        // Keep draining so the child is not blocked on a full pipe.
+                        continue;
+                    }
+                    buf.extend_from_slice(&chunk[..n]);
+                }
+            }
+        }
+        (buf, overflow)
+    })
+}
+
+impl CommandRunner for SubprocessRunner {
+    fn run(&self, argv: &[String]) -> Result<String, CliError> {
+        let Some((program, args)) = argv.split_first() else {
+            return Err(CliError::failed("local_command", "empty command"));
+        };
+        let mut cmd = Command::new(program);
+        cmd.args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        if let Some(dir) = &self.cwd {
+            cmd.current_dir(dir);
+        }
+        // Its own process group, so a timeout can stop everything it started.
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+        let mut child = cmd
+            .spawn()
+            .map_err(|e| spawn_error(program, self.cwd.as_ref(), &e))?;
+        let out = child.stdout.take().map(|s| reader(s, self.max_output));
+        let err = child.stderr.take().map(|s| reader(s, self.max_output));
+        let started = Instant::now();
+        let status = loop {
+            match child.try_wait() {
+                Ok(Some(status)) => break Ok(status),
+                Ok(None) if started.elapsed() >= self.timeout => {
+                    kill_group(&mut child);
+                    break Err(());
+                }
+                Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+                Err(e) => {
+                    kill_group(&mut child);
+                    return Err(CliError::failed(
+                        "local_command",
+                        format!("Command failed: {} :: {e}", shown(argv)),
+                    ));
+                }
+            }
+        };
+        let (stdout, out_overflow) = out.and_then(|h| h.join().ok()).unwrap_or_default();
+        let (stderr, err_overflow) = err.and_then(|h| h.join().ok()).unwrap_or_default();
+        let Ok(status) = status else {
+            return Err(CliError::failed(
+                "local_timeout",
+                format!(
+                    "Command timed out: {} (after {} s)",
+                    shown(argv),
+                    self.timeout.as_secs_f64()
+                ),
+            )
+            .hint(
+                "the process was stopped; check that the tool is not waiting for input or a lock",
+            ));
+        };
+        if out_overflow || err_overflow {
+            return Err(CliError::failed(
+                "local_output_too_large",
+                format!(
+                    "Command {} printed more than {} MiB; refusing to read it",
+                    shown(argv),
+                    self.max_output / (1024 * 1024)
+                ),
+            ));
+        }
+        if !status.success() {
+            let detail = String::from_utf8_lossy(&stderr).trim().to_owned();
+            let detail = if detail.is_empty() {
+                status.code().map_or_else(
+                    || "killed by a signal".to_owned(),
+                    |c| format!("exit status {c}"),
+                )
+            } else {
+                detail
+            };
+            return Err(CliError::failed(
+                "local_command",
+                format!("Command failed: {} :: {detail}", shown(argv)),
+            ));
+        }
+        String::from_utf8(stdout).map_err(|e| {
+            CliError::failed(
+                "local_output",
+                format!(
+                    "Command {} printed invalid UTF-8 (at byte {})",
+                    shown(argv),
+                    e.utf8_error().valid_up_to()
+                ),
+            )
+        })
+    }
+}
+
+/// Kill the child's process group (the child and anything it started) and reap the child.
+fn kill_group(child: &mut std::process::Child) {
+    #[cfg(unix)]
+    if let Ok(pid) = i32::try_from(child.id()) {
+        // SAFETY: kill(2) with a negative pid signals the process group we created at spawn.
+        unsafe {
+            libc::kill(-pid, libc::SIGKILL);
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+fn spawn_error(program: &str, cwd: Option<&PathBuf>, e: &std::io::Error) -> CliError {
+    match e.kind() {
+        std::io::ErrorKind::NotFound if cwd.is_some_and(|d| !d.is_dir()) => CliError::failed(
+            "local_cwd_missing",
+            format!("the working directory {} (credential cwd) does not exist", cwd.map(|d| d.display().to_string()).unwrap_or_default()),
+        )
+        .hint("rebind with `--credential cwd=<existing directory>`"),
+        std::io::ErrorKind::NotFound => CliError::failed("local_command_missing", format!("`{program}` was not found (looked up on PATH)"))
+            .hint("install it, or point to it with `spec-kitty-tracker bind ... --credential command=/path/to/it`"),
+        std::io::ErrorKind::PermissionDenied => CliError::failed("local_command_not_executable", format!("`{program}` is not executable"))
+            .hint("check its permissions, or point to another with `--credential command=/path/to/it`"),
+        _ => CliError::failed("local_command", format!("cannot run `{program}`: {}", crate::config::io_reason(e))),
+    }
+}
+
+/// A runner that answers from a table of argv → stdout (tests and the stub-free unit tests of
+/// the connectors). Records every argv.
+#[derive(Debug, Default)]
+pub struct ScriptedRunner {
+    /// (argv prefix, stdout) in match order.
+    pub script: Vec<(Vec<String>, Result<String, String>)>,
+    /// Every argv run.
+    pub log: std::cell::RefCell<Vec<Vec<String>>>,
+}
+
+impl CommandRunner for ScriptedRunner {
+    fn run(&self, argv: &[String]) -> Result<String, CliError> {
+        self.log.borrow_mut().push(argv.to_vec());
+        for (prefix, answer) in &self.script {
+            if argv.starts_with(prefix) {
+                return answer.clone().map_err(|e| {
+                    CliError::failed(
+                        "local_command",
+                        format!("Command failed: {} :: {e}", shown(argv)),
+                    )
+                });
+            }
+        }
+        Err(CliError::failed(
+            "local_command",
+            format!("Command failed: {} :: no scripted answer", shown(argv)),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sh(script: &str) -> Vec<String> {
+        vec!["/bin/sh".into(), "-c".into(), script.into()]
+    }
+
+    #[test]
+    fn captures_stdout_and_reports_failures() {
+        let r = SubprocessRunner::new(None);
+        assert_eq!(r.run(&sh("echo hi")).expect("ok"), "hi\n");
+        let err = r.run(&sh("echo boom >&2; exit 3")).expect_err("fails");
+        assert_eq!(
+            err.message,
+            "Command failed: /bin/sh -c echo boom >&2; exit 3 :: boom"
+        );
+        let err = r
+            .run(&["definitely-not-a-command-xyz".into()])
+            .expect_err("missing");
+        assert_eq!(err.code, "local_command_missing");
+    }
+
+    #[test]
+    fn a_hanging_child_is_killed_at_the_timeout() {
+        let r = SubprocessRunner {
+            timeout: Duration::from_millis(200),
+            ..SubprocessRunner::new(None)
+        };
+        let started = Instant::now();
+        let err = r.run(&sh("sleep 30")).expect_err("timeout");
+        assert_eq!(err.code, "local_timeout");
+        assert!(started.elapsed() < Duration::from_secs(5));
+    }
+
+    #[test]
+    fn output_is_capped() {
+        let r = SubprocessRunner {
+            max_output: 1000,
+            ..SubprocessRunner::new(None)
+        };
+        let err = r.run(&sh("head -c 5000 /dev/zero")).expect_err("too large");
+        assert_eq!(err.code, "local_output_too_large");
+    }
+
+    #[test]
+    fn arguments_are_never_interpreted_by_a_shell() {
+        let r = SubprocessRunner::new(None);
+        let out = r
+            .run(&["echo".into(), "; rm -rf ~".into(), "$(id)".into()])
+            .expect("echo");
+        assert_eq!(out, "; rm -rf ~ $(id)\n");
+    }
+}
