@@ -328,7 +328,7 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__subcmd__kitty__subcmd__tracker__subcmd__map__subcmd__add)
-            opts="-C -v -h --wp-id --external-id --external-key --external-url --project --server-url --verbose --help"
+            opts="-C -v -h --wp-id --external-id --external-key --external-url --force --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

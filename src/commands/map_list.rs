@@ -3,6 +3,7 @@
 use crate::context::Context;
 use crate::dispatch::MapListArgs;
 use crate::error::CliError;
+use crate::local::LocalBinding;
 use crate::output::Outcome;
 use crate::saas::{
     self,
@@ -32,7 +33,12 @@ pub fn saas(ctx: &mut Context, _args: MapListArgs) -> Result<Outcome, CliError> 
     Ok(Outcome::report("map_list", json!({ "mappings": rows })))
 }
 
-/// Local: mappings from the SQLite cache.
-pub fn local(_ctx: &mut Context, _args: MapListArgs) -> Result<Outcome, CliError> {
-    Err(super::not_yet_available("`map list` (local)"))
+/// Local: mappings from the SQLite cache, ordered by wp_id.
+pub fn local(ctx: &mut Context, _args: MapListArgs) -> Result<Outcome, CliError> {
+    let binding = LocalBinding::load(ctx)?;
+    let store = binding.open_store(ctx)?;
+    Ok(Outcome::report(
+        "map_list",
+        json!({ "mappings": store.mappings()? }),
+    ))
 }

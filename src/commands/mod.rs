@@ -6,6 +6,7 @@ pub mod auth_logout;
 pub mod auth_status;
 pub mod bind;
 pub mod completions;
+pub mod local_sync;
 pub mod map_add;
 pub mod map_list;
 pub mod operations_show;
@@ -15,13 +16,3 @@ pub mod sync_pull;
 pub mod sync_push;
 pub mod sync_run;
 pub mod unbind;
-
-use crate::error::CliError;
-
-/// The error for a command whose implementation has not landed yet (tracked in the issues).
-pub(crate) fn not_yet_available(what: &str) -> CliError {
-    CliError::failed(
-        "not_available",
-        format!("{what} is not available in this build of spec-kitty-tracker yet"),
-    )
-}

@@ -3,6 +3,7 @@
 use crate::context::Context;
 use crate::dispatch::StatusArgs;
 use crate::error::CliError;
+use crate::local::LocalBinding;
 use crate::output::Outcome;
 use crate::saas::{self, envelopes::StatusEnvelope};
 use serde_json::json;
@@ -21,19 +22,25 @@ pub fn saas(ctx: &mut Context, _args: StatusArgs) -> Result<Outcome, CliError> {
     Ok(Outcome::report_raw_json("status_saas", data, envelope.body))
 }
 
-/// Local binding.
+/// Local binding: configuration and cache statistics (opening the cache creates it).
 pub fn local(ctx: &mut Context, _args: StatusArgs) -> Result<Outcome, CliError> {
-    let binding = ctx.binding()?;
-    let provider = ctx.provider_name().to_owned();
-    Ok(Outcome::report(
-        "status_binding",
-        json!({
-            "configured": binding.workspace.is_some(),
-            "class": "local",
-            "provider": provider,
-            "workspace": binding.workspace,
-            "doctrine_mode": binding.doctrine_mode,
-            "field_owners": binding.field_owners,
-        }),
-    ))
+    let binding = LocalBinding::load(ctx)?;
+    if binding.workspace.is_none() {
+        let data = json!({"configured": false, "db_path": null, "issue_count": 0, "mapping_count": 0, "provider": null, "workspace": null});
+        return Ok(Outcome::report("status_local", data));
+    }
+    let store = binding.open_store(ctx)?;
+    let data = json!({
+        "configured": true,
+        "credentials_present": !binding.settings.is_empty(),
+        "db_path": store.path.display().to_string(),
+        "doctrine_mode": binding.doctrine_mode,
+        "field_owners": binding.field_owners,
+        "issue_count": store.issue_count()?,
+        "last_checkpoint": store.checkpoint(&binding.checkpoint_key())?.and_then(|(_, since)| since),
+        "mapping_count": store.mapping_count()?,
+        "provider": binding.provider,
+        "workspace": binding.workspace,
+    });
+    Ok(Outcome::report("status_local", data))
 }

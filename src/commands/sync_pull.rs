@@ -31,8 +31,8 @@ pub fn saas(ctx: &mut Context, args: SyncPullArgs) -> Result<Outcome, CliError> 
 }
 
 /// Local pull into the SQLite cache.
-pub fn local(_ctx: &mut Context, _args: SyncPullArgs) -> Result<Outcome, CliError> {
-    Err(super::not_yet_available("`sync pull` (local)"))
+pub fn local(ctx: &mut Context, args: SyncPullArgs) -> Result<Outcome, CliError> {
+    super::local_sync::run(ctx, super::local_sync::Step::Pull, args.limit)
 }
 
 /// The items of a page, borrowed from its body.

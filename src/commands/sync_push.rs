@@ -41,8 +41,8 @@ pub fn saas(ctx: &mut Context, args: SyncPushArgs) -> Result<Outcome, CliError> 
 }
 
 /// Local push by doctrine.
-pub fn local(_ctx: &mut Context, _args: SyncPushArgs) -> Result<Outcome, CliError> {
-    Err(super::not_yet_available("`sync push` (local)"))
+pub fn local(ctx: &mut Context, args: SyncPushArgs) -> Result<Outcome, CliError> {
+    super::local_sync::run(ctx, super::local_sync::Step::Push, args.limit)
 }
 
 /// Read and validate the PushItem[] array from a file or `-` (stdin). Problems are usage

@@ -23,6 +23,6 @@ pub fn saas(ctx: &mut Context, args: SyncRunArgs) -> Result<Outcome, CliError> {
 }
 
 /// Local run: pull then push.
-pub fn local(_ctx: &mut Context, _args: SyncRunArgs) -> Result<Outcome, CliError> {
-    Err(super::not_yet_available("`sync run` (local)"))
+pub fn local(ctx: &mut Context, args: SyncRunArgs) -> Result<Outcome, CliError> {
+    super::local_sync::run(ctx, super::local_sync::Step::Run, args.limit)
 }

@@ -108,7 +108,7 @@ pub fn find_issue_id(text: &str) -> Option<String> {
             tail_len -= 1;
         }
         let next = tail[tail_len..].chars().next();
-        if next.is_some_and(|ch| word(ch)) {
+        if next.is_some_and(word) {
             continue;
         }
         return Some(rest[..prefix_len + 1 + tail_len].to_owned());
@@ -162,7 +162,7 @@ impl Fp<'_> {
             .collect()
     }
 
-    fn from_line(&self, line: &Line) -> Issue {
+    fn issue_of(&self, line: &Line) -> Issue {
         let mut reference = ExternalRef::new("fp", &self.workspace, &line.id);
         reference.key = Some(line.id.clone());
         let mut issue = Issue::new(reference, &line.title);
@@ -177,7 +177,7 @@ impl Fp<'_> {
         Ok(out
             .lines()
             .filter_map(parse_line)
-            .map(|l| self.from_line(&l))
+            .map(|l| self.issue_of(&l))
             .collect())
     }
 }
@@ -205,7 +205,7 @@ impl Connector for Fp<'_> {
         };
         let context = self.runner.run(&self.argv(&["context", id]))?;
         let mut issue = match show.lines().filter_map(parse_line).find(|l| l.id == id) {
-            Some(line) => self.from_line(&line),
+            Some(line) => self.issue_of(&line),
             None => match find_issue_id(&show) {
                 Some(found) if found == id => {
                     let mut stub = Issue::new(

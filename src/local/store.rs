@@ -44,6 +44,9 @@ pub struct Mapping {
     pub updated_at: String,
 }
 
+/// A stored checkpoint: `(cursor, updated_since)`.
+pub type Checkpoint = (Option<String>, Option<String>);
+
 /// An open cache.
 #[derive(Debug)]
 pub struct Store {
@@ -139,10 +142,7 @@ impl Store {
     }
 
     /// `(cursor, updated_since)` of a checkpoint.
-    pub fn checkpoint(
-        &self,
-        key: &str,
-    ) -> Result<Option<(Option<String>, Option<String>)>, CliError> {
+    pub fn checkpoint(&self, key: &str) -> Result<Option<Checkpoint>, CliError> {
         self.conn
             .query_row(
                 "SELECT cursor, updated_since FROM tracker_checkpoints WHERE checkpoint_key = ?1",

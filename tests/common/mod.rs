@@ -171,3 +171,81 @@ pub fn mode(path: &Path) -> u32 {
         .mode()
         & 0o777
 }
+
+/// A sandbox whose PATH starts with the stub `bd` / `fp` of tests/fixtures/bin, with their
+/// argv log and state file inside the sandbox.
+pub fn local_sandbox(config: &str) -> Sandbox {
+    let sb = Sandbox::new(Some(config));
+    let bin = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bin");
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let log = sb.dir.path().join("argv.log").display().to_string();
+    let state = sb.dir.path().join("stub-state.json").display().to_string();
+    sb.env("PATH", &path)
+        .env("STUB_LOG", &log)
+        .env("STUB_STATE", &state)
+}
+
+impl Sandbox {
+    /// Replace the stub's state file.
+    pub fn write_stub_state(&self, state: &serde_json::Value) {
+        std::fs::write(self.dir.path().join("stub-state.json"), state.to_string())
+            .expect("stub state");
+    }
+
+    /// The stub's state file.
+    pub fn stub_state(&self) -> serde_json::Value {
+        serde_json::from_str(
+            &std::fs::read_to_string(self.dir.path().join("stub-state.json")).expect("state"),
+        )
+        .expect("json")
+    }
+
+    /// The argv of every stub call so far (and clear the log).
+    pub fn take_argv(&self) -> Vec<Vec<String>> {
+        let path = self.dir.path().join("argv.log");
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let _ = std::fs::remove_file(&path);
+        text.lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).expect("log line");
+                v["argv"]
+                    .as_array()
+                    .expect("argv")
+                    .iter()
+                    .map(|a| a.as_str().unwrap_or("").to_owned())
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// The single cache database under the state root.
+    pub fn db(&self) -> rusqlite::Connection {
+        let dir = self.state().join("trackers");
+        let file = std::fs::read_dir(&dir)
+            .expect("trackers dir")
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|e| e == "db"))
+            .expect("a .db file");
+        rusqlite::Connection::open(file).expect("open db")
+    }
+
+    /// `(identity, payload)` rows of tracker_issues.
+    pub fn cached(&self) -> Vec<(String, serde_json::Value)> {
+        let db = self.db();
+        let mut stmt = db
+            .prepare("SELECT identity, payload FROM tracker_issues ORDER BY identity")
+            .expect("query");
+        stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .expect("rows")
+            .map(|r| {
+                let (id, p) = r.expect("row");
+                (id, serde_json::from_str(&p).expect("payload json"))
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,47 @@
+//! Shared runner of the local `sync pull | push | run` handlers.
+
+use crate::context::Context;
+use crate::error::CliError;
+use crate::local::engine::{Engine, Policy, SyncResult};
+use crate::local::LocalBinding;
+use crate::output::Outcome;
+
+/// Which step to run.
+#[derive(Debug, Clone, Copy)]
+pub enum Step {
+    /// Pull into the cache.
+    Pull,
+    /// Push the cache.
+    Push,
+    /// Pull then push.
+    Run,
+}
+
+/// Run `step` with `limit` and report it with the `sync_local` template.
+pub fn run(ctx: &mut Context, step: Step, limit: i64) -> Result<Outcome, CliError> {
+    let binding = LocalBinding::load(ctx)?;
+    let mut store = binding.open_store(ctx)?;
+    let runner = binding.runner(ctx);
+    let connector = binding.connector(&runner)?;
+    let mut engine = Engine {
+        connector: connector.as_ref(),
+        store: &mut store,
+        policy: Policy::from_doctrine(&binding.doctrine_mode, &binding.field_owners),
+        checkpoint_key: binding.checkpoint_key(),
+    };
+    let limit = usize::try_from(limit).unwrap_or(100);
+    let result: SyncResult = match step {
+        Step::Pull => engine.pull(limit)?,
+        Step::Push => engine.push(limit)?,
+        Step::Run => engine.run(limit)?,
+    };
+    let kind = match step {
+        Step::Pull => "pull",
+        Step::Push => "push",
+        Step::Run => "run",
+    };
+    let json = serde_json::to_value(&result).unwrap_or_default();
+    let mut data = json.clone();
+    data["kind"] = serde_json::json!(kind);
+    Ok(Outcome::report_with_json("sync_local", data, json))
+}
