@@ -139,21 +139,36 @@ impl Http {
             .get("retry-after")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok());
-        let mut body = Vec::new();
+        let too_large = |len: u64| {
+            CliError::failed(
+                "response_too_large",
+                format!(
+                    "the response from {} is larger than {} MiB ({len} bytes); refusing to read it",
+                    req.url,
+                    self.max_body / (1024 * 1024)
+                ),
+            )
+        };
+        if let Some(len) = resp.content_length() {
+            if len > self.max_body as u64 {
+                self.trace(&format!(
+                    "{status} {method} {}: body of {len} bytes refused",
+                    req.url
+                ));
+                return Err(too_large(len));
+            }
+        }
+        let mut body = Vec::with_capacity(
+            resp.content_length()
+                .map_or(0, |l| l.min(16 << 20) as usize),
+        );
         while let Some(chunk) = resp
             .chunk()
             .await
             .map_err(|e| self.transport_error(server, &req.url, &e))?
         {
             if body.len() + chunk.len() > self.max_body {
-                return Err(CliError::failed(
-                    "response_too_large",
-                    format!(
-                        "the response from {} is larger than {} MiB; refusing to read it",
-                        req.url,
-                        self.max_body / (1024 * 1024)
-                    ),
-                ));
+                return Err(too_large((body.len() + chunk.len()) as u64));
             }
             body.extend_from_slice(&chunk);
         }

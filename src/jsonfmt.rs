@@ -7,10 +7,45 @@ use serde_json::value::RawValue;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
+/// Deepest nesting accepted (as serde_json's own recursion limit).
+pub const MAX_DEPTH: usize = 128;
+
+/// How deeply `json` nests arrays and objects (a linear scan that skips strings).
+pub fn nesting_depth(json: &[u8]) -> usize {
+    let (mut depth, mut max, mut in_string, mut escaped) = (0usize, 0usize, false, false);
+    for &b in json {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
 /// Write `json` (one JSON document) pretty-printed with sorted keys and a final newline.
 pub fn write_sorted(json: &[u8], out: &mut dyn Write) -> io::Result<()> {
     let text =
         std::str::from_utf8(json).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+    if nesting_depth(json) > MAX_DEPTH {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "JSON nested deeper than 128 levels",
+        ));
+    }
     let raw: &RawValue = serde_json::from_str(text).map_err(io::Error::other)?;
     write_value(raw, 0, out)?;
     out.write_all(b"\n")
@@ -90,6 +125,14 @@ mod tests {
         let got = sorted(input);
         // Numbers are kept as received ("-1.5e3"), everything else matches serde_json.
         assert_eq!(got.replace("-1.5e3", "-1500.0"), want);
+    }
+
+    #[test]
+    fn nesting_is_measured_outside_strings() {
+        assert_eq!(nesting_depth(br#"{"a": [1, {"b": "[[[{"}]}"#), 3);
+        assert_eq!(nesting_depth(br#""\"[""#), 0);
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        assert!(write_sorted(deep.as_bytes(), &mut Vec::new()).is_err());
     }
 
     #[test]

@@ -117,7 +117,7 @@ fn parse_offset(time_part: &str) -> Option<i32> {
         [hm] if hm.len() == 4 => (num(&hm[..2])?, num(&hm[2..])?, 0),
         [h] => (num(h)?, 0, 0),
         [h, m] => (num(h)?, num(m)?, 0),
-        [h, m, s] => (num(h)?, num(m)?, num(&s[..s.len().min(2)])?),
+        [h, m, s] => (num(h)?, num(m)?, num(s.get(..2).unwrap_or(s))?),
         _ => return None,
     };
     Some(sign * (h * 3600 + m * 60 + s))
@@ -549,7 +549,15 @@ mod tests {
             IsoTime::parse("2026-03-05T12:30:00+05:30"),
             IsoTime::parse("2026-03-05T07:00:00Z")
         );
-        for bad in ["", "yesterday", "2026-02-30", "T", "2026-03-05T25:00:00Z"] {
+        for bad in [
+            "",
+            "yesterday",
+            "2026-02-30",
+            "T",
+            "2026-03-05T25:00:00Z",
+            "2026-01-01T00:00:00+01:02:ü",
+            "2026-01-01T00:00+0é",
+        ] {
             assert!(IsoTime::parse(bad).is_none(), "{bad}");
         }
     }

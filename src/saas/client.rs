@@ -344,6 +344,12 @@ fn team_of(session: &Session) -> Result<String, CliError> {
 
 fn json_object(resp: Response, endpoint: &str) -> Result<Envelope, CliError> {
     let first = resp.body.iter().find(|b| !b.is_ascii_whitespace()).copied();
+    if crate::jsonfmt::nesting_depth(&resp.body) > crate::jsonfmt::MAX_DEPTH {
+        return Err(unexpected_response(
+            endpoint,
+            "the body is nested deeper than 128 levels",
+        ));
+    }
     if first == Some(b'{') {
         return Ok(Envelope {
             body: resp.body,

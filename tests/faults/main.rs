@@ -1,0 +1,7 @@
+//! The fault matrix (docs/reliability.md): every row is a test here.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod fuzz;
+mod network;

@@ -1,0 +1,232 @@
+//! Server and network faults on the SaaS path: each one ends in one clear message, the
+//! documented exit code, a bounded number of requests, and nothing written.
+
+use crate::common::{code, session_toml, stderr, Sandbox};
+use serde_json::{json, Value};
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// A sandbox logged in to `url` with fast timeouts.
+fn sandbox(url: &str) -> Sandbox {
+    let sb = Sandbox::saas()
+        .env("SPEC_KITTY_SAAS_URL", url)
+        .env("SPEC_KITTY_TRACKER_HTTP_TIMEOUT_MS", "400")
+        .env("SPEC_KITTY_TRACKER_POLL_SCALE", "1");
+    sb.write_credentials(&session_toml(url, "acc-1", "ref-1", false));
+    sb
+}
+
+/// A raw TCP server that runs `serve` for every connection and counts them.
+fn raw_server(serve: fn(std::net::TcpStream)) -> (String, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let count = Arc::new(AtomicUsize::new(0));
+    let seen = count.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            seen.fetch_add(1, Ordering::SeqCst);
+            std::thread::spawn(move || serve(stream));
+        }
+    });
+    (url, count)
+}
+
+fn read_request(stream: &mut std::net::TcpStream) {
+    let mut buf = [0u8; 65536];
+    let _ = stream.set_read_timeout(Some(Duration::from_millis(500)));
+    let _ = stream.read(&mut buf);
+}
+
+fn assert_network_failure(sb: &Sandbox, args: &[&str], url: &str) {
+    let before = sb.read_credentials();
+    let started = Instant::now();
+    let out = sb.run(args);
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "error: Cannot connect to Spec Kitty SaaS at {url}. Check your network connection.\n"
+        )
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "bounded by the timeout"
+    );
+    assert_eq!(sb.read_credentials(), before, "nothing written");
+}
+
+#[test]
+fn connection_refused_fails_at_once() {
+    let url = "http://127.0.0.1:9";
+    assert_network_failure(&sandbox(url), &["sync", "pull"], url);
+}
+
+#[test]
+fn dns_failure_fails_at_once() {
+    let url = "https://spec-kitty-tracker-test.invalid";
+    assert_network_failure(&sandbox(url), &["status"], url);
+}
+
+#[test]
+fn tls_failure_is_a_network_error_with_one_attempt() {
+    let (http_url, count) = raw_server(|mut s| {
+        read_request(&mut s);
+        let _ = s.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+    });
+    let url = http_url.replace("http://", "https://");
+    assert_network_failure(&sandbox(&url), &["sync", "pull"], &url);
+    assert_eq!(count.load(Ordering::SeqCst), 1, "no retry storm");
+}
+
+#[test]
+fn a_server_that_never_answers_hits_the_timeout() {
+    let (url, count) = raw_server(|mut s| {
+        read_request(&mut s);
+        std::thread::sleep(Duration::from_secs(5));
+    });
+    assert_network_failure(&sandbox(&url), &["sync", "pull"], &url);
+    assert_eq!(count.load(Ordering::SeqCst), 1);
+}
+
+#[test]
+fn headers_then_a_stalled_body_hits_the_timeout() {
+    let (url, _) = raw_server(|mut s| {
+        read_request(&mut s);
+        let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"status\"");
+        std::thread::sleep(Duration::from_secs(5));
+    });
+    assert_network_failure(&sandbox(&url), &["sync", "pull", "--json"], &url);
+}
+
+#[test]
+fn a_reset_mid_body_is_a_network_error() {
+    let (url, _) = raw_server(|mut s| {
+        read_request(&mut s);
+        let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"status\":");
+        let _ = s.shutdown(std::net::Shutdown::Both);
+    });
+    assert_network_failure(&sandbox(&url), &["sync", "run"], &url);
+}
+
+#[test]
+fn a_300_mib_body_is_refused_without_reading_it() {
+    let (url, _) = raw_server(|mut s| {
+        read_request(&mut s);
+        let _ = s.write_all(
+            format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+                300u64 << 20
+            )
+            .as_bytes(),
+        );
+        let chunk = vec![b' '; 1 << 20];
+        for _ in 0..300 {
+            if s.write_all(&chunk).is_err() {
+                return;
+            }
+        }
+    });
+    let sb = sandbox(&url).env("SPEC_KITTY_TRACKER_HTTP_TIMEOUT_MS", "20000");
+    let out = sb.run(&["sync", "pull", "--json"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("is larger than 256 MiB (314572800 bytes); refusing to read it"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_chunked_body_past_the_cap_is_refused() {
+    let (url, _) = raw_server(|mut s| {
+        read_request(&mut s);
+        let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
+        let chunk = vec![b' '; 64 * 1024];
+        for _ in 0..64 {
+            let _ = s.write_all(format!("{:x}\r\n", chunk.len()).as_bytes());
+            if s.write_all(&chunk).is_err() || s.write_all(b"\r\n").is_err() {
+                return;
+            }
+        }
+        let _ = s.write_all(b"0\r\n\r\n");
+    });
+    let sb = sandbox(&url).env("SPEC_KITTY_TRACKER_MAX_BODY_BYTES", "1048576");
+    let out = sb.run(&["sync", "pull"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("is larger than 1 MiB"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+async fn answering(body: ResponseTemplate, endpoint: &str) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method(if endpoint.ends_with("status/") {
+        "GET"
+    } else {
+        "POST"
+    }))
+    .and(path(endpoint))
+    .respond_with(body)
+    .expect(1)
+    .mount(&server)
+    .await;
+    server
+}
+
+#[tokio::test]
+async fn hostile_and_malformed_bodies_are_clear_errors() {
+    let nested = format!(
+        "{{\"status\":\"ok\",\"summary\":{{\"total\":0,\"succeeded\":0,\"failed\":0,\"skipped\":0}},\"unknown\":{}{}}}",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    let cases: Vec<(ResponseTemplate, &str)> = vec![
+        (ResponseTemplate::new(200).set_body_string(nested), "nested deeper than 128 levels"),
+        (ResponseTemplate::new(200).set_body_json(json!({"status": "ok", "summary": {"total": "many", "succeeded": 0, "failed": 0, "skipped": 0}})), "invalid type: string \"many\""),
+        (ResponseTemplate::new(200).set_body_json(json!({"status": 7, "summary": {"total": 1, "succeeded": 1, "failed": 0, "skipped": 0}})), "invalid type: integer `7`, expected a string"),
+        (ResponseTemplate::new(200).set_body_json(json!({"summary": {"total": 1, "succeeded": 1, "failed": 0, "skipped": 0}})), "missing field `status`"),
+        (ResponseTemplate::new(200).set_body_raw(b"{\"status\": \"ok\xff\"}".to_vec(), "application/json"), "the body is not JSON"),
+        (ResponseTemplate::new(200).set_body_json(json!([1, 2])), "the body is not a JSON object"),
+    ];
+    for (response, want) in cases {
+        let server = answering(response, "/api/v1/tracker/pull/").await;
+        let sb = sandbox(&server.uri());
+        let out = sb.run(&["sync", "pull", "--json"]);
+        assert_eq!(code(&out), 1, "{}", stderr(&out));
+        let err = stderr(&out);
+        assert!(
+            err.starts_with("error: unexpected response from server (POST /api/v1/tracker/pull/)")
+                && err.contains(want),
+            "{want}: {err}"
+        );
+        let v: Value = serde_json::from_slice(&out.stdout).expect("one JSON error document");
+        assert_eq!(v["error"]["code"], "unexpected_response");
+    }
+}
+
+#[tokio::test]
+async fn polling_errors_name_the_operation() {
+    for (response, want) in [
+        (ResponseTemplate::new(404).set_body_json(json!({"code": "operation_not_found", "message": "No operation op-1"})), "Polling operation op-1 failed: No operation op-1"),
+        (ResponseTemplate::new(500).set_body_string("boom"), "Polling operation op-1 failed: HTTP 500 from GET /api/v1/tracker/operations/op-1/: boom"),
+        (ResponseTemplate::new(200).set_body_string("garbage"), "Polling operation op-1 failed: unexpected response from server (GET /api/v1/tracker/operations/op-1/)"),
+    ] {
+        let server = MockServer::start().await;
+        Mock::given(method("POST")).and(path("/api/v1/tracker/run/"))
+            .respond_with(ResponseTemplate::new(202).set_body_json(json!({"operation_id": "op-1", "status": "pending"})))
+            .expect(1).mount(&server).await;
+        Mock::given(method("GET")).and(path("/api/v1/tracker/operations/op-1/")).respond_with(response).expect(1).mount(&server).await;
+        let out = sandbox(&server.uri()).run(&["sync", "run"]);
+        assert_eq!(code(&out), 1);
+        let err = stderr(&out);
+        assert!(err.starts_with(&format!("error: {want}")), "{err}");
+        assert!(err.contains("hint: check it later with `spec-kitty-tracker operations show op-1 --wait`"), "{err}");
+    }
+}
