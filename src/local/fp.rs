@@ -173,12 +173,26 @@ impl Fp<'_> {
     }
 
     fn list_all(&self) -> Result<Vec<Issue>, CliError> {
-        let out = self.runner.run(&self.argv(&["issue", "list"]))?;
-        Ok(out
+        let argv = self.argv(&["issue", "list"]);
+        let out = self.runner.run(&argv)?;
+        let issues: Vec<Issue> = out
             .lines()
             .filter_map(parse_line)
             .map(|l| self.issue_of(&l))
-            .collect())
+            .collect();
+        if issues.is_empty() {
+            if let Some(line) = out.lines().map(str::trim).find(|l| !l.is_empty()) {
+                return Err(CliError::failed(
+                    "local_output",
+                    format!(
+                        "{} printed no issue lines (expected `ID [status] [priority] title`); first line: {}",
+                        super::runner::shown(&argv),
+                        line.chars().take(200).collect::<String>()
+                    ),
+                ));
+            }
+        }
+        Ok(issues)
     }
 }
 

@@ -92,6 +92,17 @@ impl Sandbox {
         out
     }
 
+    /// Run with extra environment variables for this run only.
+    pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut cmd = self.command(args);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.stdin(Stdio::null()).output().expect("run");
+        assert_no_secrets(&out);
+        out
+    }
+
     /// Run with empty stdin.
     pub fn run(&self, args: &[&str]) -> Output {
         self.run_with_stdin(args, "")

@@ -4,4 +4,5 @@
 mod common;
 
 mod fuzz;
+mod local;
 mod network;
