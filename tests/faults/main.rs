@@ -3,6 +3,8 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod files;
 mod fuzz;
 mod local;
 mod network;
+mod security;

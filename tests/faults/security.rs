@@ -1,0 +1,168 @@
+//! Security promises: no token in any output, https off loopback, no redirect following,
+//! private file modes, and provider commands that never see a shell.
+
+use crate::common::{code, local_sandbox, mode, session_toml, stderr, Sandbox, SECRETS};
+use serde_json::json;
+use std::path::Path;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// The golden cases' expected outputs never contain a token of the mock's seeded session.
+#[test]
+fn no_golden_output_contains_a_token() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cmd");
+    let mut scanned = 0;
+    for class in std::fs::read_dir(&dir).expect("cmd").filter_map(Result::ok) {
+        for case in std::fs::read_dir(class.path())
+            .into_iter()
+            .flatten()
+            .filter_map(Result::ok)
+        {
+            let p = case.path();
+            if p.extension().is_some_and(|e| e == "toml") {
+                let text = std::fs::read_to_string(&p).expect("case");
+                for token in [
+                    "mock-seed-access",
+                    "mock-seed-refresh",
+                    "mock-access-",
+                    "mock-refresh-",
+                ] {
+                    assert!(!text.contains(token), "{} shows a token", p.display());
+                }
+                scanned += 1;
+            }
+        }
+    }
+    assert!(scanned > 150, "scanned {scanned} cases");
+}
+
+#[tokio::test]
+async fn verbose_request_logs_never_show_tokens() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/tracker/pull/"))
+        .respond_with(ResponseTemplate::new(401))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/token/refresh/"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"access": "acc-2", "refresh": "ref-2"})),
+        )
+        .mount(&server)
+        .await;
+    let sb = Sandbox::saas().env("SPEC_KITTY_SAAS_URL", &server.uri());
+    sb.write_credentials(&session_toml(&server.uri(), "acc-1", "ref-1", true));
+    let out = sb.run(&["-v", "sync", "pull", "--json"]);
+    let err = stderr(&out);
+    assert!(
+        err.contains("http: POST ")
+            && err.contains("/api/v1/token/refresh/")
+            && err.contains("http: 401 POST"),
+        "{err}"
+    );
+    let rust_log = sb.run_env(&["sync", "pull"], &[("RUST_LOG", "debug")]);
+    assert!(
+        stderr(&rust_log).contains("http: POST"),
+        "RUST_LOG turns logging on too"
+    );
+    for secret in SECRETS {
+        assert!(!err.contains(secret));
+    }
+}
+
+#[tokio::test]
+async fn redirects_are_not_followed_so_credentials_stay_put() {
+    let elsewhere = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(0)
+        .mount(&elsewhere)
+        .await;
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/tracker/pull/"))
+        .respond_with(
+            ResponseTemplate::new(307)
+                .insert_header("location", format!("{}/steal/", elsewhere.uri()).as_str()),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let sb = Sandbox::saas().env("SPEC_KITTY_SAAS_URL", &server.uri());
+    sb.write_credentials(&session_toml(&server.uri(), "acc-1", "ref-1", false));
+    let out = sb.run(&["sync", "pull"]);
+    assert_eq!(code(&out), 1);
+    assert_eq!(
+        stderr(&out),
+        "error: HTTP 307 from POST /api/v1/tracker/pull/\n"
+    );
+}
+
+#[test]
+fn cache_and_credentials_are_private() {
+    let sb = local_sandbox("tracker:\n  provider: beads\n  workspace: w\n");
+    assert_eq!(
+        code(&sb.run(&[
+            "bind",
+            "--provider",
+            "beads",
+            "--workspace",
+            "w",
+            "--credential",
+            "command=bd"
+        ])),
+        0
+    );
+    sb.write_stub_state(&json!({"next": 1, "issues": []}));
+    assert_eq!(code(&sb.run(&["sync", "pull"])), 0);
+    assert_eq!(mode(&sb.state()), 0o700);
+    assert_eq!(mode(&sb.credentials()), 0o600);
+    assert_eq!(mode(&sb.state().join("credentials.lock")), 0o600);
+    assert_eq!(mode(&sb.state().join("trackers")), 0o700);
+    let db = std::fs::read_dir(sb.state().join("trackers"))
+        .expect("dir")
+        .filter_map(Result::ok)
+        .find(|e| e.path().extension().is_some_and(|x| x == "db"))
+        .expect("db");
+    assert_eq!(mode(&db.path()), 0o600);
+}
+
+#[test]
+fn shell_metacharacters_reach_the_provider_literally() {
+    let hostile = "; rm -rf ~ $(touch pwned) `touch pwned2`";
+    let sb = local_sandbox("tracker:\n  provider: beads\n  workspace: w\n");
+    assert_eq!(
+        code(&sb.run(&[
+            "bind",
+            "--provider",
+            "beads",
+            "--workspace",
+            "$(touch pwned3)",
+            "--doctrine-mode",
+            "spec_kitty_authoritative"
+        ])),
+        0
+    );
+    sb.write_stub_state(&json!({"next": 2, "issues": [{"id": "demo-001", "title": hostile, "status": "open", "updated_at": "2026-03-05T10:00:00Z"}]}));
+    assert_eq!(code(&sb.run(&["sync", "pull"])), 0);
+    let mut state = sb.stub_state();
+    state["issues"][0]["title"] = json!("changed remotely");
+    sb.write_stub_state(&state);
+    let out = sb.run(&["sync", "push"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let argv = sb.take_argv();
+    assert!(
+        argv.iter().any(|a| a.iter().any(|x| x == hostile)),
+        "{argv:?}"
+    );
+    assert_eq!(sb.stub_state()["issues"][0]["title"], hostile);
+    for f in ["pwned", "pwned2", "pwned3"] {
+        assert!(
+            !sb.project().join(f).exists() && !sb.dir.path().join(f).exists(),
+            "{f} was created by a shell"
+        );
+    }
+    assert_eq!(sb.cached()[0].0, "beads:$(touch pwned3):demo-001");
+}
