@@ -173,6 +173,12 @@ impl Engine<'_> {
             .and_then(|(_, s)| s)
             .and_then(|s| IsoTime::parse(&s));
         let remote = self.connector.list_issues(since.as_ref(), limit)?;
+        let mut cached: HashMap<String, Issue> = self
+            .store
+            .list_issues(self.connector.name())?
+            .into_iter()
+            .map(|i| (i.reference.identity(), i))
+            .collect();
         let mut result = self.result();
         let mut newest = since;
         let mut merged_rows = Vec::with_capacity(remote.len());
@@ -182,7 +188,7 @@ impl Engine<'_> {
                     newest = Some(t);
                 }
             }
-            match self.store.get_issue(&issue.reference.identity())? {
+            match cached.remove(&issue.reference.identity()) {
                 None => {
                     result.stats.pulled_created += 1;
                     merged_rows.push(issue);
@@ -190,11 +196,12 @@ impl Engine<'_> {
                 Some(cached) => {
                     let merged = merge(&cached, &issue, &self.policy, &mut result.conflicts);
                     if merged == cached {
+                        // Unchanged: nothing to write.
                         result.stats.skipped += 1;
                     } else {
                         result.stats.pulled_updated += 1;
+                        merged_rows.push(merged);
                     }
-                    merged_rows.push(merged);
                 }
             }
         }
