@@ -70,12 +70,7 @@ fn python_reads_what_this_tool_writes() {
         code(&sb.run(&["map", "add", "--wp-id", "WP01", "--external-id", "demo-001"])),
         0
     );
-    let db = std::fs::read_dir(sb.state().join("trackers"))
-        .expect("dir")
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .find(|p| p.extension().is_some_and(|e| e == "db"))
-        .expect("db");
+    let db = sb.db_file();
     let script = r#"
 import json, sqlite3, sys
 conn = sqlite3.connect(sys.argv[1])

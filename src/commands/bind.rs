@@ -6,22 +6,9 @@ use crate::context::Context;
 use crate::credentials::{set_provider, CredentialsFile};
 use crate::dispatch::BindArgs;
 use crate::error::CliError;
+use crate::local::model::CORE_FIELDS;
 use crate::output::{warn, Outcome};
 use serde_json::json;
-
-/// Issue fields a doctrine can assign an owner to.
-pub const OWNED_FIELDS: [&str; 10] = [
-    "title",
-    "body",
-    "status",
-    "issue_type",
-    "priority",
-    "assignees",
-    "labels",
-    "parent",
-    "links",
-    "custom_fields",
-];
 
 /// Field owners a split doctrine accepts.
 pub const OWNERS: [&str; 3] = ["local", "external", "shared"];
@@ -109,10 +96,10 @@ fn validate_mode(raw: Option<&str>) -> Result<String, CliError> {
 fn validate_owners(pairs: &[(String, String)]) -> Result<Vec<(String, String)>, CliError> {
     let mut out: Vec<(String, String)> = Vec::new();
     for (field, owner) in pairs {
-        if !OWNED_FIELDS.contains(&field.as_str()) {
+        if !CORE_FIELDS.contains(&field.as_str()) {
             return Err(CliError::usage(format!(
                 "Invalid --field-owner field '{field}'. Expected one of: {}",
-                OWNED_FIELDS.join(", ")
+                CORE_FIELDS.join(", ")
             )));
         }
         let owner = owner.to_lowercase();

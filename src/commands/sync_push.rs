@@ -4,20 +4,11 @@
 use crate::context::Context;
 use crate::dispatch::SyncPushArgs;
 use crate::error::CliError;
+use crate::local::model::STATUSES;
 use crate::output::Outcome;
 use crate::saas::{self, envelopes::PushEnvelope};
 use serde_json::{json, Value};
 use std::io::Read;
-
-/// Statuses a PushItem may target.
-pub const STATUSES: [&str; 6] = [
-    "todo",
-    "in_progress",
-    "in_review",
-    "blocked",
-    "done",
-    "canceled",
-];
 
 /// SaaS-backed push.
 pub fn saas(ctx: &mut Context, args: SyncPushArgs) -> Result<Outcome, CliError> {

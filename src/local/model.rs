@@ -253,6 +253,16 @@ impl PartialEq for Issue {
     }
 }
 
+/// The canonical statuses (SPEC §5.1 NormalizedIssue and PushItem `target_status`).
+pub const STATUSES: [&str; 6] = [
+    "todo",
+    "in_progress",
+    "in_review",
+    "blocked",
+    "done",
+    "canceled",
+];
+
 /// The fields a doctrine assigns owners to, in order.
 pub const CORE_FIELDS: [&str; 10] = [
     "title",

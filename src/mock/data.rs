@@ -1,6 +1,7 @@
 //! Deterministic fixture data of the mock: issues, envelopes, mappings.
 
 use super::{Fields, Scenario};
+use crate::local::model::STATUSES;
 use serde_json::{json, Value};
 
 fn key_prefix(provider: &str) -> &'static str {
@@ -24,14 +25,6 @@ fn identity_path(provider: &str) -> Value {
 
 /// Issue number `n` (1-based) as a NormalizedIssue.
 pub fn issue(provider: &str, n: usize) -> Value {
-    const STATUSES: [&str; 6] = [
-        "todo",
-        "in_progress",
-        "in_review",
-        "blocked",
-        "done",
-        "canceled",
-    ];
     const TYPES: [&str; 6] = ["epic", "story", "task", "bug", "chore", "subtask"];
     let key = format!("{}-{n}", key_prefix(provider));
     json!({

@@ -43,6 +43,25 @@ enum Answer {
     Accepted(String),
 }
 
+/// A GET: no Idempotency-Key, no 202.
+const READ: CallKind = CallKind {
+    method: Method::Get,
+    idempotent: false,
+    may_accept: false,
+};
+/// The pull POST: no Idempotency-Key, no 202.
+const PULL: CallKind = CallKind {
+    method: Method::Post,
+    idempotent: false,
+    may_accept: false,
+};
+/// Push and run: an Idempotency-Key, and a 202 may come back.
+const MUTATION: CallKind = CallKind {
+    method: Method::Post,
+    idempotent: true,
+    may_accept: true,
+};
+
 /// How one call may be answered.
 #[derive(Debug, Clone, Copy)]
 struct CallKind {
@@ -73,32 +92,14 @@ impl TrackerClient {
 
     /// `GET /status/`.
     pub async fn status(&self) -> Result<Envelope, CliError> {
-        self.call(
-            &format!("{BASE}/status/"),
-            self.query(),
-            None,
-            CallKind {
-                method: Method::Get,
-                idempotent: false,
-                may_accept: false,
-            },
-        )
-        .await
+        self.call(&format!("{BASE}/status/"), self.query(), None, READ)
+            .await
     }
 
     /// `GET /mappings/`.
     pub async fn mappings(&self) -> Result<Envelope, CliError> {
-        self.call(
-            &format!("{BASE}/mappings/"),
-            self.query(),
-            None,
-            CallKind {
-                method: Method::Get,
-                idempotent: false,
-                may_accept: false,
-            },
-        )
-        .await
+        self.call(&format!("{BASE}/mappings/"), self.query(), None, READ)
+            .await
     }
 
     /// `POST /pull/` for one page.
@@ -108,58 +109,26 @@ impl TrackerClient {
         if let Some(c) = cursor {
             body["cursor"] = json!(c);
         }
-        self.call(
-            &format!("{BASE}/pull/"),
-            String::new(),
-            Some(body),
-            CallKind {
-                method: Method::Post,
-                idempotent: false,
-                may_accept: false,
-            },
-        )
-        .await
+        self.call(&format!("{BASE}/pull/"), String::new(), Some(body), PULL)
+            .await
     }
 
     /// `POST /push/` (a 202 is polled to its result).
     pub async fn push(&self, items: Vec<Value>) -> Result<Envelope, CliError> {
         let body =
             json!({ "provider": self.provider, "project_slug": self.project_slug, "items": items });
-        let answer = self
-            .send(
-                &format!("{BASE}/push/"),
-                String::new(),
-                Some(body),
-                CallKind {
-                    method: Method::Post,
-                    idempotent: true,
-                    may_accept: true,
-                },
-            )
-            .await?;
-        self.settle(answer).await
+        self.mutate(&format!("{BASE}/push/"), body).await
     }
 
     /// `POST /run/` (a 202 is polled to its result).
     pub async fn run(&self, limit: i64) -> Result<Envelope, CliError> {
         let body = json!({ "provider": self.provider, "project_slug": self.project_slug, "pull_first": true, "limit": limit });
-        let answer = self
-            .send(
-                &format!("{BASE}/run/"),
-                String::new(),
-                Some(body),
-                CallKind {
-                    method: Method::Post,
-                    idempotent: true,
-                    may_accept: true,
-                },
-            )
-            .await?;
-        self.settle(answer).await
+        self.mutate(&format!("{BASE}/run/"), body).await
     }
 
-    async fn settle(&self, answer: Answer) -> Result<Envelope, CliError> {
-        match answer {
+    /// A push or run: idempotent POST whose 202 answer is polled to its result.
+    async fn mutate(&self, path: &str, body: Value) -> Result<Envelope, CliError> {
+        match self.send(path, String::new(), Some(body), MUTATION).await? {
             Answer::Done(v) => Ok(v),
             Answer::Accepted(id) => self.wait(&id).await,
         }
@@ -167,17 +136,8 @@ impl TrackerClient {
 
     /// `GET /operations/{id}/` once.
     pub async fn operation(&self, id: &str) -> Result<Envelope, CliError> {
-        self.call(
-            &operation_path(id),
-            String::new(),
-            None,
-            CallKind {
-                method: Method::Get,
-                idempotent: false,
-                may_accept: false,
-            },
-        )
-        .await
+        self.call(&operation_path(id), String::new(), None, READ)
+            .await
     }
 
     /// Poll an operation until it completes (its `result`), fails (an error) or the 5 minutes

@@ -233,16 +233,19 @@ impl Sandbox {
             .collect()
     }
 
-    /// The single cache database under the state root.
-    pub fn db(&self) -> rusqlite::Connection {
-        let dir = self.state().join("trackers");
-        let file = std::fs::read_dir(&dir)
+    /// The single cache database file under the state root.
+    pub fn db_file(&self) -> PathBuf {
+        std::fs::read_dir(self.state().join("trackers"))
             .expect("trackers dir")
             .filter_map(Result::ok)
             .map(|e| e.path())
             .find(|p| p.extension().is_some_and(|e| e == "db"))
-            .expect("a .db file");
-        rusqlite::Connection::open(file).expect("open db")
+            .expect("a .db file")
+    }
+
+    /// The single cache database under the state root.
+    pub fn db(&self) -> rusqlite::Connection {
+        rusqlite::Connection::open(self.db_file()).expect("open db")
     }
 
     /// `(identity, payload)` rows of tracker_issues.

@@ -328,17 +328,8 @@ fn a_locked_cache_waits_then_fails_clearly() {
 #[test]
 fn a_corrupt_cache_is_named_and_kept() {
     let sb = bound_local();
-    let status: Value =
-        serde_json::from_slice(&sb.run(&["status", "--json"]).stdout).expect("json");
-    let db = sb.state().join(
-        status["db_path"]
-            .as_str()
-            .expect("db")
-            .split("/trackers/")
-            .last()
-            .map(|f| format!("trackers/{f}"))
-            .expect("file"),
-    );
+    assert_eq!(code(&sb.run(&["status"])), 0, "status creates the cache");
+    let db = sb.db_file();
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
     }

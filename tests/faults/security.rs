@@ -121,12 +121,7 @@ fn cache_and_credentials_are_private() {
     assert_eq!(mode(&sb.credentials()), 0o600);
     assert_eq!(mode(&sb.state().join("credentials.lock")), 0o600);
     assert_eq!(mode(&sb.state().join("trackers")), 0o700);
-    let db = std::fs::read_dir(sb.state().join("trackers"))
-        .expect("dir")
-        .filter_map(Result::ok)
-        .find(|e| e.path().extension().is_some_and(|x| x == "db"))
-        .expect("db");
-    assert_eq!(mode(&db.path()), 0o600);
+    assert_eq!(mode(&sb.db_file()), 0o600);
 }
 
 #[test]
