@@ -111,3 +111,28 @@ fn man_pages_render_cleanly() {
         "{text}"
     );
 }
+
+/// `completions <shell>` prints exactly the committed script.
+#[test]
+fn completions_command_prints_the_committed_scripts() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("completions");
+    for (shell, file) in [
+        ("bash", "spec-kitty-tracker.bash"),
+        ("zsh", "_spec-kitty-tracker"),
+        ("fish", "spec-kitty-tracker.fish"),
+        ("elvish", "spec-kitty-tracker.elv"),
+        ("powershell", "_spec-kitty-tracker.ps1"),
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_spec-kitty-tracker"))
+            .args(["completions", shell])
+            .env_remove("SPEC_KITTY_ENABLE_SAAS_SYNC")
+            .output()
+            .expect("run");
+        assert!(out.status.success());
+        assert_eq!(
+            out.stdout,
+            std::fs::read(dir.join(file)).expect("committed script"),
+            "{shell}"
+        );
+    }
+}

@@ -477,3 +477,45 @@ fn bd_json_envelope_is_unwrapped() {
     let out = sb.run(&["sync", "pull"]);
     assert!(stdout(&out).contains("- created: 2\n"), "{}", stdout(&out));
 }
+
+#[test]
+fn bd_statuses_types_parents_and_priorities_map_as_documented() {
+    let sb = bound(BEADS, "external_authoritative");
+    sb.write_stub_state(&json!({"next": 9, "issues": [
+        {"id": "d-1", "title": "", "status": "hooked", "priority": "2", "issue_type": "decision", "parent": "d-0", "assignee": "alice", "external_ref": "gh-9"},
+        {"id": "d-2", "title": "Deferred", "status": "deferred", "priority": 9, "issue_type": "molecule", "metadata": {"k": 1}},
+        {"id": "d-3", "title": "Tomb", "status": "TOMBSTONE", "priority": "high", "issue_type": "feature"}
+    ]}));
+    assert_eq!(code(&sb.run(&["sync", "pull"])), 0);
+    let rows = sb.cached();
+    let row = |i: usize| &rows[i].1;
+    assert_eq!(
+        (
+            row(0)["title"].as_str(),
+            row(0)["status"].as_str(),
+            row(0)["issue_type"].as_str()
+        ),
+        (Some("Untitled"), Some("todo"), Some("chore"))
+    );
+    assert_eq!(row(0)["parent"]["id"], "d-0");
+    assert_eq!(row(0)["assignees"], json!(["alice"]));
+    assert_eq!(row(0)["ref"]["url"], "gh-9");
+    assert_eq!(row(0)["priority"], 2, "numeric strings are priorities");
+    assert_eq!(
+        (
+            row(1)["status"].as_str(),
+            row(1)["issue_type"].as_str(),
+            row(1)["priority"].as_i64()
+        ),
+        (Some("todo"), Some("task"), Some(4))
+    );
+    assert_eq!(row(1)["custom_fields"], json!({"metadata": {"k": 1}}));
+    assert_eq!(
+        (
+            row(2)["status"].as_str(),
+            row(2)["issue_type"].as_str(),
+            row(2)["priority"].as_i64()
+        ),
+        (Some("canceled"), Some("story"), None)
+    );
+}

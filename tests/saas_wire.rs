@@ -290,12 +290,18 @@ async fn expired_access_is_refreshed_before_the_call() {
         .mount(&server)
         .await;
     let sb = sandbox(&server, true);
+    let foreign = "[tracker.providers.beads]\ncommand = \"bd\"  # mine\n";
+    sb.write_credentials(&format!("{}{foreign}", sb.read_credentials()));
     let out = sb.run(&["sync", "pull"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let creds = sb.read_credentials();
     assert!(
         creds.contains("refresh = \"ref-1\""),
         "a refresh without a new refresh token keeps the old one:\n{creds}"
+    );
+    assert!(
+        creds.ends_with(foreign),
+        "a refresh keeps foreign tables byte for byte:\n{creds}"
     );
 }
 

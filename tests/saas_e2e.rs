@@ -1,0 +1,179 @@
+//! End to end against the contract mock: login, bind, paging with `--all`, and the mock's own
+//! contract checks (it must catch client bugs).
+
+mod common;
+
+use common::{code, stderr, Sandbox};
+use serde_json::{json, Value};
+use spec_kitty_tracker::mock;
+use std::collections::BTreeSet;
+
+fn logged_in(mock: &mock::Running) -> Sandbox {
+    let sb = Sandbox::new(None).env("SPEC_KITTY_SAAS_URL", &mock.url);
+    let login = sb.run_with_stdin(
+        &["auth", "login", "-u", "alice", "--password-stdin"],
+        "demo-password",
+    );
+    assert_eq!(code(&login), 0, "{}", stderr(&login));
+    assert_eq!(
+        code(&sb.run(&["bind", "--provider", "jira", "--project-slug", "paging"])),
+        0
+    );
+    sb
+}
+
+#[test]
+fn pull_all_over_five_pages_returns_every_issue_once() {
+    let mock = mock::spawn(
+        mock::Config {
+            issues: 25,
+            ..mock::Config::default()
+        },
+        0,
+    )
+    .expect("mock");
+    let sb = logged_in(&mock);
+    let out = sb.run(&["sync", "pull", "--all", "--limit", "5", "--json"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
+    assert_eq!(v["pages"], 5);
+    assert_eq!(v["has_more"], false);
+    let keys: Vec<&str> = v["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["ref"]["key"].as_str().expect("key"))
+        .collect();
+    let unique: BTreeSet<&str> = keys.iter().copied().collect();
+    assert_eq!(
+        (keys.len(), unique.len()),
+        (25, 25),
+        "every issue exactly once"
+    );
+    assert_eq!(keys.first(), Some(&"PROJ-1"));
+    assert_eq!(
+        v["summary"],
+        json!({"failed": 0, "skipped": 0, "succeeded": 25, "total": 25})
+    );
+    let human = sb.run(&["sync", "pull", "--all", "--limit", "5"]);
+    assert!(
+        common::stdout(&human).contains("- pages: 5\n- items: 25\n"),
+        "{}",
+        common::stdout(&human)
+    );
+}
+
+#[tokio::test]
+async fn the_mock_rejects_requests_that_break_the_contract() {
+    let mock = mock::spawn(
+        mock::Config {
+            seed: Some(("t-access".into(), "t-refresh".into())),
+            ..mock::Config::default()
+        },
+        0,
+    )
+    .expect("mock");
+    let http = reqwest::Client::new();
+    let post = |path: &str, body: Value, key: Option<&str>| {
+        let mut req = http
+            .post(format!("{}{path}", mock.url))
+            .bearer_auth("t-access")
+            .header("X-Team-Slug", "demo-team")
+            .header("Content-Type", "application/json")
+            .body(body.to_string());
+        if let Some(k) = key {
+            req = req.header("Idempotency-Key", k);
+        }
+        req.send()
+    };
+    let push = json!({"provider": "linear", "project_slug": "p", "items": []});
+    let cases = [
+        (
+            post("/api/v1/tracker/push/", push.clone(), None).await,
+            "Idempotency-Key header is required on push and run",
+        ),
+        (
+            post("/api/v1/tracker/push/", push.clone(), Some("not-a-uuid")).await,
+            "Idempotency-Key must be a UUID",
+        ),
+        (
+            post(
+                "/api/v1/tracker/pull/",
+                json!({"provider": "linear", "project_slug": "p", "limit": 5}),
+                Some("0b6f7e8e-2a53-4a52-9c2f-3f6a0f1f6a11"),
+            )
+            .await,
+            "Idempotency-Key is only for push and run",
+        ),
+        (
+            post(
+                "/api/v1/tracker/pull/",
+                json!({"provider": "linear", "project_slug": "p"}),
+                None,
+            )
+            .await,
+            "`limit` (integer) is required",
+        ),
+        (
+            post(
+                "/api/v1/tracker/pull/",
+                json!({"provider": "beads", "project_slug": "p", "limit": 5}),
+                None,
+            )
+            .await,
+            "`provider` must be a SaaS-backed provider",
+        ),
+        (
+            post(
+                "/api/v1/tracker/run/",
+                json!({"provider": "linear", "project_slug": "p", "limit": 5}),
+                Some("0b6f7e8e-2a53-4a52-9c2f-3f6a0f1f6a11"),
+            )
+            .await,
+            "`pull_first` must be true",
+        ),
+    ];
+    for (resp, want) in cases {
+        let resp = resp.expect("sent");
+        assert_eq!(resp.status().as_u16(), 400);
+        let body: Value =
+            serde_json::from_slice(&resp.bytes().await.expect("body")).expect("envelope");
+        assert_eq!(body["code"], "contract_violation");
+        assert!(
+            body["message"].as_str().expect("message").contains(want),
+            "{body}"
+        );
+    }
+    let no_team = http
+        .get(format!(
+            "{}/api/v1/tracker/status/?provider=linear&project_slug=p",
+            mock.url
+        ))
+        .bearer_auth("t-access")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(no_team.status().as_u16(), 400);
+    let bad_token = http
+        .get(format!(
+            "{}/api/v1/tracker/status/?provider=linear&project_slug=p",
+            mock.url
+        ))
+        .bearer_auth("nope")
+        .header("X-Team-Slug", "demo-team")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(bad_token.status().as_u16(), 401);
+    let no_slash = http
+        .get(format!(
+            "{}/api/v1/tracker/status?provider=linear&project_slug=p",
+            mock.url
+        ))
+        .bearer_auth("t-access")
+        .header("X-Team-Slug", "demo-team")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(no_slash.status().as_u16(), 404, "paths end with a slash");
+}
