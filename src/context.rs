@@ -89,10 +89,15 @@ impl Context {
         self.provider.as_ref().map_or("", |p| p.name.as_str())
     }
 
+    /// Whether `-v` or `RUST_LOG` asked for request and command logging on stderr.
+    pub fn logging(&self) -> bool {
+        self.verbose > 0 || self.env.get("RUST_LOG").is_some()
+    }
+
     /// The HTTP client, logging requests with `-v` or `RUST_LOG`.
     /// `SPEC_KITTY_TRACKER_HTTP_TIMEOUT_MS` and `SPEC_KITTY_TRACKER_MAX_BODY_BYTES` are test hooks.
     pub fn http(&self) -> Result<Http, CliError> {
-        let log = self.verbose > 0 || self.env.get("RUST_LOG").is_some();
+        let log = self.logging();
         let timeout = self
             .env
             .number("SPEC_KITTY_TRACKER_HTTP_TIMEOUT_MS")

@@ -189,10 +189,22 @@ pub fn emit_error(err: &CliError, json: bool) -> u8 {
     if json {
         write_stdout(&to_json_text(&err.to_json()));
     }
-    let mut stderr = std::io::stderr().lock();
-    let _ = writeln!(stderr, "{err}");
+    let mut text = format!("{ERROR}error:{ERROR:#} {}", err.message);
+    for hint in &err.hints {
+        text.push_str(&format!("\n{HINT}hint:{HINT:#} {hint}"));
+    }
+    let _ = writeln!(anstream::stderr().lock(), "{text}");
     err.kind.exit_code()
 }
+
+/// `error:` in bold red, on a terminal without NO_COLOR (anstream strips it otherwise).
+const ERROR: anstyle::Style = anstyle::Style::new()
+    .bold()
+    .fg_color(Some(anstyle::Color::Ansi(anstyle::AnsiColor::Red)));
+/// `hint:` / `warning:` in bold yellow.
+const HINT: anstyle::Style = anstyle::Style::new()
+    .bold()
+    .fg_color(Some(anstyle::Color::Ansi(anstyle::AnsiColor::Yellow)));
 
 /// Write to stdout, ignoring a closed pipe.
 pub fn write_stdout(text: &str) {
@@ -203,7 +215,10 @@ pub fn write_stdout(text: &str) {
 
 /// Print a warning line on stderr.
 pub fn warn(message: &str) {
-    let _ = writeln!(std::io::stderr().lock(), "warning: {message}");
+    let _ = writeln!(
+        anstream::stderr().lock(),
+        "{HINT}warning:{HINT:#} {message}"
+    );
 }
 
 #[cfg(test)]

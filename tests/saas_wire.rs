@@ -380,7 +380,7 @@ async fn a_never_finishing_operation_times_out_with_the_poll_schedule() {
         )
         .mount(&server)
         .await;
-    let sb = sandbox(&server, false).env("SPEC_KITTY_TRACKER_POLL_SCALE", "2");
+    let sb = sandbox(&server, false).env("SPEC_KITTY_TRACKER_POLL_SCALE", "5");
     let out = sb.run(&["sync", "run", "--json"]);
     assert_eq!(code(&out), 5);
     let v: Value = serde_json::from_slice(&out.stdout).expect("json error");
@@ -389,8 +389,9 @@ async fn a_never_finishing_operation_times_out_with_the_poll_schedule() {
     let polls = requests_to(&server, "/api/v1/tracker/operations/op-9/")
         .await
         .len();
-    // Delays 1,2,4,8,16 then 30s (jitter 0.8-1.2) within 300 s: 12 to 16 polls.
-    assert!((11..=17).contains(&polls), "{polls} polls");
+    // Delays 1,2,4,8,16 then 30 s (jitter 0.8-1.2) within 300 s: 12 to 16 polls when idle;
+    // request time counts against the 5 minutes, so a loaded machine sees a few fewer.
+    assert!((8..=17).contains(&polls), "{polls} polls");
 }
 
 #[tokio::test]

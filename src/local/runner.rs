@@ -28,6 +28,8 @@ pub struct SubprocessRunner {
     pub timeout: Duration,
     /// Output cap.
     pub max_output: usize,
+    /// Log each command, its exit status and time to stderr (`-v`).
+    pub log: bool,
 }
 
 impl SubprocessRunner {
@@ -37,6 +39,7 @@ impl SubprocessRunner {
             cwd,
             timeout: DEFAULT_TIMEOUT,
             max_output: MAX_OUTPUT_BYTES,
+            log: false,
         }
     }
 }
@@ -110,6 +113,15 @@ impl CommandRunner for SubprocessRunner {
                 }
             }
         };
+        if self.log {
+            let how = match &status {
+                Ok(s) => s
+                    .code()
+                    .map_or_else(|| "killed".to_owned(), |c| format!("exit {c}")),
+                Err(()) => "timed out".to_owned(),
+            };
+            eprintln!("run: {how} after {} ms", started.elapsed().as_millis());
+        }
         let (stdout, out_overflow) = out.and_then(|h| h.join().ok()).unwrap_or_default();
         let (stderr, err_overflow) = err.and_then(|h| h.join().ok()).unwrap_or_default();
         let Ok(status) = status else {
