@@ -37,6 +37,7 @@ impl Env {
     }
 
     /// Build from explicit pairs (tests).
+    #[cfg(test)]
     pub fn from_pairs(pairs: &[(&str, &str)]) -> Env {
         Env {
             vars: pairs

@@ -1,7 +1,6 @@
 //! Provider names, their normalisation and their class (SPEC §2).
 
 use crate::error::CliError;
-use std::fmt;
 
 /// The provider classes of SPEC §2.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -12,16 +11,6 @@ pub enum ProviderClass {
     Local,
     /// No longer supported.
     Removed,
-}
-
-impl fmt::Display for ProviderClass {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            ProviderClass::Saas => "saas",
-            ProviderClass::Local => "local",
-            ProviderClass::Removed => "removed",
-        })
-    }
 }
 
 /// SaaS-backed providers, sorted.

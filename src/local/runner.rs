@@ -203,8 +203,9 @@ fn spawn_error(program: &str, cwd: Option<&PathBuf>, e: &std::io::Error) -> CliE
     }
 }
 
-/// A runner that answers from a table of argv → stdout (tests and the stub-free unit tests of
-/// the connectors). Records every argv.
+/// A runner that answers from a table of argv → stdout, for the connectors' unit tests.
+/// Records every argv.
+#[cfg(test)]
 #[derive(Debug, Default)]
 pub struct ScriptedRunner {
     /// (argv prefix, stdout) in match order.
@@ -213,6 +214,7 @@ pub struct ScriptedRunner {
     pub log: std::cell::RefCell<Vec<Vec<String>>>,
 }
 
+#[cfg(test)]
 impl CommandRunner for ScriptedRunner {
     fn run(&self, argv: &[String]) -> Result<String, CliError> {
         self.log.borrow_mut().push(argv.to_vec());
