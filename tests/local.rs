@@ -38,6 +38,15 @@ fn bound(config: &str, mode: &str) -> Sandbox {
     sb
 }
 
+/// Bound to beads with `mode`, the stub seeded and pulled once, the argv log cleared.
+fn pulled(mode: &str) -> Sandbox {
+    let sb = bound(BEADS, mode);
+    sb.write_stub_state(&beads_state());
+    assert_eq!(code(&sb.run(&["sync", "pull"])), 0);
+    sb.take_argv();
+    sb
+}
+
 fn set_issue(sb: &Sandbox, id: &str, key: &str, value: Value) {
     let mut state = sb.stub_state();
     for issue in state["issues"].as_array_mut().expect("issues") {
@@ -127,10 +136,7 @@ fn beads_pull_caches_issues_then_pulls_incrementally() {
 
 #[test]
 fn default_doctrine_push_writes_nothing() {
-    let sb = bound(BEADS, "external_authoritative");
-    sb.write_stub_state(&beads_state());
-    sb.run(&["sync", "pull"]);
-    sb.take_argv();
+    let sb = pulled("external_authoritative");
     set_issue(&sb, "demo-001", "title", json!("Remote edit"));
     let out = sb.run(&["sync", "push"]);
     assert_eq!(
@@ -142,10 +148,7 @@ fn default_doctrine_push_writes_nothing() {
 
 #[test]
 fn spec_kitty_authoritative_push_reverts_remote_edits() {
-    let sb = bound(BEADS, "spec_kitty_authoritative");
-    sb.write_stub_state(&beads_state());
-    sb.run(&["sync", "pull"]);
-    sb.take_argv();
+    let sb = pulled("spec_kitty_authoritative");
     set_issue(&sb, "demo-002", "title", json!("Renamed remotely"));
     let out = sb.run(&["sync", "push"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
@@ -214,10 +217,7 @@ fn split_ownership_pushes_local_fields_and_takes_newer_shared_ones() {
 
 #[test]
 fn a_cached_issue_missing_from_the_list_is_fetched_never_duplicated() {
-    let sb = bound(BEADS, "spec_kitty_authoritative");
-    sb.write_stub_state(&beads_state());
-    sb.run(&["sync", "pull"]);
-    sb.take_argv();
+    let sb = pulled("spec_kitty_authoritative");
     set_issue(&sb, "demo-001", "status", json!("closed"));
     let out = sb.run(&["sync", "push", "--json"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
@@ -257,10 +257,7 @@ fn issues_deleted_remotely_are_reported_and_marked() {
 
 #[test]
 fn removed_labels_are_removed_remotely() {
-    let sb = bound(BEADS, "spec_kitty_authoritative");
-    sb.write_stub_state(&beads_state());
-    sb.run(&["sync", "pull"]);
-    sb.take_argv();
+    let sb = pulled("spec_kitty_authoritative");
     set_issue(&sb, "demo-002", "labels", json!(["added-remotely"]));
     let out = sb.run(&["sync", "push"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
