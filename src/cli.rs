@@ -56,8 +56,28 @@ pub fn run(args: Vec<OsString>) -> u8 {
     ctx.fancy = std::io::stdout().is_terminal() && ctx.env.get("NO_COLOR").is_none();
     match execute(id, leaf, &mut ctx) {
         Ok(outcome) => emit(outcome, ctx.json),
-        Err(err) => emit_error(&err, ctx.json),
+        Err(err) => {
+            let code = emit_error(&err, ctx.json);
+            if ctx.verbose > 0 {
+                print_details(&err);
+            }
+            code
+        }
     }
+}
+
+/// With `-v`: the machine code and every detail of an error (server envelope fields such as
+/// `category` and `details`) on one stderr line.
+fn print_details(err: &CliError) {
+    let mut parts = vec![format!("code={}", err.code)];
+    for (key, value) in &err.details {
+        let text = match value {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        parts.push(format!("{key}={text}"));
+    }
+    eprintln!("note: {}", parts.join(" "));
 }
 
 /// Print a clap error (or help/version) and return its exit code; usage errors also as a

@@ -479,3 +479,41 @@ async fn concurrent_refresh_spends_the_refresh_token_once() {
         );
     }
 }
+
+#[tokio::test]
+async fn verbose_errors_show_the_envelope_code_and_category() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/tracker/status/"))
+        .respond_with(ResponseTemplate::new(403).set_body_json(json!({
+            "code": "no_installation", "category": "config", "http_status": 403, "message": "No installation for provider linear",
+            "retryable": false, "user_action_required": true, "source": "saas", "details": {"provider": "linear"}
+        })))
+        .mount(&server)
+        .await;
+    let sb = sandbox(&server, false);
+    let plain = sb.run(&["status"]);
+    assert_eq!(stderr(&plain), "error: No installation for provider linear (action required — check the Spec Kitty dashboard)\n");
+    let verbose = sb.run(&["-v", "status"]);
+    let note = stderr(&verbose)
+        .lines()
+        .find(|l| l.starts_with("note: "))
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        note.starts_with("note: code=no_installation ")
+            && note.contains("category=config")
+            && note.contains(r#"details={"provider":"linear"}"#),
+        "{note}"
+    );
+    let json = sb.run(&["status", "--json"]);
+    let v: Value = serde_json::from_slice(&json.stdout).expect("json");
+    assert_eq!(
+        (
+            v["error"]["category"].as_str(),
+            v["error"]["details"]["provider"].as_str(),
+            v["error"]["exit_code"].as_u64()
+        ),
+        (Some("config"), Some("linear"), Some(1))
+    );
+}
