@@ -265,3 +265,63 @@ fn invalid_credentials_toml_is_reported_and_never_overwritten() {
     assert_eq!(code(&out), 1);
     assert_eq!(sb.read_credentials(), "[tokens\nbroken");
 }
+
+/// On a terminal the password is prompted for and never echoed (and emoji are shown).
+#[test]
+fn interactive_login_hides_the_password() {
+    use std::io::{Read, Write};
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("`script` (util-linux) not installed; terminal test skipped");
+        return;
+    }
+    let mock = spec_kitty_tracker::mock::spawn(spec_kitty_tracker::mock::Config::default(), 0)
+        .expect("mock");
+    let sb = Sandbox::saas();
+    let inner = format!(
+        "{} --server-url {} auth login -u alice",
+        env!("CARGO_BIN_EXE_spec-kitty-tracker"),
+        mock.url
+    );
+    let cmd = sb.command(&[]);
+    let mut child = std::process::Command::new("script")
+        .args(["-qec", &inner, "/dev/null"])
+        .env_clear()
+        .envs(
+            cmd.get_envs()
+                .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v.to_owned()))),
+        )
+        .current_dir(sb.project())
+        .env_remove("NO_COLOR")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("script");
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 256];
+    while !String::from_utf8_lossy(&seen).contains("Password:") {
+        let n = stdout.read(&mut buf).expect("read");
+        assert!(n > 0, "no prompt: {}", String::from_utf8_lossy(&seen));
+        seen.extend_from_slice(&buf[..n]);
+    }
+    // rpassword writes the prompt, then turns echo off: type like a person, a moment later.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"s3cret-pass-wrong\n")
+        .expect("type");
+    stdout.read_to_end(&mut seen).expect("rest");
+    let _ = child.wait();
+    let text = String::from_utf8_lossy(&seen);
+    assert!(
+        !text.contains("s3cret-pass-wrong"),
+        "the password was echoed:\n{text}"
+    );
+    assert!(text.contains("Invalid username or password"), "{text}");
+}
