@@ -13,7 +13,7 @@ use crate::saas::{
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{json, Map, Value};
-use std::io::{BufWriter, Read, Seek, Write};
+use std::io::{BufWriter, Seek, Write};
 
 /// SaaS-backed pull.
 pub fn saas(ctx: &mut Context, args: SyncPullArgs) -> Result<Outcome, CliError> {
@@ -121,7 +121,7 @@ async fn pull_all(client: &TrackerClient, limit: i64, json_out: bool) -> Result<
         } else {
             out.write_all(b"\"items\": [\n")?;
             spool.rewind()?;
-            std::io::copy(&mut (&mut spool).take(u64::MAX), &mut out)?;
+            std::io::copy(&mut spool, &mut out)?;
             out.write_all(b"\n  ]")?;
         }
         out.write_all(tail.as_bytes())?;

@@ -265,7 +265,7 @@ async fn handle(req: Request<Incoming>, config: &Config, state: &Mutex<State>) -
     }
 }
 
-fn issue_tokens(config: &Config, state: &Mutex<State>, username: &str) -> Value {
+fn issue_tokens(config: &Config, state: &Mutex<State>) -> Value {
     let mut st = state.lock().unwrap_or_else(|p| p.into_inner());
     st.issued += 1;
     let n = st.issued;
@@ -273,7 +273,6 @@ fn issue_tokens(config: &Config, state: &Mutex<State>, username: &str) -> Value 
     let refresh = format!("mock-refresh-{n}-{}", uuid::Uuid::new_v4().simple());
     st.access.insert(access.clone(), config.team_slug.clone());
     st.refresh.insert(refresh.clone());
-    let _ = username;
     json!({
         "access": access,
         "refresh": refresh,
@@ -299,7 +298,7 @@ fn login(body: Option<Value>, config: &Config, state: &Mutex<State>) -> Reply {
             &json!({"detail": "No active account found with the given credentials"}),
         );
     }
-    reply(200, &issue_tokens(config, state, user))
+    reply(200, &issue_tokens(config, state))
 }
 
 fn refresh(body: Option<Value>, config: &Config, state: &Mutex<State>) -> Reply {
@@ -322,7 +321,7 @@ fn refresh(body: Option<Value>, config: &Config, state: &Mutex<State>) -> Reply 
             );
         }
     }
-    reply(200, &issue_tokens(config, state, "refresh"))
+    reply(200, &issue_tokens(config, state))
 }
 
 fn authorize(
