@@ -111,7 +111,11 @@ fn parse_offset(time_part: &str) -> Option<i32> {
     } else {
         1
     };
-    let parts: Vec<&str> = time_part[idx + 1..].split(':').collect();
+    let digits = &time_part[idx + 1..];
+    if !digits.is_ascii() {
+        return None;
+    }
+    let parts: Vec<&str> = digits.split(':').collect();
     let num = |s: &str| s.parse::<i32>().ok().filter(|_| s.len() == 2);
     let (h, m, s) = match parts.as_slice() {
         [hm] if hm.len() == 4 => (num(&hm[..2])?, num(&hm[2..])?, 0),

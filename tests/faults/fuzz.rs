@@ -10,9 +10,14 @@ use spec_kitty_tracker::saas::envelopes::{
     typed, PullEnvelope, PushEnvelope, RunEnvelope, StatusEnvelope,
 };
 
+/// 512 cases per property in CI; `FUZZ_CASES=N` runs more locally.
 fn config() -> ProptestConfig {
+    let cases = std::env::var("FUZZ_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(512);
     ProptestConfig {
-        cases: 512,
+        cases,
         failure_persistence: None,
         ..ProptestConfig::default()
     }
@@ -50,6 +55,11 @@ proptest! {
     #[test]
     fn timestamps_never_panic(text in "\\PC{0,40}") {
         let _ = IsoTime::parse(&text).map(|t| t.format());
+    }
+
+    #[test]
+    fn timestamp_like_text_never_panics(text in "[0-9]{4}-[0-9]{2}-[0-9]{2}[T t]?[0-9:.]{0,15}(Z|[+-][0-9:]{0,8}|\\PC{0,4})") {
+        let _ = IsoTime::parse(&text).map(|t| (t.format(), t.date()));
     }
 
     #[test]
