@@ -10,14 +10,13 @@ use spec_kitty_tracker::saas::envelopes::{
     typed, PullEnvelope, PushEnvelope, RunEnvelope, StatusEnvelope,
 };
 
-/// 512 cases per property in CI; `FUZZ_CASES=N` runs more locally.
+/// 512 cases per property, from a fixed seed so CI is repeatable; `FUZZ_CASES=N` and
+/// `FUZZ_SEED=N` explore further locally (a failure prints the minimal input).
 fn config() -> ProptestConfig {
-    let cases = std::env::var("FUZZ_CASES")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(512);
+    let env = |k: &str| std::env::var(k).ok().and_then(|n| n.parse::<u64>().ok());
     ProptestConfig {
-        cases,
+        cases: env("FUZZ_CASES").map_or(512, |n| u32::try_from(n).unwrap_or(u32::MAX)),
+        rng_seed: proptest::test_runner::RngSeed::Fixed(env("FUZZ_SEED").unwrap_or(0x5eed_2026)),
         failure_persistence: None,
         ..ProptestConfig::default()
     }
