@@ -201,6 +201,14 @@ pub fn local_sandbox(config: &str) -> Sandbox {
 }
 
 impl Sandbox {
+    /// `bind --provider beads --workspace <workspace> <extra...>`, which must succeed.
+    pub fn bind_beads(&self, workspace: &str, extra: &[&str]) {
+        let mut args = vec!["bind", "--provider", "beads", "--workspace", workspace];
+        args.extend_from_slice(extra);
+        let out = self.run(&args);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+    }
+
     /// Replace the stub's state file.
     pub fn write_stub_state(&self, state: &serde_json::Value) {
         std::fs::write(self.dir.path().join("stub-state.json"), state.to_string())

@@ -31,10 +31,7 @@ impl Lcg {
 
 fn bound_local() -> Sandbox {
     let sb = local_sandbox(BEADS).env("STUB_LIMIT", "100000");
-    assert_eq!(
-        code(&sb.run(&["bind", "--provider", "beads", "--workspace", "demo-ws"])),
-        0
-    );
+    sb.bind_beads("demo-ws", &[]);
     sb
 }
 
@@ -166,10 +163,7 @@ fn kill_9_at_random_points_never_tears_config_credentials_or_cache() {
                     "round {round}: torn config:\n{now}"
                 );
                 // Keep the cache under test the same one.
-                assert_eq!(
-                    code(&sb.run(&["bind", "--provider", "beads", "--workspace", "demo-ws"])),
-                    0
-                );
+                sb.bind_beads("demo-ws", &[]);
             }
             3 => {
                 let mut child = sb
@@ -263,17 +257,9 @@ fn broken_provider_commands_are_clear_errors_and_leave_the_cache() {
         "{}",
         stderr(&huge)
     );
-    assert_eq!(
-        code(&sb.run(&[
-            "bind",
-            "--provider",
-            "beads",
-            "--workspace",
-            "demo-ws",
-            "--credential",
-            &format!("command={}", not_exec.display())
-        ])),
-        0
+    sb.bind_beads(
+        "demo-ws",
+        &["--credential", &format!("command={}", not_exec.display())],
     );
     let out = sb.run(&["sync", "pull"]);
     assert_eq!(code(&out), 1);

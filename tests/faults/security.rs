@@ -103,18 +103,7 @@ async fn redirects_are_not_followed_so_credentials_stay_put() {
 #[test]
 fn cache_and_credentials_are_private() {
     let sb = local_sandbox("tracker:\n  provider: beads\n  workspace: w\n");
-    assert_eq!(
-        code(&sb.run(&[
-            "bind",
-            "--provider",
-            "beads",
-            "--workspace",
-            "w",
-            "--credential",
-            "command=bd"
-        ])),
-        0
-    );
+    sb.bind_beads("w", &["--credential", "command=bd"]);
     sb.write_stub_state(&json!({"next": 1, "issues": []}));
     assert_eq!(code(&sb.run(&["sync", "pull"])), 0);
     assert_eq!(mode(&sb.state()), 0o700);
@@ -128,17 +117,9 @@ fn cache_and_credentials_are_private() {
 fn shell_metacharacters_reach_the_provider_literally() {
     let hostile = "; rm -rf ~ $(touch pwned) `touch pwned2`";
     let sb = local_sandbox("tracker:\n  provider: beads\n  workspace: w\n");
-    assert_eq!(
-        code(&sb.run(&[
-            "bind",
-            "--provider",
-            "beads",
-            "--workspace",
-            "$(touch pwned3)",
-            "--doctrine-mode",
-            "spec_kitty_authoritative"
-        ])),
-        0
+    sb.bind_beads(
+        "$(touch pwned3)",
+        &["--doctrine-mode", "spec_kitty_authoritative"],
     );
     sb.write_stub_state(&json!({"next": 2, "issues": [{"id": "demo-001", "title": hostile, "status": "open", "updated_at": "2026-03-05T10:00:00Z"}]}));
     assert_eq!(code(&sb.run(&["sync", "pull"])), 0);
