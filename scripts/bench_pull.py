@@ -29,7 +29,7 @@ def measure(argv, env, cwd):
 
 
 def main():
-    subprocess.run(["cargo", "build", "--release", "--locked", "--quiet", "--bins"], cwd=ROOT, check=True)
+    subprocess.run(["cargo", "build", "--release", "--locked", "--quiet", "--workspace", "--bins"], cwd=ROOT, check=True)
     tool = os.path.join(ROOT, "target/release/spec-kitty-tracker")
     mock = os.path.join(ROOT, "target/release/spec-kitty-tracker-mock")
     work = tempfile.mkdtemp()

@@ -5,9 +5,10 @@
 # binding. Everything lives in a temp directory; $HOME is not touched.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --quiet --locked --bins
-bin="$PWD/target/debug/spec-kitty-tracker"
-mock="$PWD/target/debug/spec-kitty-tracker-mock"
+cargo build --quiet --locked --workspace --bins
+target=$(realpath -m "${CARGO_TARGET_DIR:-target}")
+bin="$target/debug/spec-kitty-tracker"
+mock="$target/debug/spec-kitty-tracker-mock"
 work=$(mktemp -d)
 mock_pid=
 cleanup() { [ -n "$mock_pid" ] && kill "$mock_pid" 2>/dev/null; rm -rf "$work"; }

@@ -17,7 +17,6 @@ pub mod fsutil;
 pub mod http;
 pub mod jsonfmt;
 pub mod local;
-pub mod mock;
 pub mod output;
 pub mod project;
 pub mod provider;

@@ -278,8 +278,7 @@ fn interactive_login_hides_the_password() {
         eprintln!("`script` (util-linux) not installed; terminal test skipped");
         return;
     }
-    let mock = spec_kitty_tracker::mock::spawn(spec_kitty_tracker::mock::Config::default(), 0)
-        .expect("mock");
+    let mock = contract_mock::spawn(contract_mock::Config::default(), 0).expect("mock");
     let sb = Sandbox::saas();
     let inner = format!(
         "{} --server-url {} auth login -u alice",

@@ -3,7 +3,7 @@
 //! with HOME pointed at a temp dir and SPEC_KITTY_HOME=state inside the sandbox, so `.out`
 //! trees can show the credentials file too. Re-bless with `TRYCMD=overwrite cargo test --test cli`.
 
-use spec_kitty_tracker::mock;
+use contract_mock as mock;
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::time::Duration;

@@ -4,8 +4,8 @@
 mod common;
 
 use common::{code, stderr, Sandbox};
+use contract_mock as mock;
 use serde_json::{json, Value};
-use spec_kitty_tracker::mock;
 use std::collections::BTreeSet;
 
 fn logged_in(mock: &mock::Running) -> Sandbox {

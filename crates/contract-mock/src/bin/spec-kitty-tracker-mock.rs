@@ -1,8 +1,8 @@
-//! `spec-kitty-tracker-mock`: the contract mock server on loopback (see `src/mock`).
+//! `spec-kitty-tracker-mock`: the contract mock server on loopback (see the `contract-mock` crate).
 //! `--port 0` picks a free port; the first line on stdout is the base URL.
 
 use clap::{Arg, ArgAction, Command};
-use spec_kitty_tracker::mock::{self, Config, Scenario, SLUG_NAMES};
+use contract_mock::{self as mock, Config, Scenario, SLUG_NAMES};
 use std::io::Write;
 use std::process::ExitCode;
 

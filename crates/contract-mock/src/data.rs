@@ -1,8 +1,17 @@
 //! Deterministic fixture data of the mock: issues, envelopes, mappings.
 
 use super::{Fields, Scenario};
-use crate::local::model::STATUSES;
 use serde_json::{json, Value};
+
+/// The NormalizedIssue statuses of the contract (SPEC §5.1), cycled through by generated issues.
+const STATUSES: [&str; 6] = [
+    "todo",
+    "in_progress",
+    "in_review",
+    "blocked",
+    "done",
+    "canceled",
+];
 
 fn key_prefix(provider: &str) -> &'static str {
     match provider {
