@@ -1,6 +1,6 @@
-//! Compiles commands.yaml: validates it, then writes into OUT_DIR the dispatch code
-//! (`dispatch.rs`), the template list (`templates.rs`), man pages (`man/`) and shell
-//! completions (`completions/`). All logic lives in crates/command-spec.
+//! Compiles commands.yaml: validates it, then writes into OUT_DIR the argument types
+//! (`args.rs`), the dispatch match (`route.rs`), the template list (`templates.rs`), man
+//! pages (`man/`) and shell completions (`completions/`). All logic lives in crates/command-spec.
 
 use std::path::Path;
 use std::{env, fs};
@@ -26,8 +26,12 @@ fn generate() -> Result<(), String> {
     let spec = command_spec::load(&text)?;
 
     write(
-        &out.join("dispatch.rs"),
-        &command_spec::codegen::generate(&spec),
+        &out.join("args.rs"),
+        &command_spec::codegen::args_module(&spec),
+    )?;
+    write(
+        &out.join("route.rs"),
+        &command_spec::codegen::route_module(&spec),
     )?;
     write(&out.join("templates.rs"), &template_list()?)?;
     let completions = command_spec::docs::completions(&spec, version);

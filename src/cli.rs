@@ -1,8 +1,9 @@
 //! The program: parse the command line with the clap tree built from commands.yaml, resolve
 //! the provider class, enforce the feature flag and class refusals, dispatch, print.
 
+use crate::args::{ClassSource, CommandId, Invocation, RefusalKind};
 use crate::context::Context;
-use crate::dispatch::{route, ClassSource, CommandId, Invocation, RefusalKind};
+use crate::dispatch::route;
 use crate::env::Env;
 use crate::error::{CliError, ErrorKind};
 use crate::output::{emit, emit_error, render_message, to_json_text, write_stdout};

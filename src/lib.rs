@@ -1,9 +1,11 @@
 //! spec-kitty-tracker: the `spec-kitty tracker` command group as a standalone CLI.
 //!
-//! Layers: [`cli`] parses and dispatches (the only clap-aware code besides the generated
-//! [`dispatch`] table); [`commands`] holds one thin handler per leaf command; everything
-//! below ([`config`], [`project`], [`provider`], ...) knows nothing about clap.
+//! Layers, each importing only downward: [`cli`] parses and calls the generated
+//! [`dispatch`] `route()`; [`commands`] holds one thin handler per leaf command and takes its
+//! typed arguments from the generated [`args`]; everything below ([`config`], [`project`],
+//! [`provider`], ...) knows nothing about clap.
 
+pub mod args;
 pub mod auth;
 pub mod cli;
 pub mod commands;

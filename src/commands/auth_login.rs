@@ -1,9 +1,9 @@
 //! `auth login`: exchange a username and password for tokens and store them.
 
+use crate::args::AuthLoginArgs;
 use crate::auth::{api, read_session, session, session_from_grant};
 use crate::context::Context;
 use crate::credentials::CredentialsFile;
-use crate::dispatch::AuthLoginArgs;
 use crate::error::CliError;
 use crate::http::block_on;
 use crate::output::Outcome;

@@ -1,9 +1,9 @@
 //! `auth logout`: remove the session tables; local provider credentials stay.
 
+use crate::args::AuthLogoutArgs;
 use crate::auth::session;
 use crate::context::Context;
 use crate::credentials::CredentialsFile;
-use crate::dispatch::AuthLogoutArgs;
 use crate::error::CliError;
 use crate::output::Outcome;
 use serde_json::json;

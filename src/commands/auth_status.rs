@@ -1,9 +1,9 @@
 //! `auth status`: who is logged in, where, and for how long (never the tokens).
 
+use crate::args::AuthStatusArgs;
 use crate::auth::read_session;
 use crate::context::Context;
 use crate::credentials::CredentialsFile;
-use crate::dispatch::AuthStatusArgs;
 use crate::error::{CliError, ErrorKind};
 use crate::output::Outcome;
 use crate::timefmt::{format_utc, human_duration};

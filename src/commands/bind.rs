@@ -1,10 +1,10 @@
 //! `bind`: write the `tracker:` section for a SaaS-backed or local provider.
 
+use crate::args::BindArgs;
 use crate::config::edit::TrackerBlock;
 use crate::config::{DEFAULT_MODE, DOCTRINE_MODES};
 use crate::context::Context;
 use crate::credentials::{set_provider, CredentialsFile};
-use crate::dispatch::BindArgs;
 use crate::error::CliError;
 use crate::local::model::CORE_FIELDS;
 use crate::output::{warn, Outcome};

@@ -1,8 +1,8 @@
 //! `completions <shell>`: print the completion script generated at build time (the same bytes
 //! as the files in completions/).
 
+use crate::args::CompletionsArgs;
 use crate::context::Context;
-use crate::dispatch::CompletionsArgs;
 use crate::error::CliError;
 use crate::output::Outcome;
 

@@ -1,7 +1,7 @@
 //! `map add` (local providers): upsert a WP ↔ issue mapping in the cache.
 
+use crate::args::MapAddArgs;
 use crate::context::Context;
-use crate::dispatch::MapAddArgs;
 use crate::error::CliError;
 use crate::local::store::{now_iso, Mapping};
 use crate::local::LocalBinding;

@@ -1,7 +1,7 @@
 //! `map list`: work-package mappings (SaaS: from the control plane; local: from the cache).
 
+use crate::args::MapListArgs;
 use crate::context::Context;
-use crate::dispatch::MapListArgs;
 use crate::error::CliError;
 use crate::local::LocalBinding;
 use crate::output::Outcome;

@@ -1,5 +1,5 @@
 //! One module per leaf command; each is a thin shell over the library layers. Handlers are
-//! named in commands.yaml and called from the generated dispatch table.
+//! named in commands.yaml and called from the generated `dispatch::route`.
 
 pub mod auth_login;
 pub mod auth_logout;

@@ -1,7 +1,7 @@
 //! `operations show <ID> [--wait]`: an asynchronous SaaS operation's state or result.
 
+use crate::args::OperationsShowArgs;
 use crate::context::Context;
-use crate::dispatch::OperationsShowArgs;
 use crate::error::CliError;
 use crate::output::Outcome;
 use crate::saas::{self, envelopes::Operation};

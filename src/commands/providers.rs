@@ -1,7 +1,7 @@
 //! `providers`: the supported providers by class (azure_devops is never listed).
 
+use crate::args::ProvidersArgs;
 use crate::context::Context;
-use crate::dispatch::ProvidersArgs;
 use crate::error::CliError;
 use crate::output::Outcome;
 use crate::provider::{LOCAL_PROVIDERS, SAAS_PROVIDERS};

@@ -1,7 +1,7 @@
 //! `status`: the binding and its sync state.
 
+use crate::args::StatusArgs;
 use crate::context::Context;
-use crate::dispatch::StatusArgs;
 use crate::error::CliError;
 use crate::local::LocalBinding;
 use crate::output::Outcome;

@@ -1,7 +1,7 @@
 //! `sync pull`: SaaS (`POST /pull/`, one page or `--all` pages) or local (into the cache).
 
+use crate::args::SyncPullArgs;
 use crate::context::Context;
-use crate::dispatch::SyncPullArgs;
 use crate::error::CliError;
 use crate::jsonfmt;
 use crate::output::Outcome;

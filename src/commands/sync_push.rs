@@ -1,8 +1,8 @@
 //! `sync push`: SaaS (`POST /push/` with a validated PushItem[] array) or local (the cache,
 //! by doctrine).
 
+use crate::args::SyncPushArgs;
 use crate::context::Context;
-use crate::dispatch::SyncPushArgs;
 use crate::error::CliError;
 use crate::local::model::STATUSES;
 use crate::output::Outcome;

@@ -1,7 +1,7 @@
 //! `sync run`: SaaS (`POST /run/`, polled when accepted) or local (pull then push).
 
+use crate::args::SyncRunArgs;
 use crate::context::Context;
-use crate::dispatch::SyncRunArgs;
 use crate::error::CliError;
 use crate::output::Outcome;
 use crate::saas::{self, envelopes::RunEnvelope};

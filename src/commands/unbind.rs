@@ -1,8 +1,8 @@
 //! `unbind`: remove the `tracker:` section (and a local provider's stored credentials).
 
+use crate::args::UnbindArgs;
 use crate::context::Context;
 use crate::credentials::{clear_provider, CredentialsFile};
-use crate::dispatch::UnbindArgs;
 use crate::error::CliError;
 use crate::output::Outcome;
 use serde_json::json;

@@ -43,7 +43,7 @@ fn a_help_string_edit_reaches_help_and_man_page() {
 #[test]
 fn a_hard_break_edit_reaches_dispatch_help_and_man_page() {
     let spec = load(&edited()).expect("edited file is valid");
-    let code = codegen::generate(&spec);
+    let code = codegen::route_module(&spec);
     assert!(
         code.contains(&format!("{NEW_BREAK:?}")),
         "dispatch code does not carry the new message"
@@ -70,7 +70,7 @@ fn a_hard_break_edit_reaches_dispatch_help_and_man_page() {
 #[test]
 fn the_generated_route_dispatches_every_class() {
     let spec = load(REAL).expect("valid");
-    let code = codegen::generate(&spec);
+    let code = codegen::route_module(&spec);
     assert!(code.contains("(Invocation::MapAdd(_), Some(ProviderClass::Saas)) => Err(hard_break("));
     assert!(code.contains("(Invocation::MapAdd(a), Some(ProviderClass::Local)) => crate::commands::map_add::local(ctx, a),"));
     assert!(
