@@ -4,7 +4,7 @@
 //! exclusive lock on `credentials.lock` with a bounded wait. A file that does not parse is
 //! reported and never overwritten.
 
-use crate::config::io_reason;
+use crate::error::io_reason;
 use crate::error::CliError;
 use crate::fsutil::atomic_write;
 use std::fs::{File, OpenOptions, TryLockError};

@@ -4,6 +4,15 @@
 use serde_json::{Map, Value};
 use std::fmt;
 
+/// An I/O error's reason without the "(os error N)" noise.
+pub fn io_reason(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    match s.find(" (os error") {
+        Some(i) => s[..i].to_owned(),
+        None => s,
+    }
+}
+
 /// What kind of failure, which decides the exit code (SPEC §8).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {

@@ -1,7 +1,9 @@
 //! The HTTP layer shared by auth and the tracker client: one reqwest client (rustls, no
 //! redirects so credentials never follow one, connect/request timeouts, proxies from the
-//! environment), bounded body reading, request logging for `-v` / `RUST_LOG`, and the mapping
-//! of transport failures to exit 5.
+//! environment), bounded body reading, request logging for `-v` / `RUST_LOG`, the mapping
+//! of transport failures to exit 5, and ([`errors`]) of error envelopes to one clear error.
+
+pub mod errors;
 
 use crate::error::{CliError, ErrorKind};
 use crate::secret::Secret;

@@ -2,8 +2,8 @@
 //! `<state root>/config.toml` `[sync] server_url`. No hidden default. `https` is required
 //! except for loopback hosts, so a bearer token never crosses the network in clear text.
 
-use crate::config::io_reason;
 use crate::context::Context;
+use crate::error::io_reason;
 use crate::error::CliError;
 use reqwest::Url;
 use std::net::IpAddr;

@@ -1,8 +1,8 @@
 //! The two auth endpoints: `POST /api/v1/token/` (login) and `POST /api/v1/token/refresh/`.
 
 use crate::error::{CliError, ErrorKind};
+use crate::http::errors::{error_from_response, unexpected_response};
 use crate::http::{Http, Method, Request};
-use crate::saas::errors::{error_from_response, unexpected_response};
 use crate::secret::Secret;
 use crate::server_url::ServerUrl;
 use serde_json::{json, Value};

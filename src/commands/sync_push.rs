@@ -49,7 +49,7 @@ pub fn read_items(source: &str) -> Result<Vec<Value>, CliError> {
         let bytes = std::fs::read(source).map_err(|e| {
             CliError::usage(format!(
                 "--items-json {source}: cannot read it: {}",
-                crate::config::io_reason(&e)
+                crate::error::io_reason(&e)
             ))
         })?;
         (source.to_owned(), bytes)

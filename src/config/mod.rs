@@ -3,7 +3,7 @@
 
 pub mod edit;
 
-use crate::error::CliError;
+use crate::error::{io_reason, CliError};
 use crate::fsutil::{atomic_write, display_path};
 use edit::{EditError, TrackerBlock};
 use std::collections::BTreeMap;
@@ -155,15 +155,6 @@ fn write_error(shown: &str, e: &std::io::Error) -> CliError {
         format!("cannot write {shown}: {}", io_reason(e)),
     )
     .hint("the file was not modified")
-}
-
-/// An I/O error's reason without the "(os error N)" noise.
-pub fn io_reason(e: &std::io::Error) -> String {
-    let s = e.to_string();
-    match s.find(" (os error") {
-        Some(i) => s[..i].to_owned(),
-        None => s,
-    }
 }
 
 fn parse(shown: &str, text: &str) -> Result<Value, CliError> {

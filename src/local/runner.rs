@@ -199,7 +199,7 @@ fn spawn_error(program: &str, cwd: Option<&PathBuf>, e: &std::io::Error) -> CliE
             .hint("install it, or point to it with `spec-kitty-tracker bind ... --credential command=/path/to/it`"),
         std::io::ErrorKind::PermissionDenied => CliError::failed("local_command_not_executable", format!("`{program}` is not executable"))
             .hint("check its permissions, or point to another with `--credential command=/path/to/it`"),
-        _ => CliError::failed("local_command", format!("cannot run `{program}`: {}", crate::config::io_reason(e))),
+        _ => CliError::failed("local_command", format!("cannot run `{program}`: {}", crate::error::io_reason(e))),
     }
 }
 

@@ -333,7 +333,7 @@ fn io_error(path: &Path, e: &std::io::Error) -> CliError {
         format!(
             "cannot create the tracker cache {}: {}",
             path.display(),
-            crate::config::io_reason(e)
+            crate::error::io_reason(e)
         ),
     )
 }

@@ -4,10 +4,12 @@
 //! Push and run carry one Idempotency-Key per logical request, reused on every retry.
 
 use super::envelopes::{Envelope, Operation};
-use super::errors::{envelope_message, envelope_of, error_from_response, unexpected_response};
 use super::poll::{base_delay, jitter, Clock, TOTAL_SECONDS};
 use crate::auth::{session::Session, Tokens};
 use crate::error::{CliError, ErrorKind};
+use crate::http::errors::{
+    envelope_message, envelope_of, error_from_response, unexpected_response,
+};
 use crate::http::{Http, Method, Request, Response};
 use crate::server_url::ServerUrl;
 use serde_json::{json, Value};

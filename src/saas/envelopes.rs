@@ -2,8 +2,8 @@
 //! fields included); these types check the fields the CLI relies on, so a response with a
 //! missing field or a wrong type is a clear "unexpected response" error, never a panic.
 
-use super::errors::unexpected_response;
 use crate::error::CliError;
+use crate::http::errors::unexpected_response;
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

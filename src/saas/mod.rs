@@ -1,8 +1,9 @@
-//! The Spec Kitty SaaS side: the tracker API client, its envelopes, error mapping and polling.
+//! The Spec Kitty SaaS side: the tracker API client, its envelopes and polling.
 
 pub mod client;
 pub mod envelopes;
-pub mod errors;
+/// The envelope → error mapping lives beside the HTTP layer (auth uses it too).
+pub use crate::http::errors;
 pub mod poll;
 
 use crate::auth::Tokens;
