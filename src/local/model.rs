@@ -2,130 +2,11 @@
 //! payload JSON, byte-compatible with what the Python tool stores: fixed key order, compact
 //! separators, non-ASCII escaped as `\uXXXX`, Python `isoformat()` timestamps, `raw` as received.
 
-use jiff::civil::{Date, DateTime, Time};
-use jiff::tz::Offset;
-use jiff::Timestamp;
+pub use crate::timefmt::IsoTime;
 use serde::ser::{SerializeStruct, Serializer};
 use serde::Serialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
-use std::cmp::Ordering;
-
-/// A timestamp as Python's `datetime`: an instant with its original UTC offset (or naive),
-/// microsecond precision.
-#[derive(Debug, Clone, Copy)]
-pub struct IsoTime {
-    /// The instant (naive times are taken as UTC).
-    pub ts: Timestamp,
-    /// Offset in seconds; `None` for a naive time.
-    pub offset: Option<i32>,
-}
-
-impl PartialEq for IsoTime {
-    fn eq(&self, other: &Self) -> bool {
-        self.ts == other.ts
-    }
-}
-
-impl PartialOrd for IsoTime {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.ts.cmp(&other.ts))
-    }
-}
-
-impl IsoTime {
-    /// Parse like `datetime.fromisoformat(s.replace("Z", "+00:00"))`: offsets kept, naive and
-    /// date-only values accepted, fractions beyond microseconds truncated. Never panics.
-    pub fn parse(text: &str) -> Option<IsoTime> {
-        let text = text.trim();
-        if text.is_empty() || text.len() > 64 {
-            return None;
-        }
-        let t_pos = text.find(['T', 't', ' ']);
-        let offset = match t_pos {
-            Some(t) => parse_offset(&text[t..]),
-            None => None,
-        };
-        let ts = if offset.is_some() {
-            text.replace(' ', "T").parse::<Timestamp>().ok()?
-        } else if t_pos.is_some() {
-            let dt = text.replace(' ', "T").parse::<DateTime>().ok()?;
-            Offset::UTC.to_timestamp(dt).ok()?
-        } else {
-            let d = text.parse::<Date>().ok()?;
-            Offset::UTC
-                .to_timestamp(d.to_datetime(Time::midnight()))
-                .ok()?
-        };
-        let micros = ts.as_microsecond();
-        let ts = Timestamp::from_microsecond(micros).ok()?;
-        Some(IsoTime { ts, offset })
-    }
-
-    /// Python `isoformat()`: `2026-11-24T01:44:13.730866+00:00` (no fraction when zero).
-    pub fn format(&self) -> String {
-        let off = self.offset.unwrap_or(0);
-        let local = self.ts.as_microsecond() + i64::from(off) * 1_000_000;
-        let Ok(shifted) = Timestamp::from_microsecond(local) else {
-            return String::new();
-        };
-        let dt = Offset::UTC.to_datetime(shifted);
-        let mut out = format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-            dt.year(),
-            dt.month(),
-            dt.day(),
-            dt.hour(),
-            dt.minute(),
-            dt.second()
-        );
-        let micros = local.rem_euclid(1_000_000);
-        if micros != 0 {
-            out.push_str(&format!(".{micros:06}"));
-        }
-        if let Some(off) = self.offset {
-            let sign = if off < 0 { '-' } else { '+' };
-            let a = off.unsigned_abs();
-            out.push_str(&format!("{sign}{:02}:{:02}", a / 3600, (a % 3600) / 60));
-            if a % 60 != 0 {
-                out.push_str(&format!(":{:02}", a % 60));
-            }
-        }
-        out
-    }
-
-    /// The date part (for `bd list --updated-after`).
-    pub fn date(&self) -> String {
-        self.format().chars().take(10).collect()
-    }
-}
-
-/// `±HH:MM[:SS]` or `Z` at the end of the time part, in seconds.
-fn parse_offset(time_part: &str) -> Option<i32> {
-    if time_part.ends_with(['Z', 'z']) {
-        return Some(0);
-    }
-    let idx = time_part.rfind(['+', '-'])?;
-    let sign = if time_part.as_bytes()[idx] == b'-' {
-        -1
-    } else {
-        1
-    };
-    let digits = &time_part[idx + 1..];
-    if !digits.is_ascii() {
-        return None;
-    }
-    let parts: Vec<&str> = digits.split(':').collect();
-    let num = |s: &str| s.parse::<i32>().ok().filter(|_| s.len() == 2);
-    let (h, m, s) = match parts.as_slice() {
-        [hm] if hm.len() == 4 => (num(&hm[..2])?, num(&hm[2..])?, 0),
-        [h] => (num(h)?, 0, 0),
-        [h, m] => (num(h)?, num(m)?, 0),
-        [h, m, s] => (num(h)?, num(m)?, num(s.get(..2).unwrap_or(s))?),
-        _ => return None,
-    };
-    Some(sign * (h * 3600 + m * 60 + s))
-}
 
 macro_rules! vocabulary {
     ($(#[$doc:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? } default $default:ident) => {
@@ -535,46 +416,6 @@ fn write_ascii<W: ?Sized + std::io::Write>(w: &mut W, text: &str) -> std::io::Re
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn iso_times_round_trip_like_python() {
-        for (input, want) in [
-            (
-                "2026-11-24T01:44:13.730866+00:00",
-                "2026-11-24T01:44:13.730866+00:00",
-            ),
-            (
-                "2026-03-05T10:00:00.123456789Z",
-                "2026-03-05T10:00:00.123456+00:00",
-            ),
-            ("2026-03-05T11:00:00Z", "2026-03-05T11:00:00+00:00"),
-            ("2026-03-05T12:30:00+05:30", "2026-03-05T12:30:00+05:30"),
-            ("2026-03-05T12:30:00-08:00", "2026-03-05T12:30:00-08:00"),
-            ("2026-03-05T12:30:00", "2026-03-05T12:30:00"),
-            ("2026-03-05", "2026-03-05T00:00:00"),
-        ] {
-            assert_eq!(
-                IsoTime::parse(input).map(|t| t.format()).as_deref(),
-                Some(want),
-                "{input}"
-            );
-        }
-        assert_eq!(
-            IsoTime::parse("2026-03-05T12:30:00+05:30"),
-            IsoTime::parse("2026-03-05T07:00:00Z")
-        );
-        for bad in [
-            "",
-            "yesterday",
-            "2026-02-30",
-            "T",
-            "2026-03-05T25:00:00Z",
-            "2026-01-01T00:00:00+01:02:ü",
-            "2026-01-01T00:00+0é",
-        ] {
-            assert!(IsoTime::parse(bad).is_none(), "{bad}");
-        }
-    }
 
     #[test]
     fn payload_matches_the_documented_row() {
