@@ -26,3 +26,4 @@ pub mod saas;
 pub mod secret;
 pub mod server_url;
 pub mod timefmt;
+pub mod vocabulary;

@@ -80,7 +80,7 @@ async fn pull_all(client: &TrackerClient, limit: i64, json_out: bool) -> Result<
                 .as_ref()
                 .and_then(|i| serde_json::to_value(i).ok());
         }
-        status = worst(&status, &page.status);
+        status = saas::worst_status(&status, &page.status).to_owned();
         match (page.has_more, page.next_cursor) {
             (true, Some(next)) if Some(&next) != cursor.as_ref() => cursor = Some(next),
             (true, _) => {
@@ -137,15 +137,6 @@ async fn pull_all(client: &TrackerClient, limit: i64, json_out: bool) -> Result<
 }
 
 const MARKER: &str = "@@spec-kitty-tracker:items@@";
-
-fn worst(a: &str, b: &str) -> String {
-    let rank = |s: &str| match s {
-        "error" => 2,
-        "partial" => 1,
-        _ => 0,
-    };
-    if rank(b) > rank(a) { b } else { a }.to_owned()
-}
 
 fn spool_error(e: std::io::Error) -> CliError {
     CliError::failed(

@@ -4,9 +4,9 @@
 use crate::args::SyncPushArgs;
 use crate::context::Context;
 use crate::error::CliError;
-use crate::local::model::STATUSES;
 use crate::output::Outcome;
 use crate::saas::{self, envelopes::PushEnvelope};
+use crate::vocabulary::STATUSES;
 use serde_json::{json, Value};
 use std::io::Read;
 

@@ -3,41 +3,11 @@
 //! separators, non-ASCII escaped as `\uXXXX`, Python `isoformat()` timestamps, `raw` as received.
 
 pub use crate::timefmt::IsoTime;
+pub use crate::vocabulary::{IssueType, LinkType, Status};
 use serde::ser::{SerializeStruct, Serializer};
 use serde::Serialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
-
-macro_rules! vocabulary {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? } default $default:ident) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub enum $name { $(#[doc = $text] $variant),+ }
-        impl $name {
-            /// The stored value.
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-            /// Parse a stored value; unknown values fall back to the default (as the original reads).
-            pub fn parse_lenient(text: &str) -> $name {
-                match text { $($text => $name::$variant,)+ _ => $name::$default }
-            }
-        }
-    };
-}
-
-vocabulary!(
-    /// Canonical status.
-    Status { Todo => "todo", InProgress => "in_progress", InReview => "in_review", Blocked => "blocked", Done => "done", Canceled => "canceled" } default Todo
-);
-vocabulary!(
-    /// Canonical issue type.
-    IssueType { Epic => "epic", Story => "story", Task => "task", Bug => "bug", Chore => "chore", Subtask => "subtask" } default Task
-);
-vocabulary!(
-    /// Canonical link type.
-    LinkType { Blocks => "blocks", BlockedBy => "blocked_by", RelatesTo => "relates_to", Duplicates => "duplicates", ParentOf => "parent_of", ChildOf => "child_of" } default RelatesTo
-);
 
 /// A reference to an issue in a tracker.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -137,16 +107,6 @@ impl PartialEq for Issue {
             && raw(&self.raw) == raw(&other.raw)
     }
 }
-
-/// The canonical statuses (SPEC §5.1 NormalizedIssue and PushItem `target_status`).
-pub const STATUSES: [&str; 6] = [
-    "todo",
-    "in_progress",
-    "in_review",
-    "blocked",
-    "done",
-    "canceled",
-];
 
 /// The fields a doctrine assigns owners to, in order.
 pub const CORE_FIELDS: [&str; 10] = [

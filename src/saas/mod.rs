@@ -60,11 +60,27 @@ pub fn call<T>(
     crate::http::block_on(future)?
 }
 
+/// Severity of an envelope status (SPEC §5.1 `ok | partial | error`): `error` > `partial` >
+/// anything else.
+fn status_rank(status: &str) -> u8 {
+    match status {
+        "error" => 2,
+        "partial" => 1,
+        _ => 0,
+    }
+}
+
 /// Exit code for an envelope status: `partial` and `error` are failures (1).
 pub fn status_exit_code(status: &str) -> u8 {
-    match status {
-        "partial" | "error" => 1,
-        _ => 0,
+    u8::from(status_rank(status) > 0)
+}
+
+/// The worse of two envelope statuses (`a` when they rank the same), e.g. across pages.
+pub fn worst_status<'a>(a: &'a str, b: &'a str) -> &'a str {
+    if status_rank(b) > status_rank(a) {
+        b
+    } else {
+        a
     }
 }
 
@@ -80,4 +96,21 @@ pub fn envelope_report(
     let data = serde_json::json!({ "env": value, "extra": extra });
     Outcome::report_raw_json(template, data, envelope.body.clone())
         .with_exit_code(status_exit_code(status))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_rank_error_over_partial_over_ok() {
+        // Oracle: SPEC §5.1 (`ok | partial | error`) and §8 (a partial failure exits 1).
+        assert_eq!(status_exit_code("ok"), 0);
+        assert_eq!(status_exit_code("partial"), 1);
+        assert_eq!(status_exit_code("error"), 1);
+        assert_eq!(worst_status("ok", "partial"), "partial");
+        assert_eq!(worst_status("error", "partial"), "error");
+        assert_eq!(worst_status("partial", "ok"), "partial");
+        assert_eq!(worst_status("ok", "unknown"), "ok");
+    }
 }
