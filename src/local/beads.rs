@@ -1,7 +1,8 @@
-//! The beads connector: `bd --json list | show | create | update` (JSON in and out), with the
-//! mapping tables of reference/local-providers.md §4 and these deliberate fixes: `relates-to`
-//! becomes a related link, a created `in_progress` issue stays in progress, removed labels are
-//! removed remotely (`bd label remove`), and the `{schema_version, data}` envelope is unwrapped.
+//! The beads connector: `bd --json list | show | update` (JSON in and out), with the mapping
+//! tables of reference/local-providers.md §4 and these deliberate fixes: `relates-to` becomes a
+//! related link, removed labels are removed remotely (`bd label remove`), and the
+//! `{schema_version, data}` envelope is unwrapped. No command creates issues (README,
+//! "Differences" (a) and (b)), so there is no `bd create` path.
 
 use super::connector::Connector;
 use super::model::{ExternalRef, IsoTime, Issue, IssueType, Link, LinkType, Status};
@@ -224,51 +225,6 @@ impl Connector for Beads<'_> {
             CliError::failed(
                 "local_not_found",
                 format!("Beads issue not found after update: {id}"),
-            )
-        })
-    }
-
-    fn create_issue(&self, issue: &Issue) -> Result<Issue, CliError> {
-        let priority = issue.priority.unwrap_or(2).to_string();
-        let mut args: Vec<String> = vec![
-            "create".into(),
-            issue.title.clone(),
-            "--type".into(),
-            type_out(issue.issue_type).into(),
-            "--priority".into(),
-            priority,
-        ];
-        if let Some(body) = issue.body.as_ref().filter(|b| !b.is_empty()) {
-            args.extend(["--description".into(), body.clone()]);
-        }
-        if let Some(parent) = &issue.parent {
-            args.extend(["--parent".into(), parent.id.clone()]);
-        }
-        if let Some(a) = issue.assignees.first() {
-            args.extend(["--assignee".into(), a.clone()]);
-        }
-        for l in &issue.labels {
-            args.extend(["--label".into(), l.clone()]);
-        }
-        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
-        let argv = self.argv(&refs);
-        let payload = self.run_json(&argv)?;
-        let id = payload
-            .get("id")
-            .or_else(|| payload.get("issue").and_then(|i| i.get("id")))
-            .or_else(|| payload.get(0).and_then(|i| i.get("id")))
-            .and_then(Value::as_str)
-            .ok_or_else(|| bad_output("Unable to determine issue id from beads response"))?
-            .to_owned();
-        // Unlike the original, every status but todo is applied, so in_progress is kept.
-        if issue.status != Status::Todo {
-            self.runner
-                .run(&self.argv(&["update", &id, "--status", status_out(issue.status)]))?;
-        }
-        self.show(&id)?.ok_or_else(|| {
-            CliError::failed(
-                "local_not_found",
-                format!("Beads issue not found after create: {id}"),
             )
         })
     }
@@ -495,34 +451,6 @@ mod tests {
             "{}",
             err.message
         );
-    }
-
-    #[test]
-    fn created_in_progress_issue_keeps_its_status() {
-        let r = runner(&[
-            (
-                &["bd", "--json", "create"],
-                r#"{"id":"demo-009","schema_version":1}"#,
-            ),
-            (&["bd", "--json", "update"], "[]"),
-            (
-                &["bd", "--json", "show", "demo-009"],
-                r#"[{"id":"demo-009","title":"T","status":"in_progress"}]"#,
-            ),
-        ]);
-        let mut issue = Issue::new(ExternalRef::new("beads", "demo-ws", "x"), "T");
-        issue.status = Status::InProgress;
-        let created = beads(&r).create_issue(&issue).expect("create");
-        assert_eq!(created.status, Status::InProgress);
-        assert!(r.log.borrow().iter().any(|a| a
-            == &[
-                "bd",
-                "--json",
-                "update",
-                "demo-009",
-                "--status",
-                "in_progress"
-            ]));
     }
 
     #[test]

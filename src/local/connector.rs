@@ -22,8 +22,4 @@ pub trait Connector {
         desired: &Issue,
         fields: &[&str],
     ) -> Result<Issue, CliError>;
-    /// Create an issue; returns it as stored (with its new id). No CLI command creates issues
-    /// today (push fetches unlisted issues instead of re-creating them); the method keeps the
-    /// connectors complete and carries the beads `in_progress` fix.
-    fn create_issue(&self, issue: &Issue) -> Result<Issue, CliError>;
 }

@@ -1,8 +1,8 @@
-//! The fp connector: `fp issue list | show | create | update` and `fp context`, whose text
+//! The fp connector: `fp issue list | show | update` and `fp context`, whose text
 //! output is parsed as documented (tree prefixes stripped, `ID [status] [priority] title`).
 
 use super::connector::Connector;
-use super::model::{ExternalRef, IsoTime, Issue, LinkType, Status};
+use super::model::{ExternalRef, IsoTime, Issue, Status};
 use super::runner::CommandRunner;
 use crate::error::CliError;
 use serde_json::json;
@@ -300,55 +300,6 @@ impl Connector for Fp<'_> {
             args.push(id.clone());
             let refs: Vec<&str> = args.iter().map(String::as_str).collect();
             self.runner.run(&self.argv(&refs))?;
-        }
-        self.get_issue(&id)?
-            .ok_or_else(|| CliError::failed("local_not_found", format!("fp issue not found: {id}")))
-    }
-
-    fn create_issue(&self, issue: &Issue) -> Result<Issue, CliError> {
-        let mut args: Vec<String> = vec![
-            "issue".into(),
-            "create".into(),
-            "--title".into(),
-            issue.title.clone(),
-        ];
-        if let Some(body) = issue.body.as_ref().filter(|b| !b.is_empty()) {
-            args.extend(["--description".into(), body.clone()]);
-        }
-        if let Some(parent) = &issue.parent {
-            args.extend(["--parent".into(), parent.id.clone()]);
-        }
-        if let Some(p) = issue.priority {
-            args.extend(["--priority".into(), priority_out(p).into()]);
-        }
-        let depends: Vec<&str> = issue
-            .links
-            .iter()
-            .filter(|l| matches!(l.link_type, LinkType::BlockedBy | LinkType::RelatesTo))
-            .map(|l| l.target.id.as_str())
-            .collect();
-        if !depends.is_empty() {
-            args.extend(["--depends".into(), depends.join(",")]);
-        }
-        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
-        let out = self.runner.run(&self.argv(&refs))?;
-        let id = find_issue_id(&out).ok_or_else(|| {
-            CliError::failed(
-                "local_output",
-                format!(
-                    "Unable to extract fp issue id from command output: {}",
-                    out.trim()
-                ),
-            )
-        })?;
-        if issue.status != Status::Todo {
-            self.runner.run(&self.argv(&[
-                "issue",
-                "update",
-                "--status",
-                status_out(issue.status),
-                &id,
-            ]))?;
         }
         self.get_issue(&id)?
             .ok_or_else(|| CliError::failed("local_not_found", format!("fp issue not found: {id}")))
