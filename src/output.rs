@@ -10,6 +10,17 @@ use std::sync::OnceLock;
 
 include!(concat!(env!("OUT_DIR"), "/templates.rs"));
 
+impl Template {
+    /// The template's name: its file name without `.j2` (how templates include each other).
+    pub fn name(self) -> &'static str {
+        TEMPLATE_FILES[self as usize].0
+    }
+
+    fn source(self) -> &'static str {
+        TEMPLATE_FILES[self as usize].1
+    }
+}
+
 /// A successful (or partially successful) result.
 #[derive(Debug, Clone)]
 pub struct Outcome {
@@ -22,14 +33,14 @@ pub struct Outcome {
 enum Body {
     /// Human text from `template` with `data`; `--json` prints `json`.
     Report {
-        template: &'static str,
+        template: Template,
         data: Value,
         json: Value,
     },
     /// Human text from `template` with `data`; `--json` prints `json_bytes` (a JSON document as
     /// received) with sorted keys, streamed without building a tree.
     ReportRaw {
-        template: &'static str,
+        template: Template,
         data: Value,
         json_bytes: Vec<u8>,
     },
@@ -41,7 +52,7 @@ enum Body {
 
 impl Outcome {
     /// Render `template` with `data`; `--json` prints `data`.
-    pub fn report(template: &'static str, data: Value) -> Outcome {
+    pub fn report(template: Template, data: Value) -> Outcome {
         Outcome {
             body: Body::Report {
                 template,
@@ -53,7 +64,7 @@ impl Outcome {
     }
 
     /// Render `template` with `data`; `--json` prints `json` instead.
-    pub fn report_with_json(template: &'static str, data: Value, json: Value) -> Outcome {
+    pub fn report_with_json(template: Template, data: Value, json: Value) -> Outcome {
         Outcome {
             body: Body::Report {
                 template,
@@ -65,7 +76,7 @@ impl Outcome {
     }
 
     /// Render `template` with `data`; `--json` prints the received JSON document `json_bytes`.
-    pub fn report_raw_json(template: &'static str, data: Value, json_bytes: Vec<u8>) -> Outcome {
+    pub fn report_raw_json(template: Template, data: Value, json_bytes: Vec<u8>) -> Outcome {
         Outcome {
             body: Body::ReportRaw {
                 template,
@@ -112,17 +123,42 @@ fn environment() -> &'static minijinja::Environment<'static> {
         {
             env.set_syntax(syntax);
         }
-        env.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
-        for (name, source) in TEMPLATES {
+        // A value a template names but the data lacks is an error, never a blank: tests fail
+        // on a misspelt name. Server fields that may be absent are read with `dig`.
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        env.add_function("dig", dig);
+        for template in Template::ALL {
             // Templates are checked by tests; a broken one surfaces when rendered.
-            let _ = env.add_template(name, source);
+            let _ = env.add_template(template.name(), template.source());
         }
         env
     })
 }
 
-/// Render a template by name.
-pub fn render(template: &str, data: &Value) -> Result<String, CliError> {
+/// Template function `dig(value, key, ...)`: the value at that path of object keys, or none
+/// where a key is absent or a step is not an object. Templates read server envelopes (whose
+/// fields the contract leaves optional) with it, so absence is explicit and everything else
+/// stays strict.
+fn dig(value: minijinja::Value, path: minijinja::value::Rest<String>) -> minijinja::Value {
+    let mut current = value;
+    for key in path.iter() {
+        if current.kind() != minijinja::value::ValueKind::Map {
+            return minijinja::Value::from(());
+        }
+        current = current
+            .get_item(&minijinja::Value::from(key.as_str()))
+            .unwrap_or_default();
+    }
+    if current.is_undefined() {
+        minijinja::Value::from(())
+    } else {
+        current
+    }
+}
+
+/// Render a template.
+pub fn render(template: Template, data: &Value) -> Result<String, CliError> {
+    let template = template.name();
     let env = environment();
     let tmpl = env
         .get_template(template)
@@ -157,7 +193,7 @@ pub fn emit(outcome: Outcome, json: bool) -> u8 {
         Body::Raw(text) => Ok(text.clone()),
         Body::None => Ok(String::new()),
         Body::Report { json: value, .. } if json => Ok(to_json_text(value)),
-        Body::Report { template, data, .. } => render(template, data),
+        Body::Report { template, data, .. } => render(*template, data),
         Body::ReportRaw { json_bytes, .. } if json => {
             let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
             let written =
@@ -173,7 +209,7 @@ pub fn emit(outcome: Outcome, json: bool) -> u8 {
                 _ => outcome.exit_code,
             };
         }
-        Body::ReportRaw { template, data, .. } => render(template, data),
+        Body::ReportRaw { template, data, .. } => render(*template, data),
     };
     match text {
         Ok(text) => {
@@ -228,13 +264,57 @@ mod tests {
     #[test]
     fn every_template_compiles() {
         let env = environment();
-        for (name, _) in TEMPLATES {
+        for template in Template::ALL {
+            let name = template.name();
             assert!(
                 env.get_template(name).is_ok(),
                 "template {name} does not compile"
             );
         }
-        assert!(!TEMPLATES.is_empty());
+        assert_eq!(Template::ALL.len(), TEMPLATE_FILES.len());
+    }
+
+    #[test]
+    fn a_value_the_data_lacks_is_an_error_not_a_blank() {
+        // Oracle: minijinja's documented `UndefinedBehavior::Strict` (printing or testing an
+        // undefined value fails); before, `Chainable` rendered "Mapping saved: WP01 -> ".
+        let err = render(Template::MapAdd, &serde_json::json!({ "wp_id": "WP01" }))
+            .expect_err("external_id and replaced are missing");
+        assert!(err.message.contains("undefined"), "{}", err.message);
+        let ok = render(
+            Template::MapAdd,
+            &serde_json::json!({ "wp_id": "WP01", "external_id": "X-1", "replaced": null }),
+        )
+        .expect("complete data renders");
+        assert_eq!(ok, "Mapping saved: WP01 -> X-1\n");
+    }
+
+    #[test]
+    fn server_fields_the_contract_leaves_optional_may_be_absent() {
+        // Oracle: SPEC §5.1 makes every status field optional; an empty envelope shows the
+        // template's stated fallbacks, a non-object `identity_path` is ignored.
+        let data = serde_json::json!({
+            "provider": "linear",
+            "project_slug": "p",
+            "env": { "identity_path": "odd", "connected": null },
+        });
+        assert_eq!(
+            render(Template::StatusSaas, &data).expect("renders"),
+            "Tracker status\n- provider: linear\n- project_slug: p\n- type: unknown\n- sync_state: unknown\n"
+        );
+        let data = serde_json::json!({ "v": { "a": { "b": 1 }, "s": "x" } });
+        let dig_of = |path: &str| {
+            environment()
+                .render_str(
+                    &format!("{{{{ dig(v, {path}) is none }}}}"),
+                    minijinja::value::Serde(&data),
+                )
+                .expect("renders")
+        };
+        assert_eq!(dig_of("\"a\", \"b\""), "False");
+        assert_eq!(dig_of("\"a\", \"c\""), "True");
+        assert_eq!(dig_of("\"s\", \"b\""), "True");
+        assert_eq!(dig_of("\"z\", \"b\""), "True");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use crate::context::Context;
 use crate::credentials::CredentialsFile;
 use crate::error::CliError;
 use crate::http::block_on;
-use crate::output::Outcome;
+use crate::output::{Outcome, Template};
 use crate::secret::Secret;
 use crate::server_url;
 use jiff::Timestamp;
@@ -22,7 +22,7 @@ pub fn run(ctx: &mut Context, args: AuthLoginArgs) -> Result<Outcome, CliError> 
         if let Ok(Some(existing)) = read_session(&file) {
             if existing.is_for(server.as_str()) && existing.refresh_valid(Timestamp::now()) {
                 return Ok(Outcome::report(
-                    "auth_login",
+                    Template::AuthLogin,
                     json!({ "already": true, "username": existing.username, "fancy": ctx.fancy }),
                 ));
             }
@@ -52,7 +52,7 @@ pub fn run(ctx: &mut Context, args: AuthLoginArgs) -> Result<Outcome, CliError> 
         Ok(())
     })?;
     Ok(Outcome::report(
-        "auth_login",
+        Template::AuthLogin,
         json!({ "already": false, "username": username, "team_slug": fresh.team_slug, "fancy": ctx.fancy }),
     ))
 }

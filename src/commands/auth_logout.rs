@@ -5,7 +5,7 @@ use crate::auth::session;
 use crate::context::Context;
 use crate::credentials::CredentialsFile;
 use crate::error::CliError;
-use crate::output::Outcome;
+use crate::output::{Outcome, Template};
 use serde_json::json;
 
 /// Log out.
@@ -13,7 +13,7 @@ pub fn run(ctx: &mut Context, _args: AuthLogoutArgs) -> Result<Outcome, CliError
     let file = CredentialsFile::new(&ctx.state_root()?);
     if !file.path.exists() {
         return Ok(Outcome::report(
-            "auth_logout",
+            Template::AuthLogout,
             json!({ "had_session": false, "fancy": ctx.fancy }),
         ));
     }
@@ -26,7 +26,7 @@ pub fn run(ctx: &mut Context, _args: AuthLogoutArgs) -> Result<Outcome, CliError
         Ok(session::clear(doc).then_some(username))
     })?;
     Ok(Outcome::report(
-        "auth_logout",
+        Template::AuthLogout,
         json!({ "had_session": username.is_some(), "username": username.flatten(), "fancy": ctx.fancy }),
     ))
 }

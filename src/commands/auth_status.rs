@@ -5,7 +5,7 @@ use crate::auth::read_session;
 use crate::context::Context;
 use crate::credentials::CredentialsFile;
 use crate::error::{CliError, ErrorKind};
-use crate::output::Outcome;
+use crate::output::{Outcome, Template};
 use crate::timefmt::{format_utc, human_duration};
 use jiff::Timestamp;
 use serde_json::{json, Value};
@@ -37,5 +37,5 @@ pub fn run(ctx: &mut Context, _args: AuthStatusArgs) -> Result<Outcome, CliError
     });
     let mut human = data.clone();
     human["fancy"] = json!(ctx.fancy);
-    Ok(Outcome::report_with_json("auth_status", human, data))
+    Ok(Outcome::report_with_json(Template::AuthStatus, human, data))
 }

@@ -7,7 +7,7 @@ use crate::context::Context;
 use crate::credentials::{set_provider, CredentialsFile};
 use crate::error::CliError;
 use crate::local::model::CORE_FIELDS;
-use crate::output::{warn, Outcome};
+use crate::output::{warn, Outcome, Template};
 use serde_json::json;
 
 /// Field owners a split doctrine accepts.
@@ -27,7 +27,7 @@ pub fn saas(ctx: &mut Context, args: BindArgs) -> Result<Outcome, CliError> {
     };
     ctx.config()?.save_tracker(&block)?;
     Ok(Outcome::report(
-        "bind",
+        Template::Bind,
         json!({ "class": "saas", "provider": provider, "project_slug": slug }),
     ))
 }
@@ -59,7 +59,7 @@ pub fn local(ctx: &mut Context, args: BindArgs) -> Result<Outcome, CliError> {
     }
     config.save_tracker(&block)?;
     Ok(Outcome::report(
-        "bind",
+        Template::Bind,
         json!({
             "class": "local",
             "provider": provider,

@@ -4,7 +4,7 @@ use crate::context::Context;
 use crate::error::CliError;
 use crate::local::engine::{Engine, Policy, SyncResult};
 use crate::local::LocalBinding;
-use crate::output::Outcome;
+use crate::output::{Outcome, Template};
 
 /// Which step to run.
 #[derive(Debug, Clone, Copy)]
@@ -43,5 +43,5 @@ pub fn run(ctx: &mut Context, step: Step, limit: i64) -> Result<Outcome, CliErro
     let json = serde_json::to_value(&result).unwrap_or_default();
     let mut data = json.clone();
     data["kind"] = serde_json::json!(kind);
-    Ok(Outcome::report_with_json("sync_local", data, json))
+    Ok(Outcome::report_with_json(Template::SyncLocal, data, json))
 }

@@ -5,7 +5,7 @@ use crate::context::Context;
 use crate::error::CliError;
 use crate::local::store::{now_iso, Mapping};
 use crate::local::LocalBinding;
-use crate::output::Outcome;
+use crate::output::{Outcome, Template};
 use serde_json::json;
 
 /// Save the mapping. An external issue already mapped to another work package is an error
@@ -56,7 +56,7 @@ pub fn local(ctx: &mut Context, args: MapAddArgs) -> Result<Outcome, CliError> {
         tx.upsert_mapping(&mapping)
     })?;
     Ok(Outcome::report(
-        "map_add",
+        Template::MapAdd,
         json!({ "wp_id": wp_id, "external_id": external_id, "replaced": replaced }),
     ))
 }

@@ -4,7 +4,7 @@ use crate::args::MapListArgs;
 use crate::context::Context;
 use crate::error::CliError;
 use crate::local::LocalBinding;
-use crate::output::Outcome;
+use crate::output::{Outcome, Template};
 use crate::saas::{
     self,
     envelopes::{typed, Mapping},
@@ -30,7 +30,10 @@ pub fn saas(ctx: &mut Context, _args: MapListArgs) -> Result<Outcome, CliError> 
     for row in &rows {
         typed::<Mapping>(row).map_err(|why| unexpected_response(&envelope.endpoint, &why))?;
     }
-    Ok(Outcome::report("map_list", json!({ "mappings": rows })))
+    Ok(Outcome::report(
+        Template::MapList,
+        json!({ "mappings": rows }),
+    ))
 }
 
 /// Local: mappings from the SQLite cache, ordered by wp_id.
@@ -38,7 +41,7 @@ pub fn local(ctx: &mut Context, _args: MapListArgs) -> Result<Outcome, CliError>
     let binding = LocalBinding::load(ctx)?;
     let store = binding.open_store(ctx)?;
     Ok(Outcome::report(
-        "map_list",
+        Template::MapList,
         json!({ "mappings": store.mappings()? }),
     ))
 }

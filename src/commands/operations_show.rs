@@ -3,7 +3,7 @@
 use crate::args::OperationsShowArgs;
 use crate::context::Context;
 use crate::error::CliError;
-use crate::output::Outcome;
+use crate::output::{Outcome, Template};
 use crate::saas::{self, envelopes::Operation};
 use serde_json::{json, Value};
 
@@ -19,7 +19,7 @@ pub fn saas(ctx: &mut Context, args: OperationsShowArgs) -> Result<Outcome, CliE
             .unwrap_or("completed")
             .to_owned();
         return Ok(saas::envelope_report(
-            "operation_result",
+            Template::OperationResult,
             &result,
             value,
             &status,
@@ -30,5 +30,5 @@ pub fn saas(ctx: &mut Context, args: OperationsShowArgs) -> Result<Outcome, CliE
     let op: Operation = body.typed()?;
     let code = u8::from(op.status == "failed");
     let data = json!({ "id": args.id, "env": body.value()? });
-    Ok(Outcome::report_raw_json("operation", data, body.body).with_exit_code(code))
+    Ok(Outcome::report_raw_json(Template::Operation, data, body.body).with_exit_code(code))
 }

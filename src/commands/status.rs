@@ -4,7 +4,7 @@ use crate::args::StatusArgs;
 use crate::context::Context;
 use crate::error::CliError;
 use crate::local::LocalBinding;
-use crate::output::Outcome;
+use crate::output::{Outcome, Template};
 use crate::saas::{self, envelopes::StatusEnvelope};
 use serde_json::json;
 
@@ -19,7 +19,11 @@ pub fn saas(ctx: &mut Context, _args: StatusArgs) -> Result<Outcome, CliError> {
         "project_slug": client.project_slug,
         "env": envelope.value()?,
     });
-    Ok(Outcome::report_raw_json("status_saas", data, envelope.body))
+    Ok(Outcome::report_raw_json(
+        Template::StatusSaas,
+        data,
+        envelope.body,
+    ))
 }
 
 /// Local binding: configuration and cache statistics (opening the cache creates it).
@@ -27,7 +31,7 @@ pub fn local(ctx: &mut Context, _args: StatusArgs) -> Result<Outcome, CliError> 
     let binding = LocalBinding::load(ctx)?;
     if binding.workspace.is_none() {
         let data = json!({"configured": false, "db_path": null, "issue_count": 0, "mapping_count": 0, "provider": null, "workspace": null});
-        return Ok(Outcome::report("status_local", data));
+        return Ok(Outcome::report(Template::StatusLocal, data));
     }
     let store = binding.open_store(ctx)?;
     let data = json!({
@@ -42,5 +46,5 @@ pub fn local(ctx: &mut Context, _args: StatusArgs) -> Result<Outcome, CliError> 
         "provider": binding.provider,
         "workspace": binding.workspace,
     });
-    Ok(Outcome::report("status_local", data))
+    Ok(Outcome::report(Template::StatusLocal, data))
 }

@@ -4,7 +4,7 @@ use crate::args::SyncPullArgs;
 use crate::context::Context;
 use crate::error::CliError;
 use crate::jsonfmt;
-use crate::output::Outcome;
+use crate::output::{Outcome, Template};
 use crate::saas::{
     self,
     client::TrackerClient,
@@ -25,7 +25,7 @@ pub fn saas(ctx: &mut Context, args: SyncPullArgs) -> Result<Outcome, CliError> 
     let page: PullEnvelope = envelope.typed()?;
     let data = json!({ "env": page.summary_view(), "extra": { "pages": 1 } });
     Ok(
-        Outcome::report_raw_json("sync_pull_saas", data, envelope.body)
+        Outcome::report_raw_json(Template::SyncPullSaas, data, envelope.body)
             .with_exit_code(saas::status_exit_code(&page.status)),
     )
 }
@@ -105,7 +105,7 @@ async fn pull_all(client: &TrackerClient, limit: i64, json_out: bool) -> Result<
     if !json_out {
         doc.insert("items".into(), json!([]));
         let data = json!({ "env": doc, "extra": { "pages": pages, "items": items } });
-        return Ok(Outcome::report("sync_pull_saas", data).with_exit_code(code));
+        return Ok(Outcome::report(Template::SyncPullSaas, data).with_exit_code(code));
     }
     let mut spool = spool
         .into_inner()

@@ -4,7 +4,7 @@
 use crate::args::SyncPushArgs;
 use crate::context::Context;
 use crate::error::CliError;
-use crate::output::Outcome;
+use crate::output::{Outcome, Template};
 use crate::saas::{self, envelopes::PushEnvelope};
 use crate::vocabulary::STATUSES;
 use serde_json::{json, Value};
@@ -23,7 +23,7 @@ pub fn saas(ctx: &mut Context, args: SyncPushArgs) -> Result<Outcome, CliError> 
     let push: PushEnvelope = envelope.typed()?;
     let value = envelope.value()?;
     Ok(saas::envelope_report(
-        "sync_push_saas",
+        Template::SyncPushSaas,
         &envelope,
         value,
         &push.status,

@@ -3,7 +3,7 @@
 use crate::args::SyncRunArgs;
 use crate::context::Context;
 use crate::error::CliError;
-use crate::output::Outcome;
+use crate::output::{Outcome, Template};
 use crate::saas::{self, envelopes::RunEnvelope};
 use serde_json::json;
 
@@ -14,7 +14,7 @@ pub fn saas(ctx: &mut Context, args: SyncRunArgs) -> Result<Outcome, CliError> {
     let run: RunEnvelope = envelope.typed()?;
     let value = envelope.value()?;
     Ok(saas::envelope_report(
-        "sync_run_saas",
+        Template::SyncRunSaas,
         &envelope,
         value,
         &run.status,

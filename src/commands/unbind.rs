@@ -4,7 +4,7 @@ use crate::args::UnbindArgs;
 use crate::context::Context;
 use crate::credentials::{clear_provider, CredentialsFile};
 use crate::error::CliError;
-use crate::output::Outcome;
+use crate::output::{Outcome, Template};
 use serde_json::json;
 
 /// Unbind a SaaS-backed provider: only the project configuration changes.
@@ -34,7 +34,7 @@ fn remove_section(ctx: &mut Context, credentials_cleared: bool) -> Result<Outcom
     let provider = ctx.provider_name().to_owned();
     ctx.config()?.remove_tracker()?;
     Ok(Outcome::report(
-        "unbind",
+        Template::Unbind,
         json!({ "provider": provider, "credentials_cleared": credentials_cleared }),
     ))
 }

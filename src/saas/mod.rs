@@ -10,7 +10,7 @@ use crate::auth::Tokens;
 use crate::context::Context;
 use crate::credentials::CredentialsFile;
 use crate::error::CliError;
-use crate::output::Outcome;
+use crate::output::{Outcome, Template};
 use client::TrackerClient;
 use poll::Clock;
 use serde_json::Value;
@@ -87,7 +87,7 @@ pub fn worst_status<'a>(a: &'a str, b: &'a str) -> &'a str {
 /// A report of a sync envelope: the template sees `env` (the envelope as a value) and `extra`;
 /// `--json` prints the envelope as received; partial/error exit 1.
 pub fn envelope_report(
-    template: &'static str,
+    template: Template,
     envelope: &envelopes::Envelope,
     value: Value,
     status: &str,
