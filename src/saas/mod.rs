@@ -3,6 +3,7 @@
 pub mod client;
 pub mod envelopes;
 pub mod errors;
+pub mod operation_id;
 pub mod poll;
 
 use crate::auth::Tokens;
@@ -34,8 +35,8 @@ pub fn connect(ctx: &mut Context) -> Result<TrackerClient, CliError> {
     let server = crate::server_url::resolve(ctx)?;
     let tokens = Tokens {
         file: CredentialsFile::new(&ctx.state_root()?),
+        http: ctx.http(&server)?,
         server,
-        http: ctx.http()?,
     };
     let clock = Clock {
         ms_per_second: ctx
