@@ -195,7 +195,7 @@ impl Http {
 
     fn trace(&self, line: &str) {
         if self.log {
-            eprintln!("http: {line}");
+            eprintln!("http: {}", crate::output::clean(line, false));
         }
     }
 

@@ -98,7 +98,7 @@ fn authority(text: &str) -> &str {
 }
 
 /// `text` with any userinfo masked (`https://***@host`), for messages.
-fn redact(text: &str) -> String {
+pub fn redact(text: &str) -> String {
     let auth = authority(text);
     match auth.rfind('@') {
         Some(at) => {

@@ -154,7 +154,7 @@ impl Tokens {
                 "wrong_server",
                 format!(
                     "The stored session belongs to {}, not to {}; no token is sent to another server.",
-                    session.server_url.as_deref().unwrap_or("another server"),
+                    session.server_url.as_deref().map_or("another server".into(), crate::server_url::redact),
                     self.server.as_str()
                 ),
             )

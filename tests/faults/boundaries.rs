@@ -289,6 +289,24 @@ async fn userinfo_query_and_fragment_in_the_server_url_are_refused() {
         stderr(&out)
     );
     assert!(received(&server).await.is_empty(), "nothing was sent");
+    // A session an older version stored for such a URL never shows the password either.
+    sb.write_credentials(&session_toml(&with_userinfo, "acc-1", "ref-1", false));
+    for args in [
+        vec!["auth", "status"],
+        vec!["auth", "status", "--json"],
+        vec!["status"],
+    ] {
+        let out = sb.run(&args);
+        let text = format!("{}{}", stdout(&out), stderr(&out));
+        assert!(
+            text.contains(&format!("http://***@{hostport}")),
+            "{args:?}: {text}"
+        );
+    }
+    assert!(
+        received(&server).await.is_empty(),
+        "no token to another server"
+    );
 }
 
 /// Issue 11.11. Oracle: RFC 9110 §5.5 (a header field value holds no CR, LF, NUL or DEL) and
