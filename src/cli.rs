@@ -78,7 +78,7 @@ fn print_details(err: &CliError) {
         };
         parts.push(format!("{key}={text}"));
     }
-    eprintln!("note: {}", parts.join(" "));
+    eprintln!("note: {}", crate::output::clean(&parts.join(" "), false));
 }
 
 /// Print a clap error (or help/version) and return its exit code; usage errors also as a

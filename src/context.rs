@@ -7,6 +7,7 @@ use crate::error::{CliError, ErrorKind};
 use crate::http::Http;
 use crate::project::Discovery;
 use crate::provider::Provider;
+use crate::server_url::ServerUrl;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -94,9 +95,9 @@ impl Context {
         self.verbose > 0 || self.env.get("RUST_LOG").is_some()
     }
 
-    /// The HTTP client, logging requests with `-v` or `RUST_LOG`.
+    /// The HTTP client for `server`, logging requests with `-v` or `RUST_LOG`.
     /// `SPEC_KITTY_TRACKER_HTTP_TIMEOUT_MS` and `SPEC_KITTY_TRACKER_MAX_BODY_BYTES` are test hooks.
-    pub fn http(&self) -> Result<Http, CliError> {
+    pub fn http(&self, server: &ServerUrl) -> Result<Http, CliError> {
         let log = self.logging();
         let timeout = self
             .env
@@ -106,7 +107,7 @@ impl Context {
             .env
             .number("SPEC_KITTY_TRACKER_MAX_BODY_BYTES")
             .and_then(|n| usize::try_from(n).ok());
-        Http::new(log, timeout, max_body)
+        Http::new(server, log, timeout, max_body)
     }
 
     /// Directory for credentials and caches: `SPEC_KITTY_HOME`, else `~/.spec-kitty`.

@@ -26,6 +26,8 @@ pub enum ErrorKind {
     Auth,
     /// Network failure or timeout. Exit 5.
     Network,
+    /// Stopped by Ctrl-C (SIGINT) while waiting. Exit 130, as a shell reports 128 + SIGINT.
+    Interrupted,
 }
 
 impl ErrorKind {
@@ -37,6 +39,7 @@ impl ErrorKind {
             ErrorKind::NotAllowed => 3,
             ErrorKind::Auth => 4,
             ErrorKind::Network => 5,
+            ErrorKind::Interrupted => 130,
         }
     }
 }

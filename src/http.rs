@@ -1,12 +1,18 @@
 //! The HTTP layer shared by auth and the tracker client: one reqwest client (rustls, no
-//! redirects so credentials never follow one, connect/request timeouts, proxies from the
-//! environment), bounded body reading, request logging for `-v` / `RUST_LOG`, the mapping
-//! of transport failures to exit 5, and ([`errors`]) of error envelopes to one clear error.
+//! redirects so credentials never follow one, connect/request timeouts), bounded body reading,
+//! request logging for `-v` / `RUST_LOG`, the mapping of transport failures to exit 5, and
+//! ([`errors`]) of error envelopes to one clear error.
+//!
+//! Proxies: a loopback server (127.0.0.0/8, ::1, localhost) is always reached directly, so
+//! plain-http requests that carry a password or a bearer token never reach a proxy. Any other
+//! server (https only, see [`crate::server_url`]) honours `HTTPS_PROXY` / `ALL_PROXY` and
+//! `NO_PROXY` like curl and gh: the proxy sees a CONNECT to the host, TLS keeps the rest private.
 
 pub mod errors;
 
 use crate::error::{CliError, ErrorKind};
 use crate::secret::Secret;
+use crate::server_url::{is_loopback, ServerUrl};
 use std::time::{Duration, Instant};
 
 /// Largest response body accepted (SPEC §5: a cap with a clear error past it).
@@ -83,23 +89,26 @@ pub struct Http {
 }
 
 impl Http {
-    /// Build the client. `log` turns on request logging to stderr. `timeout` overrides the
-    /// 30 s request limit (tests).
+    /// Build the client for requests to `server`. `log` turns on request logging to stderr.
+    /// `timeout` overrides the 30 s request limit (tests). A loopback `server` is never proxied.
     pub fn new(
+        server: &ServerUrl,
         log: bool,
         timeout: Option<Duration>,
         max_body: Option<usize>,
     ) -> Result<Http, CliError> {
         let timeout = timeout.unwrap_or(REQUEST_TIMEOUT);
-        let client = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .user_agent(concat!("spec-kitty-tracker/", env!("CARGO_PKG_VERSION")))
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(timeout.min(Duration::from_secs(10)))
-            .timeout(timeout)
-            .build()
-            .map_err(|e| {
-                CliError::failed("http_client", format!("cannot start the HTTP client: {e}"))
-            })?;
+            .timeout(timeout);
+        if is_loopback(server.host()) {
+            builder = builder.no_proxy();
+        }
+        let client = builder.build().map_err(|e| {
+            CliError::failed("http_client", format!("cannot start the HTTP client: {e}"))
+        })?;
         Ok(Http {
             client,
             log,
@@ -189,7 +198,7 @@ impl Http {
 
     fn trace(&self, line: &str) {
         if self.log {
-            eprintln!("http: {line}");
+            eprintln!("http: {}", crate::output::clean(line, false));
         }
     }
 
@@ -200,6 +209,13 @@ impl Http {
             root_cause(e)
         };
         self.trace(&format!("{url}: {reason}"));
+        if e.is_builder() {
+            // Nothing was sent: a local problem with the request, not the network.
+            return CliError::failed(
+                "invalid_request",
+                format!("cannot build the request to {url}: {reason}"),
+            );
+        }
         CliError::new(
             ErrorKind::Network,
             "network",
@@ -209,6 +225,31 @@ impl Http {
         )
         .detail("reason", reason)
     }
+}
+
+/// Why `value` cannot be sent in an HTTP header, if it cannot (RFC 9110 §5.5: no control
+/// character but tab). A `token` (a bearer or refresh token, RFC 6750 `b64token`) must also be
+/// printable ASCII without spaces. The message names the character and its byte offset, never
+/// the value, so it is safe for secrets.
+pub fn header_problem(value: &str, token: bool) -> Option<String> {
+    if value.is_empty() {
+        return Some("it is empty".to_owned());
+    }
+    value
+        .char_indices()
+        .find(|&(_, c)| {
+            if token {
+                !c.is_ascii_graphic()
+            } else {
+                c.is_control() && c != '\t'
+            }
+        })
+        .map(|(i, c)| {
+            format!(
+                "it holds U+{:04X} at byte {i}, which cannot be sent in an HTTP header",
+                u32::from(c)
+            )
+        })
 }
 
 /// The innermost error message of a chain (e.g. "Connection refused").
@@ -231,4 +272,41 @@ pub fn block_on<F: std::future::Future>(future: F) -> Result<F::Output, CliError
         .build()
         .map_err(|e| CliError::failed("runtime", format!("cannot start the async runtime: {e}")))?;
     Ok(runtime.block_on(future))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_values_without_controls_tokens_without_spaces() {
+        assert_eq!(header_problem("acme team", false), None);
+        assert_eq!(header_problem("eyJ.a-b_c~+/=", true), None);
+        for (value, token) in [
+            ("a\rb", false),
+            ("a\u{7f}", false),
+            ("a b", true),
+            ("é", true),
+        ] {
+            assert!(header_problem(value, token).is_some(), "{value:?}");
+        }
+        assert_eq!(
+            header_problem("ac\nme", false).as_deref(),
+            Some("it holds U+000A at byte 2, which cannot be sent in an HTTP header")
+        );
+    }
+
+    #[test]
+    fn a_request_that_cannot_be_built_is_not_a_network_error() {
+        let server = ServerUrl::parse("http://127.0.0.1:9", "t").expect("url");
+        let http = Http::new(&server, false, None, None).expect("client");
+        let req = Request::new(Method::Get, server.join("/x/")).header("X-Team-Slug", "a\nb");
+        let err = block_on(http.send(req, server.as_str()))
+            .expect("runtime")
+            .expect_err("refused before sending");
+        assert_eq!(
+            (err.kind, err.code.as_str()),
+            (ErrorKind::Failed, "invalid_request")
+        );
+    }
 }

@@ -2,9 +2,16 @@
 //! templates in templates/, or one JSON document with `--json` (keys sorted, 2-space indent).
 //! Errors go to stderr (`error:` / `hint:`), and with `--json` also as `{"error": {...}}` on
 //! stdout. A closed stdout (`| head`) is not an error.
+//!
+//! Terminal safety lives here, in one place: every value a template prints (`{{ ... }}`), every
+//! error message, hint and warning goes through [`clean`], which shows terminal control
+//! characters (Unicode `Cc`: the C0 set, DEL and the C1 set of ECMA-48) as visible escapes such
+//! as `\u{1b}`, so a server value or a user argument cannot move the cursor, clear the screen or
+//! retitle the terminal. `--json` output is JSON, where those characters are escaped already.
 
 use crate::error::CliError;
 use serde_json::Value;
+use std::borrow::Cow;
 use std::io::Write;
 use std::sync::OnceLock;
 
@@ -127,6 +134,15 @@ fn environment() -> &'static minijinja::Environment<'static> {
         // on a misspelt name. Server fields that may be absent are read with `dig`.
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
         env.add_function("dig", dig);
+        // Every printed value is one line of text without terminal controls.
+        env.set_formatter(|out, _state, value| {
+            let text = match value.as_str() {
+                Some(s) => clean(s, false),
+                None => Cow::Owned(clean(&value.to_string(), false).into_owned()),
+            };
+            out.write_str(&text)?;
+            Ok(())
+        });
         for template in Template::ALL {
             // Templates are checked by tests; a broken one surfaces when rendered.
             let _ = env.add_template(template.name(), template.source());
@@ -220,14 +236,32 @@ pub fn emit(outcome: Outcome, json: bool) -> u8 {
     }
 }
 
+/// `text` with every terminal control character (Unicode `Cc`: C0, DEL, C1) replaced by its
+/// visible escape (`\u{1b}`, `\n`); `keep_newlines` keeps line feeds of multi-line messages.
+pub fn clean(text: &str, keep_newlines: bool) -> Cow<'_, str> {
+    let unsafe_char = |c: char| c.is_control() && !(keep_newlines && c == '\n');
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// Print an error; returns its exit code.
 pub fn emit_error(err: &CliError, json: bool) -> u8 {
     if json {
         write_stdout(&to_json_text(&err.to_json()));
     }
-    let mut text = format!("{ERROR}error:{ERROR:#} {}", err.message);
+    let mut text = format!("{ERROR}error:{ERROR:#} {}", clean(&err.message, true));
     for hint in &err.hints {
-        text.push_str(&format!("\n{HINT}hint:{HINT:#} {hint}"));
+        text.push_str(&format!("\n{HINT}hint:{HINT:#} {}", clean(hint, true)));
     }
     let _ = writeln!(anstream::stderr().lock(), "{text}");
     err.kind.exit_code()
@@ -253,7 +287,8 @@ pub fn write_stdout(text: &str) {
 pub fn warn(message: &str) {
     let _ = writeln!(
         anstream::stderr().lock(),
-        "{HINT}warning:{HINT:#} {message}"
+        "{HINT}warning:{HINT:#} {}",
+        clean(message, true)
     );
 }
 
@@ -331,6 +366,28 @@ mod tests {
         assert_eq!(
             render_message("for {{ provider }}.", "linear"),
             "for linear."
+        );
+    }
+
+    #[test]
+    fn terminal_controls_are_shown_escaped_everywhere_a_template_prints() {
+        assert_eq!(clean("ok", false), Cow::Borrowed("ok"));
+        assert_eq!(
+            clean("a\u{1b}]0;x\u{7}b\nc\u{9b}2J\u{7f}", false),
+            "a\\u{1b}]0;x\\u{7}b\\nc\\u{9b}2J\\u{7f}"
+        );
+        assert_eq!(clean("line\nnext\r", true), "line\nnext\\r");
+        let env = environment();
+        let out = env
+            .render_str(
+                "{{ s }}|{{ l }}|{{ n }}",
+                minijinja::context! { s => "x\u{1b}[2J", l => vec!["\u{7}"], n => 3 },
+            )
+            .expect("render");
+        assert!(out.starts_with("x\\u{1b}[2J|"), "{out}");
+        assert!(
+            out.ends_with("|3") && !out.chars().any(char::is_control),
+            "{out}"
         );
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::error::{CliError, ErrorKind};
 use crate::http::errors::{error_from_response, unexpected_response};
-use crate::http::{Http, Method, Request};
+use crate::http::{header_problem, Http, Method, Request};
 use crate::secret::Secret;
 use crate::server_url::ServerUrl;
 use serde_json::{json, Value};
@@ -98,6 +98,23 @@ pub fn parse_grant(body: &[u8], endpoint: &str, need_refresh: bool) -> Result<Gr
     if need_refresh && refresh.is_none() {
         return Err(unexpected_response(endpoint, "`refresh` is missing"));
     }
+    let team_slug = obj
+        .get("team_slug")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned);
+    // Checked before anything is stored: a value that cannot go into a header would make
+    // every later request fail.
+    let unsendable = [
+        ("access", Some(access.expose()), true),
+        ("refresh", refresh.as_ref().map(Secret::expose), true),
+        ("team_slug", team_slug.as_deref(), false),
+    ];
+    for (key, value, is_token) in unsendable {
+        if let Some(why) = value.and_then(|v| header_problem(v, is_token)) {
+            return Err(unexpected_response(endpoint, &format!("`{key}`: {why}")));
+        }
+    }
     let seconds = |keys: [&str; 2]| -> Result<Option<i64>, CliError> {
         for key in keys {
             match obj.get(key) {
@@ -120,11 +137,7 @@ pub fn parse_grant(body: &[u8], endpoint: &str, need_refresh: bool) -> Result<Gr
         access_lifetime: seconds(["access_lifetime", "expires_in"])?
             .unwrap_or(DEFAULT_ACCESS_LIFETIME),
         refresh_lifetime: seconds(["refresh_lifetime", "refresh_expires_in"])?,
-        team_slug: obj
-            .get("team_slug")
-            .and_then(Value::as_str)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned),
+        team_slug,
     })
 }
 
@@ -174,6 +187,18 @@ mod tests {
             (
                 br#"{"access":"a","refresh":"r","expires_in":-5}"#,
                 "`expires_in` is not a number",
+            ),
+            (
+                br#"{"access":"a","refresh":"r","team_slug":"ac\r\nme"}"#,
+                "`team_slug`: it holds U+000D at byte 2",
+            ),
+            (
+                br#"{"access":"a b","refresh":"r"}"#,
+                "`access`: it holds U+0020",
+            ),
+            (
+                br#"{"access":"a","refresh":"r\u007f"}"#,
+                "`refresh`: it holds U+007F",
             ),
         ] {
             let err = parse_grant(body, "POST /api/v1/token/", true).expect_err("bad");

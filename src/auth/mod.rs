@@ -11,7 +11,7 @@ pub mod session;
 
 use crate::credentials::CredentialsFile;
 use crate::error::{CliError, ErrorKind};
-use crate::http::Http;
+use crate::http::{header_problem, Http};
 use crate::secret::Secret;
 use crate::server_url::ServerUrl;
 use api::{Grant, Refreshed};
@@ -154,11 +154,25 @@ impl Tokens {
                 "wrong_server",
                 format!(
                     "The stored session belongs to {}, not to {}; no token is sent to another server.",
-                    session.server_url.as_deref().unwrap_or("another server"),
+                    session.server_url.as_deref().map_or("another server".into(), crate::server_url::redact),
                     self.server.as_str()
                 ),
             )
             .hint(format!("run `spec-kitty-tracker auth login --server-url {}` to log in to it", self.server.as_str())));
+        }
+        let sendable = [
+            ("[tokens] access", Some(session.access.expose()), true),
+            ("[user] team_slug", session.team_slug.as_deref(), false),
+        ];
+        for (field, value, is_token) in sendable {
+            if let Some(why) = value.and_then(|v| header_problem(v, is_token)) {
+                return Err(CliError::new(
+                    ErrorKind::Auth,
+                    "credentials_invalid",
+                    format!("{}: {field}: {why}", self.file.path.display()),
+                )
+                .hint("run `spec-kitty-tracker auth login --force` to replace the session"));
+            }
         }
         Ok(session)
     }

@@ -38,7 +38,7 @@ pub fn run(ctx: &mut Context, args: AuthLoginArgs) -> Result<Outcome, CliError> 
         None => prompt_username()?,
     };
     let password = read_password(&args)?;
-    let http = ctx.http()?;
+    let http = ctx.http(&server)?;
     let grant = block_on(api::login(&http, &server, &username, &password))??;
     let fresh = session_from_grant(
         grant,

@@ -31,7 +31,7 @@ pub fn run(ctx: &mut Context, _args: AuthStatusArgs) -> Result<Outcome, CliError
         "authenticated": true,
         "username": session.username,
         "team_slug": session.team_slug,
-        "server_url": session.server_url,
+        "server_url": session.server_url.as_deref().map(crate::server_url::redact),
         "access_token": token(session.access_expires_at, session.access_valid(now)),
         "refresh_token": token(session.refresh_expires_at, session.refresh_valid(now)),
     });

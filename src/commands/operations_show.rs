@@ -9,6 +9,10 @@ use serde_json::{json, Value};
 
 /// Show (or wait for) an operation.
 pub fn saas(ctx: &mut Context, args: OperationsShowArgs) -> Result<Outcome, CliError> {
+    if let Some(why) = saas::operation_id::problem(&args.id) {
+        return Err(CliError::usage(format!("invalid operation id: {why}"))
+            .hint("pass the id that `sync push` or `sync run` printed"));
+    }
     let client = saas::connect(ctx)?;
     if args.wait {
         let result = saas::call(client.wait(&args.id))?;

@@ -36,23 +36,31 @@ pub fn local(ctx: &mut Context, args: SyncPushArgs) -> Result<Outcome, CliError>
     super::local_sync::run(ctx, super::local_sync::Step::Push, args.limit)
 }
 
+/// Largest `--items-json` input read, in bytes. A push of 10 000 items (the `--limit` cap) with
+/// a kilobyte of patch each is 10 MiB; past this the input is refused instead of filling memory
+/// (`/dev/zero`, a wrong file).
+pub const MAX_ITEMS_JSON_BYTES: u64 = 64 * 1024 * 1024;
+
 /// Read and validate the PushItem[] array from a file or `-` (stdin). Problems are usage
-/// errors naming the item and field.
+/// errors naming the item and field; input past [`MAX_ITEMS_JSON_BYTES`] is refused.
 pub fn read_items(source: &str) -> Result<Vec<Value>, CliError> {
     let (name, bytes) = if source == "-" {
-        let mut buf = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut buf)
-            .map_err(|e| CliError::usage(format!("--items-json -: cannot read stdin: {e}")))?;
-        ("stdin".to_owned(), buf)
+        let bytes = read_capped(std::io::stdin().lock(), "stdin")?;
+        ("stdin".to_owned(), bytes)
     } else {
-        let bytes = std::fs::read(source).map_err(|e| {
+        let unreadable = |e: std::io::Error| {
             CliError::usage(format!(
                 "--items-json {source}: cannot read it: {}",
                 crate::error::io_reason(&e)
             ))
-        })?;
-        (source.to_owned(), bytes)
+        };
+        let file = std::fs::File::open(source).map_err(unreadable)?;
+        if let Ok(meta) = file.metadata() {
+            if meta.is_file() && meta.len() > MAX_ITEMS_JSON_BYTES {
+                return Err(too_large(source));
+            }
+        }
+        (source.to_owned(), read_capped(file, source)?)
     };
     let value: Value = serde_json::from_slice(&bytes)
         .map_err(|e| CliError::usage(format!("--items-json {name}: not valid JSON: {e}")))?;
@@ -66,6 +74,32 @@ pub fn read_items(source: &str) -> Result<Vec<Value>, CliError> {
             .map_err(|why| CliError::usage(format!("--items-json {name}: item {i}: {why}")))?;
     }
     Ok(items)
+}
+
+/// Read at most [`MAX_ITEMS_JSON_BYTES`] from `input`; more is an error naming `name`.
+fn read_capped(input: impl Read, name: &str) -> Result<Vec<u8>, CliError> {
+    let mut buf = Vec::new();
+    input
+        .take(MAX_ITEMS_JSON_BYTES + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| {
+            CliError::usage(format!(
+                "--items-json {name}: cannot read it: {}",
+                crate::error::io_reason(&e)
+            ))
+        })?;
+    if buf.len() as u64 > MAX_ITEMS_JSON_BYTES {
+        return Err(too_large(name));
+    }
+    Ok(buf)
+}
+
+fn too_large(name: &str) -> CliError {
+    CliError::usage(format!(
+        "--items-json {name}: larger than {} MiB; no push needs that much",
+        MAX_ITEMS_JSON_BYTES >> 20
+    ))
+    .hint("split the items into several pushes")
 }
 
 fn validate_item(item: &Value) -> Result<(), String> {

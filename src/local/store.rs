@@ -13,7 +13,9 @@ use std::time::Duration;
 /// How long to wait for another process's write lock.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// The cache schema, created in one transaction so a kill never leaves half of it.
 const SCHEMA: &str = "
+BEGIN;
 CREATE TABLE IF NOT EXISTS tracker_issues (identity TEXT PRIMARY KEY, system TEXT NOT NULL, workspace TEXT NOT NULL,
   issue_id TEXT NOT NULL, payload TEXT NOT NULL, updated_at TEXT);
 CREATE TABLE IF NOT EXISTS tracker_checkpoints (checkpoint_key TEXT PRIMARY KEY, cursor TEXT, updated_since TEXT);
@@ -21,6 +23,7 @@ CREATE TABLE IF NOT EXISTS tracker_mappings (wp_id TEXT NOT NULL, system TEXT NO
   external_id TEXT NOT NULL, external_key TEXT, external_url TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
   PRIMARY KEY (wp_id, system), UNIQUE (system, workspace, external_id));
 CREATE TABLE IF NOT EXISTS tracker_remote_deletions (identity TEXT PRIMARY KEY, detected_at TEXT NOT NULL);
+COMMIT;
 ";
 
 /// A mapping row.

@@ -142,41 +142,50 @@ impl TrackerClient {
             .await
     }
 
-    /// Poll an operation until it completes (its `result`), fails (an error) or the 5 minutes
-    /// run out (exit 5 naming the operation and how to check it later).
+    /// Poll an operation until it completes (its `result`), fails (an error), reaches a state
+    /// the contract does not name (an error naming it), the 5 minutes run out (exit 5 naming the
+    /// operation and how to check it later) or the user presses Ctrl-C (exit 130, the same hint).
     pub async fn wait(&self, id: &str) -> Result<Envelope, CliError> {
+        let spinner = self.spinner.then(|| progress(id));
+        let result = tokio::select! {
+            result = self.poll(id, spinner.as_ref()) => result,
+            () = ctrl_c() => Err(interrupted(id)),
+        };
+        if let Some(s) = &spinner {
+            s.finish_and_clear();
+        }
+        result
+    }
+
+    async fn poll(
+        &self,
+        id: &str,
+        spinner: Option<&indicatif::ProgressBar>,
+    ) -> Result<Envelope, CliError> {
         let started = Instant::now();
         let deadline = self.clock.real(TOTAL_SECONDS);
-        let spinner = self.spinner.then(|| progress(id));
         let mut attempt = 0;
         loop {
             let delay = self.clock.real(base_delay(attempt) * jitter());
             if attempt > 0 && started.elapsed() + delay > deadline {
-                if let Some(s) = &spinner {
-                    s.finish_and_clear();
-                }
                 return Err(CliError::new(
                     ErrorKind::Network,
                     "operation_timeout",
                     format!("Operation {id} timed out after 5 minutes"),
                 )
-                .hint(format!(
-                    "check it later with `spec-kitty-tracker operations show {id} --wait`"
-                ))
+                .hint(check_later(id))
                 .detail("operation_id", id));
             }
             tokio::time::sleep(delay).await;
             attempt += 1;
             let body = self.operation(id).await.map_err(|e| poll_error(id, e))?;
             let op: Operation = body.typed().map_err(|e| poll_error(id, e))?;
-            if let Some(s) = &spinner {
-                s.set_message(format!("operation {id}: {}", op.status));
+            if let Some(s) = spinner {
+                let line = format!("operation {id}: {}", op.status);
+                s.set_message(crate::output::clean(&line, false).into_owned());
             }
             match op.status.as_str() {
                 "completed" => {
-                    if let Some(s) = &spinner {
-                        s.finish_and_clear();
-                    }
                     return Ok(match op.result {
                         Some(result) if result.get().trim_start().starts_with('{') => Envelope {
                             body: result.get().as_bytes().to_vec(),
@@ -185,13 +194,9 @@ impl TrackerClient {
                         _ => body,
                     });
                 }
-                "failed" => {
-                    if let Some(s) = &spinner {
-                        s.finish_and_clear();
-                    }
-                    return Err(operation_failed(id, op.error));
-                }
-                _ => {}
+                "failed" => return Err(operation_failed(id, op.error)),
+                "pending" | "running" => {}
+                other => return Err(unknown_status(id, other)),
             }
         }
     }
@@ -260,6 +265,12 @@ impl TrackerClient {
                             unexpected_response(&endpoint, "202 without an operation_id")
                         })?
                         .to_owned();
+                    if let Some(why) = super::operation_id::problem(&id) {
+                        return Err(unexpected_response(
+                            &endpoint,
+                            &format!("unusable operation_id in the 202 answer: {why}"),
+                        ));
+                    }
                     return Ok(Answer::Accepted(id));
                 }
                 401 if !refreshed => {
@@ -290,6 +301,8 @@ impl TrackerClient {
     }
 }
 
+/// `/operations/{id}/` with the id as one percent-encoded segment (`/` becomes `%2F`); ids that
+/// are dot-segments or empty never get here (see [`super::operation_id`]).
 fn operation_path(id: &str) -> String {
     format!("{BASE}/operations/{}/", encode(id))
 }
@@ -369,13 +382,49 @@ fn operation_failed(id: &str, error: Option<Value>) -> CliError {
     err
 }
 
+/// A state outside the contract's pending / running / completed / failed ends the wait.
+fn unknown_status(id: &str, state: &str) -> CliError {
+    CliError::failed(
+        "unknown_operation_status",
+        format!(
+            "Operation {id} is in state '{state}', which this version does not know (expected pending, running, completed or failed)"
+        ),
+    )
+    .hint(format!(
+        "see it with `spec-kitty-tracker operations show {id}` or in the Spec Kitty dashboard"
+    ))
+    .detail("operation_id", id)
+    .detail("status", state)
+}
+
 fn poll_error(id: &str, mut err: CliError) -> CliError {
     if err.kind != ErrorKind::Auth {
         err.message = format!("Polling operation {id} failed: {}", err.message);
     }
-    err.hint(format!(
-        "check it later with `spec-kitty-tracker operations show {id} --wait`"
-    ))
+    err.hint(check_later(id)).detail("operation_id", id)
+}
+
+fn check_later(id: &str) -> String {
+    format!("check it later with `spec-kitty-tracker operations show {id} --wait`")
+}
+
+/// Resolves at the first SIGINT (Ctrl-C); never, when the handler cannot be installed.
+async fn ctrl_c() {
+    if tokio::signal::ctrl_c().await.is_err() {
+        std::future::pending::<()>().await;
+    }
+}
+
+/// Ctrl-C while polling: the operation goes on on the server, so say how to find it again.
+fn interrupted(id: &str) -> CliError {
+    CliError::new(
+        ErrorKind::Interrupted,
+        "interrupted",
+        format!(
+            "Interrupted while waiting for operation {id}; it may still complete on the server"
+        ),
+    )
+    .hint(check_later(id))
     .detail("operation_id", id)
 }
 

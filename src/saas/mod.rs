@@ -4,6 +4,7 @@ pub mod client;
 pub mod envelopes;
 /// The envelope → error mapping lives beside the HTTP layer (auth uses it too).
 pub use crate::http::errors;
+pub mod operation_id;
 pub mod poll;
 
 use crate::auth::Tokens;
@@ -35,8 +36,8 @@ pub fn connect(ctx: &mut Context) -> Result<TrackerClient, CliError> {
     let server = crate::server_url::resolve(ctx)?;
     let tokens = Tokens {
         file: CredentialsFile::new(&ctx.state_root()?),
+        http: ctx.http(&server)?,
         server,
-        http: ctx.http()?,
     };
     let clock = Clock {
         ms_per_second: ctx

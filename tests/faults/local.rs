@@ -35,12 +35,31 @@ fn bound_local() -> Sandbox {
     sb
 }
 
-/// Title versions present in the cache, and the integrity check result.
+/// Title versions present in the cache, and the integrity check result. A kill before the
+/// first open finished may leave an empty SQLite file: that is "no cache yet" (no versions).
 fn cache_versions(sb: &Sandbox) -> (Vec<String>, String) {
+    let created = std::fs::read_dir(sb.state().join("trackers"))
+        .map(|mut dir| {
+            dir.any(|e| e.is_ok_and(|e| e.path().extension().is_some_and(|x| x == "db")))
+        })
+        .unwrap_or(false);
+    if !created {
+        return (Vec::new(), "ok".into());
+    }
     let db = sb.db();
     let integrity: String = db
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .expect("integrity");
+    let tables: i64 = db
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'tracker_issues'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("schema");
+    if tables == 0 {
+        return (Vec::new(), integrity);
+    }
     let mut stmt = db
         .prepare(
             "SELECT DISTINCT substr(json_extract(payload, '$.title'), 1, 2) FROM tracker_issues",

@@ -3,6 +3,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod boundaries;
 mod files;
 mod fuzz;
 mod local;
