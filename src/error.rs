@@ -26,7 +26,8 @@ pub enum ErrorKind {
     Auth,
     /// Network failure or timeout. Exit 5.
     Network,
-    /// Stopped by Ctrl-C (SIGINT) while waiting. Exit 130, as a shell reports 128 + SIGINT.
+    /// Stopped by Ctrl-C (SIGINT) or SIGTERM while waiting for the server or a local provider.
+    /// Exit 130, as a shell reports 128 + SIGINT.
     Interrupted,
 }
 

@@ -95,9 +95,12 @@ impl IsoTime {
         out
     }
 
-    /// The date part (for `bd list --updated-after`).
-    pub fn date(&self) -> String {
-        self.format().chars().take(10).collect()
+    /// The UTC date of the day before this instant, for `bd list --updated-after`: bd reads a
+    /// date as local midnight, so a day's margin covers every time zone (rows listed twice are
+    /// merged as unchanged; a row never listed would be lost).
+    pub fn day_before(&self) -> String {
+        let date = Offset::UTC.to_datetime(self.ts).date();
+        date.yesterday().unwrap_or(date).to_string()
     }
 }
 

@@ -65,7 +65,11 @@ fn beads_pull_caches_issues_then_pulls_incrementally() {
     let out = sb.run(&["sync", "pull"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_eq!(stdout(&out), "Pulled from beads\n- created: 2\n- updated: 0\n- skipped: 0\n- conflicts: 0\n- errors: 0\n");
-    assert_eq!(sb.take_argv(), vec![sv(&["bd", "--json", "list"])]);
+    assert_eq!(
+        sb.take_argv(),
+        vec![sv(&["bd", "--json", "list", "--limit=0"])],
+        "every row, not bd's default 50"
+    );
     let rows = sb.cached();
     assert_eq!(
         rows.iter().map(|(i, _)| i.as_str()).collect::<Vec<_>>(),
@@ -98,9 +102,10 @@ fn beads_pull_caches_issues_then_pulls_incrementally() {
             "bd",
             "--json",
             "list",
-            "--updated-after",
-            "2026-03-05"
-        ])]
+            "--limit=0",
+            "--updated-after=2026-03-04"
+        ])],
+        "a day before the checkpoint: bd reads the date as local midnight"
     );
     let v: Value = serde_json::from_slice(&again.stdout).expect("json");
     assert_eq!(
@@ -143,7 +148,10 @@ fn default_doctrine_push_writes_nothing() {
         stdout(&out),
         "Pushed to beads\n- created: 0\n- updated: 0\n- skipped: 2\n- conflicts: 0\n- errors: 0\n"
     );
-    assert_eq!(sb.take_argv(), vec![sv(&["bd", "--json", "list"])]);
+    assert_eq!(
+        sb.take_argv(),
+        vec![sv(&["bd", "--json", "list", "--limit=100"])]
+    );
 }
 
 #[test]
@@ -156,16 +164,16 @@ fn spec_kitty_authoritative_push_reverts_remote_edits() {
     assert_eq!(
         sb.take_argv(),
         vec![
-            sv(&["bd", "--json", "list"]),
+            sv(&["bd", "--json", "list", "--limit=100"]),
             sv(&[
                 "bd",
                 "--json",
                 "update",
-                "demo-002",
-                "--title",
-                "Seed issue B"
+                "--title=Seed issue B",
+                "--",
+                "demo-002"
             ]),
-            sv(&["bd", "--json", "show", "demo-002"]),
+            sv(&["bd", "--json", "show", "--", "demo-002"]),
         ]
     );
     assert_eq!(sb.stub_state()["issues"][1]["title"], "Seed issue B");
@@ -204,9 +212,9 @@ fn split_ownership_pushes_local_fields_and_takes_newer_shared_ones() {
             "bd",
             "--json",
             "update",
-            "demo-001",
-            "--title",
-            "Seed issue A"
+            "--title=Seed issue A",
+            "--",
+            "demo-001"
         ])
     );
     assert_eq!(
@@ -226,7 +234,7 @@ fn a_cached_issue_missing_from_the_list_is_fetched_never_duplicated() {
         argv.iter().all(|a| a[2] != "create"),
         "(a) no duplicate is created: {argv:?}"
     );
-    assert_eq!(argv[1], sv(&["bd", "--json", "show", "demo-001"]));
+    assert_eq!(argv[1], sv(&["bd", "--json", "show", "--", "demo-001"]));
     assert_eq!(sb.stub_state()["issues"].as_array().map(Vec::len), Some(2));
     let v: Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(v["stats"]["pushed_created"], 0);
@@ -266,6 +274,7 @@ fn removed_labels_are_removed_remotely() {
         "--json",
         "label",
         "remove",
+        "--",
         "demo-002",
         "added-remotely"
     ])));
@@ -280,7 +289,10 @@ fn run_is_pull_then_push() {
     assert_eq!(stdout(&out), "Sync run completed (beads)\n- pulled_created: 2\n- pulled_updated: 0\n- pushed_created: 0\n- pushed_updated: 0\n- skipped: 2\n- conflicts: 0\n- errors: 0\n");
     assert_eq!(
         sb.take_argv(),
-        vec![sv(&["bd", "--json", "list"]), sv(&["bd", "--json", "list"])]
+        vec![
+            sv(&["bd", "--json", "list", "--limit=0"]),
+            sv(&["bd", "--json", "list", "--limit=100"])
+        ]
     );
 }
 
@@ -398,9 +410,16 @@ fn fp_pull_and_status_push() {
         sb.take_argv(),
         vec![
             sv(&["fp", "issue", "list"]),
-            sv(&["fp", "issue", "update", "--status", "in-progress", "FP-2"]),
-            sv(&["fp", "issue", "show", "FP-2"]),
-            sv(&["fp", "context", "FP-2"]),
+            sv(&[
+                "fp",
+                "issue",
+                "update",
+                "--status=in-progress",
+                "--",
+                "FP-2"
+            ]),
+            sv(&["fp", "issue", "show", "--", "FP-2"]),
+            sv(&["fp", "context", "--", "FP-2"]),
         ]
     );
 }
@@ -439,9 +458,9 @@ fn provider_failures_are_clear_and_leave_the_cache() {
     let before = sb.cached();
     type Case<'a> = (&'a [(&'a str, &'a str)], i32, &'a str);
     let cases: [Case<'_>; 3] = [
-        (&[("STUB_FAIL", "list")], 1, "error: Command failed: bd --json list --updated-after 2026-03-05 :: Error: database is locked (dolt server unavailable)\n"),
-        (&[("STUB_GARBAGE", "list")], 1, "error: bd --json list --updated-after 2026-03-05 printed output that is not JSON (key must be a string at line 1 column 2): {not json\n"),
-        (&[("STUB_SLEEP", "5"), ("SPEC_KITTY_TRACKER_LOCAL_TIMEOUT_MS", "300")], 1, "error: Command timed out: bd --json list --updated-after 2026-03-05 (after 0.3 s)\nhint: the process was stopped; check that the tool is not waiting for input or a lock\n"),
+        (&[("STUB_FAIL", "list")], 1, "error: Command failed: bd --json list --limit=0 --updated-after=2026-03-04 :: Error: database is locked (dolt server unavailable)\n"),
+        (&[("STUB_GARBAGE", "list")], 1, "error: bd --json list --limit=0 --updated-after=2026-03-04 printed output that is not JSON (key must be a string at line 1 column 2): {not json\n"),
+        (&[("STUB_SLEEP", "5"), ("SPEC_KITTY_TRACKER_LOCAL_TIMEOUT_MS", "300")], 1, "error: Command timed out: bd --json list --limit=0 --updated-after=2026-03-04 (after 0.3 s)\nhint: the process was stopped; check that the tool is not waiting for input or a lock\n"),
     ];
     for (env, want_code, want) in cases {
         let mut cmd = sb.command(&["sync", "pull"]);

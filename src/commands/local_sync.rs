@@ -35,6 +35,12 @@ pub fn run(ctx: &mut Context, step: Step, limit: i64) -> Result<Outcome, CliErro
         Step::Push => engine.push(limit)?,
         Step::Run => engine.run(limit)?,
     };
+    if result.remaining > 0 {
+        crate::output::warn(&format!(
+            "--limit {limit} reached: {} more listed issues are left for the next pull (the checkpoint only covers what was stored); run `sync pull` again",
+            result.remaining
+        ));
+    }
     let kind = match step {
         Step::Pull => "pull",
         Step::Push => "push",

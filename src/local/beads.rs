@@ -28,6 +28,16 @@ impl Beads<'_> {
         v
     }
 
+    /// `bd --json <subcommand words> <flags> -- <positional...>`: data never reaches bd's flag
+    /// parser (an id `--db=/tmp/x.db` stays an id), flag values are `--name=value`.
+    fn command_line(&self, subcommand: &str, flags: &[String], positional: &[&str]) -> Vec<String> {
+        let mut v = self.argv(&subcommand.split(' ').collect::<Vec<_>>());
+        v.extend(flags.iter().cloned());
+        v.push("--".to_owned());
+        v.extend(positional.iter().map(|p| (*p).to_owned()));
+        v
+    }
+
     fn run_json(&self, argv: &[String]) -> Result<Value, CliError> {
         let out = self.runner.run(argv)?;
         parse_output(&out, argv)
@@ -114,7 +124,7 @@ impl Beads<'_> {
     }
 
     fn show(&self, id: &str) -> Result<Option<Issue>, CliError> {
-        let argv = self.argv(&["show", id]);
+        let argv = self.command_line("show", &[], &[id]);
         let payload = match self.run_json(&argv) {
             Ok(p) => p,
             Err(e) if is_not_found(&e) => return Ok(None),
@@ -143,19 +153,20 @@ impl Connector for Beads<'_> {
     fn list_issues(
         &self,
         updated_since: Option<&IsoTime>,
-        limit: usize,
+        limit: Option<usize>,
     ) -> Result<Vec<Issue>, CliError> {
-        let date = updated_since.map(IsoTime::date);
-        let mut args = vec!["list"];
-        if let Some(d) = &date {
-            args.extend(["--updated-after", d.as_str()]);
+        // bd lists 50 rows (20 in agent mode) unless told otherwise; `--limit=0` is "all".
+        let mut args = vec![format!("--limit={}", limit.unwrap_or(0))];
+        if let Some(since) = updated_since {
+            args.push(format!("--updated-after={}", since.day_before()));
         }
-        let argv = self.argv(&args);
+        let mut argv = self.argv(&["list"]);
+        argv.extend(args);
         let out = self.runner.run(&argv)?;
         let items = list_items(&out, &argv)?;
         items
             .into_iter()
-            .take(limit)
+            .take(limit.unwrap_or(usize::MAX))
             .map(|raw| {
                 let value: Value =
                     serde_json::from_str(raw.get()).map_err(|e| bad_output(&e.to_string()))?;
@@ -175,51 +186,42 @@ impl Connector for Beads<'_> {
         fields: &[&str],
     ) -> Result<Issue, CliError> {
         let id = remote.reference.id.as_str();
-        let mut args: Vec<String> = vec!["update".into(), id.into()];
+        let mut flags: Vec<String> = Vec::new();
         let mut label_removals: Vec<String> = Vec::new();
         for field in fields {
             match *field {
-                "status" => args.extend(["--status".into(), status_out(desired.status).into()]),
-                "priority" => args.extend([
-                    "--priority".into(),
-                    desired.priority.unwrap_or(2).to_string(),
-                ]),
-                "title" => args.extend(["--title".into(), desired.title.clone()]),
-                "body" => args.extend([
-                    "--description".into(),
-                    desired.body.clone().unwrap_or_default(),
-                ]),
-                "issue_type" => args.extend(["--type".into(), type_out(desired.issue_type).into()]),
-                "assignees" => args.extend([
-                    "--assignee".into(),
-                    desired.assignees.first().cloned().unwrap_or_default(),
-                ]),
+                "status" => flags.push(flag("status", status_out(desired.status))),
+                "priority" => {
+                    flags.push(flag("priority", &desired.priority.unwrap_or(2).to_string()))
+                }
+                "title" => flags.push(flag("title", &desired.title)),
+                "body" => flags.push(flag(
+                    "description",
+                    desired.body.as_deref().unwrap_or_default(),
+                )),
+                "issue_type" => flags.push(flag("type", type_out(desired.issue_type))),
+                "assignees" => flags.push(flag(
+                    "assignee",
+                    desired.assignees.first().map_or("", String::as_str),
+                )),
                 "labels" if desired.labels.is_empty() => {
                     label_removals.extend(remote.labels.iter().cloned())
                 }
-                "labels" => {
-                    for l in &desired.labels {
-                        args.extend(["--set-labels".into(), l.clone()]);
-                    }
-                }
-                "parent" => args.extend([
-                    "--parent".into(),
-                    desired
-                        .parent
-                        .as_ref()
-                        .map(|p| p.id.clone())
-                        .unwrap_or_default(),
-                ]),
+                "labels" => flags.extend(desired.labels.iter().map(|l| flag("set-labels", l))),
+                "parent" => flags.push(flag(
+                    "parent",
+                    desired.parent.as_ref().map_or("", |p| p.id.as_str()),
+                )),
                 _ => {}
             }
         }
-        if args.len() > 2 {
-            let refs: Vec<&str> = args.iter().map(String::as_str).collect();
-            self.runner.run(&self.argv(&refs))?;
+        if !flags.is_empty() {
+            self.runner
+                .run(&self.command_line("update", &flags, &[id]))?;
         }
         for label in &label_removals {
             self.runner
-                .run(&self.argv(&["label", "remove", id, label]))?;
+                .run(&self.command_line("label remove", &[], &[id, label]))?;
         }
         self.show(id)?.ok_or_else(|| {
             CliError::failed(
@@ -228,6 +230,11 @@ impl Connector for Beads<'_> {
             )
         })
     }
+}
+
+/// `--name=value`, one argument, so a value that starts with `-` is never taken for a flag.
+fn flag(name: &str, value: &str) -> String {
+    format!("--{name}={value}")
 }
 
 fn bad_output(why: &str) -> CliError {
@@ -397,7 +404,7 @@ mod tests {
     #[test]
     fn list_maps_fields_and_keeps_raw() {
         let r = runner(&[(&["bd", "--json", "list"], LIST)]);
-        let issues = beads(&r).list_issues(None, 100).expect("list");
+        let issues = beads(&r).list_issues(None, Some(100)).expect("list");
         let i = &issues[0];
         assert_eq!(i.reference.identity(), "beads:demo-ws:demo-002");
         assert_eq!(
@@ -437,15 +444,18 @@ mod tests {
         ] {
             let r = runner(&[(&["bd", "--json", "list"], out.as_str())]);
             assert_eq!(
-                beads(&r).list_issues(None, 10).expect("list").len(),
+                beads(&r).list_issues(None, Some(10)).expect("list").len(),
                 1,
                 "{out}"
             );
         }
         let r = runner(&[(&["bd", "--json", "list"], "")]);
-        assert!(beads(&r).list_issues(None, 10).expect("empty").is_empty());
+        assert!(beads(&r)
+            .list_issues(None, Some(10))
+            .expect("empty")
+            .is_empty());
         let r = runner(&[(&["bd", "--json", "list"], "{oops")]);
-        let err = beads(&r).list_issues(None, 10).expect_err("bad json");
+        let err = beads(&r).list_issues(None, Some(10)).expect_err("bad json");
         assert!(
             err.message.contains("not JSON") && err.message.contains("{oops"),
             "{}",
@@ -458,7 +468,7 @@ mod tests {
         let r = runner(&[
             (&["bd", "--json", "label", "remove"], "{}"),
             (
-                &["bd", "--json", "show", "demo-002"],
+                &["bd", "--json", "show", "--", "demo-002"],
                 r#"[{"id":"demo-002","title":"T","labels":[]}]"#,
             ),
         ]);
@@ -474,11 +484,48 @@ mod tests {
         let log = r.log.borrow();
         assert_eq!(
             log[0],
-            ["bd", "--json", "label", "remove", "demo-002", "backend"]
+            ["bd", "--json", "label", "remove", "--", "demo-002", "backend"]
         );
         assert_eq!(
             log[1],
-            ["bd", "--json", "label", "remove", "demo-002", "ui"]
+            ["bd", "--json", "label", "remove", "--", "demo-002", "ui"]
+        );
+    }
+
+    /// Oracle: POSIX utility syntax guideline 10 / pflag (bd's parser): after `--` nothing is
+    /// a flag, and `--name=value` is one flag with that exact value.
+    #[test]
+    fn data_that_looks_like_flags_is_never_a_flag() {
+        let r = runner(&[
+            (&["bd", "--json", "update"], "[]"),
+            (
+                &["bd", "--json", "show", "--", "--db=/tmp/evil.db"],
+                r#"[{"id":"--db=/tmp/evil.db","title":"-n 0"}]"#,
+            ),
+        ]);
+        let remote = Issue::new(
+            ExternalRef::new("beads", "demo-ws", "--db=/tmp/evil.db"),
+            "x",
+        );
+        let mut desired = remote.clone();
+        desired.title = "-n 0".into();
+        desired.body = Some("--all".into());
+        desired.labels = vec!["-l".into()];
+        beads(&r)
+            .update_issue(&remote, &desired, &["title", "body", "labels"])
+            .expect("update");
+        assert_eq!(
+            r.log.borrow()[0],
+            [
+                "bd",
+                "--json",
+                "update",
+                "--title=-n 0",
+                "--description=--all",
+                "--set-labels=-l",
+                "--",
+                "--db=/tmp/evil.db"
+            ]
         );
     }
 }

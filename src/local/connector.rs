@@ -7,11 +7,13 @@ use crate::error::CliError;
 pub trait Connector {
     /// Provider name (`beads`, `fp`).
     fn name(&self) -> &'static str;
-    /// Issues changed since `updated_since` (all when `None`), at most `limit`.
+    /// Issues changed since `updated_since` (all when `None`): every one of them when `limit`
+    /// is `None` (the provider is asked for all rows, never left to its default page size),
+    /// else at most `limit`.
     fn list_issues(
         &self,
         updated_since: Option<&IsoTime>,
-        limit: usize,
+        limit: Option<usize>,
     ) -> Result<Vec<Issue>, CliError>;
     /// One issue; `Ok(None)` when the provider says it does not exist.
     fn get_issue(&self, id: &str) -> Result<Option<Issue>, CliError>;

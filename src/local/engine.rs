@@ -107,6 +107,10 @@ pub struct SyncResult {
     pub errors: Vec<String>,
     /// Identities of cached issues that no longer exist remotely.
     pub deleted_remotely: Vec<String>,
+    /// Listed issues a pull left for the next one because `--limit` was reached (not part of
+    /// the JSON document; reported as a warning).
+    #[serde(skip)]
+    pub remaining: usize,
 }
 
 /// Merge `external` into `local` by `policy` (the original's `_merge_issues`).
@@ -166,13 +170,20 @@ pub struct Engine<'a> {
 
 impl Engine<'_> {
     /// Pull changed issues into the cache and advance the checkpoint, in one transaction.
+    ///
+    /// The provider is asked for every issue changed since the checkpoint; they are taken
+    /// oldest change first, and at most `limit` new or changed ones are written (unchanged ones
+    /// cost nothing). The checkpoint then advances only over what was taken, so issues past the
+    /// limit come with the next pull ([`SyncResult::remaining`] says how many are waiting).
     pub fn pull(&mut self, limit: usize) -> Result<SyncResult, CliError> {
         let since = self
             .store
             .checkpoint(&self.checkpoint_key)?
             .and_then(|(_, s)| s)
             .and_then(|s| IsoTime::parse(&s));
-        let remote = self.connector.list_issues(since.as_ref(), limit)?;
+        let mut remote = self.connector.list_issues(since.as_ref(), None)?;
+        // Stable: the provider's order is kept among equal (or missing) timestamps.
+        remote.sort_by(|a, b| a.updated_at.map(|t| t.ts).cmp(&b.updated_at.map(|t| t.ts)));
         let mut cached: HashMap<String, Issue> = self
             .store
             .list_issues(self.connector.name())?
@@ -181,27 +192,37 @@ impl Engine<'_> {
             .collect();
         let mut result = self.result();
         let mut newest = since;
-        let mut merged_rows = Vec::with_capacity(remote.len());
-        for issue in remote {
-            if let Some(t) = issue.updated_at {
-                if newest.is_none_or(|n| t > n) {
-                    newest = Some(t);
-                }
-            }
-            match cached.remove(&issue.reference.identity()) {
-                None => {
-                    result.stats.pulled_created += 1;
-                    merged_rows.push(issue);
-                }
+        let mut merged_rows = Vec::with_capacity(remote.len().min(limit));
+        let total = remote.len();
+        for (taken, issue) in remote.into_iter().enumerate() {
+            let mut conflicts = Vec::new();
+            let row = match cached.remove(&issue.reference.identity()) {
+                None => Some((issue.clone(), true)),
                 Some(cached) => {
-                    let merged = merge(&cached, &issue, &self.policy, &mut result.conflicts);
-                    if merged == cached {
-                        // Unchanged: nothing to write.
-                        result.stats.skipped += 1;
+                    let merged = merge(&cached, &issue, &self.policy, &mut conflicts);
+                    // Unchanged: nothing to write.
+                    (merged != cached).then_some((merged, false))
+                }
+            };
+            match row {
+                Some(_) if merged_rows.len() == limit => {
+                    result.remaining = total - taken;
+                    break;
+                }
+                Some((row, created)) => {
+                    if created {
+                        result.stats.pulled_created += 1;
                     } else {
                         result.stats.pulled_updated += 1;
-                        merged_rows.push(merged);
                     }
+                    merged_rows.push(row);
+                }
+                None => result.stats.skipped += 1,
+            }
+            result.conflicts.extend(conflicts);
+            if let Some(t) = issue.updated_at {
+                if newest.is_none_or(|old| t > old) {
+                    newest = Some(t);
                 }
             }
         }
@@ -220,7 +241,7 @@ impl Engine<'_> {
     pub fn push(&mut self, limit: usize) -> Result<SyncResult, CliError> {
         let remote: HashMap<String, Issue> = self
             .connector
-            .list_issues(None, limit)?
+            .list_issues(None, Some(limit))?
             .into_iter()
             .map(|i| (i.reference.identity(), i))
             .collect();

@@ -162,6 +162,15 @@ impl Fp<'_> {
             .collect()
     }
 
+    /// `fp <words> <flags> -- <id>`: an id that starts with `-` is never read as a flag; flag
+    /// values are `--name=value`.
+    fn with_id(&self, words: &[&str], flags: &[String], id: &str) -> Vec<String> {
+        let mut v = self.argv(words);
+        v.extend(flags.iter().cloned());
+        v.extend(["--".to_owned(), id.to_owned()]);
+        v
+    }
+
     fn issue_of(&self, line: &Line) -> Issue {
         let mut reference = ExternalRef::new("fp", &self.workspace, &line.id);
         reference.key = Some(line.id.clone());
@@ -204,20 +213,20 @@ impl Connector for Fp<'_> {
     fn list_issues(
         &self,
         _updated_since: Option<&IsoTime>,
-        limit: usize,
+        limit: Option<usize>,
     ) -> Result<Vec<Issue>, CliError> {
         let mut all = self.list_all()?;
-        all.truncate(limit);
+        all.truncate(limit.unwrap_or(usize::MAX));
         Ok(all)
     }
 
     fn get_issue(&self, id: &str) -> Result<Option<Issue>, CliError> {
-        let show = match self.runner.run(&self.argv(&["issue", "show", id])) {
+        let show = match self.runner.run(&self.with_id(&["issue", "show"], &[], id)) {
             Ok(s) => s,
             Err(e) if super::beads::is_not_found(&e) => return Ok(None),
             Err(e) => return Err(e),
         };
-        let context = self.runner.run(&self.argv(&["context", id]))?;
+        let context = self.runner.run(&self.with_id(&["context"], &[], id))?;
         let mut issue = match show.lines().filter_map(parse_line).find(|l| l.id == id) {
             Some(line) => self.issue_of(&line),
             None => match find_issue_id(&show) {
@@ -286,20 +295,19 @@ impl Connector for Fp<'_> {
                 "FPConnector update currently supports status/priority/dependencies only",
             ));
         }
-        let mut args: Vec<String> = vec!["issue".into(), "update".into()];
+        let mut flags: Vec<String> = Vec::new();
         if fields.contains(&"status") {
-            args.extend(["--status".into(), status_out(desired.status).into()]);
+            flags.push(format!("--status={}", status_out(desired.status)));
         }
         if fields.contains(&"priority") {
             if let Some(p) = desired.priority {
-                args.extend(["--priority".into(), priority_out(p).into()]);
+                flags.push(format!("--priority={}", priority_out(p)));
             }
         }
         let id = remote.reference.id.clone();
-        if args.len() > 2 {
-            args.push(id.clone());
-            let refs: Vec<&str> = args.iter().map(String::as_str).collect();
-            self.runner.run(&self.argv(&refs))?;
+        if !flags.is_empty() {
+            self.runner
+                .run(&self.with_id(&["issue", "update"], &flags, &id))?;
         }
         self.get_issue(&id)?
             .ok_or_else(|| CliError::failed("local_not_found", format!("fp issue not found: {id}")))

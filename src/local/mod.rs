@@ -5,6 +5,7 @@ pub mod beads;
 pub mod connector;
 pub mod engine;
 pub mod fp;
+pub mod interrupt;
 pub mod model;
 pub mod runner;
 pub mod store;

@@ -1,7 +1,9 @@
 //! Running the provider's CLI: no shell (argv passed as is, so `; rm -rf ~` stays text), the
-//! configured working directory, a time limit after which the child is killed and reaped, and
+//! configured working directory, a time limit after which the child is killed and reaped,
+//! Ctrl-C / SIGTERM ending the child's process group (exit 130, see [`super::interrupt`]), and
 //! stdout/stderr captured up to a size cap.
 
+use super::interrupt;
 use crate::error::CliError;
 use std::io::Read;
 use std::path::PathBuf;
@@ -87,9 +89,11 @@ impl CommandRunner for SubprocessRunner {
         if let Some(dir) = &self.cwd {
             cmd.current_dir(dir);
         }
-        // Its own process group, so a timeout can stop everything it started.
+        // Its own process group, so a timeout can stop everything it started (and so Ctrl-C
+        // reaches only us: see `interrupt`).
         #[cfg(unix)]
         std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+        let running = interrupt::Running::start();
         let mut child = cmd
             .spawn()
             .map_err(|e| spawn_error(program, self.cwd.as_ref(), &e))?;
@@ -97,6 +101,10 @@ impl CommandRunner for SubprocessRunner {
         let err = child.stderr.take().map(|s| reader(s, self.max_output));
         let started = Instant::now();
         let status = loop {
+            if let Some(signal) = interrupt::received() {
+                stop_group(&mut child);
+                return Err(interrupt::error(signal, &shown(argv)));
+            }
             match child.try_wait() {
                 Ok(Some(status)) => break Ok(status),
                 Ok(None) if started.elapsed() >= self.timeout => {
@@ -124,6 +132,11 @@ impl CommandRunner for SubprocessRunner {
         }
         let (stdout, out_overflow) = out.and_then(|h| h.join().ok()).unwrap_or_default();
         let (stderr, err_overflow) = err.and_then(|h| h.join().ok()).unwrap_or_default();
+        drop(running);
+        if let Some(signal) = interrupt::received() {
+            // It finished, but the user asked to stop: nothing after it may run.
+            return Err(interrupt::error(signal, &shown(argv)));
+        }
         let Ok(status) = status else {
             return Err(CliError::failed(
                 "local_timeout",
@@ -173,6 +186,26 @@ impl CommandRunner for SubprocessRunner {
             )
         })
     }
+}
+
+/// How long an interrupted provider gets to exit after SIGTERM before its group is killed.
+const INTERRUPT_GRACE: Duration = Duration::from_secs(1);
+
+/// After Ctrl-C / SIGTERM: SIGTERM to the child's process group, then, after at most
+/// [`INTERRUPT_GRACE`], SIGKILL to whatever is left of the group; the child is reaped.
+fn stop_group(child: &mut std::process::Child) {
+    #[cfg(unix)]
+    if let Ok(pid) = i32::try_from(child.id()) {
+        // SAFETY: kill(2) with a negative pid signals the process group we created at spawn.
+        unsafe {
+            libc::kill(-pid, libc::SIGTERM);
+        }
+        let deadline = Instant::now() + INTERRUPT_GRACE;
+        while Instant::now() < deadline && matches!(child.try_wait(), Ok(None)) {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+    kill_group(child);
 }
 
 /// Kill the child's process group (the child and anything it started) and reap the child.

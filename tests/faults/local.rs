@@ -244,7 +244,7 @@ fn a_hanging_provider_is_killed_without_leaving_a_process() {
     let out = sb.run(&["sync", "pull"]);
     assert_eq!(code(&out), 1);
     assert!(
-        stderr(&out).starts_with("error: Command timed out: bd --json list (after 2 s)"),
+        stderr(&out).starts_with("error: Command timed out: bd --json list --limit=0 (after 2 s)"),
         "{}",
         stderr(&out)
     );
@@ -361,4 +361,280 @@ fn a_corrupt_cache_is_named_and_kept() {
         .expect("kept")
         .starts_with(b"this is not sqlite"));
     assert!(stdout(&out).is_empty());
+}
+
+/// `n` open beads issues whose priorities and creation times do not follow their update times
+/// (bd lists by priority, then newest created: a cut there is not a cut by update time).
+fn shuffled_issues(n: usize) -> Value {
+    let items: Vec<Value> = (0..n)
+        .map(|i| {
+            json!({"id": format!("demo-{i:04}"), "title": format!("issue {i}"), "status": "open",
+                   "priority": (i * 7) % 5, "issue_type": "task",
+                   "created_at": format!("2026-01-01T00:00:{:02}.{:06}Z", i % 60, (i * 7919) % 1_000_000),
+                   "updated_at": format!("2026-04-{:02}T{:02}:{:02}:00Z", 1 + (i * 13) % 28, (i * 11) % 24, i % 60)})
+        })
+        .collect();
+    json!({"next": n + 1, "issues": items})
+}
+
+fn checkpoint(sb: &Sandbox) -> Option<String> {
+    sb.db()
+        .query_row(
+            "SELECT updated_since FROM tracker_checkpoints WHERE checkpoint_key = 'beads:demo-ws'",
+            [],
+            |r| r.get(0),
+        )
+        .ok()
+}
+
+/// Red-team item 2. Oracle: bd's documented list semantics (reference/local-providers.md §4.2
+/// and the bd v0.58 source: 50 rows by default, 20 in agent mode, `--limit 0` for all, ordered
+/// by priority then newest created, `--updated-after` strictly after), which the stub
+/// implements, and the number of issues the stub holds: after enough pulls the cache must hold
+/// every one, and the checkpoint never passes an issue that is not cached.
+#[test]
+fn a_pull_never_loses_issues_past_bd_s_list_limit() {
+    let sb = local_sandbox(BEADS);
+    sb.bind_beads("demo-ws", &[]);
+    sb.write_stub_state(&shuffled_issues(300));
+    let mut pulls = 0;
+    loop {
+        let out = sb.run(&["sync", "pull", "--json"]);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        pulls += 1;
+        let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+        let created = v["stats"]["pulled_created"].as_u64().expect("count");
+        assert!(created <= 100, "--limit 100 is respected: {created}");
+        let cached = sb.cached();
+        // The checkpoint only covers cached issues: every issue updated before it is cached.
+        let stamp = checkpoint(&sb).expect("checkpoint");
+        let state = sb.stub_state();
+        for issue in state["issues"].as_array().expect("issues") {
+            let updated = issue["updated_at"].as_str().expect("time");
+            let id = format!("beads:demo-ws:{}", issue["id"].as_str().expect("id"));
+            if updated.replace('Z', "+00:00") <= stamp {
+                assert!(
+                    cached.iter().any(|(i, _)| *i == id),
+                    "pull {pulls}: {id} ({updated}) is behind the checkpoint {stamp} but not cached"
+                );
+            }
+        }
+        if cached.len() < 300 {
+            assert!(
+                stderr(&out).contains("more listed issues are left for the next pull"),
+                "a cut is reported: {}",
+                stderr(&out)
+            );
+        }
+        if created == 0 {
+            break;
+        }
+        assert!(pulls < 10, "the pulls make progress");
+    }
+    assert_eq!(sb.cached().len(), 300, "every issue bd holds is cached");
+    assert_eq!(pulls, 4, "100 + 100 + 100, then nothing new");
+
+    // Agent mode (bd's default drops to 20) and changes after the sync: nothing is missed.
+    let sb = sb.env("CLAUDE_CODE", "1");
+    let mut state = sb.stub_state();
+    for (n, issue) in state["issues"]
+        .as_array_mut()
+        .expect("issues")
+        .iter_mut()
+        .enumerate()
+        .filter(|(n, _)| n % 10 == 0)
+    {
+        issue["title"] = json!(format!("changed {n}"));
+        issue["updated_at"] = json!("2026-05-01T00:00:00Z");
+    }
+    sb.write_stub_state(&state);
+    let out = sb.run(&["sync", "pull", "--json"]);
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["stats"]["pulled_updated"], 30, "{}", stderr(&out));
+    assert_eq!(
+        sb.take_argv().last().map(|a| a[3].clone()),
+        Some("--limit=0".to_owned()),
+        "bd is asked for every row"
+    );
+}
+
+/// Red-team item 2 for fp, which lists everything and has no timestamps: `--limit` cuts, and
+/// the next pulls bring the rest. Oracle: the issue count in the stub's state.
+#[test]
+fn an_fp_pull_cut_by_limit_brings_the_rest_next_time() {
+    let sb = local_sandbox("tracker:\n  provider: fp\n  workspace: w\n");
+    let issues: Vec<Value> = (1..=25)
+        .map(|i| json!({"id": format!("FP-{i}"), "status": "todo", "title": format!("t{i}")}))
+        .collect();
+    sb.write_stub_state(&json!({"next": 26, "issues": issues}));
+    for want in [10, 20, 25, 25] {
+        let out = sb.run(&["sync", "pull", "--limit", "10"]);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        let count: i64 = sb
+            .db()
+            .query_row("SELECT COUNT(*) FROM tracker_issues", [], |r| r.get(0))
+            .expect("count");
+        assert_eq!(count, want);
+    }
+}
+
+/// Red-team item 10. Oracle: POSIX utility syntax guideline 10 and pflag/clap parsing (`--` ends
+/// the options; `--name=value` is one option with that exact value), which the stubs implement
+/// and record: a remote id `--db=/tmp/evil.db` must arrive as a positional id, never as bd's
+/// global `--db` flag, and every data value must sit after `--` or inside `--name=value`.
+#[test]
+fn data_from_the_tracker_never_becomes_a_provider_flag() {
+    let sb = local_sandbox(BEADS).env("STUB_LIMIT", "100000");
+    sb.bind_beads("demo-ws", &["--doctrine-mode", "spec_kitty_authoritative"]);
+    let evil = "--db=/tmp/evil.db";
+    sb.write_stub_state(&json!({"next": 3, "issues": [
+        {"id": evil, "title": "--all", "status": "open", "priority": 1, "issue_type": "task",
+         "created_at": "2026-03-01T00:00:00Z", "updated_at": "2026-03-01T00:00:00Z"},
+        {"id": "-x", "title": "-n 0", "status": "open", "priority": 1, "issue_type": "task",
+         "created_at": "2026-03-01T00:00:00Z", "updated_at": "2026-03-01T00:00:00Z", "labels": ["-l"]}
+    ]}));
+    assert_eq!(code(&sb.run(&["sync", "pull"])), 0);
+    let mut state = sb.stub_state();
+    for issue in state["issues"].as_array_mut().expect("issues") {
+        issue["title"] = json!("renamed remotely");
+        issue["labels"] = json!([]);
+        issue["updated_at"] = json!("2026-03-02T00:00:00Z");
+    }
+    sb.write_stub_state(&state);
+    sb.take_argv();
+    let out = sb.run(&["sync", "push"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let log = std::fs::read_to_string(sb.dir.path().join("argv.log")).expect("log");
+    let calls: Vec<Value> = log
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    let data = [evil, "-x", "--all", "-n 0", "-l"];
+    for call in &calls {
+        assert!(call["flags"].get("db").is_none(), "{call}");
+        let argv: Vec<&str> = call["argv"]
+            .as_array()
+            .expect("argv")
+            .iter()
+            .map(|a| a.as_str().expect("str"))
+            .collect();
+        let dash = argv.iter().position(|a| *a == "--").unwrap_or(argv.len());
+        for (n, arg) in argv.iter().enumerate() {
+            if data.contains(arg) {
+                assert!(
+                    n > dash,
+                    "{arg} is data but reaches the flag parser: {argv:?}"
+                );
+            }
+        }
+    }
+    let updates: Vec<&Value> = calls
+        .iter()
+        .filter(|c| c["positional"][0] == "update")
+        .collect();
+    assert_eq!(updates.len(), 2, "{calls:?}");
+    assert_eq!(updates[0]["positional"], json!(["update", evil]));
+    assert_eq!(updates[0]["flags"]["title"], json!(["--all"]));
+    assert_eq!(updates[1]["positional"], json!(["update", "-x"]));
+    assert_eq!(updates[1]["flags"]["set-labels"], json!(["-l"]));
+    assert_eq!(sb.stub_state()["issues"][0]["title"], "--all", "reverted");
+
+    // fp: the id goes after `--` too.
+    let sb = local_sandbox("tracker:\n  provider: fp\n  workspace: w\n");
+    let out = sb.run(&[
+        "bind",
+        "--provider",
+        "fp",
+        "--workspace",
+        "w",
+        "--doctrine-mode",
+        "spec_kitty_authoritative",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    sb.write_stub_state(
+        &json!({"next": 2, "issues": [{"id": "--x", "status": "todo", "title": "t"}]}),
+    );
+    assert_eq!(code(&sb.run(&["sync", "pull"])), 0);
+    sb.write_stub_state(
+        &json!({"next": 2, "issues": [{"id": "--x", "status": "done", "title": "t"}]}),
+    );
+    sb.take_argv();
+    let out = sb.run(&["sync", "push"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(
+        sb.take_argv()[1],
+        ["fp", "issue", "update", "--status=todo", "--", "--x"]
+    );
+    assert_eq!(sb.stub_state()["issues"][0]["status"], "todo");
+}
+
+/// State of `pid` from /proc: None when gone.
+fn process_state(pid: i64) -> Option<char> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    stat.rsplit(") ").next()?.chars().next()
+}
+
+/// Red-team item 4. Oracle: the OS process table (/proc): after Ctrl-C or SIGTERM to
+/// spec-kitty-tracker, the provider it started and the provider's own child are no longer
+/// running (gone, or a zombie waiting for init), and the exit code is 130.
+#[test]
+fn ctrl_c_and_sigterm_end_the_provider_and_its_children() {
+    for (signal, name) in [(libc::SIGINT, "SIGINT"), (libc::SIGTERM, "SIGTERM")] {
+        let sb = bound_local().env("STUB_SLEEP", "30").env("STUB_CHILD", "1");
+        let log = sb.dir.path().join("argv.log");
+        let child = sb
+            .command(&["sync", "pull"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        let started = Instant::now();
+        let pids = loop {
+            let text = std::fs::read_to_string(&log).unwrap_or_default();
+            let lines: Vec<Value> = text
+                .lines()
+                .filter_map(|l| serde_json::from_str(l).ok())
+                .collect();
+            let stub = lines.iter().find_map(|l| l["pid"].as_i64());
+            let grandchild = lines.iter().find_map(|l| l["grandchild"].as_i64());
+            if let (Some(a), Some(b)) = (stub, grandchild) {
+                break [a, b];
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "the stub started"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let pid = i32::try_from(child.id()).expect("pid");
+        // SAFETY: kill(2) on the child we spawned.
+        unsafe {
+            libc::kill(pid, signal);
+        }
+        let out = child.wait_with_output().expect("wait");
+        let running: Vec<i64> = pids
+            .into_iter()
+            .filter(|p| process_state(*p).is_some_and(|s| s != 'Z' && s != 'X'))
+            .collect();
+        for p in &running {
+            // SAFETY: clean up what the test started, so a failure leaves nothing behind.
+            unsafe {
+                libc::kill(i32::try_from(*p).expect("pid"), libc::SIGKILL);
+            }
+        }
+        assert_eq!(
+            running,
+            Vec::<i64>::new(),
+            "{name}: provider processes still running"
+        );
+        assert_eq!(code(&out), 130, "{name}: {}", stderr(&out));
+        assert!(
+            stderr(&out).starts_with(&format!(
+                "error: interrupted by {name}: stopped `bd --json list --limit=0` and everything it started; the cache was not changed\n"
+            )),
+            "{}",
+            stderr(&out)
+        );
+        assert!(started.elapsed() < Duration::from_secs(15));
+    }
 }
