@@ -112,18 +112,25 @@ impl Context {
 
     /// Directory for credentials and caches: `SPEC_KITTY_HOME`, else `~/.spec-kitty`.
     /// A relative `SPEC_KITTY_HOME` is used as given (relative to the working directory).
+    /// The first call of a run sweeps the temp files a killed run left there.
     pub fn state_root(&self) -> Result<PathBuf, CliError> {
-        if let Some(home) = self.env.path("SPEC_KITTY_HOME") {
-            return Ok(home);
-        }
-        match self.env.path("HOME") {
-            Some(home) => Ok(home.join(".spec-kitty")),
-            None => Err(CliError::failed(
-                "no_home",
-                "cannot find the home directory: HOME is not set",
-            )
-            .hint("set HOME or SPEC_KITTY_HOME")),
-        }
+        let root = if let Some(home) = self.env.path("SPEC_KITTY_HOME") {
+            home
+        } else {
+            match self.env.path("HOME") {
+                Some(home) => home.join(".spec-kitty"),
+                None => {
+                    return Err(CliError::failed(
+                        "no_home",
+                        "cannot find the home directory: HOME is not set",
+                    )
+                    .hint("set HOME or SPEC_KITTY_HOME"))
+                }
+            }
+        };
+        static SWEPT: std::sync::Once = std::sync::Once::new();
+        SWEPT.call_once(|| crate::fsutil::sweep_stale_temps(&root));
+        Ok(root)
     }
 }
 

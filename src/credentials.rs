@@ -6,8 +6,8 @@
 
 use crate::error::io_reason;
 use crate::error::CliError;
-use crate::fsutil::atomic_write;
-use std::fs::{File, OpenOptions, TryLockError};
+use crate::fsutil::{atomic_write, open_or_create, warn_if_loose, FileMode};
+use std::fs::{File, TryLockError};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use toml_edit::{DocumentMut, Item, Table};
@@ -52,7 +52,7 @@ impl CredentialsFile {
                 ))
             }
         };
-        tighten(&self.path, 0o600);
+        warn_if_loose(&self.path, 0o600);
         text.parse::<DocumentMut>().map_err(|e| {
             CliError::failed(
                 "credentials_parse",
@@ -69,13 +69,8 @@ impl CredentialsFile {
     /// Take the exclusive lock, waiting up to [`LOCK_WAIT`].
     pub fn lock(&self) -> Result<CredentialsLock, CliError> {
         self.ensure_dir()?;
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&self.lock_path)
+        let file = open_or_create(&self.lock_path, 0o600)
             .map_err(|e| self.io_error("open", &self.lock_path, &e))?;
-        restrict(&self.lock_path, 0o600);
         let deadline = Instant::now() + LOCK_WAIT;
         loop {
             match file.try_lock() {
@@ -128,10 +123,8 @@ impl CredentialsFile {
 
     fn write(&self, text: &str) -> Result<(), CliError> {
         self.ensure_dir()?;
-        atomic_write(&self.path, text.as_bytes(), 0o600)
-            .map_err(|e| self.io_error("write", &self.path, &e))?;
-        restrict(&self.path, 0o600);
-        Ok(())
+        atomic_write(&self.path, text.as_bytes(), FileMode::Exactly(0o600))
+            .map_err(|e| self.io_error("write", &self.path, &e))
     }
 
     fn ensure_dir(&self) -> Result<(), CliError> {
@@ -151,27 +144,6 @@ impl CredentialsFile {
             format!("cannot {what} {}: {}", path.display(), io_reason(e)),
         )
     }
-}
-
-/// If `path` grants more than `mode` to group or others, warn and restrict it to `mode`.
-fn tighten(path: &Path, mode: u32) {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let Ok(meta) = std::fs::metadata(path) else {
-            return;
-        };
-        let current = meta.permissions().mode() & 0o777;
-        if current & 0o077 != 0 {
-            crate::output::warn(&format!(
-                "{} was accessible to other users (mode {current:o}); restricting it to {mode:o}",
-                path.display()
-            ));
-            restrict(path, mode);
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = (path, mode);
 }
 
 /// Set permissions (Unix); failures are ignored (e.g. a file owned by someone else).
@@ -308,7 +280,7 @@ mod tests {
         let home = tempfile::tempdir().expect("tempdir");
         let file = CredentialsFile::new(home.path());
         let _held = file.lock().expect("first lock");
-        let other = OpenOptions::new()
+        let other = std::fs::OpenOptions::new()
             .write(true)
             .open(&file.lock_path)
             .expect("open");

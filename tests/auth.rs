@@ -235,7 +235,7 @@ fn config_toml_server_url_is_used() {
 }
 
 #[test]
-fn loose_permissions_are_tightened_with_a_warning() {
+fn loose_permissions_are_reported_and_tightened_by_the_next_write() {
     let sb = Sandbox::saas();
     sb.write_credentials(FOREIGN);
     std::fs::set_permissions(
@@ -243,15 +243,30 @@ fn loose_permissions_are_tightened_with_a_warning() {
         std::os::unix::fs::PermissionsExt::from_mode(0o644),
     )
     .expect("chmod");
+    // A command that does not write the file only warns (it may not even be ours).
     let out = sb.run(&["auth", "logout"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("was accessible to other users (mode 644); restricting it to 600"),
+        stderr(&out).contains(&format!(
+            "is accessible to other users (mode 644); restrict it with `chmod 600 {}`",
+            sb.credentials().display()
+        )),
         "{}",
         stderr(&out)
     );
-    assert_eq!(mode(&sb.credentials()), 0o600);
+    assert_eq!(mode(&sb.credentials()), 0o644);
     assert_eq!(sb.read_credentials(), FOREIGN);
+    let out = sb.run(&[
+        "bind",
+        "--provider",
+        "beads",
+        "--workspace",
+        "w",
+        "--credential",
+        "command=bd",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(mode(&sb.credentials()), 0o600, "a write sets 0600");
 }
 
 #[test]

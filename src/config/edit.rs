@@ -14,9 +14,15 @@ pub enum EditError {
     /// The top level of the file is not a mapping, so a `tracker:` key cannot be added.
     #[error("the top level of the file is a {0}, not a mapping")]
     NotAMapping(&'static str),
-    /// The splice could not be verified (flow style, anchors, odd indentation ...).
+    /// The splice could not be verified (anchors, odd layouts ...).
     #[error("the tracker: section cannot be edited without touching other content ({0})")]
     Unverifiable(String),
+    /// The top-level mapping is a flow mapping (`{a: 1, ...}`).
+    #[error("its top-level mapping is written in flow style ({{...}}), so a tracker: block cannot be added without rewriting it")]
+    FlowStyle,
+    /// The top-level keys do not start in the first column.
+    #[error("its top-level keys are indented by {0} spaces, so a tracker: block at the start of a line would not belong to them")]
+    Indented(usize),
 }
 
 /// The `tracker:` block as `bind` writes it.
@@ -102,23 +108,54 @@ fn scalar(s: Option<&str>) -> String {
     }
 }
 
-/// Line ending used by the file (`\r\n` if its first line ends so).
+/// Line ending used by the file: that of its first line (`\r\n`, `\r` or `\n`; `\n` when it
+/// has a single line).
 pub fn line_ending(text: &str) -> &'static str {
-    match text.find('\n') {
-        Some(i) if i > 0 && text.as_bytes()[i - 1] == b'\r' => "\r\n",
+    match text.find(['\n', '\r']) {
+        Some(i) if text[i..].starts_with("\r\n") => "\r\n",
+        Some(i) if text.as_bytes()[i] == b'\r' => "\r",
         _ => "\n",
+    }
+}
+
+/// Whether `text` ends with a line break.
+fn ends_with_break(text: &str) -> bool {
+    text.ends_with(['\n', '\r'])
+}
+
+/// The lines of `text` as YAML sees them (a break is `\r\n`, `\n` or a lone `\r`), each as
+/// (start offset, content without its break, end offset after its break).
+fn lines(text: &str) -> impl Iterator<Item = (usize, &str, usize)> {
+    let mut offset = 0;
+    std::iter::from_fn(move || {
+        if offset >= text.len() {
+            return None;
+        }
+        let rest = &text[offset..];
+        let (content_len, break_len) = match rest.find(['\n', '\r']) {
+            Some(i) if rest[i..].starts_with("\r\n") => (i, 2),
+            Some(i) => (i, 1),
+            None => (rest.len(), 0),
+        };
+        let start = offset;
+        offset += content_len + break_len;
+        Some((start, &rest[..content_len], offset))
+    })
+}
+
+/// `text` split into a leading byte order mark (kept as is) and the rest.
+fn split_bom(text: &str) -> (&str, &str) {
+    match text.strip_prefix('\u{feff}') {
+        Some(rest) => (&text[..text.len() - rest.len()], rest),
+        None => ("", text),
     }
 }
 
 /// Byte range of the lines that make up the top-level `tracker:` entry, if any.
 pub fn find_block(text: &str) -> Option<Range<usize>> {
-    let mut offset = 0;
     let mut start = None;
     let mut end = 0;
-    for line in text.split_inclusive('\n') {
-        let here = offset;
-        offset += line.len();
-        let content = line.trim_end_matches(['\n', '\r']);
+    for (here, content, offset) in lines(text) {
         match start {
             None => {
                 if is_tracker_key(content) {
@@ -177,32 +214,45 @@ fn root_mapping(root: &Value) -> Result<Mapping, EditError> {
 }
 
 /// Text with the tracker block set to `block`. `original` is `text` already parsed.
+///
+/// A byte order mark, the file's line breaks (`\n`, `\r\n` or `\r`) and a missing final line
+/// break are kept, so that bind then unbind gives back the original bytes.
 pub fn set_tracker(
     text: &str,
     original: &Value,
     block: &TrackerBlock,
 ) -> Result<String, EditError> {
     let before = root_mapping(original)?;
+    let (bom, text) = split_bom(text);
     let eol = line_ending(text);
-    let rendered = block.render(eol);
+    let mut rendered = block.render(eol);
+    let unterminated = !text.is_empty() && !ends_with_break(text);
     let new_text = match find_block(text) {
-        Some(range) => format!("{}{}{}", &text[..range.start], rendered, &text[range.end..]),
+        Some(range) => {
+            if unterminated && range.end == text.len() {
+                rendered.truncate(rendered.len() - eol.len());
+            }
+            format!("{}{}{}", &text[..range.start], rendered, &text[range.end..])
+        }
         None if before.contains_key("tracker") => {
-            return Err(EditError::Unverifiable(
-                "the tracker key is not at the start of a line".into(),
-            ))
+            return Err(layout_problem(text).unwrap_or_else(|| {
+                EditError::Unverifiable("the tracker key is not at the start of a line".into())
+            }))
         }
         None => {
             let mut t = text.to_owned();
-            if !t.is_empty() && !t.ends_with('\n') {
+            if unterminated {
+                // The file ends without a line break: so does the appended block.
                 t.push_str(eol);
+                rendered.truncate(rendered.len() - eol.len());
             }
             t.push_str(&rendered);
             t
         }
     };
-    verify(&before, &new_text, Some(block.to_value()))?;
-    Ok(new_text)
+    verify(&before, &new_text, Some(block.to_value()))
+        .map_err(|e| layout_problem(text).unwrap_or(e))?;
+    Ok(format!("{bom}{new_text}"))
 }
 
 /// Text with the tracker block removed; `None` when there is none.
@@ -211,12 +261,43 @@ pub fn remove_tracker(text: &str, original: &Value) -> Result<Option<String>, Ed
     if !before.contains_key("tracker") {
         return Ok(None);
     }
+    let (bom, text) = split_bom(text);
     let range = find_block(text).ok_or_else(|| {
-        EditError::Unverifiable("the tracker key is not at the start of a line".into())
+        layout_problem(text).unwrap_or_else(|| {
+            EditError::Unverifiable("the tracker key is not at the start of a line".into())
+        })
     })?;
-    let new_text = format!("{}{}", &text[..range.start], &text[range.end..]);
-    verify(&before, &new_text, None)?;
-    Ok(Some(new_text))
+    let mut start = range.start;
+    if range.end == text.len() && !ends_with_break(text) {
+        // The block was the unterminated last line: the file keeps ending without a break.
+        let head = &text[..start];
+        start -= if head.ends_with("\r\n") {
+            2
+        } else {
+            usize::from(ends_with_break(head))
+        };
+    }
+    let new_text = format!("{}{}", &text[..start], &text[range.end..]);
+    verify(&before, &new_text, None).map_err(|e| layout_problem(text).unwrap_or(e))?;
+    Ok(Some(format!("{bom}{new_text}")))
+}
+
+/// Why a block edit cannot work on this layout, when the reason is one we can name: the first
+/// line with content opens a flow mapping, or is indented.
+fn layout_problem(text: &str) -> Option<EditError> {
+    let (_, first, _) = lines(text).find(|(_, l, _)| {
+        let t = l.trim();
+        !(t.is_empty() || t.starts_with('#') || t.starts_with('%') || t == "---")
+    })?;
+    let content = first.trim_start_matches("--- ");
+    let indent = content.len() - content.trim_start_matches([' ', '\t']).len();
+    if content.trim_start().starts_with('{') {
+        Some(EditError::FlowStyle)
+    } else if indent > 0 {
+        Some(EditError::Indented(indent))
+    } else {
+        None
+    }
 }
 
 fn verify(before: &Mapping, new_text: &str, tracker: Option<Value>) -> Result<(), EditError> {
@@ -282,7 +363,13 @@ mod tests {
 
     #[test]
     fn missing_final_newline_and_empty_files() {
-        assert_eq!(set("a: 1").expect("edit"), format!("a: 1\n{BOUND}"));
+        let unterminated = BOUND.strip_suffix('\n').expect("newline");
+        assert_eq!(set("a: 1").expect("edit"), format!("a: 1\n{unterminated}"));
+        let bound = set("a: 1").expect("edit");
+        let removed = remove_tracker(&bound, &parse(&bound)).expect("remove");
+        assert_eq!(removed.as_deref(), Some("a: 1"), "no final newline added");
+        let text = "a: 1\ntracker:\n  provider: x";
+        assert_eq!(set(text).expect("edit"), format!("a: 1\n{unterminated}"));
         assert_eq!(set("").expect("edit"), BOUND);
         assert_eq!(
             set("# only a comment\n").expect("edit"),
@@ -316,10 +403,27 @@ mod tests {
     fn non_mapping_roots_and_flow_roots_are_refused() {
         assert_eq!(set("- a\n- b\n"), Err(EditError::NotAMapping("list")));
         assert_eq!(set("just text\n"), Err(EditError::NotAMapping("string")));
-        assert!(matches!(
+        assert_eq!(
             set("{tracker: {provider: x}, a: 1}\n"),
-            Err(EditError::Unverifiable(_))
-        ));
+            Err(EditError::FlowStyle)
+        );
+        assert_eq!(set("# c\n{a: 1}\n"), Err(EditError::FlowStyle));
+        assert_eq!(set("  a: 1\n  b: 2\n"), Err(EditError::Indented(2)));
+    }
+
+    #[test]
+    fn cr_only_files_and_byte_order_marks_are_kept() {
+        let text = "a: 1\rb: 2\r";
+        let bound = set(text).expect("edit");
+        assert_eq!(bound, format!("{text}{}", BOUND.replace('\n', "\r")));
+        let removed = remove_tracker(&bound, &parse(&bound)).expect("remove");
+        assert_eq!(removed.as_deref(), Some(text));
+        let text = "\u{feff}a: 1\ntracker:\n  provider: x\n";
+        let doc = parse(&text[3..]);
+        let bound = set_tracker(text, &doc, &block()).expect("edit");
+        assert_eq!(bound, format!("\u{feff}a: 1\n{BOUND}"));
+        let removed = remove_tracker(text, &doc).expect("remove");
+        assert_eq!(removed.as_deref(), Some("\u{feff}a: 1\n"));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 pub mod edit;
 
 use crate::error::{io_reason, CliError};
-use crate::fsutil::{atomic_write, display_path};
+use crate::fsutil::{atomic_write, display_path, FileMode};
 use edit::{EditError, TrackerBlock};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -140,7 +140,8 @@ impl ConfigFile {
         if let Some(dir) = self.path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| write_error(&self.shown, &e))?;
         }
-        atomic_write(&self.path, text.as_bytes(), 0o644).map_err(|e| write_error(&self.shown, &e))
+        atomic_write(&self.path, text.as_bytes(), FileMode::Keep(0o644))
+            .map_err(|e| write_error(&self.shown, &e))
     }
 
     fn edit_error(&self, e: EditError) -> CliError {
@@ -158,6 +159,8 @@ fn write_error(shown: &str, e: &std::io::Error) -> CliError {
 }
 
 fn parse(shown: &str, text: &str) -> Result<Value, CliError> {
+    // A byte order mark is not content (YAML 1.2 §5.2); the parser would take it for one.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
         return Ok(Value::Null);
     }

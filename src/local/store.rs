@@ -56,6 +56,8 @@ pub struct Store {
     conn: Connection,
     /// The database file.
     pub path: PathBuf,
+    /// How long a lock is waited for (named in the "locked" error).
+    busy: Duration,
 }
 
 /// `datetime.now(UTC).isoformat()`.
@@ -88,14 +90,17 @@ impl Store {
                 }
             }
         }
-        let conn = Connection::open(path).map_err(|e| db_error(path, &e))?;
-        conn.busy_timeout(busy).map_err(|e| db_error(path, &e))?;
+        let conn = Connection::open(path).map_err(|e| db_error(path, busy, &e))?;
+        conn.busy_timeout(busy)
+            .map_err(|e| db_error(path, busy, &e))?;
         conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(|e| db_error(path, &e))?;
-        conn.execute_batch(SCHEMA).map_err(|e| db_error(path, &e))?;
+            .map_err(|e| db_error(path, busy, &e))?;
+        conn.execute_batch(SCHEMA)
+            .map_err(|e| db_error(path, busy, &e))?;
         Ok(Store {
             conn,
             path: path.to_path_buf(),
+            busy,
         })
     }
 
@@ -104,13 +109,15 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare("SELECT payload FROM tracker_issues WHERE system = ?1 ORDER BY identity ASC")
-            .map_err(|e| db_error(&self.path, &e))?;
+            .map_err(|e| db_error(&self.path, self.busy, &e))?;
         let rows = stmt
             .query_map(params![system], |r| r.get::<_, String>(0))
-            .map_err(|e| db_error(&self.path, &e))?;
+            .map_err(|e| db_error(&self.path, self.busy, &e))?;
         let mut out = Vec::new();
         for row in rows {
-            if let Some(issue) = Issue::from_payload(&row.map_err(|e| db_error(&self.path, &e))?) {
+            if let Some(issue) =
+                Issue::from_payload(&row.map_err(|e| db_error(&self.path, self.busy, &e))?)
+            {
                 out.push(issue);
             }
         }
@@ -127,7 +134,7 @@ impl Store {
                 |r| r.get(0),
             )
             .optional()
-            .map_err(|e| db_error(&self.path, &e))?;
+            .map_err(|e| db_error(&self.path, self.busy, &e))?;
         Ok(payload.and_then(|p| Issue::from_payload(&p)))
     }
 
@@ -136,12 +143,12 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare("SELECT identity FROM tracker_remote_deletions ORDER BY identity")
-            .map_err(|e| db_error(&self.path, &e))?;
+            .map_err(|e| db_error(&self.path, self.busy, &e))?;
         let rows = stmt
             .query_map([], |r| r.get(0))
-            .map_err(|e| db_error(&self.path, &e))?;
+            .map_err(|e| db_error(&self.path, self.busy, &e))?;
         rows.collect::<Result<_, _>>()
-            .map_err(|e| db_error(&self.path, &e))
+            .map_err(|e| db_error(&self.path, self.busy, &e))
     }
 
     /// `(cursor, updated_since)` of a checkpoint.
@@ -153,7 +160,7 @@ impl Store {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()
-            .map_err(|e| db_error(&self.path, &e))
+            .map_err(|e| db_error(&self.path, self.busy, &e))
     }
 
     /// Number of cached issues (all systems, as the original counts).
@@ -169,7 +176,7 @@ impl Store {
     fn count(&self, sql: &str) -> Result<i64, CliError> {
         self.conn
             .query_row(sql, [], |r| r.get(0))
-            .map_err(|e| db_error(&self.path, &e))
+            .map_err(|e| db_error(&self.path, self.busy, &e))
     }
 
     /// Mappings ordered by wp_id, system.
@@ -180,12 +187,12 @@ impl Store {
                 "SELECT wp_id, system, workspace, external_id, external_key, external_url, created_at, updated_at
                  FROM tracker_mappings ORDER BY wp_id, system",
             )
-            .map_err(|e| db_error(&self.path, &e))?;
+            .map_err(|e| db_error(&self.path, self.busy, &e))?;
         let rows = stmt
             .query_map([], row_to_mapping)
-            .map_err(|e| db_error(&self.path, &e))?;
+            .map_err(|e| db_error(&self.path, self.busy, &e))?;
         rows.collect::<Result<_, _>>()
-            .map_err(|e| db_error(&self.path, &e))
+            .map_err(|e| db_error(&self.path, self.busy, &e))
     }
 
     /// The mapping that already uses `(system, workspace, external_id)`, if any.
@@ -203,7 +210,7 @@ impl Store {
                 row_to_mapping,
             )
             .optional()
-            .map_err(|e| db_error(&self.path, &e))
+            .map_err(|e| db_error(&self.path, self.busy, &e))
     }
 
     /// Run `f` in one transaction: committed when it returns Ok, rolled back otherwise (and on
@@ -213,13 +220,18 @@ impl Store {
         f: impl FnOnce(&Tx<'_>) -> Result<T, CliError>,
     ) -> Result<T, CliError> {
         let path = self.path.clone();
-        let tx = self.conn.transaction().map_err(|e| db_error(&path, &e))?;
+        let busy = self.busy;
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(|e| db_error(&path, busy, &e))?;
         let wrapped = Tx {
             tx,
             path: path.clone(),
+            busy,
         };
         let value = f(&wrapped)?;
-        wrapped.tx.commit().map_err(|e| db_error(&path, &e))?;
+        wrapped.tx.commit().map_err(|e| db_error(&path, busy, &e))?;
         Ok(value)
     }
 }
@@ -228,6 +240,7 @@ impl Store {
 pub struct Tx<'a> {
     tx: Transaction<'a>,
     path: PathBuf,
+    busy: Duration,
 }
 
 impl Tx<'_> {
@@ -242,13 +255,13 @@ impl Tx<'_> {
                    issue_id = excluded.issue_id, payload = excluded.payload, updated_at = excluded.updated_at",
                 params![r.identity(), r.system, r.workspace, r.id, issue.to_payload(), now_iso()],
             )
-            .map_err(|e| db_error(&self.path, &e))?;
+            .map_err(|e| db_error(&self.path, self.busy, &e))?;
         self.tx
             .execute(
                 "DELETE FROM tracker_remote_deletions WHERE identity = ?1",
                 params![r.identity()],
             )
-            .map_err(|e| db_error(&self.path, &e))?;
+            .map_err(|e| db_error(&self.path, self.busy, &e))?;
         Ok(())
     }
 
@@ -261,7 +274,7 @@ impl Tx<'_> {
                 params![identity, now_iso()],
             )
             .map(|_| ())
-            .map_err(|e| db_error(&self.path, &e))
+            .map_err(|e| db_error(&self.path, self.busy, &e))
     }
 
     /// Save a checkpoint.
@@ -278,7 +291,7 @@ impl Tx<'_> {
                 params![key, cursor, updated_since],
             )
             .map(|_| ())
-            .map_err(|e| db_error(&self.path, &e))
+            .map_err(|e| db_error(&self.path, self.busy, &e))
     }
 
     /// Insert or update a mapping (keyed by wp_id + system; created_at is kept).
@@ -292,7 +305,7 @@ impl Tx<'_> {
                 params![m.wp_id, m.system, m.workspace, m.external_id, m.external_key, m.external_url, m.created_at, m.updated_at],
             )
             .map(|_| ())
-            .map_err(|e| db_error(&self.path, &e))
+            .map_err(|e| db_error(&self.path, self.busy, &e))
     }
 
     /// Delete the mapping of `wp_id` for `system`.
@@ -303,7 +316,7 @@ impl Tx<'_> {
                 params![wp_id, system],
             )
             .map(|_| ())
-            .map_err(|e| db_error(&self.path, &e))
+            .map_err(|e| db_error(&self.path, self.busy, &e))
     }
 }
 
@@ -318,6 +331,15 @@ fn row_to_mapping(r: &rusqlite::Row<'_>) -> rusqlite::Result<Mapping> {
         created_at: r.get(6)?,
         updated_at: r.get(7)?,
     })
+}
+
+/// `5 s`, `1.5 s`, `300 ms`.
+fn wait_text(wait: Duration) -> String {
+    if wait.as_millis() < 1000 {
+        format!("{} ms", wait.as_millis())
+    } else {
+        format!("{} s", wait.as_secs_f64())
+    }
 }
 
 fn restrict(path: &Path, mode: u32) {
@@ -341,13 +363,13 @@ fn io_error(path: &Path, e: &std::io::Error) -> CliError {
     )
 }
 
-/// A clear error for a SQLite failure on the cache at `path`.
-pub fn db_error(path: &Path, e: &rusqlite::Error) -> CliError {
+/// A clear error for a SQLite failure on the cache at `path` (`busy`: the lock wait used).
+pub fn db_error(path: &Path, busy: Duration, e: &rusqlite::Error) -> CliError {
     let code = e.sqlite_error_code();
     match code {
         Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => CliError::failed(
             "cache_locked",
-            format!("the tracker cache {} is locked by another process (waited {} s)", path.display(), BUSY_TIMEOUT.as_secs()),
+            format!("the tracker cache {} is locked by another process (waited {})", path.display(), wait_text(busy)),
         )
         .hint("wait for the other spec-kitty command to finish, then try again"),
         Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => CliError::failed(

@@ -315,8 +315,9 @@ fn a_locked_cache_waits_then_fails_clearly() {
         &[("SPEC_KITTY_TRACKER_BUSY_TIMEOUT_MS", "300")],
     );
     assert_eq!(code(&out), 1);
+    // Red-team item 15: the message states the wait that was really used.
     assert!(
-        stderr(&out).contains("is locked by another process"),
+        stderr(&out).contains("is locked by another process (waited 300 ms)"),
         "{}",
         stderr(&out)
     );
