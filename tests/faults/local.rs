@@ -132,6 +132,9 @@ fn kill_9_during_a_10000_issue_pull_leaves_the_old_or_the_new_cache() {
 fn kill_9_at_random_points_never_tears_config_credentials_or_cache() {
     let sb = bound_local();
     sb.write_stub_state(&issues(20, "v0", 1));
+    // The cache exists before the first kill (on a loaded machine the first kill can come
+    // before the first pull opens it).
+    assert_eq!(code(&sb.run(&["status"])), 0);
     let mock = contract_mock::spawn(contract_mock::Config::default(), 0).expect("mock");
     let sb = sb.env("SPEC_KITTY_SAAS_URL", &mock.url);
     let config = sb.project().join(".kittify/config.yaml");

@@ -130,7 +130,8 @@ fn shell_metacharacters_reach_the_provider_literally() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let argv = sb.take_argv();
     assert!(
-        argv.iter().any(|a| a.iter().any(|x| x == hostile)),
+        argv.iter()
+            .any(|a| a.iter().any(|x| *x == format!("--title={hostile}"))),
         "{argv:?}"
     );
     assert_eq!(sb.stub_state()["issues"][0]["title"], hostile);
