@@ -233,6 +233,32 @@ fn symlinked_files_are_followed_and_nothing_is_chmodded_that_is_not_written() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 
+    // Login writes the credentials through the link too, keeping the other tables.
+    let mock = contract_mock::spawn(contract_mock::Config::default(), 0).expect("mock");
+    let out = sb.run_with_stdin(
+        &[
+            "--server-url",
+            &mock.url,
+            "auth",
+            "login",
+            "-u",
+            "alice",
+            "--password-stdin",
+        ],
+        "demo-password",
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(std::fs::symlink_metadata(sb.credentials())
+        .expect("lstat")
+        .file_type()
+        .is_symlink());
+    let written = std::fs::read_to_string(&creds).expect("creds");
+    assert!(
+        written.starts_with("# mine\n[other]\n") && written.contains("[tokens]"),
+        "{written}"
+    );
+    assert_eq!((mode(&creds), mode(&lock)), (0o600, 0o644));
+
     let out = sb.run(&["unbind"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_eq!(
