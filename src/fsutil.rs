@@ -198,6 +198,31 @@ mod tests {
         assert_eq!(leftovers, 1, "no temp file left behind");
     }
 
+    /// Oracle: lstat() and read_link() from the OS.
+    #[cfg(unix)]
+    #[test]
+    fn a_symbolic_link_is_followed_and_kept() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let elsewhere = dir.path().join("elsewhere");
+        std::fs::create_dir(&elsewhere).expect("dir");
+        let target = elsewhere.join("real.yaml");
+        std::fs::write(&target, "old").expect("write");
+        let link = dir.path().join("link.yaml");
+        std::os::unix::fs::symlink(&target, &link).expect("link");
+        atomic_write(&link, b"new", FileMode::Exactly(0o600)).expect("atomic");
+        assert!(std::fs::symlink_metadata(&link)
+            .expect("lstat")
+            .file_type()
+            .is_symlink());
+        assert_eq!(std::fs::read_link(&link).expect("readlink"), target);
+        assert_eq!(std::fs::read_to_string(&target).expect("read"), "new");
+        let dangling = dir.path().join("dangling");
+        std::os::unix::fs::symlink(dir.path().join("missing"), &dangling).expect("link");
+        let err = atomic_write(&dangling, b"x", FileMode::Keep(0o644)).expect_err("dangling");
+        assert!(err.to_string().contains("symbolic link"), "{err}");
+        assert!(!dir.path().join("missing").exists());
+    }
+
     #[test]
     fn new_files_get_the_requested_mode() {
         let dir = tempfile::tempdir().expect("tempdir");
