@@ -39,6 +39,7 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
             [CompletionResult]::new('operations', 'operations', [CompletionResultType]::ParameterValue, 'Inspect asynchronous SaaS operations')
             [CompletionResult]::new('auth', 'auth', [CompletionResultType]::ParameterValue, 'Authentication commands for the Spec Kitty SaaS')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script.')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'spec-kitty-tracker;providers' {
@@ -53,15 +54,17 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
             break
         }
         'spec-kitty-tracker;bind' {
-            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Provider name (linear, jira, github, gitlab, beads, fp)')
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Provider name')
             [CompletionResult]::new('--project-slug', '--project-slug', [CompletionResultType]::ParameterName, 'SaaS project identifier for tracker routing (SaaS providers only)')
             [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Provider workspace/team/project identifier (local providers only)')
-            [CompletionResult]::new('--doctrine-mode', '--doctrine-mode', [CompletionResultType]::ParameterName, 'Doctrine mode: external_authoritative | spec_kitty_authoritative | split_ownership (local providers only)')
+            [CompletionResult]::new('--doctrine-mode', '--doctrine-mode', [CompletionResultType]::ParameterName, 'Doctrine mode (local providers only)')
             [CompletionResult]::new('--field-owner', '--field-owner', [CompletionResultType]::ParameterName, 'Split ownership mapping: field=owner, owner one of local, external, shared (local providers only)')
-            [CompletionResult]::new('--credential', '--credential', [CompletionResultType]::ParameterName, 'Provider credential key/value: key=value (local providers only)')
+            [CompletionResult]::new('--credential', '--credential', [CompletionResultType]::ParameterName, 'Provider setting key=value; keys: command, cwd, server_url, base_url, username, email, team_slug (local providers only)')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace stored provider settings that differ (they are shared by every project bound to this provider)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Render the binding as JSON')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests and decisions to stderr (tokens are never shown)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests and decisions to stderr (tokens are never shown)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -83,6 +86,8 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
+            [CompletionResult]::new('--forget-credentials', '--forget-credentials', [CompletionResultType]::ParameterName, 'Also remove the local provider''s stored settings (shared by every project bound to it)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Render the result as JSON')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests and decisions to stderr (tokens are never shown)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests and decisions to stderr (tokens are never shown)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -110,6 +115,7 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace the mapping of another work package that already uses this external issue')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Render the mapping as JSON')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests and decisions to stderr (tokens are never shown)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests and decisions to stderr (tokens are never shown)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -143,6 +149,7 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
         }
         'spec-kitty-tracker;sync;pull' {
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Maximum number of items per page (1..=10000)')
+            [CompletionResult]::new('--cursor', '--cursor', [CompletionResultType]::ParameterName, 'Start at this page (the next_cursor a previous pull printed; SaaS-backed providers only)')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
@@ -237,6 +244,7 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
             [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password from standard input')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Log in again even when already authenticated')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Log in again even when already authenticated')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Render the session as JSON')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests and decisions to stderr (tokens are never shown)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests and decisions to stderr (tokens are never shown)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -247,6 +255,7 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Render the result as JSON')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests and decisions to stderr (tokens are never shown)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests and decisions to stderr (tokens are never shown)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -272,6 +281,89 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests and decisions to stderr (tokens are never shown)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'spec-kitty-tracker;help' {
+            [CompletionResult]::new('providers', 'providers', [CompletionResultType]::ParameterValue, 'List supported tracker providers, categorized by backend type.')
+            [CompletionResult]::new('bind', 'bind', [CompletionResultType]::ParameterValue, 'Bind the current project to an issue tracker.')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show tracker binding and sync status.')
+            [CompletionResult]::new('unbind', 'unbind', [CompletionResultType]::ParameterValue, 'Remove tracker binding for this project.')
+            [CompletionResult]::new('map', 'map', [CompletionResultType]::ParameterValue, 'Work-package mapping commands')
+            [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Tracker synchronization commands')
+            [CompletionResult]::new('operations', 'operations', [CompletionResultType]::ParameterValue, 'Inspect asynchronous SaaS operations')
+            [CompletionResult]::new('auth', 'auth', [CompletionResultType]::ParameterValue, 'Authentication commands for the Spec Kitty SaaS')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script.')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'spec-kitty-tracker;help;providers' {
+            break
+        }
+        'spec-kitty-tracker;help;bind' {
+            break
+        }
+        'spec-kitty-tracker;help;status' {
+            break
+        }
+        'spec-kitty-tracker;help;unbind' {
+            break
+        }
+        'spec-kitty-tracker;help;map' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add or update a WP-to-external issue mapping.')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List tracker mappings.')
+            break
+        }
+        'spec-kitty-tracker;help;map;add' {
+            break
+        }
+        'spec-kitty-tracker;help;map;list' {
+            break
+        }
+        'spec-kitty-tracker;help;sync' {
+            [CompletionResult]::new('pull', 'pull', [CompletionResultType]::ParameterValue, 'Pull tracker updates into the local cache.')
+            [CompletionResult]::new('push', 'push', [CompletionResultType]::ParameterValue, 'Push explicit mutations to the upstream provider.')
+            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Run pull+push synchronization in one operation.')
+            [CompletionResult]::new('publish', 'publish', [CompletionResultType]::ParameterValue, 'Publish local tracker snapshot (not supported by any current provider).')
+            break
+        }
+        'spec-kitty-tracker;help;sync;pull' {
+            break
+        }
+        'spec-kitty-tracker;help;sync;push' {
+            break
+        }
+        'spec-kitty-tracker;help;sync;run' {
+            break
+        }
+        'spec-kitty-tracker;help;sync;publish' {
+            break
+        }
+        'spec-kitty-tracker;help;operations' {
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show an operation''s state (and wait for it with --wait).')
+            break
+        }
+        'spec-kitty-tracker;help;operations;show' {
+            break
+        }
+        'spec-kitty-tracker;help;auth' {
+            [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Log in to the Spec Kitty SaaS.')
+            [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Log out and remove the stored tokens.')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show authentication status.')
+            break
+        }
+        'spec-kitty-tracker;help;auth;login' {
+            break
+        }
+        'spec-kitty-tracker;help;auth;logout' {
+            break
+        }
+        'spec-kitty-tracker;help;auth;status' {
+            break
+        }
+        'spec-kitty-tracker;help;completions' {
+            break
+        }
+        'spec-kitty-tracker;help;help' {
             break
         }
     })

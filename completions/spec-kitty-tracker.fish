@@ -24,8 +24,8 @@ function __fish_spec_kitty_tracker_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_needs_command" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -F
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_needs_command" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_needs_command" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_needs_command" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_needs_command" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_needs_command" -s V -l version -d 'Print version'
@@ -38,119 +38,156 @@ complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_needs_command" -f -
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_needs_command" -f -a "operations" -d 'Inspect asynchronous SaaS operations'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_needs_command" -f -a "auth" -d 'Authentication commands for the Spec Kitty SaaS'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_needs_command" -f -a "completions" -d 'Print a shell completion script.'
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand providers" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -F
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand providers" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand providers" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand providers" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand providers" -l json -d 'Render provider list as JSON'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand providers" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand providers" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l provider -d 'Provider name (linear, jira, github, gitlab, beads, fp)' -r
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l project-slug -d 'SaaS project identifier for tracker routing (SaaS providers only)' -r
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l workspace -d 'Provider workspace/team/project identifier (local providers only)' -r
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l doctrine-mode -d 'Doctrine mode: external_authoritative | spec_kitty_authoritative | split_ownership (local providers only)' -r
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l field-owner -d 'Split ownership mapping: field=owner, owner one of local, external, shared (local providers only)' -r
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l credential -d 'Provider credential key/value: key=value (local providers only)' -r
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -F
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l provider -d 'Provider name' -r -f -a "linear\t'SaaS-backed: Linear'
+jira\t'SaaS-backed: Jira'
+github\t'SaaS-backed: GitHub Issues'
+gitlab\t'SaaS-backed: GitLab Issues'
+beads\t'local: the bd command-line tool'
+fp\t'local: the fp command-line tool'"
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l project-slug -d 'SaaS project identifier for tracker routing (SaaS providers only)' -r -f
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l workspace -d 'Provider workspace/team/project identifier (local providers only)' -r -f
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l doctrine-mode -d 'Doctrine mode (local providers only)' -r -f -a "external_authoritative\t'the tracker owns every field (default)'
+spec_kitty_authoritative\t'Spec Kitty owns every field'
+split_ownership\t'each field has the owner given by --field-owner'"
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l field-owner -d 'Split ownership mapping: field=owner, owner one of local, external, shared (local providers only)' -r -f
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l credential -d 'Provider setting key=value; keys: command, cwd, server_url, base_url, username, email, team_slug (local providers only)' -r -f
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l force -d 'Replace stored provider settings that differ (they are shared by every project bound to this provider)'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l json -d 'Render the binding as JSON'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand status" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -F
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand status" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand status" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand status" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand status" -l json -d 'Render status as JSON'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand status" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand unbind" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -F
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand unbind" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand unbind" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand unbind" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand unbind" -l forget-credentials -d 'Also remove the local provider\'s stored settings (shared by every project bound to it)'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand unbind" -l json -d 'Render the result as JSON'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand unbind" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand unbind" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and not __fish_seen_subcommand_from add list" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -F
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and not __fish_seen_subcommand_from add list" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and not __fish_seen_subcommand_from add list" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and not __fish_seen_subcommand_from add list" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and not __fish_seen_subcommand_from add list" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and not __fish_seen_subcommand_from add list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and not __fish_seen_subcommand_from add list" -f -a "add" -d 'Add or update a WP-to-external issue mapping.'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and not __fish_seen_subcommand_from add list" -f -a "list" -d 'List tracker mappings.'
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from add" -l wp-id -d 'Work package ID (e.g., WP01)' -r
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from add" -l external-id -d 'External issue ID' -r
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from add" -l external-key -d 'External issue key' -r
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from add" -l external-url -d 'External issue URL' -r
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from add" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -F
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from add" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from add" -l wp-id -d 'Work package ID (e.g., WP01)' -r -f
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from add" -l external-id -d 'External issue ID' -r -f
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from add" -l external-key -d 'External issue key' -r -f
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from add" -l external-url -d 'External issue URL' -r -f
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from add" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from add" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from add" -l force -d 'Replace the mapping of another work package that already uses this external issue'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from add" -l json -d 'Render the mapping as JSON'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from list" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -F
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from list" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from list" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from list" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from list" -l json -d 'Render mappings as JSON'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and not __fish_seen_subcommand_from pull push run publish" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -F
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and not __fish_seen_subcommand_from pull push run publish" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and not __fish_seen_subcommand_from pull push run publish" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and not __fish_seen_subcommand_from pull push run publish" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and not __fish_seen_subcommand_from pull push run publish" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and not __fish_seen_subcommand_from pull push run publish" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and not __fish_seen_subcommand_from pull push run publish" -f -a "pull" -d 'Pull tracker updates into the local cache.'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and not __fish_seen_subcommand_from pull push run publish" -f -a "push" -d 'Push explicit mutations to the upstream provider.'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and not __fish_seen_subcommand_from pull push run publish" -f -a "run" -d 'Run pull+push synchronization in one operation.'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and not __fish_seen_subcommand_from pull push run publish" -f -a "publish" -d 'Publish local tracker snapshot (not supported by any current provider).'
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from pull" -l limit -d 'Maximum number of items per page (1..=10000)' -r
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from pull" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -F
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from pull" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from pull" -l limit -d 'Maximum number of items per page (1..=10000)' -r -f
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from pull" -l cursor -d 'Start at this page (the next_cursor a previous pull printed; SaaS-backed providers only)' -r -f
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from pull" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from pull" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from pull" -l all -d 'Follow next_cursor until every page is pulled (SaaS-backed providers only)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from pull" -l json -d 'Render sync result as JSON'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from pull" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from pull" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from push" -l limit -d 'Maximum number of items (local providers only)' -r
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from push" -l items-json -d 'Path to JSON file with PushItem[] array (SaaS providers). Use \'-\' for stdin.' -r
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from push" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -F
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from push" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from push" -l limit -d 'Maximum number of items (local providers only)' -r -f
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from push" -l items-json -d 'Path to JSON file with PushItem[] array (SaaS providers). Use \'-\' for stdin.' -r -F
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from push" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from push" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from push" -l json -d 'Render sync result as JSON'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from push" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from push" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from run" -l limit -d 'Maximum number of items (1..=10000)' -r
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from run" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -F
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from run" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from run" -l limit -d 'Maximum number of items (1..=10000)' -r -f
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from run" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from run" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from run" -l json -d 'Render sync result as JSON'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from run" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from publish" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -F
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from publish" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from publish" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from publish" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from publish" -l json -d 'Render publish result as JSON'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from publish" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from publish" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand operations; and not __fish_seen_subcommand_from show" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -F
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand operations; and not __fish_seen_subcommand_from show" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand operations; and not __fish_seen_subcommand_from show" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand operations; and not __fish_seen_subcommand_from show" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand operations; and not __fish_seen_subcommand_from show" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand operations; and not __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand operations; and not __fish_seen_subcommand_from show" -f -a "show" -d 'Show an operation\'s state (and wait for it with --wait).'
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand operations; and __fish_seen_subcommand_from show" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -F
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand operations; and __fish_seen_subcommand_from show" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand operations; and __fish_seen_subcommand_from show" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand operations; and __fish_seen_subcommand_from show" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand operations; and __fish_seen_subcommand_from show" -l wait -d 'Poll until the operation completes or fails'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand operations; and __fish_seen_subcommand_from show" -l json -d 'Render the operation as JSON'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand operations; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand operations; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and not __fish_seen_subcommand_from login logout status" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -F
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and not __fish_seen_subcommand_from login logout status" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and not __fish_seen_subcommand_from login logout status" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and not __fish_seen_subcommand_from login logout status" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and not __fish_seen_subcommand_from login logout status" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and not __fish_seen_subcommand_from login logout status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and not __fish_seen_subcommand_from login logout status" -f -a "login" -d 'Log in to the Spec Kitty SaaS.'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and not __fish_seen_subcommand_from login logout status" -f -a "logout" -d 'Log out and remove the stored tokens.'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and not __fish_seen_subcommand_from login logout status" -f -a "status" -d 'Show authentication status.'
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from login" -s u -l username -d 'Username (prompted when absent)' -r
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from login" -s p -l password -d 'Password (prompted, hidden, when absent; prefer --password-stdin)' -r
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from login" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -F
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from login" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from login" -s u -l username -d 'Username (prompted when absent)' -r -f
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from login" -s p -l password -d 'Password (prompted, hidden, when absent; prefer --password-stdin)' -r -f
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from login" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from login" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from login" -l password-stdin -d 'Read the password from standard input'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from login" -s f -l force -d 'Log in again even when already authenticated'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from login" -l json -d 'Render the session as JSON'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from login" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from login" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from logout" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -F
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from logout" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from logout" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from logout" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from logout" -l json -d 'Render the result as JSON'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from logout" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from logout" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from status" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -F
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from status" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from status" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from status" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from status" -l json -d 'Render authentication status as JSON'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand completions" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -F
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand completions" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand completions" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand completions" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand completions" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand help; and not __fish_seen_subcommand_from providers bind status unbind map sync operations auth completions help" -f -a "providers" -d 'List supported tracker providers, categorized by backend type.'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand help; and not __fish_seen_subcommand_from providers bind status unbind map sync operations auth completions help" -f -a "bind" -d 'Bind the current project to an issue tracker.'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand help; and not __fish_seen_subcommand_from providers bind status unbind map sync operations auth completions help" -f -a "status" -d 'Show tracker binding and sync status.'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand help; and not __fish_seen_subcommand_from providers bind status unbind map sync operations auth completions help" -f -a "unbind" -d 'Remove tracker binding for this project.'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand help; and not __fish_seen_subcommand_from providers bind status unbind map sync operations auth completions help" -f -a "map" -d 'Work-package mapping commands'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand help; and not __fish_seen_subcommand_from providers bind status unbind map sync operations auth completions help" -f -a "sync" -d 'Tracker synchronization commands'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand help; and not __fish_seen_subcommand_from providers bind status unbind map sync operations auth completions help" -f -a "operations" -d 'Inspect asynchronous SaaS operations'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand help; and not __fish_seen_subcommand_from providers bind status unbind map sync operations auth completions help" -f -a "auth" -d 'Authentication commands for the Spec Kitty SaaS'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand help; and not __fish_seen_subcommand_from providers bind status unbind map sync operations auth completions help" -f -a "completions" -d 'Print a shell completion script.'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand help; and not __fish_seen_subcommand_from providers bind status unbind map sync operations auth completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand help; and __fish_seen_subcommand_from map" -f -a "add" -d 'Add or update a WP-to-external issue mapping.'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand help; and __fish_seen_subcommand_from map" -f -a "list" -d 'List tracker mappings.'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand help; and __fish_seen_subcommand_from sync" -f -a "pull" -d 'Pull tracker updates into the local cache.'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand help; and __fish_seen_subcommand_from sync" -f -a "push" -d 'Push explicit mutations to the upstream provider.'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand help; and __fish_seen_subcommand_from sync" -f -a "run" -d 'Run pull+push synchronization in one operation.'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand help; and __fish_seen_subcommand_from sync" -f -a "publish" -d 'Publish local tracker snapshot (not supported by any current provider).'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand help; and __fish_seen_subcommand_from operations" -f -a "show" -d 'Show an operation\'s state (and wait for it with --wait).'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "login" -d 'Log in to the Spec Kitty SaaS.'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "logout" -d 'Log out and remove the stored tokens.'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "status" -d 'Show authentication status.'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand completions" -f -a "bash zsh fish elvish powershell"

@@ -129,7 +129,24 @@ fn execute(
         check_refusals(id, class, m, ctx)?;
     }
     let invocation = Invocation::parse(id, m)?;
-    route(invocation, class, ctx)
+    let result = route(invocation, class, ctx);
+    match class {
+        Some(ProviderClass::Removed) => result.map_err(|e| removed_hint(id, e)),
+        _ => result,
+    }
+}
+
+/// A removed provider's hard-break says what to do next: bind a supported provider, or remove
+/// the stale binding.
+fn removed_hint(id: CommandId, err: CliError) -> CliError {
+    if err.code != "hard_break" {
+        return err;
+    }
+    if id == CommandId::Bind {
+        err.hint("`spec-kitty-tracker providers` lists the supported providers")
+    } else {
+        err.hint("remove the stale binding with `spec-kitty-tracker unbind`, then bind a supported provider")
+    }
 }
 
 fn resolve_class(

@@ -187,6 +187,35 @@ pub fn set_provider(doc: &mut DocumentMut, provider: &str, settings: &[(String, 
     providers.insert(provider, Item::Table(table));
 }
 
+/// Set `settings` in `[tracker.providers.<provider>]`, keeping its other keys. A stored value
+/// that differs is only replaced when `replace` is true. Returns the keys whose stored value
+/// differs (replaced or not), so the caller can refuse without writing.
+pub fn merge_provider(
+    doc: &mut DocumentMut,
+    provider: &str,
+    settings: &[(String, String)],
+    replace: bool,
+) -> Vec<String> {
+    let mut merged = provider_settings(doc, provider);
+    let mut changed = Vec::new();
+    for (key, value) in settings {
+        match merged.iter_mut().find(|(k, _)| k == key) {
+            Some((_, old)) if old == value => {}
+            Some((_, old)) => {
+                changed.push(key.clone());
+                if replace {
+                    old.clone_from(value);
+                }
+            }
+            None => merged.push((key.clone(), value.clone())),
+        }
+    }
+    if changed.is_empty() || replace {
+        set_provider(doc, provider, &merged);
+    }
+    changed
+}
+
 /// Remove `[tracker.providers.<provider>]` (and the parent tables it leaves empty).
 /// Returns whether a table was removed.
 pub fn clear_provider(doc: &mut DocumentMut, provider: &str) -> bool {
@@ -246,6 +275,39 @@ mod tests {
         assert!(clear_provider(&mut doc, "beads"));
         assert_eq!(doc.to_string(), FOREIGN);
         assert!(!clear_provider(&mut doc, "beads"));
+    }
+
+    #[test]
+    fn merging_keeps_other_keys_and_reports_changed_values() {
+        let mut doc: DocumentMut = "[tracker.providers.beads]\ncommand = \"/a/bd\"\ncwd = \"/a\"\n"
+            .parse()
+            .expect("toml");
+        let same = merge_provider(&mut doc, "beads", &[("cwd".into(), "/a".into())], false);
+        assert!(same.is_empty());
+        let added = merge_provider(&mut doc, "beads", &[("username".into(), "u".into())], false);
+        assert!(added.is_empty());
+        assert_eq!(provider_settings(&doc, "beads").len(), 3);
+        let before = doc.to_string();
+        let refused = merge_provider(
+            &mut doc,
+            "beads",
+            &[
+                ("command".into(), "/b/bd".into()),
+                ("cwd".into(), "/a".into()),
+            ],
+            false,
+        );
+        assert_eq!(refused, vec!["command".to_owned()]);
+        assert_eq!(doc.to_string(), before, "nothing changes without replace");
+        merge_provider(
+            &mut doc,
+            "beads",
+            &[("command".into(), "/b/bd".into())],
+            true,
+        );
+        assert!(doc
+            .to_string()
+            .contains("command = \"/b/bd\"\ncwd = \"/a\"\nusername = \"u\""));
     }
 
     #[test]

@@ -99,6 +99,25 @@ impl CliError {
         self
     }
 
+    /// Add a `hint:` with this binary's equivalent of every `spec-kitty` command the message
+    /// quotes (messages quoted word for word from the original name `spec-kitty auth login`,
+    /// `spec-kitty tracker bind`, ...), unless a hint already names it.
+    pub fn with_equivalent_hints(mut self) -> Self {
+        for command in original_commands(&self.message) {
+            let ours = format!("spec-kitty-tracker {command}");
+            if self.hints.iter().any(|h| h.contains(&ours)) {
+                continue;
+            }
+            let hint = match command.as_str() {
+                "auth login" => format!("run `{ours}` (one login serves spec-kitty and spec-kitty-tracker)"),
+                "bind" => format!("run `{ours} --provider <name> ...` (`spec-kitty-tracker providers` lists the names)"),
+                _ => format!("run `{ours}`"),
+            };
+            self.hints.push(hint);
+        }
+        self
+    }
+
     /// The `{"error": {...}}` document printed with `--json`.
     pub fn to_json(&self) -> Value {
         let mut obj = self.details.clone();
@@ -112,6 +131,26 @@ impl CliError {
         root.insert("error".into(), Value::Object(obj));
         Value::Object(root)
     }
+}
+
+/// The commands of the original CLI quoted in `text`, without the program name:
+/// "Run `spec-kitty auth login`" gives `auth login`, "Use `spec-kitty tracker sync push`" gives
+/// `sync push`.
+pub fn original_commands(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (prefix, group) in [("spec-kitty tracker ", ""), ("spec-kitty auth ", "auth ")] {
+        for (at, _) in text.match_indices(prefix) {
+            let words: String = text[at + prefix.len()..]
+                .chars()
+                .take_while(|c| c.is_ascii_lowercase() || *c == ' ' || *c == '-')
+                .collect();
+            let command = format!("{group}{}", words.trim_end());
+            if !words.trim().is_empty() && !out.contains(&command) {
+                out.push(command);
+            }
+        }
+    }
+    out
 }
 
 impl fmt::Display for CliError {
@@ -138,6 +177,31 @@ mod tests {
             err.to_json(),
             serde_json::json!({"error": {"code": "hard_break", "message": "nope", "exit_code": 3, "provider": "linear"}})
         );
+    }
+
+    #[test]
+    fn quoted_original_commands_get_this_binarys_equivalent() {
+        let err = CliError::failed(
+            "x",
+            "No valid access token. Run `spec-kitty auth login` to authenticate.",
+        )
+        .with_equivalent_hints();
+        assert_eq!(
+            err.hints,
+            vec!["run `spec-kitty-tracker auth login` (one login serves spec-kitty and spec-kitty-tracker)"]
+        );
+        assert_eq!(
+            original_commands(
+                "Use `spec-kitty tracker sync push` to push; run 'spec-kitty tracker bind' first."
+            ),
+            vec!["sync push", "bind"]
+        );
+        assert!(original_commands("Not inside a spec-kitty project.").is_empty());
+        assert!(original_commands("the `spec-kitty tracker` command group").is_empty());
+        let already = CliError::failed("x", "Run `spec-kitty auth login`.")
+            .hint("run `spec-kitty-tracker auth login` now")
+            .with_equivalent_hints();
+        assert_eq!(already.hints.len(), 1);
     }
 
     #[test]

@@ -34,6 +34,8 @@ pub struct Outcome {
     body: Body,
     /// Exit code: 0, or 1 for a partial failure that still has a result to show.
     pub exit_code: u8,
+    /// What to run next: `hint:` lines on stderr after the human output (not with `--json`).
+    pub hints: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -67,6 +69,7 @@ impl Outcome {
                 data,
             },
             exit_code: 0,
+            hints: Vec::new(),
         }
     }
 
@@ -79,6 +82,7 @@ impl Outcome {
                 json,
             },
             exit_code: 0,
+            hints: Vec::new(),
         }
     }
 
@@ -91,6 +95,7 @@ impl Outcome {
                 json_bytes,
             },
             exit_code: 0,
+            hints: Vec::new(),
         }
     }
 
@@ -99,6 +104,7 @@ impl Outcome {
         Outcome {
             body: Body::Raw(text),
             exit_code: 0,
+            hints: Vec::new(),
         }
     }
 
@@ -107,12 +113,19 @@ impl Outcome {
         Outcome {
             body: Body::None,
             exit_code: 0,
+            hints: Vec::new(),
         }
     }
 
     /// Set the exit code.
     pub fn with_exit_code(mut self, code: u8) -> Outcome {
         self.exit_code = code;
+        self
+    }
+
+    /// Add a `hint:` line printed after the human output.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Outcome {
+        self.hints.push(hint.into());
         self
     }
 }
@@ -230,6 +243,15 @@ pub fn emit(outcome: Outcome, json: bool) -> u8 {
     match text {
         Ok(text) => {
             write_stdout(&text);
+            if !json {
+                for hint in &outcome.hints {
+                    let _ = writeln!(
+                        anstream::stderr().lock(),
+                        "{HINT}hint:{HINT:#} {}",
+                        clean(hint, true)
+                    );
+                }
+            }
             outcome.exit_code
         }
         Err(err) => emit_error(&err, json),
@@ -254,8 +276,10 @@ pub fn clean(text: &str, keep_newlines: bool) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Print an error; returns its exit code.
+/// Print an error (with this binary's equivalent of any quoted `spec-kitty` command as a
+/// hint); returns its exit code.
 pub fn emit_error(err: &CliError, json: bool) -> u8 {
+    let err = &err.clone().with_equivalent_hints();
     if json {
         write_stdout(&to_json_text(&err.to_json()));
     }
@@ -288,6 +312,15 @@ pub fn warn(message: &str) {
     let _ = writeln!(
         anstream::stderr().lock(),
         "{HINT}warning:{HINT:#} {}",
+        clean(message, true)
+    );
+}
+
+/// Print a `note:` line on stderr (progress the user should know about, e.g. a wait).
+pub fn note(message: &str) {
+    let _ = writeln!(
+        anstream::stderr().lock(),
+        "{HINT}note:{HINT:#} {}",
         clean(message, true)
     );
 }

@@ -111,6 +111,19 @@ mod tests {
     }
 
     #[test]
+    fn the_classes_cover_exactly_the_declared_provider_values() {
+        let mut declared: Vec<&str> = crate::args::value_sets::PROVIDER.to_vec();
+        declared.sort_unstable();
+        let mut classified: Vec<&str> = SAAS_PROVIDERS
+            .iter()
+            .chain(&LOCAL_PROVIDERS)
+            .copied()
+            .collect();
+        classified.sort_unstable();
+        assert_eq!(declared, classified, "commands.yaml value_sets.provider");
+    }
+
+    #[test]
     fn supported_list_is_sorted_and_excludes_azure() {
         assert_eq!(supported_list(), "beads, fp, github, gitlab, jira, linear");
     }

@@ -147,3 +147,16 @@ fn every_command_is_covered_in_every_class() {
         "covered now, remove from PENDING: {stale:?}"
     );
 }
+
+/// Issue 14.4: every command but `completions` (which prints a script) takes `--json`.
+#[test]
+fn every_command_but_completions_takes_json() {
+    let spec = command_spec::load(include_str!("../commands.yaml")).expect("valid commands.yaml");
+    let without: Vec<String> = spec
+        .leaves()
+        .iter()
+        .filter(|l| l.spec.json.is_none())
+        .map(|l| l.path_str())
+        .collect();
+    assert_eq!(without, vec!["completions"]);
+}

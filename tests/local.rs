@@ -339,7 +339,7 @@ fn map_add_list_duplicates_and_force() {
 }
 
 #[test]
-fn credentials_select_command_and_cwd_and_unbind_removes_them() {
+fn credentials_select_command_and_cwd_and_unbind_forget_credentials_removes_them() {
     let sb = local_sandbox(BEADS);
     let repo = sb.dir.path().join("repo");
     std::fs::create_dir_all(&repo).expect("repo");
@@ -371,8 +371,96 @@ fn credentials_select_command_and_cwd_and_unbind_removes_them() {
     let status: Value =
         serde_json::from_slice(&sb.run(&["status", "--json"]).stdout).expect("json");
     assert_eq!(status["credentials_present"], true);
-    assert_eq!(stdout(&sb.run(&["unbind"])), "Tracker binding removed\n");
+    let out = sb.run(&["unbind", "--forget-credentials"]);
+    assert_eq!(stdout(&out), "Tracker binding removed\n");
+    assert_eq!(stderr(&out), "");
     assert_eq!(sb.read_credentials(), "[tokens]\naccess = \"acc-1\"\n");
+}
+
+/// Issue 14.8. Oracle: the credentials layout the Python tool reads (one
+/// `[tracker.providers.<provider>]` table for every project, reference/local-providers.md §7.2)
+/// and the issue's scenario: binding or unbinding project B must not silently change what
+/// project A runs.
+#[test]
+fn local_settings_shared_by_projects_change_only_when_asked() {
+    let sb = local_sandbox(BEADS);
+    let other = sb.dir.path().join("project-b");
+    std::fs::create_dir_all(other.join(".kittify")).expect("project b");
+    std::fs::write(other.join(".kittify/config.yaml"), "").expect("config b");
+    let b = other.display().to_string();
+    sb.bind_beads(
+        "demo-ws",
+        &["--credential", "command=/a/bd", "--credential", "cwd=/a"],
+    );
+    let shared = sb.read_credentials();
+    assert!(
+        shared.contains("command = \"/a/bd\"\ncwd = \"/a\"\n"),
+        "{shared}"
+    );
+
+    let bind_b = |extra: &[&str]| {
+        let mut args = vec![
+            "-C",
+            &b,
+            "bind",
+            "--provider",
+            "beads",
+            "--workspace",
+            "b-ws",
+        ];
+        args.extend_from_slice(extra);
+        sb.run(&args)
+    };
+    let changed = bind_b(&["--credential", "command=/b/bd", "--credential", "cwd=/a"]);
+    assert_eq!(code(&changed), 2, "{}", stderr(&changed));
+    assert!(
+        stderr(&changed).contains("would change the stored beads settings command (")
+            && stderr(&changed).contains("add --force"),
+        "{}",
+        stderr(&changed)
+    );
+    assert_eq!(sb.read_credentials(), shared, "refused: nothing written");
+    assert_eq!(
+        std::fs::read_to_string(other.join(".kittify/config.yaml")).expect("config b"),
+        "",
+        "refused: project B stays unbound"
+    );
+
+    let unknown = bind_b(&["--credential", "foo=bar"]);
+    assert_eq!(code(&unknown), 2);
+    assert_eq!(
+        stderr(&unknown),
+        "error: Unknown --credential key 'foo'. Known keys: command, cwd, server_url, base_url, username, email, team_slug\n"
+    );
+    assert_eq!(sb.read_credentials(), shared);
+
+    let same = bind_b(&["--credential", "cwd=/a", "--credential", "username=u"]);
+    assert_eq!(code(&same), 0, "{}", stderr(&same));
+    assert!(
+        sb.read_credentials()
+            .contains("command = \"/a/bd\"\ncwd = \"/a\"\nusername = \"u\"\n"),
+        "a new key is added, the others stay: {}",
+        sb.read_credentials()
+    );
+
+    let forced = bind_b(&["--credential", "command=/b/bd", "--force", "--json"]);
+    assert_eq!(code(&forced), 0, "{}", stderr(&forced));
+    let v: Value = serde_json::from_slice(&forced.stdout).expect("json");
+    assert_eq!(v["credentials_replaced"], json!(["command"]));
+    assert!(sb.read_credentials().contains("command = \"/b/bd\""));
+
+    let unbind_b = sb.run(&["-C", &b, "unbind"]);
+    assert_eq!(code(&unbind_b), 0);
+    assert!(
+        stderr(&unbind_b).contains("`spec-kitty-tracker unbind --forget-credentials`"),
+        "{}",
+        stderr(&unbind_b)
+    );
+    assert!(sb.read_credentials().contains("[tracker.providers.beads]"));
+    let forget = sb.run(&["unbind", "--forget-credentials", "--json"]);
+    let v: Value = serde_json::from_slice(&forget.stdout).expect("json");
+    assert_eq!(v, json!({"credentials_cleared": true, "provider": "beads"}));
+    assert!(!sb.read_credentials().contains("tracker"));
 }
 
 #[test]

@@ -177,3 +177,62 @@ async fn the_mock_rejects_requests_that_break_the_contract() {
         .expect("sent");
     assert_eq!(no_slash.status().as_u16(), 404, "paths end with a slash");
 }
+
+/// Issue 14.6: on a terminal every 429 wait is announced before it starts, and the final 429
+/// says what to do. Oracle: a real pseudo-terminal (`script`, util-linux) makes stderr a
+/// terminal; the mock's `rate-storm` answers 429 with `retry_after_seconds: 2` forever.
+#[test]
+fn rate_limit_waits_are_announced_on_a_terminal() {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        assert!(
+            std::env::var("CI").map_or(true, |v| v != "true"),
+            "`script` (util-linux) is missing under CI"
+        );
+        eprintln!("`script` (util-linux) not installed; terminal test skipped");
+        return;
+    }
+    let mock = mock::spawn(mock::Config::default(), 0).expect("mock");
+    let sb = logged_in(&mock);
+    assert_eq!(
+        code(&sb.run(&[
+            "bind",
+            "--provider",
+            "linear",
+            "--project-slug",
+            "rate-storm"
+        ])),
+        0
+    );
+    let inner = format!("{} sync pull", env!("CARGO_BIN_EXE_spec-kitty-tracker"));
+    let cmd = sb.command(&[]);
+    let out = std::process::Command::new("script")
+        .args(["-qec", &inner, "/dev/null"])
+        .env_clear()
+        .envs(
+            cmd.get_envs()
+                .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v.to_owned()))),
+        )
+        .env("SPEC_KITTY_TRACKER_POLL_SCALE", "1")
+        .current_dir(sb.project())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("script");
+    let text = String::from_utf8_lossy(&out.stdout).replace('\r', "");
+    for n in 1..=3 {
+        assert!(
+            text.contains(&format!("note: rate limited, retrying in 2 s ({n} of 3)\n")),
+            "wait {n} not announced:\n{text}"
+        );
+    }
+    assert!(
+        text.contains("error: Too many requests for this team.\nhint: the Spec Kitty SaaS still refused after 3 retries; wait a minute, then run the command again\n"),
+        "{text}"
+    );
+    // Off a terminal (a pipe, as in scripts) the waits stay silent.
+    let piped = sb.run_env(&["sync", "pull"], &[("SPEC_KITTY_TRACKER_POLL_SCALE", "1")]);
+    assert!(!stderr(&piped).contains("note:"), "{}", stderr(&piped));
+}

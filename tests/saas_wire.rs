@@ -196,7 +196,10 @@ async fn rate_limit_storm_stops_after_three_retries() {
     let sb = sandbox(&server, false);
     let out = sb.run(&["sync", "run"]);
     assert_eq!(code(&out), 1);
-    assert_eq!(stderr(&out), "error: Rate limited by SaaS API.\n");
+    assert_eq!(
+        stderr(&out),
+        "error: Rate limited by SaaS API.\nhint: the Spec Kitty SaaS still refused after 3 retries; wait a minute, then run the command again\n"
+    );
     let keys: Vec<Option<String>> = requests_to(&server, "/api/v1/tracker/run/")
         .await
         .iter()
@@ -238,7 +241,7 @@ async fn second_401_is_session_expired_after_exactly_one_refresh() {
     assert_eq!(code(&out), 4);
     assert_eq!(
         stderr(&out),
-        "error: Session expired. Run `spec-kitty auth login` to re-authenticate.\n"
+        "error: Session expired. Run `spec-kitty auth login` to re-authenticate.\nhint: run `spec-kitty-tracker auth login` (one login serves spec-kitty and spec-kitty-tracker)\n"
     );
 }
 
@@ -264,7 +267,7 @@ async fn refresh_rejected_keeps_the_credentials_and_says_session_expired() {
         (code(&out), stderr(&out).as_str()),
         (
             4,
-            "error: Session expired. Run `spec-kitty auth login` to re-authenticate.\n"
+            "error: Session expired. Run `spec-kitty auth login` to re-authenticate.\nhint: run `spec-kitty-tracker auth login` (one login serves spec-kitty and spec-kitty-tracker)\n"
         )
     );
     assert_eq!(sb.read_credentials(), before);

@@ -21,9 +21,9 @@ pub fn run(ctx: &mut Context, args: AuthLoginArgs) -> Result<Outcome, CliError> 
         // A broken stored session is simply replaced by logging in again.
         if let Ok(Some(existing)) = read_session(&file) {
             if existing.is_for(server.as_str()) && existing.refresh_valid(Timestamp::now()) {
-                return Ok(Outcome::report(
-                    Template::AuthLogin,
-                    json!({ "already": true, "username": existing.username, "fancy": ctx.fancy }),
+                return Ok(report(
+                    ctx,
+                    json!({ "already": true, "username": existing.username, "team_slug": existing.team_slug, "server_url": server.as_str() }),
                 ));
             }
         }
@@ -51,10 +51,17 @@ pub fn run(ctx: &mut Context, args: AuthLoginArgs) -> Result<Outcome, CliError> 
         session::write(doc, &fresh);
         Ok(())
     })?;
-    Ok(Outcome::report(
-        Template::AuthLogin,
-        json!({ "already": false, "username": username, "team_slug": fresh.team_slug, "fancy": ctx.fancy }),
+    Ok(report(
+        ctx,
+        json!({ "already": false, "username": username, "team_slug": fresh.team_slug, "server_url": server.as_str() }),
     ))
+}
+
+/// The login report; `--json` prints `data` (the template also sees `fancy`).
+fn report(ctx: &Context, data: serde_json::Value) -> Outcome {
+    let mut human = data.clone();
+    human["fancy"] = json!(ctx.fancy);
+    Outcome::report_with_json(Template::AuthLogin, human, data)
 }
 
 fn prompt_username() -> Result<String, CliError> {

@@ -12,9 +12,9 @@ use serde_json::json;
 pub fn run(ctx: &mut Context, _args: AuthLogoutArgs) -> Result<Outcome, CliError> {
     let file = CredentialsFile::new(&ctx.state_root()?);
     if !file.path.exists() {
-        return Ok(Outcome::report(
-            Template::AuthLogout,
-            json!({ "had_session": false, "fancy": ctx.fancy }),
+        return Ok(report(
+            ctx,
+            json!({ "had_session": false, "username": null }),
         ));
     }
     let username = file.update(|doc| {
@@ -25,8 +25,15 @@ pub fn run(ctx: &mut Context, _args: AuthLogoutArgs) -> Result<Outcome, CliError
             .map(str::to_owned);
         Ok(session::clear(doc).then_some(username))
     })?;
-    Ok(Outcome::report(
-        Template::AuthLogout,
-        json!({ "had_session": username.is_some(), "username": username.flatten(), "fancy": ctx.fancy }),
+    Ok(report(
+        ctx,
+        json!({ "had_session": username.is_some(), "username": username.flatten() }),
     ))
+}
+
+/// The logout report; `--json` prints `data` (the template also sees `fancy`).
+fn report(ctx: &Context, data: serde_json::Value) -> Outcome {
+    let mut human = data.clone();
+    human["fancy"] = json!(ctx.fancy);
+    Outcome::report_with_json(Template::AuthLogout, human, data)
 }

@@ -15,7 +15,7 @@ pub fn run(ctx: &mut Context, _args: AuthStatusArgs) -> Result<Outcome, CliError
     let file = CredentialsFile::new(&ctx.state_root()?);
     let session = read_session(&file)?.ok_or_else(|| {
         CliError::new(ErrorKind::Auth, "not_authenticated", "Not authenticated.")
-            .hint("run `spec-kitty auth login` to authenticate")
+            .hint("run `spec-kitty-tracker auth login` to authenticate")
     })?;
     let now = Timestamp::now();
     let token = |expires: Timestamp, valid: bool| -> Value {

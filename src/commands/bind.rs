@@ -2,9 +2,9 @@
 
 use crate::args::BindArgs;
 use crate::config::edit::TrackerBlock;
-use crate::config::{DEFAULT_MODE, DOCTRINE_MODES};
+use crate::config::DEFAULT_MODE;
 use crate::context::Context;
-use crate::credentials::{set_provider, CredentialsFile};
+use crate::credentials::{merge_provider, CredentialsFile};
 use crate::error::CliError;
 use crate::local::model::CORE_FIELDS;
 use crate::output::{warn, Outcome, Template};
@@ -12,6 +12,18 @@ use serde_json::json;
 
 /// Field owners a split doctrine accepts.
 pub const OWNERS: [&str; 3] = ["local", "external", "shared"];
+
+/// Provider settings a local binding may store: `command` and `cwd` drive the provider CLI;
+/// the others name the cache file (reference/local-providers.md §7).
+pub const KNOWN_SETTINGS: [&str; 7] = [
+    "command",
+    "cwd",
+    "server_url",
+    "base_url",
+    "username",
+    "email",
+    "team_slug",
+];
 
 /// Bind a SaaS-backed provider (needs `--project-slug`).
 pub fn saas(ctx: &mut Context, args: BindArgs) -> Result<Outcome, CliError> {
@@ -32,13 +44,19 @@ pub fn saas(ctx: &mut Context, args: BindArgs) -> Result<Outcome, CliError> {
     ))
 }
 
-/// Bind a local provider (needs `--workspace`; stores `--credential` pairs).
+/// Bind a local provider (needs `--workspace`; stores `--credential` pairs in the provider's
+/// table, which every project bound to that provider shares: changing a stored value needs
+/// `--force`).
 pub fn local(ctx: &mut Context, args: BindArgs) -> Result<Outcome, CliError> {
     let provider = ctx.provider_name().to_owned();
     let workspace = non_blank(args.workspace.as_deref())
         .ok_or_else(|| CliError::usage("--workspace is required for local providers."))?;
-    let mode = validate_mode(args.doctrine_mode.as_deref())?;
+    let mode = args
+        .doctrine_mode
+        .clone()
+        .unwrap_or_else(|| DEFAULT_MODE.to_owned());
     let owners = validate_owners(&args.field_owner)?;
+    validate_settings(&args.credential)?;
     if !owners.is_empty() && mode != "split_ownership" {
         warn("--field-owner only takes effect with --doctrine-mode split_ownership");
     }
@@ -51,10 +69,15 @@ pub fn local(ctx: &mut Context, args: BindArgs) -> Result<Outcome, CliError> {
         field_owners: owners.clone(),
     };
     let config = ctx.config()?;
+    let mut changed = Vec::new();
     if !args.credential.is_empty() {
-        CredentialsFile::new(&root).update(|doc| {
-            set_provider(doc, &provider, &args.credential);
-            Ok(())
+        changed = CredentialsFile::new(&root).update(|doc| {
+            let changed = merge_provider(doc, &provider, &args.credential, args.force);
+            if changed.is_empty() || args.force {
+                Ok(changed)
+            } else {
+                Err(settings_conflict(&provider, &changed))
+            }
         })?;
     }
     config.save_tracker(&block)?;
@@ -67,8 +90,35 @@ pub fn local(ctx: &mut Context, args: BindArgs) -> Result<Outcome, CliError> {
             "doctrine_mode": mode,
             "field_owners": owners.iter().map(|(k, v)| (k.clone(), json!(v))).collect::<serde_json::Map<_, _>>(),
             "credentials_saved": !args.credential.is_empty(),
+            "credentials_replaced": changed,
         }),
     ))
+}
+
+/// Refuse setting keys the local connectors do not know, listing the known ones.
+fn validate_settings(pairs: &[(String, String)]) -> Result<(), CliError> {
+    match pairs
+        .iter()
+        .find(|(k, _)| !KNOWN_SETTINGS.contains(&k.as_str()))
+    {
+        Some((key, _)) => Err(CliError::usage(format!(
+            "Unknown --credential key '{key}'. Known keys: {}",
+            KNOWN_SETTINGS.join(", ")
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// The error for a bind that would change stored settings another project may rely on.
+fn settings_conflict(provider: &str, keys: &[String]) -> CliError {
+    CliError::usage(format!(
+        "this bind would change the stored {provider} settings {} ([tracker.providers.{provider}] is shared by every project bound to {provider})",
+        keys.join(", ")
+    ))
+    .hint(format!(
+        "add --force to replace them for every project, or bind without --credential to use the stored {provider} settings"
+    ))
+    .detail("keys", keys.to_vec())
 }
 
 fn non_blank(value: Option<&str>) -> Option<String> {
@@ -76,21 +126,6 @@ fn non_blank(value: Option<&str>) -> Option<String> {
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(str::to_owned)
-}
-
-fn validate_mode(raw: Option<&str>) -> Result<String, CliError> {
-    let Some(raw) = raw else {
-        return Ok(DEFAULT_MODE.to_owned());
-    };
-    let mode = raw.trim().to_lowercase();
-    if DOCTRINE_MODES.contains(&mode.as_str()) {
-        Ok(mode)
-    } else {
-        Err(CliError::usage(format!(
-            "Invalid doctrine mode '{raw}'. Expected one of: {}",
-            DOCTRINE_MODES.join(", ")
-        )))
-    }
 }
 
 fn validate_owners(pairs: &[(String, String)]) -> Result<Vec<(String, String)>, CliError> {

@@ -18,16 +18,26 @@ use std::io::{BufWriter, Seek, Write};
 /// SaaS-backed pull.
 pub fn saas(ctx: &mut Context, args: SyncPullArgs) -> Result<Outcome, CliError> {
     let client = saas::connect(ctx)?;
+    let cursor = args
+        .cursor
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty());
     if args.all {
-        return saas::call(pull_all(&client, args.limit, args.json));
+        return saas::call(pull_all(&client, args.limit, cursor, args.json));
     }
-    let envelope = saas::call(client.pull(args.limit, None))?;
+    let envelope = saas::call(client.pull(args.limit, cursor))?;
     let page: PullEnvelope = envelope.typed()?;
     let data = json!({ "env": page.summary_view(), "extra": { "pages": 1 } });
-    Ok(
-        Outcome::report_raw_json(Template::SyncPullSaas, data, envelope.body)
-            .with_exit_code(saas::status_exit_code(&page.status)),
-    )
+    let mut outcome = Outcome::report_raw_json(Template::SyncPullSaas, data, envelope.body)
+        .with_exit_code(saas::status_exit_code(&page.status));
+    if let (true, Some(next)) = (page.has_more, page.next_cursor.as_deref()) {
+        outcome = outcome.with_hint(format!(
+            "more items: `spec-kitty-tracker sync pull --limit {} --cursor {next}` pulls the next page, `spec-kitty-tracker sync pull --all` every page",
+            args.limit
+        ));
+    }
+    Ok(outcome)
 }
 
 /// Local pull into the SQLite cache.
@@ -44,13 +54,18 @@ struct PageItems<'a> {
 
 /// Every page, following `next_cursor`. Items are spooled (already formatted) to a temp file so
 /// memory stays bounded by one page; the JSON document is then written with sorted keys.
-async fn pull_all(client: &TrackerClient, limit: i64, json_out: bool) -> Result<Outcome, CliError> {
+async fn pull_all(
+    client: &TrackerClient,
+    limit: i64,
+    start: Option<&str>,
+    json_out: bool,
+) -> Result<Outcome, CliError> {
     let mut spool = BufWriter::new(tempfile::tempfile().map_err(spool_error)?);
     let mut totals = Summary::default();
     let mut item_errors: Vec<Value> = Vec::new();
     let mut identity: Option<Value> = None;
     let mut status = "ok".to_owned();
-    let mut cursor: Option<String> = None;
+    let mut cursor: Option<String> = start.map(str::to_owned);
     let mut pages = 0u64;
     let mut items = 0u64;
     loop {

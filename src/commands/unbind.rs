@@ -1,8 +1,9 @@
-//! `unbind`: remove the `tracker:` section (and a local provider's stored credentials).
+//! `unbind`: remove the `tracker:` section. A local provider's stored settings are shared by
+//! every project bound to that provider, so they are removed only with `--forget-credentials`.
 
 use crate::args::UnbindArgs;
 use crate::context::Context;
-use crate::credentials::{clear_provider, CredentialsFile};
+use crate::credentials::{clear_provider, provider_table, CredentialsFile};
 use crate::error::CliError;
 use crate::output::{Outcome, Template};
 use serde_json::json;
@@ -12,17 +13,27 @@ pub fn saas(ctx: &mut Context, _args: UnbindArgs) -> Result<Outcome, CliError> {
     remove_section(ctx, false)
 }
 
-/// Unbind a local provider: the project configuration and the provider's credentials.
-pub fn local(ctx: &mut Context, _args: UnbindArgs) -> Result<Outcome, CliError> {
+/// Unbind a local provider: the project configuration, and with `--forget-credentials` the
+/// provider's stored settings.
+pub fn local(ctx: &mut Context, args: UnbindArgs) -> Result<Outcome, CliError> {
     let provider = ctx.provider_name().to_owned();
-    let root = ctx.state_root()?;
-    let file = CredentialsFile::new(&root);
-    let cleared = if file.path.exists() {
-        file.update(|doc| Ok(clear_provider(doc, &provider)))?
+    let file = CredentialsFile::new(&ctx.state_root()?);
+    if !file.path.exists() {
+        return remove_section(ctx, false);
+    }
+    if args.forget_credentials {
+        let cleared = file.update(|doc| Ok(clear_provider(doc, &provider)))?;
+        return remove_section(ctx, cleared);
+    }
+    let kept = provider_table(&file.read()?, &provider).is_some();
+    let outcome = remove_section(ctx, false)?;
+    Ok(if kept {
+        outcome.with_hint(format!(
+            "the stored {provider} settings ([tracker.providers.{provider}]) are kept for other projects; `spec-kitty-tracker unbind --forget-credentials` removes them"
+        ))
     } else {
-        false
-    };
-    remove_section(ctx, cleared)
+        outcome
+    })
 }
 
 /// Unbind a removed or unknown provider, so stale bindings can be cleaned up.

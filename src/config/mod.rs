@@ -10,13 +10,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use yaml_serde::Value;
 
-/// The doctrine modes a local binding may use.
-pub const DOCTRINE_MODES: [&str; 3] = [
-    "external_authoritative",
-    "spec_kitty_authoritative",
-    "split_ownership",
-];
-
 /// The default doctrine mode.
 pub const DEFAULT_MODE: &str = "external_authoritative";
 

@@ -73,7 +73,8 @@ struct CallKind {
 }
 
 impl TrackerClient {
-    /// A client; `clock` scales waiting (tests), `spinner` shows polling progress on stderr.
+    /// A client; `clock` scales waiting (tests), `spinner` shows polling progress and rate-limit
+    /// waits on stderr.
     pub fn new(
         tokens: Tokens,
         provider: &str,
@@ -280,13 +281,22 @@ impl TrackerClient {
                 401 => return Err(crate::auth::session_expired()),
                 429 if rate_limited < MAX_RATE_LIMIT_RETRIES => {
                     rate_limited += 1;
-                    tokio::time::sleep(self.clock.real(retry_after(&resp) as f64)).await;
+                    let wait = retry_after(&resp);
+                    if self.spinner {
+                        crate::output::note(&format!(
+                            "rate limited, retrying in {wait} s ({rate_limited} of {MAX_RATE_LIMIT_RETRIES})"
+                        ));
+                    }
+                    tokio::time::sleep(self.clock.real(wait as f64)).await;
                 }
                 429 => {
                     let message = envelope_of(&resp.body)
                         .and_then(|e| envelope_message(&e))
                         .unwrap_or_else(|| "Rate limited by SaaS API.".to_owned());
                     return Err(CliError::failed("rate_limited", message)
+                        .hint(format!(
+                            "the Spec Kitty SaaS still refused after {rate_limited} retries; wait a minute, then run the command again"
+                        ))
                         .detail("http_status", 429)
                         .detail("retries", rate_limited));
                 }

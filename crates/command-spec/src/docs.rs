@@ -3,19 +3,13 @@
 
 use crate::classes::class_lines;
 use crate::model::{CommandSpec, Spec};
-use clap::Command;
+use clap::{Arg, ArgAction, Command};
 use clap_complete::Shell;
-use clap_mangen::roff::{bold, roman, Roff};
+use clap_mangen::roff::{bold, italic, roman, Inline, Roff};
 use clap_mangen::Man;
 
-/// Shells completions are generated for, with the file name each one is shipped as.
-pub const SHELLS: [(Shell, &str); 5] = [
-    (Shell::Bash, "bash"),
-    (Shell::Zsh, "zsh"),
-    (Shell::Fish, "fish"),
-    (Shell::Elvish, "elvish"),
-    (Shell::PowerShell, "powershell"),
-];
+/// The value set listing the shells completions are generated for.
+pub const SHELL_SET: &str = "shell";
 
 /// One man page per command (groups included): `(file name, roff text)`.
 pub fn man_pages(spec: &Spec, version: &'static str) -> Vec<(String, String)> {
@@ -40,10 +34,7 @@ fn page(
         .collect::<Vec<_>>()
         .join("-");
     let title = full_name.to_uppercase();
-    let display = std::iter::once(spec.name.as_str())
-        .chain(path.iter().copied())
-        .collect::<Vec<_>>()
-        .join(" ");
+    let display = display_name(spec, path);
     let cmd_for_page = cmd
         .clone()
         .name(display.clone())
@@ -57,7 +48,7 @@ fn page(
     let rendered = (|| -> std::io::Result<()> {
         man.render_title(&mut buf)?;
         man.render_name_section(&mut buf)?;
-        man.render_synopsis_section(&mut buf)?;
+        buf.extend_from_slice(synopsis(cmd, &display_name(spec, path)).as_bytes());
         man.render_description_section(&mut buf)?;
         if cmd.get_arguments().any(|a| !a.is_hide_set()) {
             man.render_options_section(&mut buf)?;
@@ -79,10 +70,78 @@ fn page(
             Some(m) => m.subcommands.iter().find(|s| s.name == sub.get_name()),
             None => spec.commands.iter().find(|s| s.name == sub.get_name()),
         };
+        // clap's own `help` subcommand has no page of its own.
+        if sub_model.is_none() {
+            continue;
+        }
         let mut sub_path = path.to_vec();
         sub_path.push(sub.get_name());
         page(sub, sub_model, spec, version, &sub_path, out);
     }
+}
+
+/// `spec-kitty-tracker sync pull`: the command as typed.
+fn display_name(spec: &Spec, path: &[&str]) -> String {
+    std::iter::once(spec.name.as_str())
+        .chain(path.iter().copied())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The SYNOPSIS section with value names (`[--limit N]`), which clap_mangen leaves out.
+fn synopsis(cmd: &Command, display: &str) -> String {
+    let mut line = vec![bold(display)];
+    for arg in cmd.get_arguments().filter(|a| !a.is_hide_set()) {
+        line.push(roman(" "));
+        line.extend(synopsis_arg(arg));
+    }
+    if cmd.has_subcommands() {
+        line.push(roman(" "));
+        line.push(italic("COMMAND"));
+    }
+    let mut roff = Roff::new();
+    roff.control("SH", ["SYNOPSIS"]);
+    roff.text(line);
+    roff.to_roff()
+}
+
+fn synopsis_arg(arg: &Arg) -> Vec<Inline> {
+    let value = arg
+        .get_value_names()
+        .map(|v| v.join(" "))
+        .unwrap_or_else(|| arg.get_id().as_str().to_uppercase());
+    let mut inner = Vec::new();
+    if arg.is_positional() {
+        inner.push(italic(value));
+    } else {
+        match (arg.get_short(), arg.get_long()) {
+            (Some(short), Some(long)) => {
+                inner.push(bold(format!("-{short}")));
+                inner.push(roman("|"));
+                inner.push(bold(format!("--{long}")));
+            }
+            (Some(short), None) => inner.push(bold(format!("-{short}"))),
+            (None, Some(long)) => inner.push(bold(format!("--{long}"))),
+            (None, None) => {}
+        }
+        if arg.get_action().takes_values() {
+            inner.push(roman(" "));
+            inner.push(italic(value));
+        }
+    }
+    let repeated = matches!(arg.get_action(), ArgAction::Count | ArgAction::Append);
+    let mut out = Vec::new();
+    if arg.is_required_set() {
+        out.extend(inner);
+    } else {
+        out.push(roman("["));
+        out.extend(inner);
+        out.push(roman("]"));
+    }
+    if repeated {
+        out.push(roman("..."));
+    }
+    out
 }
 
 fn extra_sections(model: Option<&CommandSpec>, spec: &Spec) -> String {
@@ -147,28 +206,83 @@ fn extra_sections(model: Option<&CommandSpec>, spec: &Spec) -> String {
 #[derive(Debug, Clone)]
 pub struct Completion {
     /// Shell name as accepted by `completions <shell>`.
-    pub shell: &'static str,
+    pub shell: String,
     /// File name the script is shipped as (clap_complete's convention).
     pub file_name: String,
     /// The script.
     pub script: String,
 }
 
-/// Completion scripts for every shell in [`SHELLS`].
+/// Completion scripts for every shell of the `shell` value set that clap_complete knows.
 pub fn completions(spec: &Spec, version: &'static str) -> Vec<Completion> {
-    SHELLS
+    spec.value_set(SHELL_SET)
         .iter()
+        .filter_map(|v| Some((v.value.parse::<Shell>().ok()?, v.value.clone())))
         .map(|(shell, name)| {
             let mut cmd = crate::to_clap::build(spec, version);
             let mut buf = Vec::new();
-            clap_complete::generate(*shell, &mut cmd, spec.name.clone(), &mut buf);
+            clap_complete::generate(shell, &mut cmd, spec.name.clone(), &mut buf);
+            let mut script = String::from_utf8_lossy(&buf).into_owned();
+            match shell {
+                Shell::Bash => script = repair_bash(&script, &spec.name),
+                Shell::Fish => script.push_str(&fish_positional_values(spec)),
+                _ => {}
+            }
             Completion {
                 shell: name,
-                file_name: clap_complete::Generator::file_name(shell, &spec.name),
-                script: String::from_utf8_lossy(&buf).into_owned(),
+                file_name: clap_complete::Generator::file_name(&shell, &spec.name),
+                script,
             }
         })
         .collect()
+}
+
+/// clap_complete's fish script offers no values for positional arguments (`completions
+/// <SHELL>` would complete file names): one `complete` line per positional `choice` argument.
+pub fn fish_positional_values(spec: &Spec) -> String {
+    let using = format!("__fish_{}_using_subcommand", spec.name.replace('-', "_"));
+    let mut out = String::new();
+    for leaf in spec.leaves() {
+        let condition = match leaf.path.as_slice() {
+            [one] => format!("{using} {one}"),
+            [group, leaf_name] => {
+                format!("{using} {group}; and __fish_seen_subcommand_from {leaf_name}")
+            }
+            _ => continue,
+        };
+        for arg in leaf.spec.args.iter().filter(|a| a.positional) {
+            let values: Vec<&str> = spec
+                .value_set(arg.values.as_deref().unwrap_or_default())
+                .iter()
+                .filter(|v| !v.hidden)
+                .map(|v| v.value.as_str())
+                .collect();
+            if !values.is_empty() {
+                out.push_str(&format!(
+                    "complete -c {} -n \"{condition}\" -f -a \"{}\"\n",
+                    spec.name,
+                    values.join(" ")
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Work around clap-rs/clap#6421: for a binary name with dashes, clap_complete's bash script
+/// labels the subcommand states `spec__subcmd__kitty__subcmd__tracker__subcmd__sync` while it
+/// builds `spec__kitty__tracker__subcmd__sync`, so nothing after the first word completes.
+/// The labels are rewritten to the state the script builds. A no-op once clap is fixed.
+pub fn repair_bash(script: &str, bin: &str) -> String {
+    let built = bin.replace('-', "__");
+    let mislabelled = bin.replace('-', "__subcmd__");
+    if built == mislabelled {
+        return script.to_owned();
+    }
+    script.replace(
+        &format!("{mislabelled}__subcmd__"),
+        &format!("{built}__subcmd__"),
+    )
 }
 
 #[cfg(test)]
@@ -211,5 +325,32 @@ mod tests {
         let files = completions(&spec(), "0.0.0");
         assert_eq!(files.len(), 5);
         assert!(files.iter().all(|c| c.script.contains("sync")));
+    }
+
+    #[test]
+    fn bash_labels_match_the_states_the_script_builds() {
+        let files = completions(&spec(), "0.0.0");
+        let bash = &files
+            .iter()
+            .find(|c| c.shell == "bash")
+            .expect("bash")
+            .script;
+        assert!(!bash.contains("__subcmd__kitty"), "{bash}");
+        assert!(bash.contains("\n        spec__kitty__tracker__subcmd__sync__subcmd__pull)\n"));
+        assert_eq!(repair_bash("a__subcmd__b", "ab"), "a__subcmd__b");
+    }
+
+    #[test]
+    fn synopsis_shows_value_names() {
+        let pages = man_pages(&spec(), "0.0.0");
+        let (_, page) = pages
+            .iter()
+            .find(|(n, _)| n == "spec-kitty-tracker-sync-pull.1")
+            .expect("page");
+        assert!(page.contains("[\\fB\\-\\-limit\\fR \\fIN\\fR]"), "{page}");
+        assert!(
+            page.contains("[\\fB\\-\\-server\\-url\\fR \\fIURL\\fR]"),
+            "{page}"
+        );
     }
 }

@@ -19,11 +19,33 @@ pub struct Spec {
     /// Exit codes documented in every man page.
     #[serde(default)]
     pub exit_codes: Vec<ExitCode>,
+    /// Named sets of allowed values, declared once and referenced by `choice` arguments
+    /// (`values: <set>`); clap validates them, completions offer them, the binary reads them.
+    #[serde(default)]
+    pub value_sets: BTreeMap<String, Vec<ValueSpec>>,
     /// Options accepted by every command.
     #[serde(default)]
     pub global_args: Vec<ArgSpec>,
     /// Top-level commands, in help order.
     pub commands: Vec<CommandSpec>,
+}
+
+/// One allowed value of a value set.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ValueSpec {
+    /// The canonical value.
+    pub value: String,
+    /// Shown next to the value in long help and in zsh/fish completions.
+    #[serde(default)]
+    pub help: Option<String>,
+    /// Other spellings accepted for this value (not offered by completions).
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Accepted but neither listed in help nor offered by completions (e.g. a removed provider
+    /// that still gets its own message).
+    #[serde(default)]
+    pub hidden: bool,
 }
 
 /// A documented environment variable.
@@ -211,6 +233,18 @@ pub enum ArgType {
     KeyValue,
 }
 
+/// What shells offer when completing an argument's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Completion {
+    /// File names.
+    File,
+    /// Directory names.
+    Dir,
+    /// A URL (no file names).
+    Url,
+}
+
 /// One argument of a command.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -241,9 +275,12 @@ pub struct ArgSpec {
     /// Inclusive range for `int`.
     #[serde(default)]
     pub range: Option<[i64; 2]>,
-    /// Allowed values for `choice`.
+    /// The value set (a key of the top-level `value_sets`) a `choice` argument takes.
     #[serde(default)]
-    pub values: Vec<String>,
+    pub values: Option<String>,
+    /// What shells complete for the value (default: `path` types any path, others nothing).
+    #[serde(default)]
+    pub complete: Option<Completion>,
     /// Placeholder shown in help.
     #[serde(default)]
     pub value_name: Option<String>,
@@ -261,6 +298,13 @@ impl ArgSpec {
     /// Whether the argument takes a value.
     pub fn takes_value(&self) -> bool {
         !matches!(self.ty, ArgType::Flag | ArgType::Count)
+    }
+}
+
+impl Spec {
+    /// The values of set `name` (empty when there is no such set).
+    pub fn value_set(&self, name: &str) -> &[ValueSpec] {
+        self.value_sets.get(name).map_or(&[], Vec::as_slice)
     }
 }
 

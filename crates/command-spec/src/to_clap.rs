@@ -2,9 +2,10 @@
 //! completions are all built here.
 
 use crate::classes::after_long_help;
-use crate::model::{ArgSpec, ArgType, CommandSpec, Spec};
-use clap::builder::{PossibleValuesParser, RangedI64ValueParser};
-use clap::{Arg, ArgAction, Command};
+use crate::model::{ArgSpec, ArgType, CommandSpec, Completion, Spec, ValueSpec};
+use clap::builder::{PossibleValue, PossibleValuesParser, RangedI64ValueParser, TypedValueParser};
+use clap::{Arg, ArgAction, Command, ValueHint};
+use std::ffi::OsStr;
 
 /// Build the whole command tree. `version` is the crate version shown by `--version`.
 pub fn build(spec: &Spec, version: &'static str) -> Command {
@@ -14,24 +15,23 @@ pub fn build(spec: &Spec, version: &'static str) -> Command {
         .long_about(spec.long_about.trim_end().to_owned())
         .subcommand_required(true)
         .arg_required_else_help(true)
-        .disable_help_subcommand(true)
         .max_term_width(100);
     for arg in &spec.global_args {
-        root = root.arg(to_arg(arg).global(true));
+        root = root.arg(to_arg(spec, arg).global(true));
     }
     for cmd in &spec.commands {
-        root = root.subcommand(to_command(cmd));
+        root = root.subcommand(to_command(spec, cmd));
     }
     root
 }
 
-fn to_command(cmd: &CommandSpec) -> Command {
+fn to_command(spec: &Spec, cmd: &CommandSpec) -> Command {
     let mut c = Command::new(cmd.name.clone())
         .about(cmd.about.clone())
         .long_about(cmd.long_about.trim_end().to_owned());
     if cmd.is_leaf() {
         for arg in &cmd.args {
-            c = c.arg(to_arg(arg));
+            c = c.arg(to_arg(spec, arg));
         }
         if let Some(help) = &cmd.json {
             c = c.arg(
@@ -45,15 +45,19 @@ fn to_command(cmd: &CommandSpec) -> Command {
             c = c.after_long_help(after);
         }
     } else {
-        c = c.subcommand_required(true).arg_required_else_help(true);
+        // `help` lives at the root (`help sync pull`), not in every group.
+        c = c
+            .subcommand_required(true)
+            .arg_required_else_help(true)
+            .disable_help_subcommand(true);
         for sub in &cmd.subcommands {
-            c = c.subcommand(to_command(sub));
+            c = c.subcommand(to_command(spec, sub));
         }
     }
     c
 }
 
-fn to_arg(spec: &ArgSpec) -> Arg {
+fn to_arg(model: &Spec, spec: &ArgSpec) -> Arg {
     let mut arg = Arg::new(spec.name.clone()).help(spec.help.clone());
     if let Some(long) = &spec.long {
         arg = arg.long(long.clone());
@@ -69,13 +73,26 @@ fn to_arg(spec: &ArgSpec) -> Arg {
         ArgType::Count => arg.action(ArgAction::Count),
         ArgType::Int => {
             let [lo, hi] = spec.range.unwrap_or([i64::MIN, i64::MAX]);
+            // `--limit -1` is a value out of range, not an unknown option.
             arg.value_parser(RangedI64ValueParser::<i64>::new().range(lo..=hi))
+                .allow_negative_numbers(true)
         }
         ArgType::Path => arg.value_parser(clap::value_parser!(std::path::PathBuf)),
-        ArgType::Choice => arg.value_parser(PossibleValuesParser::new(spec.values.clone())),
+        ArgType::Choice => arg
+            .value_parser(ChoiceParser::new(
+                model.value_set(spec.values.as_deref().unwrap_or_default()),
+            ))
+            .ignore_case(true),
         ArgType::String | ArgType::KeyValue => arg,
     };
     if spec.takes_value() {
+        arg = arg.value_hint(match (spec.complete, spec.ty) {
+            (Some(Completion::File), _) => ValueHint::FilePath,
+            (Some(Completion::Dir), _) => ValueHint::DirPath,
+            (Some(Completion::Url), _) => ValueHint::Url,
+            (None, ArgType::Path) => ValueHint::AnyPath,
+            (None, _) => ValueHint::Other,
+        });
         arg = arg.action(if spec.repeatable {
             ArgAction::Append
         } else {
@@ -92,6 +109,56 @@ fn to_arg(spec: &ArgSpec) -> Arg {
         arg = arg.conflicts_with(other.clone());
     }
     arg
+}
+
+/// A `choice` value: trimmed and matched without regard to case against a value set (aliases
+/// and hidden values included) and returned in its canonical spelling. An unknown value gets
+/// clap's "invalid value" error with the visible values and a "similar value" tip.
+#[derive(Clone)]
+struct ChoiceParser {
+    values: Vec<PossibleValue>,
+}
+
+impl ChoiceParser {
+    fn new(set: &[ValueSpec]) -> ChoiceParser {
+        let values = set
+            .iter()
+            .map(|v| {
+                let mut pv = PossibleValue::new(v.value.clone())
+                    .aliases(v.aliases.clone())
+                    .hide(v.hidden);
+                if let Some(help) = &v.help {
+                    pv = pv.help(help.clone());
+                }
+                pv
+            })
+            .collect();
+        ChoiceParser { values }
+    }
+}
+
+impl TypedValueParser for ChoiceParser {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &Command,
+        arg: Option<&Arg>,
+        value: &OsStr,
+    ) -> Result<String, clap::Error> {
+        let trimmed = value.to_str().map(str::trim);
+        if let Some(found) = trimmed.and_then(|t| self.values.iter().find(|pv| pv.matches(t, true)))
+        {
+            return Ok(found.get_name().to_owned());
+        }
+        PossibleValuesParser::new(self.values.clone())
+            .parse_ref(cmd, arg, value)
+            .map(|_| String::new())
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(self.values.iter().cloned()))
+    }
 }
 
 #[cfg(test)]

@@ -12,7 +12,8 @@ pub fn validate(spec: &Spec) -> Vec<String> {
     if spec.name.trim().is_empty() {
         errors.push("name: must not be empty".to_owned());
     }
-    check_args(&spec.name, &spec.global_args, &[], &mut errors);
+    check_value_sets(spec, &mut errors);
+    check_args(spec, &spec.name, &spec.global_args, &[], &mut errors);
     check_siblings("commands", &spec.commands, &mut errors);
     for cmd in &spec.commands {
         check_command(
@@ -25,6 +26,31 @@ pub fn validate(spec: &Spec) -> Vec<String> {
         );
     }
     errors
+}
+
+fn check_value_sets(spec: &Spec, errors: &mut Vec<String>) {
+    for (name, values) in &spec.value_sets {
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+            errors.push(format!(
+                "value_sets.{name}: names are snake_case identifiers"
+            ));
+        }
+        if values.iter().all(|v| v.hidden) {
+            errors.push(format!(
+                "value_sets.{name}: needs at least one visible value"
+            ));
+        }
+        let mut seen = BTreeSet::new();
+        for v in values {
+            for spelling in std::iter::once(&v.value).chain(&v.aliases) {
+                if spelling.trim().is_empty() || !seen.insert(spelling.to_lowercase()) {
+                    errors.push(format!(
+                        "value_sets.{name}: '{spelling}' is empty or given twice"
+                    ));
+                }
+            }
+        }
+    }
 }
 
 fn check_siblings(at: &str, cmds: &[CommandSpec], errors: &mut Vec<String>) {
@@ -96,7 +122,7 @@ fn check_leaf(
             errors.push(format!("{at}: `json` help text must not be empty"));
         }
     }
-    check_args(at, &cmd.args, &spec.global_args, errors);
+    check_args(spec, at, &cmd.args, &spec.global_args, errors);
     let Some(dispatch) = &cmd.dispatch else {
         errors.push(format!("{at}: a leaf command needs `dispatch`"));
         return;
@@ -178,7 +204,13 @@ fn check_handler(at: &str, handler: &str, errors: &mut Vec<String>) {
     }
 }
 
-fn check_args(at: &str, args: &[ArgSpec], globals: &[ArgSpec], errors: &mut Vec<String>) {
+fn check_args(
+    spec: &Spec,
+    at: &str,
+    args: &[ArgSpec],
+    globals: &[ArgSpec],
+    errors: &mut Vec<String>,
+) {
     let mut names = BTreeSet::new();
     let mut longs = BTreeSet::new();
     let mut shorts = BTreeSet::new();
@@ -224,6 +256,11 @@ fn check_args(at: &str, args: &[ArgSpec], globals: &[ArgSpec], errors: &mut Vec<
         if arg.takes_value() && arg.value_name.is_none() {
             errors.push(format!("{here}: value-taking arguments need `value_name`"));
         }
+        if arg.complete.is_some() && !arg.takes_value() {
+            errors.push(format!(
+                "{here}: `complete` is only for value-taking arguments"
+            ));
+        }
         if arg.range.is_some() && arg.ty != ArgType::Int {
             errors.push(format!("{here}: `range` is only for type int"));
         }
@@ -232,17 +269,19 @@ fn check_args(at: &str, args: &[ArgSpec], globals: &[ArgSpec], errors: &mut Vec<
                 errors.push(format!("{here}: empty range [{lo}, {hi}]"));
             }
         }
-        if arg.ty == ArgType::Choice && arg.values.is_empty() {
-            errors.push(format!("{here}: type choice needs `values`"));
-        }
-        if arg.ty != ArgType::Choice && !arg.values.is_empty() {
-            errors.push(format!("{here}: `values` is only for type choice"));
+        match (&arg.values, arg.ty == ArgType::Choice) {
+            (None, true) => errors.push(format!("{here}: type choice needs `values`")),
+            (Some(_), false) => errors.push(format!("{here}: `values` is only for type choice")),
+            (Some(set), true) if !spec.value_sets.contains_key(set) => {
+                errors.push(format!("{here}: `values` names unknown value set '{set}'"));
+            }
+            _ => {}
         }
         if arg.required && arg.default.is_some() {
             errors.push(format!("{here}: a required argument cannot have a default"));
         }
         if let Some(default) = &arg.default {
-            check_default(&here, arg, default, errors);
+            check_default(spec, &here, arg, default, errors);
         }
         for other in &arg.conflicts_with {
             if !args.iter().any(|a| &a.name == other) {
@@ -254,7 +293,7 @@ fn check_args(at: &str, args: &[ArgSpec], globals: &[ArgSpec], errors: &mut Vec<
     }
 }
 
-fn check_default(here: &str, arg: &ArgSpec, default: &str, errors: &mut Vec<String>) {
+fn check_default(spec: &Spec, here: &str, arg: &ArgSpec, default: &str, errors: &mut Vec<String>) {
     match arg.ty {
         ArgType::Int => match default.parse::<i64>() {
             Ok(v) => {
@@ -267,7 +306,8 @@ fn check_default(here: &str, arg: &ArgSpec, default: &str, errors: &mut Vec<Stri
             Err(_) => errors.push(format!("{here}: default '{default}' is not an integer")),
         },
         ArgType::Choice => {
-            if !arg.values.iter().any(|v| v == default) {
+            let set = spec.value_set(arg.values.as_deref().unwrap_or_default());
+            if !set.iter().any(|v| v.value == default) {
                 errors.push(format!(
                     "{here}: default '{default}' is not one of the values"
                 ));
@@ -356,6 +396,23 @@ mod tests {
         assert!(
             errs.iter()
                 .any(|e| e.contains("duplicate long option --limit")),
+            "{errs:?}"
+        );
+    }
+
+    #[test]
+    fn choices_name_a_declared_value_set() {
+        let errs = errors_of(&format!(
+            "value_sets:\n  mode: [{{value: a}}, {{value: A}}]\n{BASE}  - name: x\n    about: a\n    long_about: b\n    class_from: none\n    examples: [{{command: x, help: y}}]\n    dispatch: {{any: m::f}}\n    args:\n      - {{name: s, long: shell, type: choice, values: shells, value_name: S, help: h}}\n"
+        ));
+        assert!(
+            errs.iter()
+                .any(|e| e.contains("names unknown value set 'shells'")),
+            "{errs:?}"
+        );
+        assert!(
+            errs.iter()
+                .any(|e| e.contains("value_sets.mode: 'A' is empty or given twice")),
             "{errs:?}"
         );
     }
