@@ -16,3 +16,12 @@ pub fn run(_ctx: &mut Context, args: CompletionsArgs) -> Result<Outcome, CliErro
         .map(|(_, script)| Outcome::raw((*script).to_owned()))
         .ok_or_else(|| CliError::usage(format!("no completion script for shell '{}'", args.shell)))
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn there_is_a_script_for_every_declared_shell() {
+        let shells: Vec<&str> = super::COMPLETION_SCRIPTS.iter().map(|(s, _)| *s).collect();
+        assert_eq!(shells, crate::args::value_sets::SHELL);
+    }
+}

@@ -323,6 +323,21 @@ mod tests {
     use super::*;
     use crate::local::model::{ExternalRef, Status};
 
+    /// The modes `bind --doctrine-mode` accepts (commands.yaml `value_sets.doctrine_mode`) are
+    /// exactly the three policies the engine knows, in the original's order.
+    #[test]
+    fn every_declared_doctrine_mode_has_its_own_policy() {
+        let defaults: Vec<Owner> = crate::args::value_sets::DOCTRINE_MODE
+            .iter()
+            .map(|m| Policy::from_doctrine(m, &BTreeMap::new()).owner("title"))
+            .collect();
+        assert_eq!(defaults, vec![Owner::External, Owner::Local, Owner::Shared]);
+        assert_eq!(
+            crate::args::value_sets::DOCTRINE_MODE.first(),
+            Some(&crate::config::DEFAULT_MODE)
+        );
+    }
+
     fn issue(title: &str, updated: &str) -> Issue {
         let mut i = Issue::new(ExternalRef::new("beads", "ws", "1"), title);
         i.updated_at = IsoTime::parse(updated);
