@@ -420,6 +420,10 @@ fn local_settings_shared_by_projects_change_only_when_asked() {
         stderr(&changed)
     );
     assert_eq!(sb.read_credentials(), shared, "refused: nothing written");
+    let as_json = bind_b(&["--credential", "command=/b/bd", "--json"]);
+    let v: Value = serde_json::from_slice(&as_json.stdout).expect("one JSON error");
+    assert_eq!(v["error"]["code"], "settings_conflict");
+    assert_eq!(v["error"]["keys"], json!(["command"]));
     assert_eq!(
         std::fs::read_to_string(other.join(".kittify/config.yaml")).expect("config b"),
         "",

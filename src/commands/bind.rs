@@ -5,7 +5,7 @@ use crate::config::edit::TrackerBlock;
 use crate::config::DEFAULT_MODE;
 use crate::context::Context;
 use crate::credentials::{merge_provider, CredentialsFile};
-use crate::error::CliError;
+use crate::error::{CliError, ErrorKind};
 use crate::local::model::CORE_FIELDS;
 use crate::output::{warn, Outcome, Template};
 use serde_json::json;
@@ -111,7 +111,7 @@ fn validate_settings(pairs: &[(String, String)]) -> Result<(), CliError> {
 
 /// The error for a bind that would change stored settings another project may rely on.
 fn settings_conflict(provider: &str, keys: &[String]) -> CliError {
-    CliError::usage(format!(
+    CliError::new(ErrorKind::Usage, "settings_conflict", format!(
         "this bind would change the stored {provider} settings {} ([tracker.providers.{provider}] is shared by every project bound to {provider})",
         keys.join(", ")
     ))
