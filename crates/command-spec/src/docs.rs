@@ -13,7 +13,8 @@ pub const SHELL_SET: &str = "shell";
 
 /// One man page per command (groups included): `(file name, roff text)`.
 pub fn man_pages(spec: &Spec, version: &'static str) -> Vec<(String, String)> {
-    let mut root = crate::to_clap::build(spec, version);
+    // clap's `help` subcommand is not a page (nor listed as one): `man` is the help here.
+    let mut root = crate::to_clap::build(spec, version).disable_help_subcommand(true);
     // Building propagates the global options into every subcommand's page.
     root.build();
     let mut pages = Vec::new();
@@ -70,10 +71,6 @@ fn page(
             Some(m) => m.subcommands.iter().find(|s| s.name == sub.get_name()),
             None => spec.commands.iter().find(|s| s.name == sub.get_name()),
         };
-        // clap's own `help` subcommand has no page of its own.
-        if sub_model.is_none() {
-            continue;
-        }
         let mut sub_path = path.to_vec();
         sub_path.push(sub.get_name());
         page(sub, sub_model, spec, version, &sub_path, out);
