@@ -90,11 +90,11 @@ async fn the_mock_rejects_requests_that_break_the_contract() {
     let cases = [
         (
             post("/api/v1/tracker/push/", push.clone(), None).await,
-            "Idempotency-Key header is required on push and run",
+            "header `Idempotency-Key` is required",
         ),
         (
             post("/api/v1/tracker/push/", push.clone(), Some("not-a-uuid")).await,
-            "Idempotency-Key must be a UUID",
+            "header `Idempotency-Key` is invalid",
         ),
         (
             post(
@@ -103,7 +103,7 @@ async fn the_mock_rejects_requests_that_break_the_contract() {
                 Some("0b6f7e8e-2a53-4a52-9c2f-3f6a0f1f6a11"),
             )
             .await,
-            "Idempotency-Key is only for push and run",
+            "header `Idempotency-Key` must not be sent on pull",
         ),
         (
             post(
@@ -112,7 +112,7 @@ async fn the_mock_rejects_requests_that_break_the_contract() {
                 None,
             )
             .await,
-            "`limit` (integer) is required",
+            "request body: \"limit\" is a required property",
         ),
         (
             post(
@@ -121,7 +121,7 @@ async fn the_mock_rejects_requests_that_break_the_contract() {
                 None,
             )
             .await,
-            "`provider` must be a SaaS-backed provider",
+            "body field `provider`: \"beads\" is not one of",
         ),
         (
             post(
@@ -130,7 +130,7 @@ async fn the_mock_rejects_requests_that_break_the_contract() {
                 Some("0b6f7e8e-2a53-4a52-9c2f-3f6a0f1f6a11"),
             )
             .await,
-            "`pull_first` must be true",
+            "request body: \"pull_first\" is a required property",
         ),
     ];
     for (resp, want) in cases {

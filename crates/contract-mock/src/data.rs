@@ -99,7 +99,7 @@ pub fn push_result(f: &Fields, scenario: Scenario) -> Value {
                 "ref": item.get("ref").cloned().unwrap_or(Value::Null),
                 "action": item.get("action").cloned().unwrap_or(Value::Null),
                 "outcome": if failed { "failed" } else { "updated" },
-                "remote_ref": item.get("ref").cloned().unwrap_or(Value::Null),
+                "remote_ref": remote_ref(&f.provider, item.get("ref")),
                 "version": i + 1,
                 "message": if failed { "Field 'title' is owned by the provider" } else { "" },
             })
@@ -113,6 +113,17 @@ pub fn push_result(f: &Fields, scenario: Scenario) -> Value {
         "identity_path": identity_path(&f.provider),
         "doctrine": {"mode": "external_authoritative"},
     })
+}
+
+/// The provider's reference of a pushed item: its ExternalRef, or one built from a key string.
+fn remote_ref(provider: &str, pushed: Option<&Value>) -> Value {
+    match pushed {
+        Some(Value::String(key)) => {
+            json!({"system": provider, "workspace": "demo-workspace", "id": key, "key": key, "url": null})
+        }
+        Some(r @ Value::Object(_)) => r.clone(),
+        _ => Value::Null,
+    }
 }
 
 /// Run result: a pull of `limit` issues and an empty push.

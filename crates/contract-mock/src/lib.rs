@@ -1,12 +1,17 @@
 //! The contract mock: a loopback server that speaks the whole Spec Kitty SaaS tracker API
 //! (SPEC §5) plus the token endpoints, for the demo, golden tests and benchmarks.
 //!
-//! It is strict: every request must carry a valid bearer token, the matching `X-Team-Slug`,
-//! an `Idempotency-Key` (uuid) on push/run and only there, and the body fields of the contract;
-//! anything else is answered with a `contract_violation` error envelope, so client bugs show.
+//! It answers to the contract document `contract/tracker-api.yaml` ([`contract`]): every
+//! request to a documented path is checked against it (headers such as `X-Team-Slug` and
+//! `Idempotency-Key`, query and path parameters, the body), and a broken rule is answered with a
+//! 400 `contract_violation` error envelope naming it, so client bugs show. Bearer tokens are
+//! checked on top (valid, of the named team). Its responses follow the document too (the tests
+//! in `tests/responses.rs` check every scenario), except the scenarios whose whole point is to
+//! break it (`garbage`, `bad-gateway`: non-JSON bodies; `missing-fields`).
 //! Behaviour is chosen per request by the project slug (see [`Scenario`]), so one server can
 //! play every response class at once.
 
+pub mod contract;
 mod data;
 mod scenario;
 
@@ -16,6 +21,7 @@ pub use scenario::Scenario;
 /// Slugs that select a scenario.
 pub const SLUG_NAMES: [&str; 15] = scenario::slug_names();
 
+use contract::{Contract, RequestView, Violation};
 use http_body_util::{BodyExt, Full};
 use hyper::body::{Bytes, Incoming};
 use hyper::server::conn::http1;
@@ -132,23 +138,16 @@ pub fn spawn(config: Config, port: u16) -> std::io::Result<Running> {
 
 /// Serve connections from `listener` until the task is dropped.
 pub async fn serve(listener: TcpListener, config: Config) {
-    let mut state = State::default();
-    if let Some((access, refresh)) = &config.seed {
-        state
-            .access
-            .insert(access.clone(), config.team_slug.clone());
-        state.refresh.insert(refresh.clone());
-    }
-    let shared = Arc::new((config, Mutex::new(state)));
+    let mock = Arc::new(Mock::new(config));
     loop {
         let Ok((stream, _)) = listener.accept().await else {
             continue;
         };
-        let shared = shared.clone();
+        let mock = mock.clone();
         tokio::spawn(async move {
             let service = service_fn(move |req| {
-                let shared = shared.clone();
-                async move { Ok::<_, std::convert::Infallible>(handle(req, &shared.0, &shared.1).await) }
+                let mock = mock.clone();
+                async move { Ok::<_, std::convert::Infallible>(mock.hyper(req).await) }
             });
             let _ = http1::Builder::new()
                 .serve_connection(TokioIo::new(stream), service)
@@ -157,28 +156,170 @@ pub async fn serve(listener: TcpListener, config: Config) {
     }
 }
 
-type Reply = Response<Full<Bytes>>;
+/// A request as the mock sees it (what hyper delivered, or what a test builds).
+#[derive(Debug, Clone, Default)]
+pub struct MockRequest {
+    /// `GET`, `POST`, ...
+    pub method: String,
+    /// The path, without the query.
+    pub path: String,
+    /// The raw query string, without `?`.
+    pub query: Option<String>,
+    /// Headers (any case).
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+/// An answer of the mock.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    /// HTTP status.
+    pub status: u16,
+    /// `Content-Type`.
+    pub content_type: &'static str,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+/// The mock's logic without the network: its configuration and state.
+#[derive(Debug)]
+pub struct Mock {
+    config: Config,
+    state: Mutex<State>,
+}
+
+impl Mock {
+    /// A mock with fresh state (the seeded token pair, if any, already valid).
+    pub fn new(config: Config) -> Mock {
+        let mut state = State::default();
+        if let Some((access, refresh)) = &config.seed {
+            state
+                .access
+                .insert(access.clone(), config.team_slug.clone());
+            state.refresh.insert(refresh.clone());
+        }
+        Mock {
+            config,
+            state: Mutex::new(state),
+        }
+    }
+
+    async fn hyper(&self, req: Request<Incoming>) -> Response<Full<Bytes>> {
+        let (parts, body) = req.into_parts();
+        let reply = match body.collect().await {
+            Ok(body) => {
+                let request = MockRequest {
+                    method: parts.method.to_string(),
+                    path: parts.uri.path().to_owned(),
+                    query: parts.uri.query().map(str::to_owned),
+                    headers: parts
+                        .headers
+                        .iter()
+                        .filter_map(|(k, v)| Some((k.to_string(), v.to_str().ok()?.to_owned())))
+                        .collect(),
+                    body: body.to_bytes().to_vec(),
+                };
+                self.answer(&request).await
+            }
+            Err(_) => violation_reply(&Violation {
+                location: "body",
+                field: String::new(),
+                rule: "read".into(),
+                message: "could not read the request body".into(),
+            }),
+        };
+        let mut resp = Response::new(Full::new(Bytes::from(reply.body)));
+        *resp.status_mut() =
+            StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        resp.headers_mut().insert(
+            "content-type",
+            hyper::header::HeaderValue::from_static(reply.content_type),
+        );
+        resp
+    }
+
+    /// Answer one request: first checked against the contract document (a broken rule is a
+    /// 400 `contract_violation` envelope naming it), then played by the slug's scenario.
+    pub async fn answer(&self, req: &MockRequest) -> Reply {
+        let (config, state) = (&self.config, &self.state);
+        let view = RequestView {
+            method: &req.method,
+            path: &req.path,
+            query: req.query.as_deref(),
+            headers: &req.headers,
+            body: &req.body,
+        };
+        let matched = match Contract::embedded().check_request(&view) {
+            Ok(Some(m)) => m,
+            Ok(None) if req.method == "GET" && req.path == "/__mock/stats" => {
+                let st = state.lock().unwrap_or_else(|p| p.into_inner());
+                return reply(
+                    200,
+                    &json!({"refreshes": st.refreshes, "tokens_issued": st.issued}),
+                );
+            }
+            Ok(None) => {
+                return reply(
+                    404,
+                    &envelope(
+                        404,
+                        "not_found",
+                        &format!("no route for {} {}", req.method, req.path),
+                        false,
+                    ),
+                )
+            }
+            Err(v) => return violation_reply(&v),
+        };
+        let body = matched.body.unwrap_or(Value::Null);
+        let header = |name: &str| {
+            req.headers
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.as_str())
+        };
+        match matched.operation_id.as_str() {
+            "login" => return login(&body, config, state),
+            "refresh" => return refresh(&body, config, state),
+            _ => {}
+        }
+        let bearer = header("authorization").and_then(|h| h.strip_prefix("Bearer "));
+        if let Err(resp) = authorize(bearer, header("x-team-slug"), state) {
+            return *resp;
+        }
+        let op = matched.operation_id.as_str();
+        if op == "operation" {
+            let id = matched.path_params.get("id").map_or("", String::as_str);
+            return poll(id, state);
+        }
+        let query: HashMap<String, String> =
+            contract::parse_query(req.query.as_deref().unwrap_or(""))
+                .into_iter()
+                .collect();
+        let call = Call {
+            query: &query,
+            body: &body,
+            idempotency: header("idempotency-key"),
+        };
+        tracker(op, call, bearer.unwrap_or(""), config, state).await
+    }
+}
 
 fn reply(status: u16, body: &Value) -> Reply {
-    let mut resp = Response::new(Full::new(Bytes::from(
-        serde_json::to_vec(body).unwrap_or_default(),
-    )));
-    *resp.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    resp.headers_mut().insert(
-        "content-type",
-        hyper::header::HeaderValue::from_static("application/json"),
-    );
-    resp
+    Reply {
+        status,
+        content_type: "application/json",
+        body: serde_json::to_vec(body).unwrap_or_default(),
+    }
 }
 
 fn raw(status: u16, content_type: &'static str, body: &'static str) -> Reply {
-    let mut resp = Response::new(Full::new(Bytes::from_static(body.as_bytes())));
-    *resp.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    resp.headers_mut().insert(
-        "content-type",
-        hyper::header::HeaderValue::from_static(content_type),
-    );
-    resp
+    Reply {
+        status,
+        content_type,
+        body: body.as_bytes().to_vec(),
+    }
 }
 
 /// An error envelope (SPEC §5.1).
@@ -194,75 +335,11 @@ pub fn envelope(status: u16, code: &str, message: &str, user_action: bool) -> Va
     })
 }
 
-fn violation(message: &str) -> Reply {
-    reply(400, &envelope(400, "contract_violation", message, false))
-}
-
-async fn handle(req: Request<Incoming>, config: &Config, state: &Mutex<State>) -> Reply {
-    let method = req.method().clone();
-    let path = req.uri().path().to_owned();
-    let query: HashMap<String, String> = req
-        .uri()
-        .query()
-        .map(|q| {
-            q.split('&')
-                .filter_map(|kv| kv.split_once('='))
-                .map(|(k, v)| (decode(k), decode(v)))
-                .collect()
-        })
-        .unwrap_or_default();
-    let header = |name: &str| {
-        req.headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-    };
-    let bearer = header("authorization").and_then(|h| h.strip_prefix("Bearer ").map(str::to_owned));
-    let team = header("x-team-slug");
-    let idempotency = header("idempotency-key");
-    let body = match req.into_body().collect().await {
-        Ok(b) => b.to_bytes(),
-        Err(_) => return violation("could not read the request body"),
-    };
-    let json_body: Option<Value> = if body.is_empty() {
-        None
-    } else {
-        serde_json::from_slice(&body).ok()
-    };
-
-    match (method.as_str(), path.as_str()) {
-        ("POST", "/api/v1/token/") => login(json_body, config, state),
-        ("POST", "/api/v1/token/refresh/") => refresh(json_body, config, state),
-        ("GET", "/__mock/stats") => {
-            let st = state.lock().unwrap_or_else(|p| p.into_inner());
-            reply(
-                200,
-                &json!({"refreshes": st.refreshes, "tokens_issued": st.issued}),
-            )
-        }
-        (m, p) if p.starts_with("/api/v1/tracker/") => {
-            let call = Call {
-                method: m,
-                path: p,
-                query: &query,
-                body: json_body.as_ref(),
-                idempotency: idempotency.as_deref(),
-            };
-            if let Err(resp) = authorize(bearer.as_deref(), team.as_deref(), state) {
-                return *resp;
-            }
-            tracker(call, bearer.as_deref().unwrap_or(""), config, state).await
-        }
-        _ => reply(
-            404,
-            &envelope(
-                404,
-                "not_found",
-                &format!("no route for {method} {path}"),
-                false,
-            ),
-        ),
-    }
+/// The 400 `contract_violation` envelope for a broken rule; `details` says where.
+fn violation_reply(v: &Violation) -> Reply {
+    let mut env = envelope(400, "contract_violation", &v.message, false);
+    env["details"] = json!({"location": v.location, "field": v.field, "rule": v.rule});
+    reply(400, &env)
 }
 
 fn issue_tokens(config: &Config, state: &Mutex<State>) -> Value {
@@ -282,16 +359,9 @@ fn issue_tokens(config: &Config, state: &Mutex<State>) -> Value {
     })
 }
 
-fn login(body: Option<Value>, config: &Config, state: &Mutex<State>) -> Reply {
-    let Some(body) = body else {
-        return violation("login needs a JSON body {username, password}");
-    };
-    let (Some(user), Some(pass)) = (
-        body.get("username").and_then(Value::as_str),
-        body.get("password").and_then(Value::as_str),
-    ) else {
-        return violation("login needs string fields username and password");
-    };
+fn login(body: &Value, config: &Config, state: &Mutex<State>) -> Reply {
+    let user = body["username"].as_str().unwrap_or_default();
+    let pass = body["password"].as_str().unwrap_or_default();
     if pass != config.password || user.is_empty() {
         return reply(
             401,
@@ -301,14 +371,8 @@ fn login(body: Option<Value>, config: &Config, state: &Mutex<State>) -> Reply {
     reply(200, &issue_tokens(config, state))
 }
 
-fn refresh(body: Option<Value>, config: &Config, state: &Mutex<State>) -> Reply {
-    let Some(token) = body
-        .as_ref()
-        .and_then(|b| b.get("refresh"))
-        .and_then(Value::as_str)
-    else {
-        return violation("refresh needs a JSON body {refresh}");
-    };
+fn refresh(body: &Value, config: &Config, state: &Mutex<State>) -> Reply {
+    let token = body["refresh"].as_str().unwrap_or_default();
     {
         let mut st = state.lock().unwrap_or_else(|p| p.into_inner());
         st.refreshes += 1;
@@ -324,6 +388,8 @@ fn refresh(body: Option<Value>, config: &Config, state: &Mutex<State>) -> Reply 
     reply(200, &issue_tokens(config, state))
 }
 
+/// Token checks the document cannot express: a known bearer token, of the team it names.
+/// (A missing `X-Team-Slug` never gets here: the contract check refuses it first.)
 fn authorize(
     bearer: Option<&str>,
     team: Option<&str>,
@@ -341,7 +407,6 @@ fn authorize(
         return Err(unauthorized("Token is invalid or expired"));
     };
     match team {
-        None => Err(Box::new(violation("X-Team-Slug header is missing"))),
         Some(t) if t != expected_team => Err(Box::new(reply(
             403,
             &envelope(
@@ -351,60 +416,25 @@ fn authorize(
                 false,
             ),
         ))),
-        Some(_) => Ok(()),
+        _ => Ok(()),
     }
 }
 
-/// One tracker request.
+/// One tracker request, already checked against the contract.
 struct Call<'a> {
-    method: &'a str,
-    path: &'a str,
     query: &'a HashMap<String, String>,
-    body: Option<&'a Value>,
+    body: &'a Value,
     idempotency: Option<&'a str>,
 }
 
-async fn tracker(call: Call<'_>, token: &str, config: &Config, state: &Mutex<State>) -> Reply {
-    let op = match (call.method, call.path) {
-        ("GET", "/api/v1/tracker/status/") => "status",
-        ("GET", "/api/v1/tracker/mappings/") => "mappings",
-        ("POST", "/api/v1/tracker/pull/") => "pull",
-        ("POST", "/api/v1/tracker/push/") => "push",
-        ("POST", "/api/v1/tracker/run/") => "run",
-        ("GET", p) if p.starts_with("/api/v1/tracker/operations/") && p.ends_with('/') => {
-            let id = p
-                .trim_start_matches("/api/v1/tracker/operations/")
-                .trim_end_matches('/');
-            if call.idempotency.is_some() {
-                return violation("Idempotency-Key is only for push and run");
-            }
-            return poll(id, state);
-        }
-        _ => {
-            return reply(
-                404,
-                &envelope(
-                    404,
-                    "not_found",
-                    &format!("no route for {} {}", call.method, call.path),
-                    false,
-                ),
-            )
-        }
-    };
-    let wants_key = matches!(op, "push" | "run");
-    match (wants_key, call.idempotency) {
-        (true, None) => return violation("Idempotency-Key header is required on push and run"),
-        (true, Some(k)) if uuid::Uuid::parse_str(k).is_err() => {
-            return violation("Idempotency-Key must be a UUID")
-        }
-        (false, Some(_)) => return violation("Idempotency-Key is only for push and run"),
-        _ => {}
-    }
-    let fields = match validate_fields(op, &call) {
-        Ok(f) => f,
-        Err(why) => return violation(&why),
-    };
+async fn tracker(
+    op: &str,
+    call: Call<'_>,
+    token: &str,
+    config: &Config,
+    state: &Mutex<State>,
+) -> Reply {
+    let fields = Fields::of(op, &call);
     let scenario = Scenario::from_slug(&fields.project_slug).unwrap_or(config.default_scenario);
     if let Some(resp) = scenario
         .interrupt(op, token, call.idempotency, state_tripped(state), config)
@@ -422,7 +452,7 @@ async fn tracker(call: Call<'_>, token: &str, config: &Config, state: &Mutex<Sta
     if matches!(op, "push" | "run") {
         if let Some(polls) = scenario.accepts() {
             let id = format!("op-{}", uuid::Uuid::new_v4().simple());
-            let outcome = scenario.operation_outcome(body);
+            let outcome = scenario.operation_outcome(&id, body);
             state
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
@@ -474,7 +504,7 @@ fn poll(id: &str, state: &Mutex<State>) -> Reply {
     }
 }
 
-/// Body fields the contract requires (already validated).
+/// The request fields the scenarios use (the contract check has vouched for their types).
 #[derive(Debug, Clone)]
 pub struct Fields {
     /// Provider.
@@ -489,114 +519,23 @@ pub struct Fields {
     pub items: Vec<Value>,
 }
 
-fn validate_fields(op: &str, call: &Call<'_>) -> Result<Fields, String> {
-    const SAAS: [&str; 4] = ["github", "gitlab", "jira", "linear"];
-    let source: HashMap<String, Value> = if matches!(op, "status" | "mappings") {
-        if call.body.is_some() {
-            return Err(format!("GET {op} takes no body"));
-        }
-        call.query
-            .iter()
-            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-            .collect()
-    } else {
-        match call.body {
-            Some(Value::Object(m)) => m.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-            _ => return Err(format!("{op} needs a JSON object body")),
-        }
-    };
-    let text = |key: &str| source.get(key).and_then(Value::as_str).map(str::to_owned);
-    let provider = text("provider").ok_or("`provider` is required")?;
-    if !SAAS.contains(&provider.as_str()) {
-        return Err(format!(
-            "`provider` must be a SaaS-backed provider, not {provider:?}"
-        ));
-    }
-    let project_slug = text("project_slug")
-        .filter(|s| !s.is_empty())
-        .ok_or("`project_slug` is required")?;
-    let allowed: &[&str] = match op {
-        "pull" => &["provider", "project_slug", "limit", "cursor", "filters"],
-        "push" => &["provider", "project_slug", "items"],
-        "run" => &["provider", "project_slug", "pull_first", "limit"],
-        _ => &["provider", "project_slug"],
-    };
-    if let Some(extra) = source.keys().find(|k| !allowed.contains(&k.as_str())) {
-        return Err(format!("unexpected field `{extra}` for {op}"));
-    }
-    let mut limit = 100;
-    if matches!(op, "pull" | "run") {
-        let n = source
-            .get("limit")
-            .and_then(Value::as_u64)
-            .ok_or("`limit` (integer) is required")?;
-        if !(1..=10_000).contains(&n) {
-            return Err(format!("`limit` must be 1..=10000, not {n}"));
-        }
-        limit = usize::try_from(n).unwrap_or(100);
-    }
-    if op == "run" && source.get("pull_first") != Some(&Value::Bool(true)) {
-        return Err("`pull_first` must be true".into());
-    }
-    let cursor = match source.get("cursor") {
-        None => None,
-        Some(Value::String(c)) => Some(c.clone()),
-        Some(_) => return Err("`cursor` must be a string".into()),
-    };
-    let items = match (op, source.get("items")) {
-        ("push", Some(Value::Array(items))) => {
-            for (i, item) in items.iter().enumerate() {
-                if item.get("ref").is_none() || item.get("action").and_then(Value::as_str).is_none()
-                {
-                    return Err(format!("items[{i}] needs `ref` and `action`"));
-                }
-            }
-            items.clone()
-        }
-        ("push", _) => return Err("`items` (array) is required".into()),
-        _ => Vec::new(),
-    };
-    Ok(Fields {
-        provider,
-        project_slug,
-        limit,
-        cursor,
-        items,
-    })
-}
-
-fn decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'%' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3])
-                    .ok()
-                    .and_then(|h| u8::from_str_radix(h, 16).ok());
-                match hex {
-                    Some(b) => {
-                        out.push(b);
-                        i += 3;
-                    }
-                    None => {
-                        out.push(b'%');
-                        i += 1;
-                    }
-                }
-            }
-            b'+' => {
-                out.push(b' ');
-                i += 1;
-            }
-            b => {
-                out.push(b);
-                i += 1;
-            }
+impl Fields {
+    fn of(op: &str, call: &Call<'_>) -> Fields {
+        let text = |key: &str| match op {
+            "status" | "mappings" => call.query.get(key).cloned().unwrap_or_default(),
+            _ => call.body[key].as_str().unwrap_or_default().to_owned(),
+        };
+        Fields {
+            provider: text("provider"),
+            project_slug: text("project_slug"),
+            limit: call.body["limit"]
+                .as_u64()
+                .and_then(|n| usize::try_from(n).ok())
+                .unwrap_or(100),
+            cursor: call.body["cursor"].as_str().map(str::to_owned),
+            items: call.body["items"].as_array().cloned().unwrap_or_default(),
         }
     }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Non-JSON bodies used by scenarios.

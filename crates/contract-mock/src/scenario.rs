@@ -96,14 +96,15 @@ impl Scenario {
     }
 
     /// The final operation body for an accepted request (`None`: never finishes).
-    pub fn operation_outcome(self, result: Value) -> Option<Value> {
+    pub fn operation_outcome(self, id: &str, result: Value) -> Option<Value> {
         match self {
             Scenario::Never => None,
             Scenario::AsyncFail => Some(json!({
+                "operation_id": id,
                 "status": "failed",
                 "error": envelope(502, "provider_unavailable", "Linear rejected the update: rate limit on the provider side", false),
             })),
-            _ => Some(json!({"status": "completed", "result": result})),
+            _ => Some(json!({"operation_id": id, "status": "completed", "result": result})),
         }
     }
 
