@@ -76,7 +76,7 @@ pub struct Response {
     pub status: u16,
     /// Body bytes (at most [`MAX_BODY_BYTES`]).
     pub body: Vec<u8>,
-    /// `Retry-After` header in seconds, when present and numeric.
+    /// `Retry-After` header in seconds (a number, or an HTTP-date counted from now).
     pub retry_after: Option<u64>,
 }
 
@@ -149,7 +149,7 @@ impl Http {
             .headers()
             .get("retry-after")
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok());
+            .and_then(|v| retry_after_seconds(v, jiff::Timestamp::now()));
         let too_large = |len: u64| {
             CliError::failed(
                 "response_too_large",
@@ -252,6 +252,27 @@ pub fn header_problem(value: &str, token: bool) -> Option<String> {
         })
 }
 
+/// A `Retry-After` value in seconds from `now` (RFC 9110 §10.2.3): delay-seconds, or an
+/// HTTP-date in any of its three forms (IMF-fixdate, RFC 850, asctime); a past date is 0.
+pub fn retry_after_seconds(value: &str, now: jiff::Timestamp) -> Option<u64> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(seconds);
+    }
+    let at = jiff::fmt::rfc2822::parse(value)
+        .map(|z| z.timestamp())
+        .ok()
+        .or_else(|| {
+            ["%A, %d-%b-%y %H:%M:%S GMT", "%a %b %e %H:%M:%S %Y"]
+                .iter()
+                .find_map(|format| {
+                    let dt = jiff::civil::DateTime::strptime(format, value).ok()?;
+                    jiff::tz::Offset::UTC.to_timestamp(dt).ok()
+                })
+        })?;
+    Some(u64::try_from((at.as_second() - now.as_second()).max(0)).unwrap_or(0))
+}
+
 /// The innermost error message of a chain (e.g. "Connection refused").
 fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
     let mut current = e;
@@ -308,5 +329,32 @@ mod tests {
             (err.kind, err.code.as_str()),
             (ErrorKind::Failed, "invalid_request")
         );
+    }
+
+    #[test]
+    fn retry_after_takes_seconds_and_every_http_date_form() {
+        // 1994-11-06T08:49:37Z, the example of RFC 9110 §5.6.7.
+        let now = jiff::Timestamp::from_second(784_111_777 - 30).expect("ts");
+        assert_eq!(retry_after_seconds(" 7 ", now), Some(7));
+        assert_eq!(
+            retry_after_seconds("Sun, 06 Nov 1994 08:49:37 GMT", now),
+            Some(30)
+        );
+        assert_eq!(
+            retry_after_seconds("Sunday, 06-Nov-94 08:49:37 GMT", now),
+            Some(30)
+        );
+        assert_eq!(
+            retry_after_seconds("Sun Nov  6 08:49:37 1994", now),
+            Some(30)
+        );
+        assert_eq!(
+            retry_after_seconds("Sun, 06 Nov 1994 08:48:00 GMT", now),
+            Some(0),
+            "past"
+        );
+        for bad in ["", "-3", "soon", "1.5", "Sun, 06 Nov 1994"] {
+            assert_eq!(retry_after_seconds(bad, now), None, "{bad:?}");
+        }
     }
 }

@@ -520,3 +520,73 @@ async fn verbose_errors_show_the_envelope_code_and_category() {
         (Some("config"), Some("linear"), Some(1))
     );
 }
+
+/// Answers the scripted responses in order (the last one repeats), noting when each came in.
+struct Script {
+    replies: Vec<ResponseTemplate>,
+    arrivals: std::sync::Arc<std::sync::Mutex<Vec<std::time::Instant>>>,
+}
+
+impl wiremock::Respond for Script {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        let mut arrivals = self.arrivals.lock().expect("lock");
+        arrivals.push(std::time::Instant::now());
+        let i = (arrivals.len() - 1).min(self.replies.len() - 1);
+        self.replies[i].clone()
+    }
+}
+
+/// SPEC §5 item 4: a 429 whose envelope names no delay (null or absent) waits for the
+/// `Retry-After` header (seconds or an HTTP-date), else 5 s, and never more than 60 s.
+/// Oracle: RFC 9110 §10.2.3 and SPEC §5; times are nominal seconds at 20 ms each.
+#[tokio::test]
+async fn rate_limit_waits_follow_retry_after_when_the_envelope_names_no_delay() {
+    let server = MockServer::start().await;
+    let envelope = |retry: Option<Value>| {
+        let mut e = json!({"code": "rate_limited", "category": "rate_limit", "http_status": 429, "message": "slow down",
+                           "retryable": true, "user_action_required": false, "source": "saas"});
+        if let Some(r) = retry {
+            e["retry_after_seconds"] = r;
+        }
+        e
+    };
+    let in_8s = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(8);
+    let date = jiff::fmt::rfc2822::DateTimePrinter::new()
+        .timestamp_to_rfc9110_string(&in_8s)
+        .expect("date");
+    let arrivals = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    Mock::given(method("POST"))
+        .and(path("/api/v1/tracker/pull/"))
+        .respond_with(Script {
+            replies: vec![
+                ResponseTemplate::new(429)
+                    .insert_header("retry-after", date.as_str())
+                    .set_body_json(envelope(Some(Value::Null))),
+                ResponseTemplate::new(429).set_body_json(envelope(None)),
+                ResponseTemplate::new(429)
+                    .insert_header("retry-after", "3600")
+                    .set_body_json(envelope(None)),
+                ResponseTemplate::new(200).set_body_json(pull_ok()),
+            ],
+            arrivals: arrivals.clone(),
+        })
+        .expect(4)
+        .mount(&server)
+        .await;
+    let sb = sandbox(&server, false);
+    let out = sb.run_env(
+        &["sync", "pull", "--json"],
+        &[("SPEC_KITTY_TRACKER_POLL_SCALE", "20")],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let at = arrivals.lock().expect("lock").clone();
+    let gap = |i: usize| at[i + 1].duration_since(at[i]).as_millis();
+    // The HTTP-date is whole seconds, 8 s ahead when written: at least 6 s are left.
+    assert!(gap(0) >= 6 * 20, "HTTP-date wait {} ms", gap(0));
+    assert!(gap(1) >= 5 * 20, "default wait {} ms", gap(1));
+    assert!(
+        gap(2) >= 60 * 20 && gap(2) < 600 * 20,
+        "capped wait {} ms (uncapped: 72 s)",
+        gap(2)
+    );
+}
