@@ -36,8 +36,7 @@ impl Env {
         Env { vars }
     }
 
-    /// Build from explicit pairs (tests).
-    #[cfg(test)]
+    /// Build from explicit pairs (tests that run commands in-process).
     pub fn from_pairs(pairs: &[(&str, &str)]) -> Env {
         Env {
             vars: pairs

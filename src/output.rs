@@ -216,13 +216,43 @@ pub fn to_json_text(value: &Value) -> String {
     text
 }
 
+impl Outcome {
+    /// The text [`emit`] prints for this outcome (empty when the handler streamed its output
+    /// itself); for tests that run commands in-process.
+    pub fn text(&self, json: bool) -> Result<String, CliError> {
+        match &self.body {
+            Body::ReportRaw { json_bytes, .. } if json => {
+                let mut out = Vec::new();
+                crate::jsonfmt::write_sorted(json_bytes, &mut out).map_err(|e| {
+                    CliError::failed(
+                        "unexpected_response",
+                        format!("unexpected response from server: {e}"),
+                    )
+                })?;
+                Ok(String::from_utf8_lossy(&out).into_owned())
+            }
+            body => body.text(json),
+        }
+    }
+}
+
+impl Body {
+    /// The text of every body but streamed JSON.
+    fn text(&self, json: bool) -> Result<String, CliError> {
+        match self {
+            Body::Raw(text) => Ok(text.clone()),
+            Body::None => Ok(String::new()),
+            Body::Report { json: value, .. } if json => Ok(to_json_text(value)),
+            Body::Report { template, data, .. } | Body::ReportRaw { template, data, .. } => {
+                render(*template, data)
+            }
+        }
+    }
+}
+
 /// Print an outcome; returns the exit code.
 pub fn emit(outcome: Outcome, json: bool) -> u8 {
     let text = match &outcome.body {
-        Body::Raw(text) => Ok(text.clone()),
-        Body::None => Ok(String::new()),
-        Body::Report { json: value, .. } if json => Ok(to_json_text(value)),
-        Body::Report { template, data, .. } => render(*template, data),
         Body::ReportRaw { json_bytes, .. } if json => {
             let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
             let written =
@@ -238,7 +268,7 @@ pub fn emit(outcome: Outcome, json: bool) -> u8 {
                 _ => outcome.exit_code,
             };
         }
-        Body::ReportRaw { template, data, .. } => render(*template, data),
+        body => body.text(json),
     };
     match text {
         Ok(text) => {

@@ -84,10 +84,11 @@ async fn pull_all(
         } else {
             items += page.items.len() as u64;
         }
-        totals.total += page.summary.total;
-        totals.succeeded += page.summary.succeeded;
-        totals.failed += page.summary.failed;
-        totals.skipped += page.summary.skipped;
+        // Saturating: the contract puts no ceiling on the counts a page reports.
+        totals.total = totals.total.saturating_add(page.summary.total);
+        totals.succeeded = totals.succeeded.saturating_add(page.summary.succeeded);
+        totals.failed = totals.failed.saturating_add(page.summary.failed);
+        totals.skipped = totals.skipped.saturating_add(page.summary.skipped);
         item_errors.extend(page.item_errors.iter().cloned());
         if identity.is_none() {
             identity = page
