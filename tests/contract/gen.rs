@@ -250,6 +250,10 @@ fn unknown_key() -> impl Strategy<Value = String> {
 
 fn string(schema: &Value) -> BoxedStrategy<Value> {
     let min = schema.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
+    let max = schema
+        .get("maxLength")
+        .and_then(Value::as_u64)
+        .map_or(usize::MAX, |m| m as usize);
     let strategy = match schema.get("format").and_then(Value::as_str) {
         Some("date-time") => (
             0i64..4_102_444_800,
@@ -284,6 +288,8 @@ fn string(schema: &Value) -> BoxedStrategy<Value> {
         .prop_map(move |s| {
             if s.chars().count() < min {
                 format!("{s}{}", "x".repeat(min))
+            } else if s.chars().count() > max {
+                s.chars().take(max).collect()
             } else {
                 s
             }
