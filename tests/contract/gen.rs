@@ -163,12 +163,8 @@ impl Gen {
                     return Just(json!([])).boxed();
                 }
                 let items = schema.get("items").cloned().unwrap_or(json!({}));
-                // Lists of the envelope (items, mappings) get up to 3 members, nested ones 1.
-                let max = match (self.shape, depth) {
-                    (Shape::Any, 0..=2) => 3,
-                    (_, 0..=2) => 2,
-                    _ => 1,
-                };
+                // Lists of the envelope (items, mappings) get up to 2 members, nested ones 1.
+                let max = if depth <= 2 { 2 } else { 1 };
                 proptest::collection::vec(self.schema(&items, depth + 1), 0..=max)
                     .prop_map(Value::Array)
                     .boxed()

@@ -123,9 +123,9 @@ fn sync_pull_takes_every_legal_page() {
     });
 }
 
-/// 1 to 4 pages chained by distinct cursors.
+/// 1 to 3 pages chained by distinct cursors.
 fn pages() -> impl Strategy<Value = Vec<Value>> {
-    proptest::collection::vec(response("pull", 200, Shape::Any), 1..=4).prop_map(|mut pages| {
+    proptest::collection::vec(response("pull", 200, Shape::Any), 1..=3).prop_map(|mut pages| {
         let last = pages.len() - 1;
         for (i, page) in pages.iter_mut().enumerate() {
             page["has_more"] = json!(i < last);
