@@ -825,6 +825,57 @@ mod tests {
     }
 
     #[test]
+    fn form_encoded_bodies_are_checked_like_json() {
+        let doc = r#"
+openapi: 3.1.0
+info: {title: t, version: "1"}
+paths:
+  /oauth/token:
+    post:
+      operationId: oauth_token
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              required: [grant_type, refresh_token]
+              properties:
+                grant_type: {const: refresh_token}
+                refresh_token: {type: string, minLength: 1}
+      responses:
+        "200": {description: ok}
+components: {schemas: {}}
+"#;
+        let c = Contract::parse(doc).expect("document");
+        let form = headers(&[("Content-Type", "application/x-www-form-urlencoded")]);
+        let check = |body: &'static [u8]| {
+            c.check_request(&RequestView {
+                method: "POST",
+                path: "/oauth/token",
+                query: None,
+                headers: &form,
+                body,
+            })
+        };
+        let m = check(b"grant_type=refresh_token&refresh_token=r%2B1")
+            .expect("valid")
+            .expect("documented");
+        assert_eq!(
+            m.body,
+            Some(json!({"grant_type": "refresh_token", "refresh_token": "r+1"}))
+        );
+        let v = check(b"grant_type=password&refresh_token=r").expect_err("wrong grant");
+        assert_eq!((v.field.as_str(), v.rule.as_str()), ("grant_type", "const"));
+        assert_eq!(
+            check(b"grant_type=refresh_token")
+                .expect_err("missing")
+                .rule,
+            "required"
+        );
+    }
+
+    #[test]
     fn field_paths_read_like_code() {
         assert_eq!(field_path("/items/0/ref"), "items[0].ref");
         assert_eq!(field_path(""), "");
