@@ -58,6 +58,7 @@ fn pull(all: bool, json: bool) -> Invocation {
     Invocation::SyncPull(SyncPullArgs {
         limit: 100,
         all,
+        cursor: None,
         json,
     })
 }
