@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// Variables read by the tool.
-pub const VARS: [&str; 12] = [
+pub const VARS: [&str; 14] = [
     "SPEC_KITTY_ENABLE_SAAS_SYNC",
     "SPEC_KITTY_HOME",
     "SPEC_KITTY_SAAS_URL",
@@ -18,6 +18,8 @@ pub const VARS: [&str; 12] = [
     "SPEC_KITTY_TRACKER_MAX_BODY_BYTES",
     "SPEC_KITTY_TRACKER_LOCAL_TIMEOUT_MS",
     "SPEC_KITTY_TRACKER_BUSY_TIMEOUT_MS",
+    "SPEC_KITTY_TRACKER_MAX_PAGES",
+    "SPEC_KITTY_TRACKER_MAX_SPOOL_BYTES",
 ];
 
 /// Environment snapshot.

@@ -1,106 +1,191 @@
 //! JSON output as the original prints it — keys sorted at every level, 2-space indent — written
-//! straight from the received bytes. Objects are re-ordered one level at a time over borrowed
-//! raw slices, so a large body is never turned into a tree: memory stays at the body plus one
-//! level's index. Scalars are copied as received.
+//! straight from the received bytes at memory speed.
+//!
+//! Two byte-level passes, no tree and no allocation per key or value:
+//! 1. [`validate`] proves the body is one JSON document (grammar, UTF-8, depth) before a byte
+//!    reaches stdout, and outlines its top-level object ([`Outline`]);
+//! 2. [`Formatter`] re-indents it, copying strings and numbers as received (strings are
+//!    scanned and copied eight bytes at a time), re-ordering an object's members only when they
+//!    were not already in order, and streaming output in large chunks.
+//!
+//! Keys compare by their decoded text (code-point order, as Python's `sort_keys` and
+//! serde_json's map); when a key repeats, the last one wins (as both parsers keep it).
 
-use serde_json::value::RawValue;
-use std::collections::BTreeMap;
+mod format;
+mod validate;
+
+pub use format::Formatter;
+pub use validate::validate;
+
+use std::cmp::Ordering;
+use std::fmt;
 use std::io::{self, Write};
+use std::ops::Range;
 
 /// Deepest nesting accepted (as serde_json's own recursion limit).
 pub const MAX_DEPTH: usize = 128;
 
-/// How deeply `json` nests arrays and objects (a linear scan that skips strings).
-pub fn nesting_depth(json: &[u8]) -> usize {
-    let (mut depth, mut max, mut in_string, mut escaped) = (0usize, 0usize, false, false);
-    for &b in json {
-        if in_string {
-            match (escaped, b) {
-                (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match b {
-            b'"' => in_string = true,
-            b'{' | b'[' => {
-                depth += 1;
-                max = max.max(depth);
-            }
-            b'}' | b']' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    max
+/// Why a body is not one valid JSON document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid {
+    /// Byte offset of the problem.
+    pub offset: usize,
+    /// What is wrong.
+    pub reason: &'static str,
 }
 
-/// Write `json` (one JSON document) pretty-printed with sorted keys and a final newline.
+impl fmt::Display for Invalid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} at byte {}", self.reason, self.offset)
+    }
+}
+
+impl std::error::Error for Invalid {}
+
+/// One member of the top-level object, as byte ranges of the document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    /// The key's bytes between its quotes (escapes not decoded).
+    pub key: Range<usize>,
+    /// Whether the key holds an escape.
+    pub escaped: bool,
+    /// The value's bytes.
+    pub value: Range<usize>,
+    /// Number of elements when the value is an array (0 otherwise).
+    pub elements: usize,
+}
+
+/// The top level of a validated document.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outline {
+    /// Whether the document is an object.
+    pub object: bool,
+    /// Its members in the order received (empty unless it is an object).
+    pub members: Vec<Member>,
+}
+
+impl Outline {
+    /// The member named `key` (the last one when it repeats).
+    pub fn get(&self, json: &[u8], key: &str) -> Option<&Member> {
+        self.members
+            .iter()
+            .rev()
+            .find(|m| key_text(json, &m.key, m.escaped).as_deref() == Some(key))
+    }
+}
+
+/// Validate `json` and write it pretty-printed with sorted keys and a final newline. Nothing
+/// is written when it is not valid JSON.
 pub fn write_sorted(json: &[u8], out: &mut dyn Write) -> io::Result<()> {
-    let text =
-        std::str::from_utf8(json).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
-    if nesting_depth(json) > MAX_DEPTH {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            "JSON nested deeper than 128 levels",
-        ));
-    }
-    let raw: &RawValue = serde_json::from_str(text).map_err(io::Error::other)?;
-    write_value(raw, 0, out)?;
-    out.write_all(b"\n")
+    let outline = validate(json).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+    let mut f = Formatter::new(out);
+    f.document(json, &outline)?;
+    f.finish()
 }
 
-fn pad(out: &mut dyn Write, n: usize) -> io::Result<()> {
-    const SPACES: &[u8; 64] = &[b' '; 64];
-    let mut left = n;
-    while left > 0 {
-        let k = left.min(SPACES.len());
-        out.write_all(&SPACES[..k])?;
-        left -= k;
-    }
-    Ok(())
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// The 8 bytes of `s` at `i` as a little-endian word (the caller checks `i + 8 <= s.len()`).
+#[inline(always)]
+pub(crate) fn word(s: &[u8], i: usize) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&s[i..i + 8]);
+    u64::from_le_bytes(w)
 }
 
-/// Write one value as it would appear nested `indent` spaces deep (no trailing newline).
-pub fn write_value(raw: &RawValue, indent: usize, out: &mut dyn Write) -> io::Result<()> {
-    let text = raw.get().trim();
-    match text.as_bytes().first() {
-        Some(b'{') => {
-            let map: BTreeMap<String, &RawValue> =
-                serde_json::from_str(text).map_err(io::Error::other)?;
-            if map.is_empty() {
-                return out.write_all(b"{}");
-            }
-            out.write_all(b"{\n")?;
-            let last = map.len() - 1;
-            for (i, (key, value)) in map.iter().enumerate() {
-                pad(out, indent + 2)?;
-                serde_json::to_writer(&mut *out, key).map_err(io::Error::other)?;
-                out.write_all(b": ")?;
-                write_value(value, indent + 2, out)?;
-                out.write_all(if i == last { b"\n" } else { b",\n" })?;
-            }
-            pad(out, indent)?;
-            out.write_all(b"}")
+/// High bit set in each byte of `x` equal to `b` (exact for the lowest such byte).
+#[inline(always)]
+pub(crate) fn eq_mask(x: u64, b: u8) -> u64 {
+    let v = x ^ (LO * u64::from(b));
+    v.wrapping_sub(LO) & !v & HI
+}
+
+/// Position (from `i`) of the next byte a validating string scan must look at: `"`, `\\`,
+/// a control character or a non-ASCII byte.
+#[inline]
+fn string_special(s: &[u8], mut i: usize) -> Option<usize> {
+    while i + 8 <= s.len() {
+        let x = word(s, i);
+        let m =
+            eq_mask(x, b'"') | eq_mask(x, b'\\') | (x.wrapping_sub(LO * 0x20) & !x & HI) | (x & HI);
+        if m != 0 {
+            return Some(i + (m.trailing_zeros() / 8) as usize);
         }
-        Some(b'[') => {
-            let items: Vec<&RawValue> = serde_json::from_str(text).map_err(io::Error::other)?;
-            if items.is_empty() {
-                return out.write_all(b"[]");
-            }
-            out.write_all(b"[\n")?;
-            let last = items.len() - 1;
-            for (i, item) in items.iter().enumerate() {
-                pad(out, indent + 2)?;
-                write_value(item, indent + 2, out)?;
-                out.write_all(if i == last { b"\n" } else { b",\n" })?;
-            }
-            pad(out, indent)?;
-            out.write_all(b"]")
-        }
-        _ => out.write_all(text.as_bytes()),
+        i += 8;
     }
+    s[i..]
+        .iter()
+        .position(|&b| b == b'"' || b == b'\\' || !(0x20..0x80).contains(&b))
+        .map(|k| i + k)
+}
+
+/// The decoded text of a key (only keys with an escape need decoding).
+fn key_text(s: &[u8], key: &Range<usize>, escaped: bool) -> Option<String> {
+    if escaped {
+        serde_json::from_slice(&s[key.start - 1..key.end + 1]).ok()
+    } else {
+        std::str::from_utf8(&s[key.clone()]).ok().map(str::to_owned)
+    }
+}
+
+/// The first 8 bytes of a key as a big-endian number, zero-padded (keys hold no NUL byte, so
+/// comparing these orders keys whose first 8 bytes differ).
+#[inline(always)]
+fn key_prefix(s: &[u8], key: &Range<usize>) -> u64 {
+    let len = key.end - key.start;
+    if key.start + 8 <= s.len() {
+        let v = u64::from_be_bytes(word(s, key.start).to_le_bytes());
+        if len >= 8 {
+            v
+        } else {
+            v & !(u64::MAX >> (8 * len))
+        }
+    } else {
+        let mut w = [0u8; 8];
+        let n = len.min(8);
+        w[..n].copy_from_slice(&s[key.start..key.start + n]);
+        u64::from_be_bytes(w)
+    }
+}
+
+/// Order of two keys of `s` by decoded text (raw bytes when neither holds an escape: UTF-8
+/// byte order is code-point order).
+#[inline(always)]
+fn compare_keys(
+    s: &[u8],
+    a: &Range<usize>,
+    a_esc: bool,
+    b: &Range<usize>,
+    b_esc: bool,
+) -> Ordering {
+    if !a_esc && !b_esc {
+        let (pa, pb) = (key_prefix(s, a), key_prefix(s, b));
+        if pa != pb {
+            return pa.cmp(&pb);
+        }
+        if a.end - a.start <= 8 && b.end - b.start <= 8 {
+            return (a.end - a.start).cmp(&(b.end - b.start));
+        }
+    }
+    compare_keys_slow(s, a, a_esc, b, b_esc)
+}
+
+/// [`compare_keys`] past the first 8 bytes, or with escapes.
+#[cold]
+fn compare_keys_slow(
+    s: &[u8],
+    a: &Range<usize>,
+    a_esc: bool,
+    b: &Range<usize>,
+    b_esc: bool,
+) -> Ordering {
+    if a_esc || b_esc {
+        if let (Some(x), Some(y)) = (key_text(s, a, a_esc), key_text(s, b, b_esc)) {
+            return x.cmp(&y);
+        }
+    }
+    s[a.clone()].cmp(&s[b.clone()])
 }
 
 #[cfg(test)]
@@ -128,17 +213,91 @@ mod tests {
     }
 
     #[test]
-    fn nesting_is_measured_outside_strings() {
-        assert_eq!(nesting_depth(br#"{"a": [1, {"b": "[[[{"}]}"#), 3);
-        assert_eq!(nesting_depth(br#""\"[""#), 0);
-        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
-        assert!(write_sorted(deep.as_bytes(), &mut Vec::new()).is_err());
+    fn repeated_keys_keep_the_last_and_escaped_keys_sort_decoded() {
+        assert_eq!(
+            sorted(r#"{"b": 1, "a": {"y": 1, "x": 2, "y": 3}, "b": 2}"#),
+            "{\n  \"a\": {\n    \"x\": 2,\n    \"y\": 3\n  },\n  \"b\": 2\n}\n"
+        );
+        // "\u0061b" is "ab": after "a", before "b".
+        assert_eq!(
+            sorted(r#"{"b": 0, "\u0061b": 1, "a": 2}"#),
+            "{\n  \"a\": 2,\n  \"\\u0061b\": 1,\n  \"b\": 0\n}\n"
+        );
     }
 
     #[test]
-    fn invalid_json_is_an_error() {
+    fn the_outline_names_top_level_members_and_counts_arrays() {
+        let doc = br#" {"items": [1, [2, 3], {"a": [4]}], "n": null, "e": []} "#;
+        let outline = validate(doc).expect("valid");
+        assert!(outline.object);
+        let items = outline.get(doc, "items").expect("items");
+        assert_eq!(&doc[items.value.clone()], br#"[1, [2, 3], {"a": [4]}]"#);
+        assert_eq!(items.elements, 3);
+        assert_eq!(
+            &doc[outline.get(doc, "n").expect("n").value.clone()],
+            b"null"
+        );
+        assert_eq!(outline.get(doc, "e").expect("e").elements, 0);
+        assert!(
+            outline.get(doc, "a").is_none(),
+            "nested keys are not top-level"
+        );
+    }
+
+    #[test]
+    fn nesting_past_the_limit_is_refused_before_writing() {
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
         let mut out = Vec::new();
-        assert!(write_sorted(b"{\"a\": ", &mut out).is_err());
-        assert!(write_sorted(b"\xff", &mut out).is_err());
+        let err = write_sorted(deep.as_bytes(), &mut out).expect_err("too deep");
+        assert!(
+            err.to_string().contains("nested deeper than 128 levels"),
+            "{err}"
+        );
+        assert!(out.is_empty());
+        let ok = format!("{}{}", "[".repeat(128), "]".repeat(128));
+        assert!(validate(ok.as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn invalid_documents_are_refused_with_the_reason() {
+        for (doc, why) in [
+            (&b"{\"a\": "[..], "unexpected end"),
+            (b"\xff", "expected a value"),
+            (b"{\"a\": \"\xff\"}", "invalid UTF-8"),
+            (b"{\"a\": \"x\ny\"}", "control character"),
+            (b"{\"a\": \"\\x\"}", "invalid escape"),
+            (b"{\"a\": 01}", "expected `,`"),
+            (b"{\"a\": 1.}", "invalid number"),
+            (b"{\"a\": tru}", "invalid literal"),
+            (b"{\"a\" 1}", "expected `:`"),
+            (b"{1: 1}", "expected a string key"),
+            (b"[1,]", "expected a value"),
+            (b"{} {}", "trailing characters"),
+            (b"\"abc", "unterminated string"),
+            (b"", "unexpected end"),
+        ] {
+            let err = validate(doc).expect_err(why);
+            assert!(err.reason.contains(why), "{doc:?}: {err}");
+            let mut out = Vec::new();
+            assert!(write_sorted(doc, &mut out).is_err());
+            assert!(out.is_empty(), "nothing written for {doc:?}");
+        }
+    }
+
+    #[test]
+    fn malformed_input_to_the_formatter_is_an_error_not_a_panic() {
+        for doc in [
+            &b"{\"a\" 1}"[..],
+            b"[1 2]",
+            b"\"abc",
+            b"{\"a\":}",
+            b"[",
+            b"{",
+            b"}",
+        ] {
+            let mut sink = Vec::new();
+            let mut f = Formatter::new(&mut sink);
+            assert!(f.value(doc, 0).is_err(), "{doc:?}");
+        }
     }
 }

@@ -9,7 +9,10 @@
 //! as `\u{1b}`, so a server value or a user argument cannot move the cursor, clear the screen or
 //! retitle the terminal. `--json` output is JSON, where those characters are escaped already.
 
+pub mod merge;
+
 use crate::error::CliError;
+use crate::saas::envelopes::Envelope;
 use serde_json::Value;
 use std::borrow::Cow;
 use std::io::Write;
@@ -52,6 +55,8 @@ enum Body {
         template: Template,
         data: Value,
         json_bytes: Vec<u8>,
+        /// Its outline when it was validated already (no second pass).
+        outline: Option<crate::jsonfmt::Outline>,
     },
     /// Printed as is, whatever `--json` says (completion scripts).
     Raw(String),
@@ -93,6 +98,22 @@ impl Outcome {
                 template,
                 data,
                 json_bytes,
+                outline: None,
+            },
+            exit_code: 0,
+            hints: Vec::new(),
+        }
+    }
+
+    /// Render `template` with `data`; `--json` prints the received envelope (validated on
+    /// arrival, so it is formatted in one pass).
+    pub fn report_envelope(template: Template, data: Value, envelope: Envelope) -> Outcome {
+        Outcome {
+            body: Body::ReportRaw {
+                template,
+                data,
+                json_bytes: envelope.body,
+                outline: Some(envelope.outline),
             },
             exit_code: 0,
             hints: Vec::new(),
@@ -253,16 +274,30 @@ impl Body {
 /// Print an outcome; returns the exit code.
 pub fn emit(outcome: Outcome, json: bool) -> u8 {
     let text = match &outcome.body {
-        Body::ReportRaw { json_bytes, .. } if json => {
-            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-            let written =
-                crate::jsonfmt::write_sorted(json_bytes, &mut out).and_then(|()| out.flush());
+        Body::ReportRaw {
+            json_bytes,
+            outline,
+            ..
+        } if json => {
+            let mut out = std::io::stdout().lock();
+            let written = match outline {
+                Some(outline) => {
+                    let mut f = crate::jsonfmt::Formatter::new(&mut out);
+                    f.document(json_bytes, outline).and_then(|()| f.finish())
+                }
+                None => crate::jsonfmt::write_sorted(json_bytes, &mut out),
+            };
             return match written {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => emit_error(
+                // Invalid JSON is found before a byte is written: the error is the document.
+                Err(e) if e.kind() == std::io::ErrorKind::InvalidData => emit_error(
                     &CliError::failed(
                         "unexpected_response",
                         format!("unexpected response from server: {e}"),
                     ),
+                    true,
+                ),
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => emit_error(
+                    &CliError::failed("stdout", format!("cannot write to stdout: {e}")),
                     false,
                 ),
                 _ => outcome.exit_code,

@@ -3,17 +3,18 @@
 use crate::args::SyncPullArgs;
 use crate::context::Context;
 use crate::error::CliError;
-use crate::jsonfmt;
+use crate::output::merge::{self, MergedPull, SpoolError};
 use crate::output::{Outcome, Template};
 use crate::saas::{
     self,
     client::TrackerClient,
-    envelopes::{PullEnvelope, Summary},
+    envelopes::Summary,
+    errors::unexpected_response,
+    pages::{self, Pager, PullPage},
 };
-use serde::Deserialize;
-use serde_json::value::RawValue;
-use serde_json::{json, Map, Value};
-use std::io::{BufWriter, Seek, Write};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::io::Write;
 
 /// SaaS-backed pull.
 pub fn saas(ctx: &mut Context, args: SyncPullArgs) -> Result<Outcome, CliError> {
@@ -24,18 +25,32 @@ pub fn saas(ctx: &mut Context, args: SyncPullArgs) -> Result<Outcome, CliError> 
         .map(str::trim)
         .filter(|c| !c.is_empty());
     if args.all {
-        return saas::call(pull_all(&client, args.limit, cursor, args.json));
+        let caps = Caps {
+            pages: ctx
+                .env
+                .number("SPEC_KITTY_TRACKER_MAX_PAGES")
+                .unwrap_or(pages::MAX_PAGES),
+            spool: ctx
+                .env
+                .number("SPEC_KITTY_TRACKER_MAX_SPOOL_BYTES")
+                .unwrap_or(merge::MAX_SPOOL_BYTES),
+        };
+        return saas::call(pull_all(&client, args.limit, cursor, args.json, caps));
     }
-    let envelope = saas::call(client.pull(args.limit, cursor))?;
-    let page: PullEnvelope = envelope.typed()?;
-    let data = json!({ "env": page.summary_view(), "extra": { "pages": 1 } });
-    let mut outcome = Outcome::report_raw_json(Template::SyncPullSaas, data, envelope.body)
-        .with_exit_code(saas::status_exit_code(&page.status));
-    if let (true, Some(next)) = (page.has_more, page.next_cursor.as_deref()) {
-        outcome = outcome.with_hint(format!(
+    let page = PullPage::new(saas::call(client.pull(args.limit, cursor))?)?;
+    let data = json!({ "env": page.view.summary_view(), "extra": { "pages": 1 } });
+    let hint = match (page.view.has_more, page.view.next_cursor.as_deref()) {
+        (true, Some(next)) => Some(format!(
             "more items: `spec-kitty-tracker sync pull --limit {} --cursor {next}` pulls the next page, `spec-kitty-tracker sync pull --all` every page",
             args.limit
-        ));
+        )),
+        _ => None,
+    };
+    let code = saas::status_exit_code(&page.view.status);
+    let mut outcome =
+        Outcome::report_envelope(Template::SyncPullSaas, data, page.envelope).with_exit_code(code);
+    if let Some(hint) = hint {
+        outcome = outcome.with_hint(hint);
     }
     Ok(outcome)
 }
@@ -45,114 +60,120 @@ pub fn local(ctx: &mut Context, args: SyncPullArgs) -> Result<Outcome, CliError>
     super::local_sync::run(ctx, super::local_sync::Step::Pull, args.limit)
 }
 
-/// The items of a page, borrowed from its body.
-#[derive(Deserialize)]
-struct PageItems<'a> {
-    #[serde(borrow, default)]
-    items: Vec<&'a RawValue>,
+/// Limits of one `--all` pull.
+struct Caps {
+    pages: u64,
+    spool: u64,
 }
 
-/// Every page, following `next_cursor`. Items are spooled (already formatted) to a temp file so
-/// memory stays bounded by one page; the JSON document is then written with sorted keys.
+/// What the pages add up to.
+#[derive(Default)]
+struct Totals {
+    summary: Summary,
+    status: String,
+    /// The first page's `identity_path`, as received.
+    identity: Option<Vec<u8>>,
+    /// Item errors for the human summary (`--json` spools them instead).
+    item_errors: Vec<Value>,
+    items: u64,
+}
+
+impl Totals {
+    /// Add a page; counts that overflow are refused (a server cannot have that many items).
+    fn add(&mut self, page: &PullPage) -> Result<(), CliError> {
+        let s = &page.view.summary;
+        let sum = |a: u64, b: u64, name: &str| {
+            a.checked_add(b).ok_or_else(|| {
+                unexpected_response(
+                    &page.envelope.endpoint,
+                    &format!("summary.{name} overflows when the pages are added up"),
+                )
+            })
+        };
+        self.summary = Summary {
+            total: sum(self.summary.total, s.total, "total")?,
+            succeeded: sum(self.summary.succeeded, s.succeeded, "succeeded")?,
+            failed: sum(self.summary.failed, s.failed, "failed")?,
+            skipped: sum(self.summary.skipped, s.skipped, "skipped")?,
+        };
+        self.items += page.items as u64;
+        self.status = saas::worst_status(&self.status, &page.view.status).to_owned();
+        if self.identity.is_none() {
+            self.identity = page
+                .member("identity_path")
+                .filter(|v| *v != b"null")
+                .map(<[u8]>::to_vec);
+        }
+        Ok(())
+    }
+}
+
+/// Every page from `start` (or the first), following `next_cursor` (the pager stops at a repeated cursor and at the page
+/// cap). With `--json`, items are spooled page by page and the merged document is streamed.
 async fn pull_all(
     client: &TrackerClient,
     limit: i64,
     start: Option<&str>,
     json_out: bool,
+    caps: Caps,
 ) -> Result<Outcome, CliError> {
-    let mut spool = BufWriter::new(tempfile::tempfile().map_err(spool_error)?);
-    let mut totals = Summary::default();
-    let mut item_errors: Vec<Value> = Vec::new();
-    let mut identity: Option<Value> = None;
-    let mut status = "ok".to_owned();
-    let mut cursor: Option<String> = start.map(str::to_owned);
-    let mut pages = 0u64;
-    let mut items = 0u64;
-    loop {
-        let envelope = client.pull(limit, cursor.as_deref()).await?;
-        let page: PullEnvelope = envelope.typed()?;
-        pages += 1;
-        if json_out {
-            let raw: PageItems<'_> = envelope.typed_borrowed()?;
-            for item in raw.items {
-                spool
-                    .write_all(if items == 0 { b"    " } else { b",\n    " })
-                    .map_err(spool_error)?;
-                jsonfmt::write_value(item, 4, &mut spool).map_err(spool_error)?;
-                items += 1;
-            }
-        } else {
-            items += page.items.len() as u64;
-        }
-        // Saturating: the contract puts no ceiling on the counts a page reports.
-        totals.total = totals.total.saturating_add(page.summary.total);
-        totals.succeeded = totals.succeeded.saturating_add(page.summary.succeeded);
-        totals.failed = totals.failed.saturating_add(page.summary.failed);
-        totals.skipped = totals.skipped.saturating_add(page.summary.skipped);
-        item_errors.extend(page.item_errors.iter().cloned());
-        if identity.is_none() {
-            identity = page
-                .identity_path
-                .as_ref()
-                .and_then(|i| serde_json::to_value(i).ok());
-        }
-        status = saas::worst_status(&status, &page.status).to_owned();
-        match (page.has_more, page.next_cursor) {
-            (true, Some(next)) if Some(&next) != cursor.as_ref() => cursor = Some(next),
-            (true, _) => {
-                return Err(saas::errors::unexpected_response(
-                    &envelope.endpoint,
-                    "has_more is true but next_cursor is missing or repeats",
-                ))
-            }
-            (false, _) => break,
-        }
-    }
-    let mut doc = Map::new();
-    doc.insert("has_more".into(), json!(false));
-    doc.insert("identity_path".into(), identity.unwrap_or(Value::Null));
-    doc.insert("item_errors".into(), Value::Array(item_errors));
-    doc.insert("items".into(), json!(MARKER));
-    doc.insert("next_cursor".into(), Value::Null);
-    doc.insert("pages".into(), json!(pages));
-    doc.insert("status".into(), json!(status));
-    doc.insert("summary".into(), json!(totals));
-    let code = saas::status_exit_code(&status);
-    if !json_out {
-        doc.insert("items".into(), json!([]));
-        let data = json!({ "env": doc, "extra": { "pages": pages, "items": items } });
-        return Ok(Outcome::report(Template::SyncPullSaas, data).with_exit_code(code));
-    }
-    let mut spool = spool
-        .into_inner()
-        .map_err(|e| spool_error(e.into_error()))?;
-    let text = serde_json::to_string_pretty(&Value::Object(doc)).unwrap_or_default();
-    let marker = format!("\"items\": \"{MARKER}\"");
-    let (head, tail) = text.split_once(&marker).unwrap_or((&text, ""));
-    let mut out = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    let mut write = || -> std::io::Result<()> {
-        out.write_all(head.as_bytes())?;
-        if items == 0 {
-            out.write_all(b"\"items\": []")?;
-        } else {
-            out.write_all(b"\"items\": [\n")?;
-            spool.rewind()?;
-            std::io::copy(&mut spool, &mut out)?;
-            out.write_all(b"\n  ]")?;
-        }
-        out.write_all(tail.as_bytes())?;
-        out.write_all(b"\n")?;
-        out.flush()
+    let mut pager = Pager::new(client, limit, start, caps.pages);
+    let mut merged = json_out
+        .then(|| MergedPull::new(caps.spool).map_err(spool_error))
+        .transpose()?;
+    let mut totals = Totals {
+        status: "ok".into(),
+        ..Totals::default()
     };
-    if let Err(e) = write() {
+    while let Some(page) = pager.next().await? {
+        totals.add(&page)?;
+        match &mut merged {
+            Some(m) => m
+                .add(page.member("items"), page.member("item_errors"))
+                .map_err(|e| match e {
+                    SpoolError::Full(cap) => CliError::failed(
+                        "spool_full",
+                        format!("the pulled items passed the {cap}-byte limit for buffering them in a temp file (page {})", pager.pages()),
+                    )
+                    .hint("pull fewer items with --limit, or set SPEC_KITTY_TRACKER_MAX_SPOOL_BYTES")
+                    .detail("pages", pager.pages()),
+                    SpoolError::Io(e) => spool_error(e),
+                })?,
+            None => totals.item_errors.extend(page.view.item_errors),
+        }
+    }
+    let pages = pager.pages();
+    let code = saas::status_exit_code(&totals.status);
+    let identity = totals.identity.unwrap_or_else(|| b"null".to_vec());
+    let Some(merged) = merged else {
+        let env = json!({
+            "has_more": false,
+            "identity_path": serde_json::from_slice::<Value>(&identity).unwrap_or(Value::Null),
+            "item_errors": totals.item_errors,
+            "items": [],
+            "next_cursor": null,
+            "pages": pages,
+            "status": totals.status,
+            "summary": totals.summary,
+        });
+        let data = json!({ "env": env, "extra": { "pages": pages, "items": totals.items } });
+        return Ok(Outcome::report(Template::SyncPullSaas, data).with_exit_code(code));
+    };
+    let mut members: BTreeMap<&'static str, Vec<u8>> = BTreeMap::new();
+    members.insert("has_more", b"false".to_vec());
+    members.insert("identity_path", identity);
+    members.insert("next_cursor", b"null".to_vec());
+    members.insert("pages", pages.to_string().into_bytes());
+    members.insert("status", json!(totals.status).to_string().into_bytes());
+    members.insert("summary", json!(totals.summary).to_string().into_bytes());
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    if let Err(e) = merged.write(members, &mut out).and_then(|()| out.flush()) {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
             return Err(spool_error(e));
         }
     }
     Ok(Outcome::none().with_exit_code(code))
 }
-
-const MARKER: &str = "@@spec-kitty-tracker:items@@";
 
 fn spool_error(e: std::io::Error) -> CliError {
     CliError::failed(

@@ -188,10 +188,10 @@ impl TrackerClient {
             match op.status.as_str() {
                 "completed" => {
                     return Ok(match op.result {
-                        Some(result) if result.get().trim_start().starts_with('{') => Envelope {
-                            body: result.get().as_bytes().to_vec(),
-                            endpoint: body.endpoint,
-                        },
+                        Some(result) if result.get().trim_start().starts_with('{') => {
+                            let bytes = result.get().as_bytes().to_vec();
+                            Envelope::new(bytes, body.endpoint.clone()).unwrap_or(body)
+                        }
                         _ => body,
                     });
                 }
@@ -327,25 +327,24 @@ fn team_of(session: &Session) -> Result<String, CliError> {
     })
 }
 
+/// A 2xx body must be one valid JSON document (grammar, UTF-8, depth; checked in one pass
+/// before anything is printed) and an object.
 fn json_object(resp: Response, endpoint: &str) -> Result<Envelope, CliError> {
-    let first = resp.body.iter().find(|b| !b.is_ascii_whitespace()).copied();
-    if crate::jsonfmt::nesting_depth(&resp.body) > crate::jsonfmt::MAX_DEPTH {
-        return Err(unexpected_response(
+    match Envelope::new(resp.body, endpoint) {
+        Err(e) if e.reason.starts_with("nested") => Err(unexpected_response(
             endpoint,
             "the body is nested deeper than 128 levels",
-        ));
+        )),
+        Err(e) => Err(unexpected_response(
+            endpoint,
+            &format!("the body is not JSON ({e})"),
+        )),
+        Ok(envelope) if !envelope.outline.object => Err(unexpected_response(
+            endpoint,
+            "the body is not a JSON object",
+        )),
+        Ok(envelope) => Ok(envelope),
     }
-    if first == Some(b'{') {
-        return Ok(Envelope {
-            body: resp.body,
-            endpoint: endpoint.to_owned(),
-        });
-    }
-    let why = match serde_json::from_slice::<serde::de::IgnoredAny>(&resp.body) {
-        Ok(_) => "the body is not a JSON object".to_owned(),
-        Err(e) => format!("the body is not JSON ({e})"),
-    };
-    Err(unexpected_response(endpoint, &why))
 }
 
 fn is_legacy_flow(resp: &Response) -> bool {

@@ -9,6 +9,7 @@
 
 use crate::error::CliError;
 use crate::http::errors::unexpected_response;
+use crate::jsonfmt::{self, Invalid, Outline};
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
@@ -20,9 +21,22 @@ pub struct Envelope {
     pub body: Vec<u8>,
     /// `METHOD /path/` for messages.
     pub endpoint: String,
+    /// The body's top level, from the one validating pass it went through on arrival.
+    pub outline: Outline,
 }
 
 impl Envelope {
+    /// Check `body` (one JSON document, UTF-8, at most 128 levels: one pass) and keep its
+    /// outline, so nothing after this parses the whole body again to print or page it.
+    pub fn new(body: Vec<u8>, endpoint: impl Into<String>) -> Result<Envelope, Invalid> {
+        let outline = jsonfmt::validate(&body)?;
+        Ok(Envelope {
+            body,
+            endpoint: endpoint.into(),
+            outline,
+        })
+    }
+
     /// A typed view; a body that is not JSON, or lacks a field the CLI needs, is an
     /// "unexpected response from server" error naming the endpoint.
     pub fn typed<T: DeserializeOwned>(&self) -> Result<T, CliError> {
@@ -284,29 +298,28 @@ mod tests {
             "has_more": null, "next_cursor": null, "doctrine": null}))
         .expect("nulls are absent");
         assert!(pull.item_errors.is_empty() && !pull.has_more && pull.next_cursor.is_none());
-        let env = Envelope {
-            body:
-                br#"{"status": "completed", "operation_id": null, "result": null, "error": null}"#
-                    .to_vec(),
-            endpoint: "GET /op/".into(),
-        };
+        let env = Envelope::new(
+            br#"{"status": "completed", "operation_id": null, "result": null, "error": null}"#
+                .to_vec(),
+            "GET /op/",
+        )
+        .expect("json");
         let op: Operation = env.typed().expect("nulls are absent");
         assert!(op.result.is_none() && op.error.is_none());
-        let env = Envelope {
-            body: br#"{"status": "completed", "result": {"status": "ok"}}"#.to_vec(),
-            endpoint: "GET /op/".into(),
-        };
+        let env = Envelope::new(
+            br#"{"status": "completed", "result": {"status": "ok"}}"#.to_vec(),
+            "GET /op/",
+        )
+        .expect("json");
         let op: Operation = env.typed().expect("raw result");
         assert_eq!(
             op.result.map(|r| r.get().to_owned()).as_deref(),
             Some(r#"{"status": "ok"}"#)
         );
-        let err = Envelope {
-            body: b"{\"status\": 1}".to_vec(),
-            endpoint: "GET /op/".into(),
-        }
-        .typed::<Operation>()
-        .expect_err("numeric status");
+        let err = Envelope::new(b"{\"status\": 1}".to_vec(), "GET /op/")
+            .expect("json")
+            .typed::<Operation>()
+            .expect_err("numeric status");
         assert!(
             err.message.starts_with(
                 "unexpected response from server (GET /op/): `status`: invalid type: integer `1`"

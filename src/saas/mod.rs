@@ -5,6 +5,7 @@ pub mod envelopes;
 /// The envelope → error mapping lives beside the HTTP layer (auth uses it too).
 pub use crate::http::errors;
 pub mod operation_id;
+pub mod pages;
 pub mod poll;
 
 use crate::auth::Tokens;
@@ -95,7 +96,7 @@ pub fn envelope_report(
     extra: Value,
 ) -> Outcome {
     let data = serde_json::json!({ "env": value, "extra": extra });
-    Outcome::report_raw_json(template, data, envelope.body.clone())
+    Outcome::report_envelope(template, data, envelope.clone())
         .with_exit_code(status_exit_code(status))
 }
 

@@ -8,4 +8,5 @@ mod files;
 mod fuzz;
 mod local;
 mod network;
+mod paging;
 mod security;

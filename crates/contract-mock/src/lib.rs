@@ -11,9 +11,12 @@
 //! Behaviour is chosen per request by the project slug (see [`Scenario`]), so one server can
 //! play every response class at once.
 
+mod cache;
 pub mod contract;
 mod data;
 mod scenario;
+
+pub use cache::pull_page_body;
 
 use data::{issues_page, mappings, push_result, run_result, status_body};
 pub use scenario::Scenario;
@@ -52,6 +55,8 @@ pub struct Config {
     /// A token pair accepted from the start (for test fixtures); its refresh token may be used
     /// any number of times.
     pub seed: Option<(String, String)>,
+    /// Serve each pull page from bytes built once (benchmarks: the mock's cost drops out).
+    pub cache_bodies: bool,
 }
 
 /// The seeded access token used by test fixtures.
@@ -69,6 +74,7 @@ impl Default for Config {
             default_scenario: Scenario::Ok,
             slow: Duration::from_secs(2),
             seed: None,
+            cache_bodies: false,
         }
     }
 }
@@ -84,6 +90,8 @@ struct State {
     tripped: HashSet<String>,
     /// Count of refresh calls (for tests).
     refreshes: u64,
+    /// Pre-built pull pages (`Config::cache_bodies`).
+    bodies: cache::BodyCache,
 }
 
 /// A running mock.
@@ -441,6 +449,10 @@ async fn tracker(
         .await
     {
         return resp;
+    }
+    if op == "pull" && config.cache_bodies && scenario != Scenario::MissingFields {
+        let mut st = state.lock().unwrap_or_else(|p| p.into_inner());
+        return st.bodies.page(&fields, config, scenario);
     }
     let body = match op {
         "status" => status_body(&fields.provider, &fields.project_slug),

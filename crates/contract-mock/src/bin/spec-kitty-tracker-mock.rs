@@ -47,6 +47,12 @@ fn main() -> ExitCode {
                 .help("Scenario for slugs that name none"),
         )
         .arg(
+            Arg::new("cache_bodies")
+                .long("cache-bodies")
+                .action(ArgAction::SetTrue)
+                .help("Build each pull page once and serve the same bytes after (benchmarks)"),
+        )
+        .arg(
             Arg::new("quiet")
                 .long("quiet")
                 .action(ArgAction::SetTrue)
@@ -74,6 +80,7 @@ fn main() -> ExitCode {
             .copied()
             .unwrap_or(900),
         default_scenario: scenario,
+        cache_bodies: matches.get_flag("cache_bodies"),
         ..Config::default()
     };
     let port = matches.get_one::<u16>("port").copied().unwrap_or(0);

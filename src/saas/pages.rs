@@ -1,0 +1,152 @@
+//! Pull pages: one page's typed view, read without parsing its items, and the pager that
+//! follows `next_cursor` for `sync pull --all`. Every cursor is followed at most once (a server
+//! whose cursors go round in a circle ends the pull with an error) and at most
+//! [`MAX_PAGES`] pages are fetched.
+
+use super::client::TrackerClient;
+use super::envelopes::{Envelope, PullEnvelope};
+use super::errors::unexpected_response;
+use crate::error::CliError;
+use std::collections::HashSet;
+use std::ops::Range;
+
+/// Most pages one `--all` pull follows (`SPEC_KITTY_TRACKER_MAX_PAGES` overrides it).
+pub const MAX_PAGES: u64 = 100_000;
+
+/// One pull page: the body as received and its typed fields.
+#[derive(Debug)]
+pub struct PullPage {
+    /// The body as received.
+    pub envelope: Envelope,
+    /// The typed fields; `items` is left empty (the items are only counted, see `items`).
+    pub view: PullEnvelope,
+    /// Number of items on the page.
+    pub items: usize,
+}
+
+impl PullPage {
+    /// Read a page (already checked and outlined on arrival): the typed view is deserialised
+    /// from every top-level member but the items.
+    pub fn new(envelope: Envelope) -> Result<PullPage, CliError> {
+        let body = &envelope.body;
+        let mut rest = Vec::with_capacity(1024);
+        let mut items = 0;
+        rest.push(b'{');
+        for (n, m) in envelope.outline.members.iter().enumerate() {
+            if n > 0 {
+                rest.push(b',');
+            }
+            rest.extend_from_slice(&body[m.key.start - 1..m.key.end + 1]);
+            rest.push(b':');
+            if is_items(body, &m.key, m.escaped) && body[m.value.start] == b'[' {
+                rest.extend_from_slice(b"[]");
+                items = m.elements;
+            } else {
+                rest.extend_from_slice(&body[m.value.clone()]);
+            }
+        }
+        rest.push(b'}');
+        let view: PullEnvelope = Envelope::new(rest, envelope.endpoint.clone())
+            .map_err(|e| unexpected_response(&envelope.endpoint, &e.to_string()))?
+            .typed()?;
+        Ok(PullPage {
+            envelope,
+            view,
+            items,
+        })
+    }
+
+    /// The raw JSON of a top-level member, e.g. `items` or `item_errors`.
+    pub fn member(&self, key: &str) -> Option<&[u8]> {
+        let body = &self.envelope.body;
+        self.envelope
+            .outline
+            .get(body, key)
+            .map(|m| &body[m.value.clone()])
+    }
+}
+
+fn is_items(body: &[u8], key: &Range<usize>, escaped: bool) -> bool {
+    !escaped && &body[key.clone()] == b"items"
+}
+
+/// Follows `next_cursor` from the first page to the last.
+#[derive(Debug)]
+pub struct Pager<'c> {
+    client: &'c TrackerClient,
+    limit: i64,
+    cursor: Option<String>,
+    seen: HashSet<String>,
+    pages: u64,
+    max_pages: u64,
+    done: bool,
+}
+
+impl<'c> Pager<'c> {
+    /// A pager over pages of `limit` items from `start` (the first page when `None`),
+    /// stopping with an error after `max_pages`.
+    pub fn new(
+        client: &'c TrackerClient,
+        limit: i64,
+        start: Option<&str>,
+        max_pages: u64,
+    ) -> Pager<'c> {
+        Pager {
+            client,
+            limit,
+            cursor: start.map(str::to_owned),
+            seen: start.map(str::to_owned).into_iter().collect(),
+            pages: 0,
+            max_pages,
+            done: false,
+        }
+    }
+
+    /// Pages fetched so far.
+    pub fn pages(&self) -> u64 {
+        self.pages
+    }
+
+    /// The next page, or `None` after the last one.
+    pub async fn next(&mut self) -> Result<Option<PullPage>, CliError> {
+        if self.done {
+            return Ok(None);
+        }
+        if self.pages >= self.max_pages {
+            return Err(CliError::failed(
+                "too_many_pages",
+                format!(
+                    "stopped after {} pages: the server still reports more (has_more is true)",
+                    self.pages
+                ),
+            )
+            .hint("pull with a larger --limit, or set SPEC_KITTY_TRACKER_MAX_PAGES to allow more pages")
+            .detail("pages", self.pages));
+        }
+        let page = PullPage::new(self.client.pull(self.limit, self.cursor.as_deref()).await?)?;
+        self.pages += 1;
+        let endpoint = &page.envelope.endpoint;
+        match (page.view.has_more, &page.view.next_cursor) {
+            (false, _) => self.done = true,
+            (true, None) => {
+                return Err(unexpected_response(
+                    endpoint,
+                    "has_more is true but next_cursor is missing",
+                ))
+            }
+            (true, Some(next)) if !self.seen.insert(next.clone()) => {
+                let mut err = unexpected_response(
+                    endpoint,
+                    &format!(
+                        "page {} returned next_cursor {next:?}, a cursor already followed; the cursors go round in a circle, so the pull stops",
+                        self.pages
+                    ),
+                );
+                err.details.insert("pages".into(), self.pages.into());
+                return Err(err);
+            }
+            (true, Some(next)) => self.cursor = Some(next.clone()),
+        }
+        Ok(Some(page))
+    }
+}

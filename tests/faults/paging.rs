@@ -1,0 +1,227 @@
+//! Hostile pull bodies and pagers (issue 11, items 3, 7 and 14): cursors that go round in a
+//! circle, a pager that never ends, a spool that would fill the temp dir, invalid UTF-8 deep in
+//! a body, server values that try to take the place of the merged items, and counts that
+//! overflow. Oracle: the contract (SPEC §5: `next_cursor` moves forward, the envelope fields),
+//! RFC 8259/3629 (a body that is not UTF-8 is not JSON) and serde_json reading our stdout.
+
+use crate::common::{code, session_toml, stderr, stdout, Sandbox};
+use serde_json::{json, Value};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+/// Requests after which the test servers stop paging (so an endless pager ends in the test).
+const GIVE_UP: usize = 40;
+
+fn sandbox(url: &str) -> Sandbox {
+    let sb = Sandbox::saas()
+        .env("SPEC_KITTY_SAAS_URL", url)
+        .env("SPEC_KITTY_TRACKER_HTTP_TIMEOUT_MS", "5000");
+    sb.write_credentials(&session_toml(url, "acc-1", "ref-1", false));
+    sb
+}
+
+fn page(items: Value, next: Option<&str>) -> Value {
+    let n = items.as_array().map_or(0, Vec::len);
+    json!({
+        "status": "ok",
+        "summary": {"total": n, "succeeded": n, "failed": 0, "skipped": 0},
+        "items": items,
+        "item_errors": [],
+        "has_more": next.is_some(),
+        "next_cursor": next,
+    })
+}
+
+/// A pull server whose answer depends on the request's cursor and how many came before.
+async fn pager(answer: fn(Option<&str>, usize) -> Value) -> (MockServer, Arc<AtomicUsize>) {
+    let server = MockServer::start().await;
+    let count = Arc::new(AtomicUsize::new(0));
+    let seen = count.clone();
+    Mock::given(method("POST"))
+        .and(path("/api/v1/tracker/pull/"))
+        .respond_with(move |req: &Request| {
+            let n = seen.fetch_add(1, Ordering::SeqCst) + 1;
+            let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
+            let body = if n >= GIVE_UP {
+                page(json!([]), None)
+            } else {
+                answer(body["cursor"].as_str(), n)
+            };
+            ResponseTemplate::new(200).set_body_json(body)
+        })
+        .mount(&server)
+        .await;
+    (server, count)
+}
+
+fn json_error(out: &std::process::Output) -> Value {
+    let v: Value = serde_json::from_slice(&out.stdout).expect("one JSON error document");
+    assert!(v["error"].is_object(), "{v}");
+    v
+}
+
+#[tokio::test]
+async fn a_cursor_seen_before_ends_the_pull_with_an_error() {
+    // a, b, a, b, ... (the red team's endless loop).
+    let (server, count) = pager(|cursor, _| match cursor {
+        None | Some("b") => page(json!([{"id": 1}]), Some("a")),
+        _ => page(json!([{"id": 2}]), Some("b")),
+    })
+    .await;
+    let sb = sandbox(&server.uri());
+    let out = sb.run(&["sync", "pull", "--all", "--json"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("page 3 returned next_cursor \"a\", a cursor already followed"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(json_error(&out)["error"]["code"], "unexpected_response");
+    assert_eq!(count.load(Ordering::SeqCst), 3, "stops at the first repeat");
+}
+
+#[tokio::test]
+async fn pages_and_the_spool_are_capped() {
+    // Fresh cursors for ever: c1, c2, ...
+    let (server, count) = pager(|_, n| {
+        let items: Vec<Value> = (0..20)
+            .map(|i| json!({"id": n * 100 + i, "title": "x".repeat(100)}))
+            .collect();
+        page(json!(items), Some(&format!("c{n}")))
+    })
+    .await;
+    let sb = sandbox(&server.uri()).env("SPEC_KITTY_TRACKER_MAX_PAGES", "5");
+    let out = sb.run(&["sync", "pull", "--all"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(
+        stderr(&out).starts_with(
+            "error: stopped after 5 pages: the server still reports more (has_more is true)\nhint: pull with a larger --limit, or set SPEC_KITTY_TRACKER_MAX_PAGES"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(count.swap(0, Ordering::SeqCst), 5);
+
+    // 20 items of ~150 formatted bytes a page: the third page passes 6000 bytes.
+    let sb = sandbox(&server.uri()).env("SPEC_KITTY_TRACKER_MAX_SPOOL_BYTES", "6000");
+    let out = sb.run(&["sync", "pull", "--all", "--json"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(
+        stderr(&out)
+            .contains("passed the 6000-byte limit for buffering them in a temp file (page 3)"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(json_error(&out)["error"]["code"], "spool_full");
+    assert_eq!(count.load(Ordering::SeqCst), 3);
+}
+
+/// A pull body with invalid UTF-8 inside an item (where nothing typed reads it).
+fn bad_utf8_page(next: Option<&str>) -> Vec<u8> {
+    let mut body =
+        serde_json::to_vec(&page(json!([{"id": 1, "title": "MARK"}]), next)).expect("page");
+    let at = body.windows(4).position(|w| w == b"MARK").expect("mark");
+    body.splice(at..at + 4, b"ok \xff\xfe".iter().copied());
+    body
+}
+
+#[tokio::test]
+async fn invalid_utf8_in_a_pull_body_is_an_error_with_or_without_json() {
+    for all in [false, true] {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/api/v1/tracker/pull/"))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_raw(bad_utf8_page(None), "application/json"),
+            )
+            .mount(&server)
+            .await;
+        let sb = sandbox(&server.uri());
+        let mut args = vec!["sync", "pull"];
+        if all {
+            args.push("--all");
+        }
+        let human = sb.run(&args);
+        assert_eq!(code(&human), 1, "{}", stderr(&human));
+        assert!(!stdout(&human).contains("Pull ok"), "{}", stdout(&human));
+        assert!(
+            stderr(&human).starts_with("error: unexpected response from server (POST /api/v1/tracker/pull/): the body is not JSON (invalid UTF-8 in a string at byte"),
+            "{}",
+            stderr(&human)
+        );
+        args.push("--json");
+        let out = sb.run(&args);
+        assert_eq!(code(&out), 1, "{}", stderr(&out));
+        assert_eq!(json_error(&out)["error"]["code"], "unexpected_response");
+    }
+    // The same handling for status and run: the whole body is checked, not only typed fields.
+    for (verb, endpoint, body) in [
+        ("GET", "/api/v1/tracker/status/", &b"{\"provider\": \"linear\", \"note\": \"\xff\"}"[..]),
+        ("POST", "/api/v1/tracker/run/", b"{\"status\": \"ok\", \"summary\": {\"total\": 0, \"succeeded\": 0, \"failed\": 0, \"skipped\": 0}, \"note\": \"\xc3\"}"),
+    ] {
+        let server = MockServer::start().await;
+        Mock::given(method(verb))
+            .and(path(endpoint))
+            .respond_with(ResponseTemplate::new(200).set_body_raw(body.to_vec(), "application/json"))
+            .mount(&server)
+            .await;
+        let args: &[&str] = if endpoint.contains("status") { &["status", "--json"] } else { &["sync", "run", "--json"] };
+        let out = sandbox(&server.uri()).run(args);
+        assert_eq!(code(&out), 1, "{endpoint}: {}", stderr(&out));
+        assert!(stderr(&out).contains("invalid UTF-8"), "{}", stderr(&out));
+        assert_eq!(json_error(&out)["error"]["code"], "unexpected_response");
+    }
+}
+
+#[tokio::test]
+async fn no_server_value_takes_the_place_of_the_merged_items() {
+    const MARKER: &str = "@@spec-kitty-tracker:items@@";
+    let (server, _) = pager(|cursor, _| {
+        let mut body = page(
+            json!([{"id": if cursor.is_none() { 1 } else { 2 }, "title": MARKER}]),
+            cursor.is_none().then_some("next"),
+        );
+        body["item_errors"] = json!([{"code": "x", "message": MARKER, "items": MARKER}]);
+        body["items_note"] = json!({"items": MARKER});
+        body
+    })
+    .await;
+    let out = sandbox(&server.uri()).run(&["sync", "pull", "--all", "--json"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
+    assert_eq!(
+        v["items"],
+        json!([{"id": 1, "title": MARKER}, {"id": 2, "title": MARKER}])
+    );
+    assert_eq!(v["item_errors"].as_array().map(Vec::len), Some(2));
+    assert_eq!(v["item_errors"][0]["items"], MARKER);
+    assert_eq!(v["pages"], 2);
+}
+
+#[tokio::test]
+async fn summary_counts_that_overflow_across_pages_are_refused() {
+    let (server, _) = pager(|cursor, _| {
+        let mut body = page(json!([]), cursor.is_none().then_some("next"));
+        body["summary"]["total"] = json!(if cursor.is_none() { u64::MAX } else { 2 });
+        body
+    })
+    .await;
+    for json in [false, true] {
+        let mut args = vec!["sync", "pull", "--all"];
+        if json {
+            args.push("--json");
+        }
+        let out = sandbox(&server.uri()).run(&args);
+        assert_eq!(code(&out), 1, "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("summary.total overflows when the pages are added up"),
+            "{}",
+            stderr(&out)
+        );
+        if json {
+            assert_eq!(json_error(&out)["error"]["code"], "unexpected_response");
+        }
+    }
+}
