@@ -9,7 +9,6 @@ use crate::saas::{
     self,
     client::TrackerClient,
     envelopes::Summary,
-    errors::unexpected_response,
     pages::{self, Pager, PullPage},
 };
 use serde_json::{json, Value};
@@ -79,22 +78,15 @@ struct Totals {
 }
 
 impl Totals {
-    /// Add a page; counts that overflow are refused (a server cannot have that many items).
-    fn add(&mut self, page: &PullPage) -> Result<(), CliError> {
+    /// Add a page; counts saturate at `u64::MAX` (a server cannot have that many items, and a
+    /// wrapped sum would report a small, wrong number).
+    fn add(&mut self, page: &PullPage) {
         let s = &page.view.summary;
-        let sum = |a: u64, b: u64, name: &str| {
-            a.checked_add(b).ok_or_else(|| {
-                unexpected_response(
-                    &page.envelope.endpoint,
-                    &format!("summary.{name} overflows when the pages are added up"),
-                )
-            })
-        };
         self.summary = Summary {
-            total: sum(self.summary.total, s.total, "total")?,
-            succeeded: sum(self.summary.succeeded, s.succeeded, "succeeded")?,
-            failed: sum(self.summary.failed, s.failed, "failed")?,
-            skipped: sum(self.summary.skipped, s.skipped, "skipped")?,
+            total: self.summary.total.saturating_add(s.total),
+            succeeded: self.summary.succeeded.saturating_add(s.succeeded),
+            failed: self.summary.failed.saturating_add(s.failed),
+            skipped: self.summary.skipped.saturating_add(s.skipped),
         };
         self.items += page.items as u64;
         self.status = saas::worst_status(&self.status, &page.view.status).to_owned();
@@ -104,7 +96,6 @@ impl Totals {
                 .filter(|v| *v != b"null")
                 .map(<[u8]>::to_vec);
         }
-        Ok(())
     }
 }
 
@@ -126,7 +117,7 @@ async fn pull_all(
         ..Totals::default()
     };
     while let Some(page) = pager.next().await? {
-        totals.add(&page)?;
+        totals.add(&page);
         match &mut merged {
             Some(m) => m
                 .add(page.member("items"), page.member("item_errors"))
