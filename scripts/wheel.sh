@@ -118,15 +118,14 @@ found=$(env -u MANPATH PATH="$venv/bin:/usr/bin:/bin" man -w spec-kitty-tracker-
 
 bash_completion="$venv/share/bash-completion/completions/spec-kitty-tracker"
 [ -f "$bash_completion" ] || fail "no bash completion script at $bash_completion"
-# Real bash completes `spec-kitty-tracker s<TAB>` with the function the script registers. (The
-# top level only: clap_complete's bash script completes nothing below a subcommand when the
-# binary name has a hyphen, clap-rs/clap#6421.)
+# Real bash completes `spec-kitty-tracker sync p<TAB>` with the function the installed script
+# registers.
 completed=$(bash --norc --noprofile -c '
   source "$1"
-  COMP_WORDS=(spec-kitty-tracker s); COMP_CWORD=1; COMP_LINE="spec-kitty-tracker s"; COMP_POINT=${#COMP_LINE}
-  "$(complete -p spec-kitty-tracker | sed -E "s/.*-F ([^ ]+).*/\1/")" spec-kitty-tracker s spec-kitty-tracker
+  COMP_WORDS=(spec-kitty-tracker sync p); COMP_CWORD=2; COMP_LINE="spec-kitty-tracker sync p"; COMP_POINT=${#COMP_LINE}
+  "$(complete -p spec-kitty-tracker | sed -E "s/.*-F ([^ ]+).*/\1/")" spec-kitty-tracker p sync
   printf "%s\n" "${COMPREPLY[@]}" | sort | tr "\n" " "' _ "$bash_completion")
-[ "$completed" = "status sync " ] || fail "bash completed 'spec-kitty-tracker s' to '$completed'"
+[ "$completed" = "publish pull push " ] || fail "bash completed 'spec-kitty-tracker sync p' to '$completed'"
 
 say "running scripts/demo.sh with the installed binary"
 # A wrapper counts the calls, so a demo that silently used another binary fails here.
