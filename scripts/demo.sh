@@ -3,11 +3,20 @@
 # 127.0.0.1), log in, bind a throw-away project to Linear, and run status, sync pull, sync push
 # (accepted with 202 and polled), sync run and map list; then show hard-breaks and a local
 # binding. Everything lives in a temp directory; $HOME is not touched.
+# SPEC_KITTY_TRACKER_BIN=PATH|NAME runs the demo with that binary (e.g. one installed from the wheel,
+# see scripts/wheel.sh) instead of the debug build; the mock is always built by cargo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --quiet --locked --workspace --bins
 target=$(realpath -m "${CARGO_TARGET_DIR:-target}")
-bin="$target/debug/spec-kitty-tracker"
+if [ -n "${SPEC_KITTY_TRACKER_BIN:-}" ]; then
+  found=$(command -v "$SPEC_KITTY_TRACKER_BIN") ||
+    { echo "error: SPEC_KITTY_TRACKER_BIN=$SPEC_KITTY_TRACKER_BIN is not an executable" >&2; exit 2; }
+  bin=$(realpath -s "$found")
+  cargo build --quiet --locked -p contract-mock --bins
+else
+  bin="$target/debug/spec-kitty-tracker"
+  cargo build --quiet --locked --workspace --bins
+fi
 mock="$target/debug/spec-kitty-tracker-mock"
 work=$(mktemp -d)
 mock_pid=

@@ -1,0 +1,1 @@
+../../../../../../completions/spec-kitty-tracker.fish

@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# Build the Python wheel (maturin, `bindings = "bin"`, see pyproject.toml) and check it the way a
+# user gets it: installed into a fresh venv, with pipx and with `uv tool install`.
+#
+# Checks (each against a tool we did not write):
+# - the wheel's file list (Python's zipfile): exactly one executable, the binary, and nothing
+#   of Python; every committed man page and the bash/zsh/fish completion scripts, byte for byte;
+#   name and version in METADATA equal Cargo's (`cargo metadata`);
+# - in a fresh venv (pip): `spec-kitty-tracker --version` equals Cargo's version; every man page
+#   renders with `man -l` without a groff warning, and `man` finds it through PATH alone; the bash
+#   completion script is at share/bash-completion/completions/ and real bash completes with it;
+#   scripts/demo.sh runs every step with the installed binary;
+# - pipx links the man pages where `man` finds them; the README's MANPATH line for uv works.
+#
+# maturin, pipx and uv come from PyPI, pinned, into a venv kept under target/wheel-tools (reruns
+# reuse it). The wheel is left in target/wheels/. One release build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+started=$SECONDS
+MATURIN_VERSION=1.16.0 PIPX_VERSION=1.18.4 UV_VERSION=0.13.8
+python=${PYTHON:-python3}
+target=$(realpath -m "${CARGO_TARGET_DIR:-target}")
+say() { printf 'wheel.sh: %s\n' "$*" >&2; }
+fail() { printf 'wheel.sh: FAILED: %s\n' "$*" >&2; exit 1; }
+
+# man-db and groff render the man pages; install them when missing (Debian/Ubuntu, as root).
+if ! command -v man > /dev/null || ! command -v groff > /dev/null; then
+  say "installing man-db and groff-base"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq man-db groff-base > /dev/null
+fi
+
+tools="$target/wheel-tools"
+pins="maturin==$MATURIN_VERSION pipx==$PIPX_VERSION uv==$UV_VERSION"
+if [ "$(cat "$tools/pins" 2> /dev/null)" != "$pins" ]; then
+  say "setting up $tools ($pins)"
+  rm -rf "$tools"
+  "$python" -m venv "$tools"
+  # shellcheck disable=SC2086  # $pins is a list of requirements
+  "$tools/bin/pip" install --quiet --disable-pip-version-check $pins
+  echo "$pins" > "$tools/pins"
+fi
+
+# Cargo's version; a SemVer pre-release (1.0.0-rc.1) would be spelled the PEP 440 way (1.0.0rc1)
+# in the wheel's name and METADATA, and the checks below would need to convert it.
+version=$(cargo metadata --locked --no-deps --format-version 1 |
+  "$python" -c 'import json, sys; print(next(p["version"] for p in json.load(sys.stdin)["packages"] if p["name"] == "spec-kitty-tracker"))')
+rm -f "$target"/wheels/spec_kitty_tracker_cli-*.whl
+say "building the wheel of spec-kitty-tracker $version (release build)"
+build_started=$SECONDS
+"$tools/bin/maturin" build --release --quiet --out "$target/wheels" >&2
+build_seconds=$((SECONDS - build_started))
+wheels=("$target"/wheels/spec_kitty_tracker_cli-*.whl)
+[ ${#wheels[@]} -eq 1 ] && [ -f "${wheels[0]}" ] || fail "expected one wheel in $target/wheels, got: ${wheels[*]}"
+wheel=${wheels[0]}
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+say "checking the file list of $(basename "$wheel")"
+"$python" - "$wheel" "$version" << 'PY'
+import pathlib, sys, zipfile
+from email.parser import Parser
+
+wheel, version = sys.argv[1], sys.argv[2]
+data = f"spec_kitty_tracker_cli-{version}.data"
+info = f"spec_kitty_tracker_cli-{version}.dist-info"
+errors = []
+with zipfile.ZipFile(wheel) as z:
+    entries = {e.filename: e for e in z.infolist() if not e.is_dir()}
+    executables = sorted(n for n, e in entries.items() if (e.external_attr >> 16) & 0o111)
+    if executables != [f"{data}/scripts/spec-kitty-tracker"]:
+        errors.append(f"executables: expected only the binary, got {executables}")
+    outside = sorted(n for n in entries if not n.startswith((data + "/", info + "/")))
+    if outside:
+        errors.append(f"files outside .data/ and .dist-info/ (Python code?): {outside}")
+    # Each shipped data file and the committed file it must equal.
+    share = f"{data}/data/share"
+    shipped = {f"{share}/man/man1/{p.name}": p for p in pathlib.Path("man").glob("*.1")}
+    shipped.update({
+        f"{share}/bash-completion/completions/spec-kitty-tracker": pathlib.Path("completions/spec-kitty-tracker.bash"),
+        f"{share}/zsh/site-functions/_spec-kitty-tracker": pathlib.Path("completions/_spec-kitty-tracker"),
+        f"{share}/fish/vendor_completions.d/spec-kitty-tracker.fish": pathlib.Path("completions/spec-kitty-tracker.fish"),
+    })
+    in_data = {n for n in entries if n.startswith(data + "/")}
+    expected = set(shipped) | {f"{data}/scripts/spec-kitty-tracker"}
+    if in_data != expected:
+        errors.append(
+            f"data files: missing {sorted(expected - in_data)}, unexpected {sorted(in_data - expected)}"
+            " (packaging/wheel-data/ holds one symlink per shipped file)"
+        )
+    for name, source in shipped.items():
+        if name in entries and z.read(name) != source.read_bytes():
+            errors.append(f"{name} differs from {source}")
+    meta = Parser().parsestr(z.read(f"{info}/METADATA").decode())
+    if (meta["Name"], meta["Version"]) != ("spec-kitty-tracker-cli", version):
+        errors.append(f"METADATA names {meta['Name']} {meta['Version']}")
+if errors:
+    sys.exit("wheel.sh: FAILED:\n  " + "\n  ".join(errors))
+PY
+
+say "installing into a fresh venv"
+venv="$work/venv"
+"$python" -m venv "$venv"
+"$venv/bin/pip" install --quiet --disable-pip-version-check --no-index "$wheel"
+got=$("$venv/bin/spec-kitty-tracker" --version)
+[ "$got" = "spec-kitty-tracker $version" ] || fail "--version printed '$got', Cargo.toml says $version"
+
+man1="$venv/share/man/man1"
+pages=("$man1"/*.1)
+[ ${#pages[@]} -eq "$(find man -name '*.1' | wc -l)" ] || fail "$man1 holds ${#pages[@]} pages"
+for page in "${pages[@]}"; do
+  MANWIDTH=80 man --warnings -l "$page" > "$work/page.txt" 2> "$work/page.err" || fail "man -l $page"
+  [ ! -s "$work/page.err" ] || fail "man -l $page warns: $(cat "$work/page.err")"
+  grep -q '^NAME' "$work/page.txt" || fail "man -l $page rendered no NAME section"
+done
+found=$(env -u MANPATH PATH="$venv/bin:/usr/bin:/bin" man -w spec-kitty-tracker-sync-pull)
+[ "$found" = "$man1/spec-kitty-tracker-sync-pull.1" ] || fail "man -w found '$found' with $venv/bin on PATH"
+
+bash_completion="$venv/share/bash-completion/completions/spec-kitty-tracker"
+[ -f "$bash_completion" ] || fail "no bash completion script at $bash_completion"
+# Real bash completes `spec-kitty-tracker sync p<TAB>` with the function the installed script
+# registers.
+completed=$(bash --norc --noprofile -c '
+  source "$1"
+  COMP_WORDS=(spec-kitty-tracker sync p); COMP_CWORD=2; COMP_LINE="spec-kitty-tracker sync p"; COMP_POINT=${#COMP_LINE}
+  "$(complete -p spec-kitty-tracker | sed -E "s/.*-F ([^ ]+).*/\1/")" spec-kitty-tracker p sync
+  printf "%s\n" "${COMPREPLY[@]}" | sort | tr "\n" " "' _ "$bash_completion")
+[ "$completed" = "publish pull push " ] || fail "bash completed 'spec-kitty-tracker sync p' to '$completed'"
+
+say "running scripts/demo.sh with the installed binary"
+# A wrapper counts the calls, so a demo that silently used another binary fails here.
+printf '#!/bin/sh\necho x >> "%s"\nexec "%s" "$@"\n' "$work/calls" "$venv/bin/spec-kitty-tracker" > "$work/installed"
+chmod +x "$work/installed"
+: > "$work/calls"
+SPEC_KITTY_TRACKER_BIN="$work/installed" bash scripts/demo.sh > "$work/demo.txt" 2>&1 ||
+  fail "demo: $(tail -n 5 "$work/demo.txt")"
+steps=$(grep -c '^.*\$ .*spec-kitty-tracker ' "$work/demo.txt" || true)
+calls=$(wc -l < "$work/calls")
+[ "$steps" -gt 10 ] && [ "$calls" -eq "$steps" ] || fail "demo ran $steps steps, the installed binary $calls times"
+if grep '^(exit' "$work/demo.txt" | grep -qv '^(exit 3)$'; then
+  fail "a demo step failed (only the hard-breaks may exit 3): $(grep '^(exit' "$work/demo.txt" | sort | uniq -c)"
+fi
+
+say "installing with pipx and with uv tool install"
+home="$work/home"
+mkdir -p "$home"
+PIPX_HOME="$home/.local/share/pipx" PIPX_BIN_DIR="$home/.local/bin" PIPX_MAN_DIR="$home/.local/share/man" \
+  "$tools/bin/pipx" install --quiet "$wheel" > /dev/null
+got=$("$home/.local/bin/spec-kitty-tracker" --version)
+[ "$got" = "spec-kitty-tracker $version" ] || fail "pipx: --version printed '$got'"
+# pipx symlinks the pages into PIPX_MAN_DIR; man -w prints the file the link points to.
+linked="$home/.local/share/man/man1/spec-kitty-tracker.1"
+[ -L "$linked" ] || fail "pipx did not link $linked"
+found=$(env -u MANPATH PATH="$home/.local/bin:/usr/bin:/bin" man -w spec-kitty-tracker)
+[ "$(realpath "$found")" = "$(realpath "$linked")" ] || fail "pipx: man -w found '$found'"
+
+export UV_TOOL_DIR="$work/uv-tools" UV_TOOL_BIN_DIR="$work/uv-bin" UV_CACHE_DIR="$work/uv-cache" UV_PYTHON_DOWNLOADS=never
+"$tools/bin/uv" tool install --quiet --offline --python "$python" "$wheel"
+got=$("$UV_TOOL_BIN_DIR/spec-kitty-tracker" --version)
+[ "$got" = "spec-kitty-tracker $version" ] || fail "uv: --version printed '$got'"
+# The README's line for uv users, verbatim apart from the path of uv.
+found=$(
+  unset MANPATH
+  export MANPATH="$("$tools/bin/uv" tool dir)/spec-kitty-tracker-cli/share/man:${MANPATH-}"
+  man -w spec-kitty-tracker
+)
+[ "$found" = "$UV_TOOL_DIR/spec-kitty-tracker-cli/share/man/man1/spec-kitty-tracker.1" ] || fail "uv: man -w found '$found'"
+
+say "ok: $(basename "$wheel") ($(du -k "$wheel" | cut -f1) KiB; build ${build_seconds}s, total $((SECONDS - started))s)"
