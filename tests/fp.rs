@@ -2,7 +2,9 @@
 //! the argv it runs, parsing of fp's human output, not-found, timeouts and hostile output.
 //!
 //! Independent oracle: reference/local-providers.md §5 (the upstream FPConnector's commands,
-//! its line regex, status/priority tables and `get` fallbacks), not our code. The first half
+//! its line regex, status/priority tables and `get` fallbacks), not our code; the argv follows
+//! the README's documented hardening of it (flag values as `--name=value`, the id after `--`,
+//! still last). The first half
 //! drives `Fp` with a scripted runner (exact outputs fp could print); the second half runs the
 //! binary against the stub `fp` of tests/fixtures/bin, whose argv log is the record.
 
@@ -96,7 +98,7 @@ Showing 8 issues (filter: none)\n";
 #[test]
 fn list_runs_issue_list_and_parses_every_documented_line_shape() {
     let r = Scripted::default().ok("fp issue list", TREE);
-    let issues = fp(&r).list_issues(None, 100).expect("list");
+    let issues = fp(&r).list_issues(None, Some(100)).expect("list");
     assert_eq!(r.calls(), ["fp issue list"], "one call, no filters");
     let got: Vec<(&str, Status, Option<u8>, &str)> = issues
         .iter()
@@ -154,7 +156,7 @@ fn list_honours_the_limit_and_the_configured_command() {
         runner: &r,
     };
     let ids: Vec<String> = conn
-        .list_issues(None, 2)
+        .list_issues(None, Some(2))
         .expect("list")
         .into_iter()
         .map(|i| i.reference.id)
@@ -166,11 +168,14 @@ fn list_honours_the_limit_and_the_configured_command() {
 #[test]
 fn an_empty_listing_is_no_issues_but_a_listing_without_issue_lines_is_an_error() {
     let empty = Scripted::default().ok("fp issue list", "\n  \n");
-    assert!(fp(&empty).list_issues(None, 10).expect("empty").is_empty());
+    assert!(fp(&empty)
+        .list_issues(None, Some(10))
+        .expect("empty")
+        .is_empty());
 
     let junk = format!("No .fp here\u{1b}[31m\n{}\n", "x".repeat(500));
     let r = Scripted::default().ok("fp issue list", &junk);
-    let err = fp(&r).list_issues(None, 10).expect_err("junk");
+    let err = fp(&r).list_issues(None, Some(10)).expect_err("junk");
     assert_eq!(err.code, "local_output");
     assert_eq!(
         err.message,
@@ -186,7 +191,7 @@ fn hostile_lines_are_skipped_or_kept_as_plain_text() {
                FP-3[todo] No space\n\
                FP-4 [todo\n";
     let r = Scripted::default().ok("fp issue list", out);
-    let issues = fp(&r).list_issues(None, 10).expect("list");
+    let issues = fp(&r).list_issues(None, Some(10)).expect("list");
     assert_eq!(issues.len(), 1, "ids outside [A-Za-z0-9_-] do not match");
     assert_eq!(issues[0].reference.id, "FP-2");
     assert_eq!(
@@ -199,12 +204,12 @@ fn hostile_lines_are_skipped_or_kept_as_plain_text() {
 fn get_runs_show_then_context_and_the_body_is_the_whole_context() {
     let r = Scripted::default()
         .ok(
-            "fp issue show FP-2",
+            "fp issue show -- FP-2",
             "FP-2 [done] [low] Build it\n\nDetails\n",
         )
-        .ok("fp context FP-2", "\n# FP-2: Build it\n\nDetails\n\n");
+        .ok("fp context -- FP-2", "\n# FP-2: Build it\n\nDetails\n\n");
     let got = fp(&r).get_issue("FP-2").expect("get").expect("found");
-    assert_eq!(r.calls(), ["fp issue show FP-2", "fp context FP-2"]);
+    assert_eq!(r.calls(), ["fp issue show -- FP-2", "fp context -- FP-2"]);
     assert_eq!(
         (got.status, got.priority, got.title.as_str()),
         (Status::Done, Some(3), "Build it")
@@ -220,10 +225,10 @@ fn get_runs_show_then_context_and_the_body_is_the_whole_context() {
 fn get_uses_the_line_of_the_requested_id_not_the_first_line() {
     let r = Scripted::default()
         .ok(
-            "fp issue show FP-2",
+            "fp issue show -- FP-2",
             "FP-1 [todo] Parent\n└── FP-2 [in-progress] [high] Child\n",
         )
-        .ok("fp context FP-2", "");
+        .ok("fp context -- FP-2", "");
     let got = fp(&r).get_issue("FP-2").expect("get").expect("found");
     assert_eq!(
         (got.title.as_str(), got.status, got.priority),
@@ -236,10 +241,10 @@ fn get_uses_the_line_of_the_requested_id_not_the_first_line() {
 fn get_without_an_issue_line_but_naming_the_id_is_a_stub_issue() {
     let show = "Issue FP-9\nstatus: whatever\n";
     let r = Scripted::default()
-        .ok("fp issue show FP-9", show)
-        .ok("fp context FP-9", "Context text\n");
+        .ok("fp issue show -- FP-9", show)
+        .ok("fp context -- FP-9", "Context text\n");
     let got = fp(&r).get_issue("FP-9").expect("get").expect("found");
-    assert_eq!(r.calls(), ["fp issue show FP-9", "fp context FP-9"]);
+    assert_eq!(r.calls(), ["fp issue show -- FP-9", "fp context -- FP-9"]);
     assert_eq!(
         (got.title.as_str(), got.status),
         ("FP-9", Status::Todo),
@@ -253,13 +258,17 @@ fn get_without_an_issue_line_but_naming_the_id_is_a_stub_issue() {
 #[test]
 fn get_naming_another_id_relists_and_searches_by_id() {
     let r = Scripted::default()
-        .ok("fp issue show FP-3", "See FP-1 for details\n")
-        .ok("fp context FP-3", "ctx\n")
+        .ok("fp issue show -- FP-3", "See FP-1 for details\n")
+        .ok("fp context -- FP-3", "ctx\n")
         .ok("fp issue list", TREE);
     let got = fp(&r).get_issue("FP-3").expect("get").expect("found");
     assert_eq!(
         r.calls(),
-        ["fp issue show FP-3", "fp context FP-3", "fp issue list"]
+        [
+            "fp issue show -- FP-3",
+            "fp context -- FP-3",
+            "fp issue list"
+        ]
     );
     assert_eq!(
         (got.title.as_str(), got.status),
@@ -272,63 +281,65 @@ fn get_naming_another_id_relists_and_searches_by_id() {
     assert_eq!(got.body.as_deref(), Some("ctx"));
 
     let missing = Scripted::default()
-        .ok("fp issue show FP-77", "nothing useful\n")
-        .ok("fp context FP-77", "")
+        .ok("fp issue show -- FP-77", "nothing useful\n")
+        .ok("fp context -- FP-77", "")
         .ok("fp issue list", TREE);
     assert!(fp(&missing).get_issue("FP-77").expect("get").is_none());
 }
 
 #[test]
 fn get_of_an_unknown_issue_is_none_and_other_failures_are_errors() {
-    let gone = Scripted::default().fail("fp issue show FP-8", "Error: issue FP-8 not found");
+    let gone = Scripted::default().fail("fp issue show -- FP-8", "Error: issue FP-8 not found");
     assert!(fp(&gone).get_issue("FP-8").expect("not found").is_none());
-    assert_eq!(gone.calls(), ["fp issue show FP-8"], "no context call");
+    assert_eq!(gone.calls(), ["fp issue show -- FP-8"], "no context call");
 
-    let locked = Scripted::default().fail("fp issue show FP-1", "database is locked");
+    let locked = Scripted::default().fail("fp issue show -- FP-1", "database is locked");
     let err = fp(&locked).get_issue("FP-1").expect_err("locked");
     assert_eq!(
         err.message,
-        "Command failed: fp issue show FP-1 :: database is locked"
+        "Command failed: fp issue show -- FP-1 :: database is locked"
     );
 
     let no_context = Scripted::default()
-        .ok("fp issue show FP-1", "FP-1 [todo] T\n")
-        .fail("fp context FP-1", "permission denied");
+        .ok("fp issue show -- FP-1", "FP-1 [todo] T\n")
+        .fail("fp context -- FP-1", "permission denied");
     let err = fp(&no_context).get_issue("FP-1").expect_err("context");
-    assert!(err.message.starts_with("Command failed: fp context FP-1"));
+    assert!(err
+        .message
+        .starts_with("Command failed: fp context -- FP-1"));
 }
 
 #[test]
 fn update_maps_status_and_priority_out_and_puts_the_id_last() {
     let cases: [(Status, Option<u8>, &str); 7] = [
-        (Status::Todo, Some(0), "--status todo --priority high"),
+        (Status::Todo, Some(0), "--status=todo --priority=high"),
         (
             Status::InProgress,
             Some(1),
-            "--status in-progress --priority high",
+            "--status=in-progress --priority=high",
         ),
         (
             Status::InReview,
             Some(2),
-            "--status in-progress --priority medium",
+            "--status=in-progress --priority=medium",
         ),
         (
             Status::Blocked,
             Some(3),
-            "--status in-progress --priority low",
+            "--status=in-progress --priority=low",
         ),
-        (Status::Done, Some(4), "--status done --priority low"),
-        (Status::Canceled, None, "--status done"),
-        (Status::Todo, None, "--status todo"),
+        (Status::Done, Some(4), "--status=done --priority=low"),
+        (Status::Canceled, None, "--status=done"),
+        (Status::Todo, None, "--status=todo"),
     ];
     for (status, priority, flags) in cases {
         let r = Scripted::default()
             .ok(
-                &format!("fp issue update {flags} FP-1"),
+                &format!("fp issue update {flags} -- FP-1"),
                 "Updated issue FP-1\n",
             )
-            .ok("fp issue show FP-1", "FP-1 [done] T\n")
-            .ok("fp context FP-1", "");
+            .ok("fp issue show -- FP-1", "FP-1 [done] T\n")
+            .ok("fp context -- FP-1", "");
         let desired = issue("FP-1", status, priority);
         let remote = issue("FP-1", Status::Todo, None);
         let got = fp(&r)
@@ -337,9 +348,9 @@ fn update_maps_status_and_priority_out_and_puts_the_id_last() {
         assert_eq!(
             r.calls(),
             [
-                format!("fp issue update {flags} FP-1"),
-                "fp issue show FP-1".into(),
-                "fp context FP-1".into()
+                format!("fp issue update {flags} -- FP-1"),
+                "fp issue show -- FP-1".into(),
+                "fp context -- FP-1".into()
             ],
             "{status:?} {priority:?}"
         );
@@ -350,8 +361,8 @@ fn update_maps_status_and_priority_out_and_puts_the_id_last() {
 #[test]
 fn update_without_supported_flags_only_reads_back() {
     let r = Scripted::default()
-        .ok("fp issue show FP-1", "FP-1 [todo] T\n")
-        .ok("fp context FP-1", "");
+        .ok("fp issue show -- FP-1", "FP-1 [todo] T\n")
+        .ok("fp context -- FP-1", "");
     let remote = issue("FP-1", Status::Todo, None);
     fp(&r)
         .update_issue(&remote, &remote, &["links"])
@@ -394,8 +405,11 @@ fn update_refuses_fields_fp_cannot_change_before_running_anything() {
 #[test]
 fn update_of_an_issue_that_vanished_is_not_found() {
     let r = Scripted::default()
-        .ok("fp issue update --status done FP-5", "Updated issue FP-5\n")
-        .fail("fp issue show FP-5", "Error: issue FP-5 not found");
+        .ok(
+            "fp issue update --status=done -- FP-5",
+            "Updated issue FP-5\n",
+        )
+        .fail("fp issue show -- FP-5", "Error: issue FP-5 not found");
     let err = fp(&r)
         .update_issue(
             &issue("FP-5", Status::Todo, None),
@@ -409,7 +423,7 @@ fn update_of_an_issue_that_vanished_is_not_found() {
 #[test]
 fn update_failures_are_reported_as_fp_printed_them() {
     let r = Scripted::default().fail(
-        "fp issue update --status done FP-1",
+        "fp issue update --status=done -- FP-1",
         "fp: .fp directory not found (run fp init)",
     );
     let err = fp(&r)
@@ -421,7 +435,7 @@ fn update_failures_are_reported_as_fp_printed_them() {
         .expect_err("fails");
     assert_eq!(
         err.message,
-        "Command failed: fp issue update --status done FP-1 :: fp: .fp directory not found (run fp init)"
+        "Command failed: fp issue update --status=done -- FP-1 :: fp: .fp directory not found (run fp init)"
     );
     assert_eq!(r.calls().len(), 1, "no read-back after a failed update");
 }
@@ -517,14 +531,13 @@ fn push_writes_status_and_priority_with_the_id_last() {
                 "fp",
                 "issue",
                 "update",
-                "--status",
-                "todo",
-                "--priority",
-                "high",
+                "--status=todo",
+                "--priority=high",
+                "--",
                 "FP-1"
             ]),
-            sv(&["fp", "issue", "show", "FP-1"]),
-            sv(&["fp", "context", "FP-1"]),
+            sv(&["fp", "issue", "show", "--", "FP-1"]),
+            sv(&["fp", "context", "--", "FP-1"]),
         ]
     );
     let issue = &sb.stub_state()["issues"][0];
@@ -547,7 +560,7 @@ fn an_issue_gone_from_fp_is_looked_up_then_reported_deleted() {
         argv,
         vec![
             sv(&["fp", "issue", "list"]),
-            sv(&["fp", "issue", "show", "FP-3"])
+            sv(&["fp", "issue", "show", "--", "FP-3"])
         ],
         "a not-found show ends the lookup; nothing is created"
     );
@@ -567,9 +580,9 @@ fn fp_failures_are_clear_errors_and_leave_the_cache() {
         (&["sync", "pull"], &[("STUB_FAIL", "list")],
          "error: Command failed: fp issue list :: fp: .fp directory not found (run fp init)\n"),
         (&["sync", "push"], &[("STUB_FAIL", "update")],
-         "error: Command failed: fp issue update --status in-progress FP-2 :: fp: .fp directory not found (run fp init)\n"),
+         "error: Command failed: fp issue update --status=in-progress -- FP-2 :: fp: .fp directory not found (run fp init)\n"),
         (&["sync", "push"], &[("STUB_FAIL", "context")],
-         "error: Command failed: fp context FP-2 :: fp: .fp directory not found (run fp init)\n"),
+         "error: Command failed: fp context -- FP-2 :: fp: .fp directory not found (run fp init)\n"),
         (&["sync", "run"], &[("STUB_SLEEP", "5"), ("SPEC_KITTY_TRACKER_LOCAL_TIMEOUT_MS", "300")],
          "error: Command timed out: fp issue list (after 0.3 s)\nhint: the process was stopped; check that the tool is not waiting for input or a lock\n"),
     ];

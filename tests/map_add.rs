@@ -74,7 +74,15 @@ fn the_removed_provider_and_its_aliases_are_refused() {
         )));
         let out = sb.run(&["map", "add", "--wp-id", "WP01", "--external-id", "1"]);
         assert_eq!(code(&out), 3, "{provider}");
-        assert_eq!(stderr(&out), "error: Provider 'azure_devops' is no longer supported. See the Spec Kitty documentation for supported providers.\n", "{provider}");
+        let err = stderr(&out);
+        assert!(
+            err.starts_with("error: Provider 'azure_devops' is no longer supported. See the Spec Kitty documentation for supported providers.\nhint: "),
+            "{provider}: {err}"
+        );
+        assert!(
+            err.contains("spec-kitty-tracker unbind"),
+            "{provider}: {err}"
+        );
     }
 }
 

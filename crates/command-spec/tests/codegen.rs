@@ -13,6 +13,8 @@ const SPEC: &str = r#"
 name: tool
 about: a
 long_about: b
+value_sets:
+  modes: [{value: a}, {value: b, aliases: [bee]}, {value: old, hidden: true}]
 commands:
   - name: probe
     about: a
@@ -33,7 +35,7 @@ commands:
       - {name: paths, long: also, type: path, value_name: P, repeatable: true, help: h}
       - {name: name, long: name, type: string, value_name: S, required: true, help: "two\nlines"}
       - {name: maybe_name, long: maybe-name, type: string, value_name: S, help: h}
-      - {name: mode, long: mode, type: choice, values: [a, b], value_name: M, repeatable: true, help: h}
+      - {name: mode, long: mode, type: choice, values: modes, value_name: M, repeatable: true, help: h}
       - {name: pair, long: pair, type: key_value, value_name: K=V, required: true, help: h}
       - {name: maybe_pair, long: maybe-pair, type: key_value, value_name: K=V, help: h}
       - {name: pairs, long: credential, type: key_value, value_name: K=V, repeatable: true, help: h}
@@ -109,6 +111,10 @@ fn values_are_read_by_the_argument_id_and_key_values_are_split_by_the_flag() {
         assert!(code.contains(expr), "missing `{expr}` in:\n{code}");
     }
     assert!(code.contains("CommandId::Probe => Invocation::Probe(ProbeArgs {"));
+    assert!(
+        code.contains("pub const MODES: &[&str] = &[\"a\", \"b\"];"),
+        "visible values of a set, hidden ones left out: {code}"
+    );
     assert!(code.contains("Invocation::SyncPullAll(_) => CommandId::SyncPullAll,"));
 }
 

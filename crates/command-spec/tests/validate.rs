@@ -6,7 +6,7 @@
 use command_spec::validate::validate;
 use command_spec::Spec;
 
-const HEAD: &str = "name: t\nabout: a\nlong_about: b\n";
+const HEAD: &str = "name: t\nabout: a\nlong_about: b\nvalue_sets:\n  modes: [{value: a}, {value: b, aliases: [bee]}, {value: old, hidden: true}]\n";
 
 /// A valid `class_from: none` leaf `x`, with `extra` lines appended to it.
 fn leaf(extra: &str) -> String {
@@ -53,7 +53,7 @@ fn the_valid_bases_are_valid() {
     assert_eq!(
         errors(&with_args(&[
             "{name: limit, long: limit, short: l, type: int, value_name: N, help: h, range: [1, 10], default: '5'}",
-            "{name: mode, long: mode, type: choice, values: [a, b], default: b, value_name: M, help: h, conflicts_with: [limit]}",
+            "{name: mode, long: mode, type: choice, values: modes, default: b, value_name: M, help: h, conflicts_with: [limit]}",
             "{name: file, positional: true, type: path, value_name: F, help: h}",
             "{name: force, long: force, type: flag, help: h}"
         ])),
@@ -348,7 +348,7 @@ fn argument_shape_rules() {
             "t x: argument 'a': type choice needs `values`",
         ),
         (
-            "{name: a, long: a, type: string, value_name: A, values: [x], help: h}",
+            "{name: a, long: a, type: string, value_name: A, values: modes, help: h}",
             "t x: argument 'a': `values` is only for type choice",
         ),
         (
@@ -368,7 +368,7 @@ fn argument_shape_rules() {
             "t x: argument 'a': default 11 is outside [1, 10]",
         ),
         (
-            "{name: a, long: a, type: choice, value_name: A, values: [x, y], default: z, help: h}",
+            "{name: a, long: a, type: choice, value_name: A, values: modes, default: z, help: h}",
             "t x: argument 'a': default 'z' is not one of the values",
         ),
         (
@@ -394,6 +394,44 @@ fn argument_shape_rules() {
         ])),
         Vec::<String>::new(),
         "bounds are inclusive; string-like defaults are free"
+    );
+}
+
+#[test]
+fn value_sets_are_snake_case_visible_and_without_repeats() {
+    let set = |sets: &str| {
+        leaf("").replacen(
+            HEAD,
+            &format!("name: t\nabout: a\nlong_about: b\nvalue_sets:\n{sets}"),
+            1,
+        )
+    };
+    one(
+        &set("  Modes: [{value: a}]\n"),
+        "value_sets.Modes: names are snake_case identifiers",
+    );
+    one(
+        &set("  modes: [{value: a, hidden: true}]\n"),
+        "value_sets.modes: needs at least one visible value",
+    );
+    one(
+        &set("  modes: [{value: a}, {value: A}]\n"),
+        "value_sets.modes: 'A' is empty or given twice",
+    );
+    one(
+        &set("  modes: [{value: a, aliases: [b]}, {value: B}]\n"),
+        "value_sets.modes: 'B' is empty or given twice",
+    );
+    one(
+        &set("  modes: [{value: a, aliases: [' ']}]\n"),
+        "value_sets.modes: ' ' is empty or given twice",
+    );
+    assert_eq!(
+        errors(&with_args(&[
+            "{name: m, long: m, type: choice, value_name: M, values: modes, default: old, help: h}"
+        ])),
+        Vec::<String>::new(),
+        "a hidden value is still a value"
     );
 }
 
