@@ -69,6 +69,11 @@ impl Sandbox {
             .env("SPEC_KITTY_HOME", self.state())
             .env("SPEC_KITTY_ENABLE_SAAS_SYNC", "1")
             .env("NO_COLOR", "1");
+        // Under a coverage run (scripts/coverage.sh) each run of the binary writes its own
+        // profile where the instrumented test harness says, so it is counted too.
+        if let Some(profile) = std::env::var_os("LLVM_PROFILE_FILE") {
+            cmd.env("LLVM_PROFILE_FILE", profile);
+        }
         for (k, v) in &self.extra_env {
             cmd.env(k, v);
         }

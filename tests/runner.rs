@@ -1,0 +1,135 @@
+//! The subprocess runner the local connectors use, against real processes. Independent oracle:
+//! the OS — POSIX `sh`, `kill -0` on the pid a child reported, file modes, the working
+//! directory `pwd` prints — not our code.
+
+use spec_kitty_tracker::local::runner::{CommandRunner, SubprocessRunner};
+use std::time::{Duration, Instant};
+
+fn sh(script: &str) -> Vec<String> {
+    vec!["/bin/sh".into(), "-c".into(), script.into()]
+}
+
+#[test]
+fn the_configured_directory_is_the_working_directory() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let r = SubprocessRunner::new(Some(dir.path().to_path_buf()));
+    let out = r.run(&sh("pwd -P")).expect("pwd");
+    assert_eq!(
+        out.trim_end(),
+        dir.path()
+            .canonicalize()
+            .expect("canon")
+            .display()
+            .to_string()
+    );
+}
+
+#[test]
+fn a_missing_directory_or_a_non_executable_program_is_named() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let gone = dir.path().join("gone");
+    let err = SubprocessRunner::new(Some(gone.clone()))
+        .run(&sh("true"))
+        .expect_err("cwd");
+    assert_eq!(err.code, "local_cwd_missing");
+    assert_eq!(
+        err.message,
+        format!(
+            "the working directory {} (credential cwd) does not exist",
+            gone.display()
+        )
+    );
+
+    let script = dir.path().join("fp");
+    std::fs::write(&script, "#!/bin/sh\necho hi\n").expect("script");
+    let prog = script.display().to_string();
+    let err = SubprocessRunner::new(None)
+        .run(std::slice::from_ref(&prog))
+        .expect_err("0644");
+    assert_eq!(err.code, "local_command_not_executable");
+    assert_eq!(err.message, format!("`{prog}` is not executable"));
+
+    let err = SubprocessRunner::new(None).run(&[]).expect_err("empty");
+    assert_eq!(err.message, "empty command");
+}
+
+#[test]
+fn a_failure_without_stderr_names_the_exit_status_or_the_signal() {
+    let r = SubprocessRunner::new(None);
+    let err = r.run(&sh("exit 7")).expect_err("exit 7");
+    assert_eq!(
+        err.message,
+        "Command failed: /bin/sh -c exit 7 :: exit status 7"
+    );
+    let err = r.run(&sh("kill -9 $$")).expect_err("killed");
+    assert_eq!(
+        err.message,
+        "Command failed: /bin/sh -c kill -9 $$ :: killed by a signal"
+    );
+}
+
+#[test]
+fn output_that_is_not_utf8_is_refused_with_its_position() {
+    let err = SubprocessRunner::new(None)
+        .run(&sh("printf 'ok\\377'"))
+        .expect_err("latin-1");
+    assert_eq!(err.code, "local_output");
+    assert_eq!(
+        err.message,
+        "Command /bin/sh -c printf 'ok\\377' printed invalid UTF-8 (at byte 2)"
+    );
+}
+
+#[test]
+fn a_timeout_stops_everything_the_command_started() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let pidfile = dir.path().join("pid");
+    let r = SubprocessRunner {
+        timeout: Duration::from_millis(300),
+        ..SubprocessRunner::new(None)
+    };
+    let started = Instant::now();
+    let err = r
+        .run(&sh(&format!(
+            "sleep 30 & echo $! > {}; wait",
+            pidfile.display()
+        )))
+        .expect_err("timeout");
+    assert_eq!(err.code, "local_timeout");
+    assert!(started.elapsed() < Duration::from_secs(10));
+    let pid = std::fs::read_to_string(&pidfile).expect("pid");
+    // The grandchild was in the child's process group: give the kernel a moment, then it is gone.
+    let mut alive = true;
+    for _ in 0..50 {
+        let status = std::process::Command::new("/bin/sh")
+            .args(["-c", &format!("kill -0 {} 2>/dev/null", pid.trim())])
+            .status()
+            .expect("kill -0");
+        let zombie = std::fs::read_to_string(format!("/proc/{}/stat", pid.trim()))
+            .map(|s| s.contains(") Z "))
+            .unwrap_or(false);
+        if !status.success() || zombie {
+            alive = false;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(!alive, "the background sleep {} survived", pid.trim());
+}
+
+#[test]
+fn stdin_is_closed_so_a_prompt_cannot_hang() {
+    let r = SubprocessRunner {
+        timeout: Duration::from_secs(10),
+        ..SubprocessRunner::new(None)
+    };
+    let started = Instant::now();
+    let out = r
+        .run(&sh("if read x; then echo line; else echo eof; fi"))
+        .expect("runs");
+    assert_eq!(
+        out, "eof\n",
+        "stdin is /dev/null: the read sees end of file"
+    );
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
