@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::stubs::{get, json as reply, post, status, Registry};
+use common::stubs::{get, post, reply, status, Registry};
 use common::{code, session_toml, stderr, stdout, Sandbox};
 use serde_json::{json, Value};
 use std::process::Output;
@@ -493,5 +493,50 @@ async fn rate_limit_waits_follow_retry_after_when_the_envelope_names_no_delay() 
         gap(2) >= 60 * 20 && gap(2) < 600 * 20,
         "capped wait {} ms (uncapped: 72 s)",
         gap(2)
+    );
+}
+
+/// Send one raw HTTP/1.1 request (RFC 9112) to `server` and return its status line.
+fn raw_request(server: &Registry, request_line: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(server.address()).expect("connect");
+    write!(
+        stream,
+        "{request_line}\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("read");
+    answer.lines().next().unwrap_or_default().to_owned()
+}
+
+/// The stub registry itself (tests/common/stubs.rs): a stub nobody called fails the test.
+/// Oracle: wiremock's own expectation check, which panics when the server is dropped.
+#[tokio::test]
+#[should_panic(expected = "Number of matched incoming requests: 0")]
+async fn the_stub_registry_fails_on_a_stub_never_used() {
+    let server = Registry::start().await;
+    server.register(get("/used/"), status(204)).await;
+    server.register(get("/unused/"), status(204)).await;
+    assert_eq!(
+        raw_request(&server, "GET /used/ HTTP/1.1"),
+        "HTTP/1.1 204 No Content"
+    );
+}
+
+/// The stub registry itself: a request no stub matches still gets `404` (what the product
+/// always saw), then fails the test. Oracle: the status line read off a raw TCP socket.
+#[tokio::test]
+#[should_panic(expected = "a request that no registered stub matched")]
+async fn the_stub_registry_fails_on_an_unmatched_request() {
+    let server = Registry::start().await;
+    server.register(get("/used/"), status(204)).await;
+    assert_eq!(
+        raw_request(&server, "GET /used/ HTTP/1.1"),
+        "HTTP/1.1 204 No Content"
+    );
+    assert_eq!(
+        raw_request(&server, "POST /used/ HTTP/1.1"),
+        "HTTP/1.1 404 Not Found"
     );
 }

@@ -4,7 +4,7 @@
 //!
 //! ```ignore
 //! let server = Registry::start().await;
-//! server.register(post("/api/v1/tracker/pull/"), json(200, body)).await;
+//! server.register(post("/api/v1/tracker/pull/"), reply(200, body)).await;
 //! server.register(get("/api/v1/tracker/status/"), status(500)).times(2).await;
 //! ```
 //!
@@ -126,6 +126,6 @@ pub fn status(code: u16) -> ResponseTemplate {
 }
 
 /// A reply with this status and a JSON body.
-pub fn json(code: u16, body: serde_json::Value) -> ResponseTemplate {
+pub fn reply(code: u16, body: serde_json::Value) -> ResponseTemplate {
     ResponseTemplate::new(code).set_body_json(body)
 }
