@@ -15,7 +15,7 @@
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 use wiremock::matchers::{any, method, path};
-use wiremock::{Mock, MockBuilder, MockServer, Request, Respond, ResponseTemplate, Times};
+use wiremock::{Match, Mock, MockBuilder, MockServer, Request, Respond, ResponseTemplate, Times};
 
 /// A wiremock server whose stubs are all verified on drop (see the module docs).
 pub struct Registry {
@@ -36,16 +36,12 @@ impl Registry {
         Registry { server }
     }
 
-    /// Register a stub: requests matching `matcher` get `reply`. Await the result to mount it;
+    /// Register a stub: requests matching `route` get `reply`. Await the result to mount it;
     /// before that, `times`, `never` and `up_to` adjust it.
-    pub fn register(
-        &self,
-        matcher: MockBuilder,
-        reply: impl Respond + 'static,
-    ) -> Registration<'_> {
+    pub fn register(&self, route: Route, reply: impl Respond + 'static) -> Registration<'_> {
         Registration {
             server: &self.server,
-            mock: matcher.respond_with(reply),
+            mock: route.matcher.respond_with(reply).named(route.name),
             times: (1..).into(),
         }
     }
@@ -110,14 +106,45 @@ impl<'a> IntoFuture for Registration<'a> {
     }
 }
 
+/// What a stub answers: a method, usually a path, and any further wiremock matchers. Its name
+/// (`POST /api/v1/token/`) is what a failed verification reports.
+pub struct Route {
+    name: String,
+    matcher: MockBuilder,
+}
+
+impl Route {
+    /// Requests must also match `matcher` (a header, a query parameter, a body).
+    pub fn and(self, matcher: impl Match + 'static) -> Route {
+        Route {
+            name: format!("{} (and more)", self.name.trim_end_matches(" (and more)")),
+            matcher: self.matcher.and(matcher),
+        }
+    }
+}
+
 /// Requests with method `POST` and path `p`.
-pub fn post(p: &str) -> MockBuilder {
-    Mock::given(method("POST")).and(path(p))
+pub fn post(p: &str) -> Route {
+    Route {
+        name: format!("POST {p}"),
+        matcher: Mock::given(method("POST")).and(path(p)),
+    }
 }
 
 /// Requests with method `GET` and path `p`.
-pub fn get(p: &str) -> MockBuilder {
-    Mock::given(method("GET")).and(path(p))
+pub fn get(p: &str) -> Route {
+    Route {
+        name: format!("GET {p}"),
+        matcher: Mock::given(method("GET")).and(path(p)),
+    }
+}
+
+/// Requests with method `verb`, whatever their path.
+pub fn any_path(verb: &str) -> Route {
+    Route {
+        name: format!("{verb} (any path)"),
+        matcher: Mock::given(method(verb)),
+    }
 }
 
 /// A reply with this status and no body.

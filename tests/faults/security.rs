@@ -1,12 +1,10 @@
 //! Security promises: no token in any output, https off loopback, no redirect following,
 //! private file modes, and provider commands that never see a shell.
 
-use crate::common::stubs::{post, reply, status, Registry};
+use crate::common::stubs::{any_path, post, reply, status, Registry};
 use crate::common::{code, local_sandbox, mode, session_toml, stderr, Sandbox, SECRETS};
 use serde_json::json;
 use std::path::Path;
-use wiremock::matchers::method;
-use wiremock::Mock;
 
 /// The golden cases' expected outputs never contain a token of the mock's seeded session.
 #[test]
@@ -70,8 +68,10 @@ async fn verbose_request_logs_never_show_tokens() {
 #[tokio::test]
 async fn redirects_are_not_followed_so_credentials_stay_put() {
     let elsewhere = Registry::start().await;
-    let any_post = Mock::given(method("POST"));
-    elsewhere.register(any_post, status(200)).never().await;
+    elsewhere
+        .register(any_path("POST"), status(200))
+        .never()
+        .await;
     let server = Registry::start().await;
     let redirect =
         status(307).insert_header("location", format!("{}/steal/", elsewhere.uri()).as_str());
