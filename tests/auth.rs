@@ -2,30 +2,27 @@
 
 mod common;
 
+use common::stubs::{post, reply, status, Registry};
 use common::{code, mode, session_toml, stderr, stdout, Sandbox};
 use serde_json::{json, Value};
-use wiremock::matchers::{body_json, header, method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::matchers::{body_json, header};
+use wiremock::ResponseTemplate;
 
 const FOREIGN: &str =
     "# local provider settings\n[tracker.providers.beads]\ncommand = \"bd\"  # keep this comment\n";
 
-async fn token_server(response: ResponseTemplate) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/api/v1/token/"))
+async fn token_server(response: ResponseTemplate) -> Registry {
+    let server = Registry::start().await;
+    let request = post("/api/v1/token/")
         .and(header("content-type", "application/json"))
         .and(body_json(
             json!({"username": "alice", "password": "s3cret-pass"}),
-        ))
-        .respond_with(response)
-        .expect(1)
-        .mount(&server)
-        .await;
+        ));
+    server.register(request, response).times(1).await;
     server
 }
 
-fn login(sb: &Sandbox, server: &MockServer) -> std::process::Output {
+fn login(sb: &Sandbox, server: &Registry) -> std::process::Output {
     sb.run_with_stdin(
         &[
             "--server-url",
@@ -42,7 +39,7 @@ fn login(sb: &Sandbox, server: &MockServer) -> std::process::Output {
 
 #[tokio::test]
 async fn login_writes_the_original_layout_0600_and_keeps_foreign_tables() {
-    let server = token_server(ResponseTemplate::new(200).set_body_json(json!({
+    let server = token_server(reply(200, json!({
         "access": "acc-1", "refresh": "ref-1", "access_lifetime": 900, "refresh_lifetime": "604800", "team_slug": "acme"
     })))
     .await;
@@ -105,8 +102,7 @@ async fn login_writes_the_original_layout_0600_and_keeps_foreign_tables() {
 
 #[tokio::test]
 async fn wrong_password_is_exit_4_and_writes_nothing() {
-    let server =
-        token_server(ResponseTemplate::new(401).set_body_json(json!({"detail": "no"}))).await;
+    let server = token_server(reply(401, json!({"detail": "no"}))).await;
     let sb = Sandbox::saas();
     let out = login(&sb, &server);
     assert_eq!(code(&out), 4);
@@ -118,24 +114,25 @@ async fn wrong_password_is_exit_4_and_writes_nothing() {
 async fn server_errors_and_bad_bodies_are_clear() {
     let cases = [
         (
-            ResponseTemplate::new(500).set_body_json(
+            reply(
+                500,
                 json!({"code": "boom", "message": "Database unavailable", "retryable": true}),
             ),
             1,
             "error: Database unavailable\n",
         ),
         (
-            ResponseTemplate::new(502).set_body_string("<html>bad gateway</html>"),
+            status(502).set_body_string("<html>bad gateway</html>"),
             1,
             "error: HTTP 502 from POST /api/v1/token/: <html>bad gateway</html>\n",
         ),
         (
-            ResponseTemplate::new(200).set_body_string("not json"),
+            status(200).set_body_string("not json"),
             1,
             "error: unexpected response from server (POST /api/v1/token/): the body is not JSON\n",
         ),
         (
-            ResponseTemplate::new(200).set_body_json(json!({"access": "acc-1"})),
+            reply(200, json!({"access": "acc-1"})),
             1,
             "error: unexpected response from server (POST /api/v1/token/): `refresh` is missing\n",
         ),

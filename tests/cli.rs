@@ -2,6 +2,12 @@
 //! no-binding, flag-off). Each runs in a sandbox copy of a project from tests/cmd/projects/
 //! with HOME pointed at a temp dir and SPEC_KITTY_HOME=state inside the sandbox, so `.out`
 //! trees can show the credentials file too. Re-bless with `TRYCMD=overwrite cargo test --test cli`.
+//!
+//! Every class but `flag-off` runs with SPEC_KITTY_ENABLE_SAAS_SYNC=1 set here, so the cases
+//! do not repeat it. `flag-off` runs as a second batch without it, and its cases also say
+//! `env.remove = ["SPEC_KITTY_ENABLE_SAAS_SYNC"]` against a flag inherited from the shell.
+//! (One batch cannot serve both: trycmd applies a case's `env.remove` before the harness's
+//! `env`, so a case cannot unset a variable the harness adds.)
 
 use contract_mock as mock;
 use std::collections::BTreeSet;
@@ -9,6 +15,9 @@ use std::path::Path;
 use std::time::Duration;
 
 const CLASSES: [&str; 5] = ["saas", "local", "removed", "no-binding", "flag-off"];
+
+/// The class whose cases run without the feature flag.
+const FLAG_OFF: &str = "flag-off";
 
 #[test]
 fn cli_cases() {
@@ -24,17 +33,31 @@ fn cli_cases() {
     )
     .expect("contract mock");
     restrict_fixture_secrets();
-    let cases = trycmd::TestCases::new();
+    for flag_on in [true, false] {
+        let cases = trycmd::TestCases::new();
+        if flag_on {
+            cases.env("SPEC_KITTY_ENABLE_SAAS_SYNC", "1");
+        }
+        configure(&cases, home.path(), &mock.url);
+        for class in CLASSES.into_iter().filter(|c| (*c != FLAG_OFF) == flag_on) {
+            cases.case(format!("tests/cmd/{class}/*.toml"));
+        }
+        cases.run();
+    }
+}
+
+/// The environment, binary and redactions every case shares.
+fn configure(cases: &trycmd::TestCases, home: &Path, mock_url: &str) {
     cases
         .register_bin(
             "spec-kitty-tracker",
             trycmd::cargo::cargo_bin!("spec-kitty-tracker"),
         )
-        .env("HOME", home.path().display().to_string())
+        .env("HOME", home.display().to_string())
         .env("SPEC_KITTY_HOME", "state")
         .env("NO_COLOR", "1")
         .env("SPECIFY_REPO_ROOT", "")
-        .env("SPEC_KITTY_SAAS_URL", mock.url.clone())
+        .env("SPEC_KITTY_SAAS_URL", mock_url)
         // Polling runs its real schedule at 1 ms per second; requests time out after 1 s.
         .env("SPEC_KITTY_TRACKER_POLL_SCALE", "1")
         .env("SPEC_KITTY_TRACKER_HTTP_TIMEOUT_MS", "1000")
@@ -42,12 +65,8 @@ fn cli_cases() {
         // Stub bd/fp first on PATH; they log argv and keep state in the sandbox.
         .env("PATH", stub_path());
     cases
-        .insert_var("[MOCK]", mock.url.clone())
+        .insert_var("[MOCK]", mock_url.to_owned())
         .expect("redaction");
-    for class in CLASSES {
-        cases.case(format!("tests/cmd/{class}/*.toml"));
-    }
-    cases.run();
 }
 
 fn stub_path() -> String {

@@ -4,11 +4,12 @@
 
 mod common;
 
+use common::stubs::{any_path, get, post, reply, status, Registry};
 use common::{code, session_toml, stderr, stdout, Sandbox};
 use serde_json::{json, Value};
 use std::process::Output;
-use wiremock::matchers::{body_json, header, method, path, query_param};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::matchers::{body_json, header, query_param};
+use wiremock::{Request, ResponseTemplate};
 
 const ITEMS: &str = r#"[{"ref": {"system": "linear", "workspace": "w", "id": "1"}, "action": "update", "patch": {"title": "T"}}]"#;
 
@@ -21,7 +22,7 @@ fn push_ok() -> Value {
     json!({"status": "ok", "summary": {"total": 1, "succeeded": 1, "failed": 0, "skipped": 0}, "items": [], "item_errors": []})
 }
 
-fn sandbox(server: &MockServer, expired_access: bool) -> Sandbox {
+fn sandbox(server: &Registry, expired_access: bool) -> Sandbox {
     let sb = Sandbox::saas()
         .env("SPEC_KITTY_SAAS_URL", &server.uri())
         .env("SPEC_KITTY_TRACKER_POLL_SCALE", "1");
@@ -38,16 +39,6 @@ fn push(sb: &Sandbox) -> Output {
     sb.run_with_stdin(&["sync", "push", "--items-json", "-"], ITEMS)
 }
 
-async fn requests_to(server: &MockServer, p: &str) -> Vec<Request> {
-    server
-        .received_requests()
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|r| r.url.path() == p)
-        .collect()
-}
-
 fn header_of(req: &Request, name: &str) -> Option<String> {
     req.headers
         .get(name)
@@ -57,25 +48,24 @@ fn header_of(req: &Request, name: &str) -> Option<String> {
 
 #[tokio::test]
 async fn pull_sends_exactly_the_contract_request() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/api/v1/tracker/pull/"))
+    let server = Registry::start().await;
+    let request = post("/api/v1/tracker/pull/")
         .and(header("authorization", "Bearer acc-1"))
         .and(header("x-team-slug", "acme"))
         .and(header("accept", "application/json"))
         .and(body_json(
             json!({"provider": "linear", "project_slug": "demo-project", "limit": 7}),
-        ))
-        .respond_with(ResponseTemplate::new(200).set_body_json(pull_ok()))
-        .expect(1)
-        .mount(&server)
+        ));
+    server
+        .register(request, reply(200, pull_ok()))
+        .times(1)
         .await;
     let sb = sandbox(&server, false);
     let out = sb.run(&["sync", "pull", "--limit", "7", "--json"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let v: Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(v["future_field"], 7, "unknown fields are kept");
-    let reqs = requests_to(&server, "/api/v1/tracker/pull/").await;
+    let reqs = server.requests_to("/api/v1/tracker/pull/").await;
     assert_eq!(header_of(&reqs[0], "idempotency-key"), None);
     let ua = header_of(&reqs[0], "user-agent").unwrap_or_default();
     assert!(ua.starts_with("spec-kitty-tracker/"), "{ua}");
@@ -83,20 +73,14 @@ async fn pull_sends_exactly_the_contract_request() {
 
 #[tokio::test]
 async fn status_and_mappings_are_gets_with_query() {
-    let server = MockServer::start().await;
+    let server = Registry::start().await;
     for p in ["/api/v1/tracker/status/", "/api/v1/tracker/mappings/"] {
-        Mock::given(method("GET"))
-            .and(path(p))
+        let request = get(p)
             .and(query_param("provider", "linear"))
             .and(query_param("project_slug", "demo-project"))
-            .and(header("x-team-slug", "acme"))
-            .respond_with(
-                ResponseTemplate::new(200)
-                    .set_body_json(json!({"sync_state": "idle", "mappings": []})),
-            )
-            .expect(1)
-            .mount(&server)
-            .await;
+            .and(header("x-team-slug", "acme"));
+        let body = json!({"sync_state": "idle", "mappings": []});
+        server.register(request, reply(200, body)).times(1).await;
     }
     let sb = sandbox(&server, false);
     assert_eq!(code(&sb.run(&["status"])), 0);
@@ -106,47 +90,32 @@ async fn status_and_mappings_are_gets_with_query() {
 
 #[tokio::test]
 async fn idempotency_key_is_reused_across_401_and_429_retries() {
-    let server = MockServer::start().await;
+    let server = Registry::start().await;
     let push_path = "/api/v1/tracker/push/";
-    Mock::given(method("POST"))
-        .and(path(push_path))
-        .and(header("authorization", "Bearer acc-1"))
-        .respond_with(
-            ResponseTemplate::new(401)
-                .set_body_json(json!({"code": "token_expired", "message": "expired"})),
-        )
-        .mount(&server)
+    let expired = json!({"code": "token_expired", "message": "expired"});
+    let refreshed = json!({"access": "acc-2", "refresh": "ref-2", "access_lifetime": 900});
+    let slow_down =
+        json!({"code": "rate_limited", "message": "slow down", "retry_after_seconds": 2});
+    let with_token = |token: &str| post(push_path).and(header("authorization", token));
+    let refresh = post("/api/v1/token/refresh/").and(body_json(json!({"refresh": "ref-1"})));
+    server
+        .register(with_token("Bearer acc-1"), reply(401, expired))
         .await;
-    Mock::given(method("POST"))
-        .and(path("/api/v1/token/refresh/"))
-        .and(body_json(json!({"refresh": "ref-1"})))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(
-                json!({"access": "acc-2", "refresh": "ref-2", "access_lifetime": 900}),
-            ),
-        )
-        .expect(1)
-        .mount(&server)
+    server
+        .register(refresh, reply(200, refreshed))
+        .times(1)
         .await;
-    Mock::given(method("POST"))
-        .and(path(push_path))
-        .and(header("authorization", "Bearer acc-2"))
-        .respond_with(ResponseTemplate::new(429).set_body_json(
-            json!({"code": "rate_limited", "message": "slow down", "retry_after_seconds": 2}),
-        ))
-        .up_to_n_times(2)
-        .mount(&server)
+    server
+        .register(with_token("Bearer acc-2"), reply(429, slow_down))
+        .up_to(2)
         .await;
-    Mock::given(method("POST"))
-        .and(path(push_path))
-        .and(header("authorization", "Bearer acc-2"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(push_ok()))
-        .mount(&server)
+    server
+        .register(with_token("Bearer acc-2"), reply(200, push_ok()))
         .await;
     let sb = sandbox(&server, false);
     let out = push(&sb);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    let reqs = requests_to(&server, push_path).await;
+    let reqs = server.requests_to(push_path).await;
     assert_eq!(reqs.len(), 4, "401, then 429 twice, then 200");
     let keys: Vec<String> = reqs
         .iter()
@@ -171,7 +140,7 @@ async fn idempotency_key_is_reused_across_401_and_429_retries() {
         "{creds}"
     );
     let again = push(&sb);
-    let reqs = requests_to(&server, push_path).await;
+    let reqs = server.requests_to(push_path).await;
     assert_eq!(code(&again), 0);
     assert_ne!(
         header_of(&reqs[4], "idempotency-key"),
@@ -182,16 +151,13 @@ async fn idempotency_key_is_reused_across_401_and_429_retries() {
 
 #[tokio::test]
 async fn rate_limit_storm_stops_after_three_retries() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/api/v1/tracker/run/"))
-        .respond_with(
-            ResponseTemplate::new(429)
-                .insert_header("retry-after", "1")
-                .set_body_string("busy"),
-        )
-        .expect(4)
-        .mount(&server)
+    let server = Registry::start().await;
+    let busy = status(429)
+        .insert_header("retry-after", "1")
+        .set_body_string("busy");
+    server
+        .register(post("/api/v1/tracker/run/"), busy)
+        .times(4)
         .await;
     let sb = sandbox(&server, false);
     let out = sb.run(&["sync", "run"]);
@@ -200,7 +166,8 @@ async fn rate_limit_storm_stops_after_three_retries() {
         stderr(&out),
         "error: Rate limited by SaaS API.\nhint: the Spec Kitty SaaS still refused after 3 retries; wait a minute, then run the command again\n"
     );
-    let keys: Vec<Option<String>> = requests_to(&server, "/api/v1/tracker/run/")
+    let keys: Vec<Option<String>> = server
+        .requests_to("/api/v1/tracker/run/")
         .await
         .iter()
         .map(|r| header_of(r, "idempotency-key"))
@@ -210,7 +177,7 @@ async fn rate_limit_storm_stops_after_three_retries() {
         "{keys:?}"
     );
     let body: Value =
-        serde_json::from_slice(&requests_to(&server, "/api/v1/tracker/run/").await[0].body)
+        serde_json::from_slice(&server.requests_to("/api/v1/tracker/run/").await[0].body)
             .expect("json");
     assert_eq!(
         body,
@@ -220,21 +187,15 @@ async fn rate_limit_storm_stops_after_three_retries() {
 
 #[tokio::test]
 async fn second_401_is_session_expired_after_exactly_one_refresh() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/api/v1/tracker/pull/"))
-        .respond_with(ResponseTemplate::new(401))
-        .expect(2)
-        .mount(&server)
+    let server = Registry::start().await;
+    let refreshed = json!({"access": "acc-2", "refresh": "ref-2"});
+    server
+        .register(post("/api/v1/tracker/pull/"), status(401))
+        .times(2)
         .await;
-    Mock::given(method("POST"))
-        .and(path("/api/v1/token/refresh/"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!({"access": "acc-2", "refresh": "ref-2"})),
-        )
-        .expect(1)
-        .mount(&server)
+    server
+        .register(post("/api/v1/token/refresh/"), reply(200, refreshed))
+        .times(1)
         .await;
     let sb = sandbox(&server, false);
     let out = sb.run(&["sync", "pull"]);
@@ -247,18 +208,14 @@ async fn second_401_is_session_expired_after_exactly_one_refresh() {
 
 #[tokio::test]
 async fn refresh_rejected_keeps_the_credentials_and_says_session_expired() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/api/v1/token/refresh/"))
-        .respond_with(ResponseTemplate::new(401))
-        .expect(1)
-        .mount(&server)
+    let server = Registry::start().await;
+    server
+        .register(post("/api/v1/token/refresh/"), status(401))
+        .times(1)
         .await;
-    Mock::given(method("POST"))
-        .and(path("/api/v1/tracker/pull/"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(pull_ok()))
-        .expect(0)
-        .mount(&server)
+    server
+        .register(post("/api/v1/tracker/pull/"), reply(200, pull_ok()))
+        .never()
         .await;
     let sb = sandbox(&server, true);
     let before = sb.read_credentials();
@@ -275,23 +232,14 @@ async fn refresh_rejected_keeps_the_credentials_and_says_session_expired() {
 
 #[tokio::test]
 async fn expired_access_is_refreshed_before_the_call() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/api/v1/token/refresh/"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!({"access": "acc-2", "expires_in": "600"})),
-        )
-        .expect(1)
-        .mount(&server)
+    let server = Registry::start().await;
+    let refreshed = json!({"access": "acc-2", "expires_in": "600"});
+    let pull = post("/api/v1/tracker/pull/").and(header("authorization", "Bearer acc-2"));
+    server
+        .register(post("/api/v1/token/refresh/"), reply(200, refreshed))
+        .times(1)
         .await;
-    Mock::given(method("POST"))
-        .and(path("/api/v1/tracker/pull/"))
-        .and(header("authorization", "Bearer acc-2"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(pull_ok()))
-        .expect(1)
-        .mount(&server)
-        .await;
+    server.register(pull, reply(200, pull_ok())).times(1).await;
     let sb = sandbox(&server, true);
     let foreign = "[tracker.providers.beads]\ncommand = \"bd\"  # mine\n";
     sb.write_credentials(&format!("{}{foreign}", sb.read_credentials()));
@@ -310,38 +258,22 @@ async fn expired_access_is_refreshed_before_the_call() {
 
 #[tokio::test]
 async fn accepted_push_is_polled_in_order_until_completed() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/api/v1/tracker/push/"))
-        .respond_with(
-            ResponseTemplate::new(202)
-                .set_body_json(json!({"operation_id": "op-7", "status": "pending"})),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server = Registry::start().await;
+    let accepted = json!({"operation_id": "op-7", "status": "pending"});
+    let running = json!({"operation_id": "op-7", "status": "running"});
+    let completed = json!({"operation_id": "op-7", "status": "completed", "result": push_ok()});
     let op = "/api/v1/tracker/operations/op-7/";
-    Mock::given(method("GET"))
-        .and(path(op))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!({"operation_id": "op-7", "status": "running"})),
-        )
-        .up_to_n_times(3)
-        .mount(&server)
+    server
+        .register(post("/api/v1/tracker/push/"), reply(202, accepted))
+        .times(1)
         .await;
-    Mock::given(method("GET"))
-        .and(path(op))
-        .respond_with(ResponseTemplate::new(200).set_body_json(
-            json!({"operation_id": "op-7", "status": "completed", "result": push_ok()}),
-        ))
-        .mount(&server)
-        .await;
+    server.register(get(op), reply(200, running)).up_to(3).await;
+    server.register(get(op), reply(200, completed)).await;
     let sb = sandbox(&server, false);
     let out = push(&sb);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(stdout(&out).starts_with("Push ok\n"), "{}", stdout(&out));
-    let all = server.received_requests().await.unwrap_or_default();
+    let all = server.received().await;
     let order: Vec<String> = all
         .iter()
         .map(|r| format!("{} {}", r.method, r.url.path()))
@@ -366,32 +298,20 @@ async fn accepted_push_is_polled_in_order_until_completed() {
 
 #[tokio::test]
 async fn a_never_finishing_operation_times_out_with_the_poll_schedule() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/api/v1/tracker/run/"))
-        .respond_with(
-            ResponseTemplate::new(202)
-                .set_body_json(json!({"operation_id": "op-9", "status": "pending"})),
-        )
-        .mount(&server)
+    let server = Registry::start().await;
+    let pending = json!({"operation_id": "op-9", "status": "pending"});
+    let op = "/api/v1/tracker/operations/op-9/";
+    server
+        .register(post("/api/v1/tracker/run/"), reply(202, pending.clone()))
         .await;
-    Mock::given(method("GET"))
-        .and(path("/api/v1/tracker/operations/op-9/"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!({"operation_id": "op-9", "status": "pending"})),
-        )
-        .mount(&server)
-        .await;
+    server.register(get(op), reply(200, pending)).await;
     let sb = sandbox(&server, false).env("SPEC_KITTY_TRACKER_POLL_SCALE", "5");
     let out = sb.run(&["sync", "run", "--json"]);
     assert_eq!(code(&out), 5);
     let v: Value = serde_json::from_slice(&out.stdout).expect("json error");
     assert_eq!(v["error"]["code"], "operation_timeout");
     assert_eq!(v["error"]["operation_id"], "op-9");
-    let polls = requests_to(&server, "/api/v1/tracker/operations/op-9/")
-        .await
-        .len();
+    let polls = server.requests_to(op).await.len();
     // Delays 1,2,4,8,16 then 30 s (jitter 0.8-1.2) within 300 s: 12 to 16 polls when idle;
     // request time counts against the 5 minutes, so a loaded machine sees a few fewer.
     assert!((8..=17).contains(&polls), "{polls} polls");
@@ -399,11 +319,10 @@ async fn a_never_finishing_operation_times_out_with_the_poll_schedule() {
 
 #[tokio::test]
 async fn tokens_are_not_sent_to_another_server() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(pull_ok()))
-        .expect(0)
-        .mount(&server)
+    let server = Registry::start().await;
+    server
+        .register(any_path("POST"), reply(200, pull_ok()))
+        .never()
         .await;
     let sb = Sandbox::saas().env("SPEC_KITTY_SAAS_URL", &server.uri());
     sb.write_credentials(&session_toml(
@@ -425,26 +344,17 @@ async fn tokens_are_not_sent_to_another_server() {
 #[tokio::test]
 async fn concurrent_refresh_spends_the_refresh_token_once() {
     for round in 0..20 {
-        let server = MockServer::start().await;
-        Mock::given(method("POST"))
-            .and(path("/api/v1/token/refresh/"))
-            .and(body_json(json!({"refresh": "ref-1"})))
-            .respond_with(ResponseTemplate::new(200).set_body_json(
-                json!({"access": "acc-2", "refresh": "ref-2", "access_lifetime": 900}),
-            ))
-            .up_to_n_times(1)
-            .mount(&server)
-            .await;
-        Mock::given(method("POST"))
-            .and(path("/api/v1/token/refresh/"))
-            .respond_with(ResponseTemplate::new(401))
-            .mount(&server)
-            .await;
-        Mock::given(method("GET"))
-            .and(path("/api/v1/tracker/status/"))
-            .and(header("authorization", "Bearer acc-2"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"sync_state": "idle"})))
-            .mount(&server)
+        let server = Registry::start().await;
+        let refresh = "/api/v1/token/refresh/";
+        let first = post(refresh).and(body_json(json!({"refresh": "ref-1"})));
+        let refreshed = json!({"access": "acc-2", "refresh": "ref-2", "access_lifetime": 900});
+        let status_call =
+            get("/api/v1/tracker/status/").and(header("authorization", "Bearer acc-2"));
+        server.register(first, reply(200, refreshed)).up_to(1).await;
+        // The refresh token is single-use: a second refresh would be refused, and must not come.
+        server.register(post(refresh), status(401)).never().await;
+        server
+            .register(status_call, reply(200, json!({"sync_state": "idle"})))
             .await;
         let sb = sandbox(&server, true);
         let a = sb
@@ -468,7 +378,7 @@ async fn concurrent_refresh_spends_the_refresh_token_once() {
             assert_eq!(code(out), 0, "round {round}: {}", stderr(out));
         }
         assert_eq!(
-            requests_to(&server, "/api/v1/token/refresh/").await.len(),
+            server.requests_to("/api/v1/token/refresh/").await.len(),
             1,
             "round {round}: one network refresh"
         );
@@ -485,14 +395,13 @@ async fn concurrent_refresh_spends_the_refresh_token_once() {
 
 #[tokio::test]
 async fn verbose_errors_show_the_envelope_code_and_category() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/api/v1/tracker/status/"))
-        .respond_with(ResponseTemplate::new(403).set_body_json(json!({
-            "code": "no_installation", "category": "config", "http_status": 403, "message": "No installation for provider linear",
-            "retryable": false, "user_action_required": true, "source": "saas", "details": {"provider": "linear"}
-        })))
-        .mount(&server)
+    let server = Registry::start().await;
+    let envelope = json!({
+        "code": "no_installation", "category": "config", "http_status": 403, "message": "No installation for provider linear",
+        "retryable": false, "user_action_required": true, "source": "saas", "details": {"provider": "linear"}
+    });
+    server
+        .register(get("/api/v1/tracker/status/"), reply(403, envelope))
         .await;
     let sb = sandbox(&server, false);
     let plain = sb.run(&["status"]);
@@ -541,7 +450,7 @@ impl wiremock::Respond for Script {
 /// Oracle: RFC 9110 §10.2.3 and SPEC §5; times are nominal seconds at 20 ms each.
 #[tokio::test]
 async fn rate_limit_waits_follow_retry_after_when_the_envelope_names_no_delay() {
-    let server = MockServer::start().await;
+    let server = Registry::start().await;
     let envelope = |retry: Option<Value>| {
         let mut e = json!({"code": "rate_limited", "category": "rate_limit", "http_status": 429, "message": "slow down",
                            "retryable": true, "user_action_required": false, "source": "saas"});
@@ -555,23 +464,18 @@ async fn rate_limit_waits_follow_retry_after_when_the_envelope_names_no_delay() 
         .timestamp_to_rfc9110_string(&in_8s)
         .expect("date");
     let arrivals = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-    Mock::given(method("POST"))
-        .and(path("/api/v1/tracker/pull/"))
-        .respond_with(Script {
-            replies: vec![
-                ResponseTemplate::new(429)
-                    .insert_header("retry-after", date.as_str())
-                    .set_body_json(envelope(Some(Value::Null))),
-                ResponseTemplate::new(429).set_body_json(envelope(None)),
-                ResponseTemplate::new(429)
-                    .insert_header("retry-after", "3600")
-                    .set_body_json(envelope(None)),
-                ResponseTemplate::new(200).set_body_json(pull_ok()),
-            ],
-            arrivals: arrivals.clone(),
-        })
-        .expect(4)
-        .mount(&server)
+    let script = Script {
+        replies: vec![
+            reply(429, envelope(Some(Value::Null))).insert_header("retry-after", date.as_str()),
+            reply(429, envelope(None)),
+            reply(429, envelope(None)).insert_header("retry-after", "3600"),
+            reply(200, pull_ok()),
+        ],
+        arrivals: arrivals.clone(),
+    };
+    server
+        .register(post("/api/v1/tracker/pull/"), script)
+        .times(4)
         .await;
     let sb = sandbox(&server, false);
     let out = sb.run_env(
@@ -588,5 +492,52 @@ async fn rate_limit_waits_follow_retry_after_when_the_envelope_names_no_delay() 
         gap(2) >= 60 * 20 && gap(2) < 600 * 20,
         "capped wait {} ms (uncapped: 72 s)",
         gap(2)
+    );
+}
+
+/// Send one raw HTTP/1.1 request (RFC 9112) to `server` and return its status line.
+fn raw_request(server: &Registry, request_line: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(server.address()).expect("connect");
+    write!(
+        stream,
+        "{request_line}\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("read");
+    answer.lines().next().unwrap_or_default().to_owned()
+}
+
+/// The stub registry itself (tests/common/stubs.rs): a stub nobody called fails the test.
+/// Oracle: wiremock's own expectation check, which panics when the server is dropped.
+#[tokio::test]
+#[should_panic(
+    expected = "GET /unused/.\n\tExpected range of matching incoming requests: 1 <= x\n\tNumber of matched incoming requests: 0"
+)]
+async fn the_stub_registry_fails_on_a_stub_never_used() {
+    let server = Registry::start().await;
+    server.register(get("/used/"), status(204)).await;
+    server.register(get("/unused/"), status(204)).await;
+    assert_eq!(
+        raw_request(&server, "GET /used/ HTTP/1.1"),
+        "HTTP/1.1 204 No Content"
+    );
+}
+
+/// The stub registry itself: a request no stub matches still gets `404` (what the product
+/// always saw), then fails the test. Oracle: the status line read off a raw TCP socket.
+#[tokio::test]
+#[should_panic(expected = "a request that no registered stub matched")]
+async fn the_stub_registry_fails_on_an_unmatched_request() {
+    let server = Registry::start().await;
+    server.register(get("/used/"), status(204)).await;
+    assert_eq!(
+        raw_request(&server, "GET /used/ HTTP/1.1"),
+        "HTTP/1.1 204 No Content"
+    );
+    assert_eq!(
+        raw_request(&server, "POST /used/ HTTP/1.1"),
+        "HTTP/1.1 404 Not Found"
     );
 }

@@ -2,6 +2,8 @@
 //! the binary with a clean environment, and a scanner that fails on any leaked secret.
 #![allow(dead_code)]
 
+pub mod stubs;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

@@ -2,6 +2,7 @@
 //! header values from the token endpoints, operation ids and states, terminal escapes in what
 //! is printed, oversized `--items-json`, and Ctrl-C while polling. Each test names its oracle.
 
+use crate::common::stubs::{any_path, get, post, reply, Registry};
 use crate::common::{code, local_sandbox, session_toml, stderr, stdout, Sandbox};
 use serde_json::{json, Value};
 use std::io::{Read, Write};
@@ -9,8 +10,6 @@ use std::net::TcpListener;
 use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const ITEMS: &str = r#"[{"ref": "LIN-1", "action": "update", "patch": {"title": "x"}}]"#;
 
@@ -22,11 +21,6 @@ fn sandbox(url: &str) -> Sandbox {
         .env("SPEC_KITTY_TRACKER_POLL_SCALE", "1");
     sb.write_credentials(&session_toml(url, "acc-1", "ref-1", false));
     sb
-}
-
-/// Every request the mock server received.
-async fn received(server: &MockServer) -> Vec<wiremock::Request> {
-    server.received_requests().await.unwrap_or_default()
 }
 
 /// A stand-in HTTP proxy on loopback: it records every byte it is sent (one connection after
@@ -87,21 +81,14 @@ impl RecordingProxy {
 #[tokio::test]
 async fn loopback_servers_are_never_proxied() {
     let proxy = RecordingProxy::start();
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/api/v1/token/"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!({"access": "acc-1", "refresh": "ref-1", "team_slug": "acme"})),
-        )
-        .mount(&server)
+    let server = Registry::start().await;
+    let tokens = json!({"access": "acc-1", "refresh": "ref-1", "team_slug": "acme"});
+    let pulled = json!({"status": "ok", "summary": {"total": 0, "succeeded": 0, "failed": 0, "skipped": 0}, "items": []});
+    server
+        .register(post("/api/v1/token/"), reply(200, tokens))
         .await;
-    Mock::given(method("POST"))
-        .and(path("/api/v1/tracker/pull/"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(
-            json!({"status": "ok", "summary": {"total": 0, "succeeded": 0, "failed": 0, "skipped": 0}, "items": []}),
-        ))
-        .mount(&server)
+    server
+        .register(post("/api/v1/tracker/pull/"), reply(200, pulled))
         .await;
     let port = server.address().port();
     for url in [server.uri(), format!("http://localhost:{port}")] {
@@ -118,7 +105,7 @@ async fn loopback_servers_are_never_proxied() {
         assert_eq!(code(&out), 0, "{url}: {}", stderr(&out));
     }
     assert_eq!(
-        received(&server).await.len(),
+        server.received().await.len(),
         4,
         "all went straight to the server"
     );
@@ -167,7 +154,7 @@ fn https_servers_follow_the_proxy_environment_and_no_proxy() {
 /// command must end quickly with a usage error and send nothing.
 #[tokio::test]
 async fn oversized_items_json_is_refused_before_any_request() {
-    let server = MockServer::start().await;
+    let server = Registry::start().await;
     let sb = sandbox(&server.uri());
     let big = sb.dir.path().join("big.json");
     std::fs::File::create(&big)
@@ -193,23 +180,17 @@ async fn oversized_items_json_is_refused_before_any_request() {
     assert_eq!(stderr(&out), want("stdin"));
     let v: Value = serde_json::from_slice(&out.stdout).expect("one JSON error");
     assert_eq!(v["error"]["exit_code"], 2);
-    assert!(received(&server).await.is_empty());
+    assert!(server.received().await.is_empty());
 }
 
 /// Mount `POST /push/` → 202 for `op-1` and `GET /operations/op-1/` → `op`.
-async fn accepted_then(server: &MockServer, op: Value) {
-    Mock::given(method("POST"))
-        .and(path("/api/v1/tracker/push/"))
-        .respond_with(
-            ResponseTemplate::new(202)
-                .set_body_json(json!({"operation_id": "op-1", "status": "pending"})),
-        )
-        .mount(server)
+async fn accepted_then(server: &Registry, op: Value) {
+    let accepted = json!({"operation_id": "op-1", "status": "pending"});
+    server
+        .register(post("/api/v1/tracker/push/"), reply(202, accepted))
         .await;
-    Mock::given(method("GET"))
-        .and(path("/api/v1/tracker/operations/op-1/"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(op))
-        .mount(server)
+    server
+        .register(get("/api/v1/tracker/operations/op-1/"), reply(200, op))
         .await;
 }
 
@@ -218,7 +199,7 @@ async fn accepted_then(server: &MockServer, op: Value) {
 #[tokio::test]
 async fn unknown_operation_states_end_the_wait_naming_the_state() {
     for state in ["cancelled", "succeeded", "COMPLETED"] {
-        let server = MockServer::start().await;
+        let server = Registry::start().await;
         accepted_then(&server, json!({"operation_id": "op-1", "status": state})).await;
         let sb = sandbox(&server.uri());
         let out = sb.run_with_stdin(&["sync", "push", "--items-json", "-", "--json"], ITEMS);
@@ -234,7 +215,8 @@ async fn unknown_operation_states_end_the_wait_naming_the_state() {
         assert_eq!(v["error"]["code"], "unknown_operation_status");
         assert_eq!(v["error"]["status"], state);
         assert_eq!(v["error"]["operation_id"], "op-1");
-        let polls = received(&server)
+        let polls = server
+            .received()
             .await
             .iter()
             .filter(|r| r.method.as_str() == "GET")
@@ -250,7 +232,7 @@ async fn unknown_operation_states_end_the_wait_naming_the_state() {
 /// sandbox scans every output for `s3cret-pass`).
 #[tokio::test]
 async fn userinfo_query_and_fragment_in_the_server_url_are_refused() {
-    let server = MockServer::start().await;
+    let server = Registry::start().await;
     let hostport = server.uri()["http://".len()..].to_owned();
     let with_userinfo = format!("http://alice:s3cret-pass@{hostport}");
     let sb = sandbox(&server.uri());
@@ -288,7 +270,7 @@ async fn userinfo_query_and_fragment_in_the_server_url_are_refused() {
         "{}",
         stderr(&out)
     );
-    assert!(received(&server).await.is_empty(), "nothing was sent");
+    assert!(server.received().await.is_empty(), "nothing was sent");
     // A session an older version stored for such a URL never shows the password either.
     sb.write_credentials(&session_toml(&with_userinfo, "acc-1", "ref-1", false));
     for args in [
@@ -304,7 +286,7 @@ async fn userinfo_query_and_fragment_in_the_server_url_are_refused() {
         );
     }
     assert!(
-        received(&server).await.is_empty(),
+        server.received().await.is_empty(),
         "no token to another server"
     );
 }
@@ -315,13 +297,10 @@ async fn userinfo_query_and_fragment_in_the_server_url_are_refused() {
 #[tokio::test]
 async fn unsendable_header_values_are_refused_where_they_arrive() {
     // A login whose team cannot be a header: refused, nothing stored.
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/api/v1/token/"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(
-            json!({"access": "acc-1", "refresh": "ref-1", "team_slug": "acme\r\nX-Evil: 1"}),
-        ))
-        .mount(&server)
+    let server = Registry::start().await;
+    let tokens = json!({"access": "acc-1", "refresh": "ref-1", "team_slug": "acme\r\nX-Evil: 1"});
+    server
+        .register(post("/api/v1/token/"), reply(200, tokens))
         .await;
     let sb = Sandbox::saas().env("SPEC_KITTY_SAAS_URL", &server.uri());
     let out = sb.run_with_stdin(&["auth", "login", "-u", "alice", "--password-stdin"], "pw");
@@ -333,14 +312,10 @@ async fn unsendable_header_values_are_refused_where_they_arrive() {
     assert_eq!(sb.read_credentials(), "", "nothing stored");
 
     // A refresh whose access token holds DEL: refused, the stored pair kept.
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/api/v1/token/refresh/"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!({"access": "acc-2\u{7f}", "refresh": "ref-2"})),
-        )
-        .mount(&server)
+    let server = Registry::start().await;
+    let tokens = json!({"access": "acc-2\u{7f}", "refresh": "ref-2"});
+    server
+        .register(post("/api/v1/token/refresh/"), reply(200, tokens))
         .await;
     let sb = sandbox(&server.uri());
     sb.write_credentials(&session_toml(&server.uri(), "acc-1", "ref-1", true));
@@ -356,7 +331,7 @@ async fn unsendable_header_values_are_refused_where_they_arrive() {
 
     // A stored team that cannot be sent (written by an older version): named, exit 4, no
     // request, not "Cannot connect".
-    let server = MockServer::start().await;
+    let server = Registry::start().await;
     let sb = sandbox(&server.uri());
     sb.write_credentials(
         &session_toml(&server.uri(), "acc-1", "ref-1", false)
@@ -370,17 +345,13 @@ async fn unsendable_header_values_are_refused_where_they_arrive() {
         "{}",
         stderr(&out)
     );
-    assert!(received(&server).await.is_empty());
+    assert!(server.received().await.is_empty());
 
     // A 100 000-character operation id in a 202: a clear error, not exit 5, never polled.
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/api/v1/tracker/push/"))
-        .respond_with(
-            ResponseTemplate::new(202)
-                .set_body_json(json!({"operation_id": "x".repeat(100_000), "status": "pending"})),
-        )
-        .mount(&server)
+    let server = Registry::start().await;
+    let accepted = json!({"operation_id": "x".repeat(100_000), "status": "pending"});
+    server
+        .register(post("/api/v1/tracker/push/"), reply(202, accepted))
         .await;
     let sb = sandbox(&server.uri());
     let out = sb.run_with_stdin(&["sync", "push", "--items-json", "-"], ITEMS);
@@ -389,7 +360,7 @@ async fn unsendable_header_values_are_refused_where_they_arrive() {
         stderr(&out),
         "error: unexpected response from server (POST /api/v1/tracker/push/): unusable operation_id in the 202 answer: it is 100000 bytes long (at most 200)\n"
     );
-    assert_eq!(received(&server).await.len(), 1, "never polled");
+    assert_eq!(server.received().await.len(), 1, "never polled");
 }
 
 /// Issue 11.12. Oracle: RFC 3986 §3.3 and §5.2.4 (`.` and `..` are dot-segments that remove
@@ -397,11 +368,9 @@ async fn unsendable_header_values_are_refused_where_they_arrive() {
 /// `/api/v1/tracker/operations/<one segment>/`.
 #[tokio::test]
 async fn operation_ids_are_one_path_segment() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"status": "pending"})))
-        .mount(&server)
-        .await;
+    let server = Registry::start().await;
+    let pending = json!({"status": "pending"});
+    server.register(any_path("GET"), reply(200, pending)).await;
     let sb = sandbox(&server.uri());
     let long = "x".repeat(100_000);
     for (id, why) in [
@@ -418,7 +387,7 @@ async fn operation_ids_are_one_path_segment() {
             stderr(&out)
         );
     }
-    assert!(received(&server).await.is_empty());
+    assert!(server.received().await.is_empty());
     for (id, segment) in [
         ("a/../b", "a%2F..%2Fb"),
         ("...", "..."),
@@ -426,7 +395,7 @@ async fn operation_ids_are_one_path_segment() {
     ] {
         let out = sb.run(&["operations", "show", id]);
         assert_eq!(code(&out), 0, "{id}: {}", stderr(&out));
-        let last = received(&server).await.pop().expect("a request");
+        let last = server.received().await.pop().expect("a request");
         assert_eq!(
             last.url.path(),
             format!("/api/v1/tracker/operations/{segment}/"),
@@ -435,14 +404,10 @@ async fn operation_ids_are_one_path_segment() {
         assert_eq!(last.url.query(), None);
     }
     // A dot-segment in a 202 answer is refused too, before any poll.
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/api/v1/tracker/push/"))
-        .respond_with(
-            ResponseTemplate::new(202)
-                .set_body_json(json!({"operation_id": "..", "status": "pending"})),
-        )
-        .mount(&server)
+    let server = Registry::start().await;
+    let accepted = json!({"operation_id": "..", "status": "pending"});
+    server
+        .register(post("/api/v1/tracker/push/"), reply(202, accepted))
         .await;
     let sb = sandbox(&server.uri());
     let out = sb.run_with_stdin(&["sync", "push", "--items-json", "-"], ITEMS);
@@ -452,7 +417,7 @@ async fn operation_ids_are_one_path_segment() {
         "{}",
         stderr(&out)
     );
-    assert_eq!(received(&server).await.len(), 1);
+    assert_eq!(server.received().await.len(), 1);
 }
 
 /// The characters a terminal acts on: C0 (but line feed), DEL and C1 — ECMA-48 §5 / ISO 6429,
@@ -471,33 +436,28 @@ fn terminal_controls(text: &str) -> Vec<char> {
 #[tokio::test]
 async fn terminal_escapes_never_reach_the_terminal() {
     let evil = "\u{1b}]0;pwned\u{7}\u{1b}[2J\u{9b}31m\r\u{8}\u{7f}";
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/api/v1/tracker/status/"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "sync_state": evil,
-            "identity_path": {"type": evil, "provider_account_id": evil},
-            "last_synced_at": evil,
-        })))
-        .mount(&server)
+    let server = Registry::start().await;
+    let status = json!({
+        "sync_state": evil,
+        "identity_path": {"type": evil, "provider_account_id": evil},
+        "last_synced_at": evil,
+    });
+    let pulled = json!({
+        "status": evil,
+        "summary": {"total": 1, "succeeded": 0, "failed": 1, "skipped": 0},
+        "identity_path": {"type": evil, "provider": evil},
+        "items": [],
+        "item_errors": [{"ref": evil, "message": evil}],
+    });
+    let refused = json!({"code": "bad", "message": evil, "category": evil});
+    server
+        .register(get("/api/v1/tracker/status/"), reply(200, status))
         .await;
-    Mock::given(method("POST"))
-        .and(path("/api/v1/tracker/pull/"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "status": evil,
-            "summary": {"total": 1, "succeeded": 0, "failed": 1, "skipped": 0},
-            "identity_path": {"type": evil, "provider": evil},
-            "items": [],
-            "item_errors": [{"ref": evil, "message": evil}],
-        })))
-        .mount(&server)
+    server
+        .register(post("/api/v1/tracker/pull/"), reply(200, pulled))
         .await;
-    Mock::given(method("POST"))
-        .and(path("/api/v1/tracker/run/"))
-        .respond_with(ResponseTemplate::new(400).set_body_json(json!({
-            "code": "bad", "message": evil, "category": evil
-        })))
-        .mount(&server)
+    server
+        .register(post("/api/v1/tracker/run/"), reply(400, refused))
         .await;
     let sb = sandbox(&server.uri());
     for args in [
@@ -534,7 +494,7 @@ async fn terminal_escapes_never_reach_the_terminal() {
 #[tokio::test]
 async fn ctrl_c_while_polling_names_the_operation_and_exits_130() {
     for json_out in [false, true] {
-        let server = MockServer::start().await;
+        let server = Registry::start().await;
         accepted_then(
             &server,
             json!({"operation_id": "op-1", "status": "pending"}),
@@ -560,7 +520,8 @@ async fn ctrl_c_while_polling_names_the_operation_and_exits_130() {
             .write_all(ITEMS.as_bytes())
             .expect("items");
         let started = Instant::now();
-        while !received(&server)
+        while !server
+            .received()
             .await
             .iter()
             .any(|r| r.method.as_str() == "GET")

@@ -1,6 +1,7 @@
 //! Server and network faults on the SaaS path: each one ends in one clear message, the
 //! documented exit code, a bounded number of requests, and nothing written.
 
+use crate::common::stubs::{get, post, reply, status, Registry};
 use crate::common::{code, session_toml, stderr, Sandbox};
 use serde_json::{json, Value};
 use std::io::{Read, Write};
@@ -8,8 +9,7 @@ use std::net::TcpListener;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::ResponseTemplate;
 
 /// A sandbox logged in to `url` with fast timeouts.
 fn sandbox(url: &str) -> Sandbox {
@@ -165,18 +165,14 @@ fn a_chunked_body_past_the_cap_is_refused() {
     );
 }
 
-async fn answering(body: ResponseTemplate, endpoint: &str) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method(if endpoint.ends_with("status/") {
-        "GET"
+async fn answering(body: ResponseTemplate, endpoint: &str) -> Registry {
+    let server = Registry::start().await;
+    let call = if endpoint.ends_with("status/") {
+        get(endpoint)
     } else {
-        "POST"
-    }))
-    .and(path(endpoint))
-    .respond_with(body)
-    .expect(1)
-    .mount(&server)
-    .await;
+        post(endpoint)
+    };
+    server.register(call, body).times(1).await;
     server
 }
 
@@ -188,12 +184,36 @@ async fn hostile_and_malformed_bodies_are_clear_errors() {
         "]".repeat(100_000)
     );
     let cases: Vec<(ResponseTemplate, &str)> = vec![
-        (ResponseTemplate::new(200).set_body_string(nested), "nested deeper than 128 levels"),
-        (ResponseTemplate::new(200).set_body_json(json!({"status": "ok", "summary": {"total": "many", "succeeded": 0, "failed": 0, "skipped": 0}})), "invalid type: string \"many\""),
-        (ResponseTemplate::new(200).set_body_json(json!({"status": 7, "summary": {"total": 1, "succeeded": 1, "failed": 0, "skipped": 0}})), "invalid type: integer `7`, expected a string"),
-        (ResponseTemplate::new(200).set_body_json(json!({"summary": {"total": 1, "succeeded": 1, "failed": 0, "skipped": 0}})), "missing field `status`"),
-        (ResponseTemplate::new(200).set_body_raw(b"{\"status\": \"ok\xff\"}".to_vec(), "application/json"), "the body is not JSON"),
-        (ResponseTemplate::new(200).set_body_json(json!([1, 2])), "the body is not a JSON object"),
+        (
+            status(200).set_body_string(nested),
+            "nested deeper than 128 levels",
+        ),
+        (
+            reply(
+                200,
+                json!({"status": "ok", "summary": {"total": "many", "succeeded": 0, "failed": 0, "skipped": 0}}),
+            ),
+            "invalid type: string \"many\"",
+        ),
+        (
+            reply(
+                200,
+                json!({"status": 7, "summary": {"total": 1, "succeeded": 1, "failed": 0, "skipped": 0}}),
+            ),
+            "invalid type: integer `7`, expected a string",
+        ),
+        (
+            reply(
+                200,
+                json!({"summary": {"total": 1, "succeeded": 1, "failed": 0, "skipped": 0}}),
+            ),
+            "missing field `status`",
+        ),
+        (
+            status(200).set_body_raw(b"{\"status\": \"ok\xff\"}".to_vec(), "application/json"),
+            "the body is not JSON",
+        ),
+        (reply(200, json!([1, 2])), "the body is not a JSON object"),
     ];
     for (response, want) in cases {
         let server = answering(response, "/api/v1/tracker/pull/").await;
@@ -214,15 +234,14 @@ async fn hostile_and_malformed_bodies_are_clear_errors() {
 #[tokio::test]
 async fn polling_errors_name_the_operation() {
     for (response, want) in [
-        (ResponseTemplate::new(404).set_body_json(json!({"code": "operation_not_found", "message": "No operation op-1"})), "Polling operation op-1 failed: No operation op-1"),
-        (ResponseTemplate::new(500).set_body_string("boom"), "Polling operation op-1 failed: HTTP 500 from GET /api/v1/tracker/operations/op-1/: boom"),
-        (ResponseTemplate::new(200).set_body_string("garbage"), "Polling operation op-1 failed: unexpected response from server (GET /api/v1/tracker/operations/op-1/)"),
+        (reply(404, json!({"code": "operation_not_found", "message": "No operation op-1"})), "Polling operation op-1 failed: No operation op-1"),
+        (status(500).set_body_string("boom"), "Polling operation op-1 failed: HTTP 500 from GET /api/v1/tracker/operations/op-1/: boom"),
+        (status(200).set_body_string("garbage"), "Polling operation op-1 failed: unexpected response from server (GET /api/v1/tracker/operations/op-1/)"),
     ] {
-        let server = MockServer::start().await;
-        Mock::given(method("POST")).and(path("/api/v1/tracker/run/"))
-            .respond_with(ResponseTemplate::new(202).set_body_json(json!({"operation_id": "op-1", "status": "pending"})))
-            .expect(1).mount(&server).await;
-        Mock::given(method("GET")).and(path("/api/v1/tracker/operations/op-1/")).respond_with(response).expect(1).mount(&server).await;
+        let server = Registry::start().await;
+        let accepted = json!({"operation_id": "op-1", "status": "pending"});
+        server.register(post("/api/v1/tracker/run/"), reply(202, accepted)).times(1).await;
+        server.register(get("/api/v1/tracker/operations/op-1/"), response).times(1).await;
         let out = sandbox(&server.uri()).run(&["sync", "run"]);
         assert_eq!(code(&out), 1);
         let err = stderr(&out);

@@ -1,11 +1,10 @@
 //! Security promises: no token in any output, https off loopback, no redirect following,
 //! private file modes, and provider commands that never see a shell.
 
+use crate::common::stubs::{any_path, post, reply, status, Registry};
 use crate::common::{code, local_sandbox, mode, session_toml, stderr, Sandbox, SECRETS};
 use serde_json::json;
 use std::path::Path;
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// The golden cases' expected outputs never contain a token of the mock's seeded session.
 #[test]
@@ -38,19 +37,13 @@ fn no_golden_output_contains_a_token() {
 
 #[tokio::test]
 async fn verbose_request_logs_never_show_tokens() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/api/v1/tracker/pull/"))
-        .respond_with(ResponseTemplate::new(401))
-        .mount(&server)
+    let server = Registry::start().await;
+    let refreshed = json!({"access": "acc-2", "refresh": "ref-2"});
+    server
+        .register(post("/api/v1/tracker/pull/"), status(401))
         .await;
-    Mock::given(method("POST"))
-        .and(path("/api/v1/token/refresh/"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!({"access": "acc-2", "refresh": "ref-2"})),
-        )
-        .mount(&server)
+    server
+        .register(post("/api/v1/token/refresh/"), reply(200, refreshed))
         .await;
     let sb = Sandbox::saas().env("SPEC_KITTY_SAAS_URL", &server.uri());
     sb.write_credentials(&session_toml(&server.uri(), "acc-1", "ref-1", true));
@@ -74,21 +67,17 @@ async fn verbose_request_logs_never_show_tokens() {
 
 #[tokio::test]
 async fn redirects_are_not_followed_so_credentials_stay_put() {
-    let elsewhere = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200))
-        .expect(0)
-        .mount(&elsewhere)
+    let elsewhere = Registry::start().await;
+    elsewhere
+        .register(any_path("POST"), status(200))
+        .never()
         .await;
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/api/v1/tracker/pull/"))
-        .respond_with(
-            ResponseTemplate::new(307)
-                .insert_header("location", format!("{}/steal/", elsewhere.uri()).as_str()),
-        )
-        .expect(1)
-        .mount(&server)
+    let server = Registry::start().await;
+    let redirect =
+        status(307).insert_header("location", format!("{}/steal/", elsewhere.uri()).as_str());
+    server
+        .register(post("/api/v1/tracker/pull/"), redirect)
+        .times(1)
         .await;
     let sb = Sandbox::saas().env("SPEC_KITTY_SAAS_URL", &server.uri());
     sb.write_credentials(&session_toml(&server.uri(), "acc-1", "ref-1", false));
