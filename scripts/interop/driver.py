@@ -4,9 +4,16 @@ Run with the venv made by scripts/interop-venv.sh and SPEC_KITTY_HOME set; the s
 <SPEC_KITTY_HOME>/auth, exactly where the real CLI keeps it.
 
   driver.py write            stdin: a session as StoredSession.to_dict() gives it; stores it
+                             (INTEROP_HOSTNAME set: as if made on a host of that name)
+  driver.py write-many       stdin: [{"auth_dir", "session"}, ...]; stores each (one start-up)
+  driver.py hold-lock SECS   holds refresh.lock (MachineFileLock) for SECS seconds; prints
+                             "held" once it has it
   driver.py read             prints the stored session (to_dict) as JSON, or null
   driver.py refresh          forces TokenManager's own refresh transaction (SPEC_KITTY_SAAS_URL
                              names the server); prints {"network_call": bool, "outcome": ...}
+  driver.py token            TokenManager.get_access_token(): refreshes only when the stored access
+                             token is (nearly) expired, as every 3.2.7 command does; prints
+                             {"outcome": "ok"}
   driver.py vector           prints a fixed crypto vector made through FileFallbackStorage
 """
 
@@ -31,7 +38,28 @@ def storage() -> FileFallbackStorage:
 
 
 def cmd_write() -> None:
+    if os.environ.get("INTEROP_HOSTNAME"):
+        host = os.environ["INTEROP_HOSTNAME"]
+        socket.gethostname = lambda: host  # what _derive_key reads
     storage().write(StoredSession.from_dict(json.load(sys.stdin)))
+
+
+def cmd_write_many() -> None:
+    for entry in json.load(sys.stdin):
+        store = FileFallbackStorage(base_dir=Path(entry["auth_dir"]))
+        store.write(StoredSession.from_dict(entry["session"]))
+
+
+def cmd_hold_lock() -> None:
+    from specify_cli.auth.token_manager import _refresh_lock_path
+    from specify_cli.core.file_lock import MachineFileLock
+
+    async def hold() -> None:
+        async with MachineFileLock(_refresh_lock_path()):
+            print("held", flush=True)
+            await asyncio.sleep(float(sys.argv[2]))
+
+    asyncio.run(hold())
 
 
 def cmd_read() -> None:
@@ -60,6 +88,14 @@ def cmd_refresh() -> None:
         print(json.dumps({"outcome": "rejected", "error": type(exc).__name__}))
     except RefreshLockTimeoutError as exc:
         print(json.dumps({"outcome": "lock_timeout", "error": str(exc)}))
+
+
+def cmd_token() -> None:
+    from specify_cli.auth.token_manager import TokenManager
+
+    tm = TokenManager(storage())
+    asyncio.run(tm.get_access_token())
+    print(json.dumps({"outcome": "ok"}))
 
 
 def cmd_vector() -> None:
@@ -96,4 +132,4 @@ def cmd_vector() -> None:
 
 
 if __name__ == "__main__":
-    {"write": cmd_write, "read": cmd_read, "refresh": cmd_refresh, "vector": cmd_vector}[sys.argv[1]]()
+    {"write": cmd_write, "write-many": cmd_write_many, "hold-lock": cmd_hold_lock, "read": cmd_read, "refresh": cmd_refresh, "token": cmd_token, "vector": cmd_vector}[sys.argv[1]]()

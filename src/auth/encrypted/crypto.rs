@@ -131,7 +131,7 @@ mod tests {
         let v = vector();
         let salt = hex::decode(field(&v, "salt_hex")).expect("salt");
         let key = derive_key(field(&v, "identity"), &salt).expect("key");
-        assert_eq!(hex::encode(&key.0), field(&v, "key_hex"), "scrypt key");
+        assert_eq!(hex::encode(key.0), field(&v, "key_hex"), "scrypt key");
         let blob: Blob = serde_json::from_value(v["session_json"].clone()).expect("blob");
         let plain = open(&key, &blob).expect("decrypts");
         assert_eq!(plain, field(&v, "plaintext").as_bytes());
