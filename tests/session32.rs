@@ -630,3 +630,46 @@ async fn the_refresh_grant_is_sent_as_3_2_7_sends_it_and_rejections_are_handled_
     assert_eq!(v["error"]["code"], "session_expired");
     assert_eq!(py.read(&sb), Value::Null);
 }
+
+#[tokio::test]
+async fn session_tokens_go_only_to_the_resolved_server_and_never_along_a_redirect() {
+    use wiremock::matchers::{header, method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let Some(py) = python() else { return };
+    let elsewhere = MockServer::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(200))
+        .expect(0)
+        .mount(&elsewhere)
+        .await;
+    let server = MockServer::start().await;
+    let moved =
+        ResponseTemplate::new(307).insert_header("location", format!("{}/steal/", elsewhere.uri()));
+    Mock::given(method("GET"))
+        .and(path("/api/v1/tracker/status/"))
+        .and(header("authorization", "Bearer acc-valid"))
+        .and(header("x-team-slug", "demo-team"))
+        .respond_with(moved.clone())
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(moved)
+        .expect(1)
+        .mount(&server)
+        .await;
+    let sb = Sandbox::saas().env("SPEC_KITTY_SAAS_URL", &server.uri());
+    py.write(&sb, &session("acc-valid", "ref-valid", 3600));
+    let out = sb.run(&["status"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        "error: HTTP 307 from GET /api/v1/tracker/status/\n"
+    );
+    py.write(&sb, &session("acc-old", "ref-old", -60));
+    let out = sb.run(&["status"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(stderr(&out).contains("HTTP 307"), "{}", stderr(&out));
+    assert_eq!(py.read(&sb)["refresh_token"], "ref-old", "kept");
+}
