@@ -113,7 +113,7 @@ mod tests {
     use super::*;
 
     /// tests/fixtures/session32/vector.json was made by spec-kitty-cli 3.2.7's own
-    /// `FileFallbackStorage._derive_key` and `AESGCM` (scripts/interop/make_vector.py) with a fixed
+    /// `FileFallbackStorage.write` (`scripts/interop/driver.py vector`) with a fixed
     /// salt, nonce, host identity and plaintext.
     fn vector() -> serde_json::Value {
         serde_json::from_str(include_str!(
