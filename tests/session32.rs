@@ -153,6 +153,24 @@ fn stats(mock: &mock::Running) -> (u64, u64) {
     )
 }
 
+/// The status `/oauth/token` answers for `refresh` (spends it when it is valid).
+fn refresh_grant_status(mock: &mock::Running, refresh: &str) -> u16 {
+    block_on(async {
+        reqwest::Client::new()
+            .post(format!("{}/oauth/token", mock.url))
+            .form(&[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", refresh),
+                ("client_id", "cli_native"),
+            ])
+            .send()
+            .await
+            .expect("post")
+            .status()
+            .as_u16()
+    })
+}
+
 fn iso(offset_seconds: i64) -> String {
     jiff::Timestamp::from_second(jiff::Timestamp::now().as_second() + offset_seconds)
         .expect("ts")
@@ -510,10 +528,12 @@ fn with_both_logins_the_session_wins_and_logout_removes_it() {
     let out = sb.run(&["auth", "logout"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(
-        stdout(&out).contains("Removed the spec-kitty 3.1+ session"),
+        stdout(&out).contains("Removed the spec-kitty 3.1+ session")
+            && stdout(&out).contains("   Server revocation confirmed.\n"),
         "{}",
         stdout(&out)
     );
+    assert_eq!(refresh_grant_status(&mock, &refresh), 400, "revoked");
     assert_eq!(py.read(&sb), Value::Null, "3.2.7 agrees: logged out");
     for f in ["session.json", "session.salt", "session.hot-path.json"] {
         assert!(!auth_dir(&sb).join(f).exists(), "{f} left behind");
@@ -672,4 +692,80 @@ async fn session_tokens_go_only_to_the_resolved_server_and_never_along_a_redirec
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     assert!(stderr(&out).contains("HTTP 307"), "{}", stderr(&out));
     assert_eq!(py.read(&sb)["refresh_token"], "ref-old", "kept");
+}
+
+#[tokio::test]
+async fn logout_revokes_the_refresh_token_as_3_2_7_does_and_never_keeps_the_session() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let Some(py) = python() else { return };
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/revoke"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"revoked": true})))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let sb = Sandbox::saas().env("SPEC_KITTY_SAAS_URL", &server.uri());
+    py.write(&sb, &session("acc-x", "ref-x", 3600));
+    let theirs: Value = serde_json::from_str(&py.run(&sb, &["revoke"], "", &[])).expect("json");
+    assert_eq!(theirs["outcome"], "revoked");
+    let out = sb.run(&["auth", "logout"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("   Server revocation confirmed.\n"),
+        "{}",
+        stdout(&out)
+    );
+    let requests = server.received_requests().await.expect("recorded");
+    let shape = |r: &wiremock::Request| {
+        (
+            r.headers
+                .get("content-type")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_owned(),
+            String::from_utf8_lossy(&r.body).into_owned(),
+            r.headers.get("authorization").is_some(),
+        )
+    };
+    assert_eq!(
+        shape(&requests[0]),
+        shape(&requests[1]),
+        "same request as 3.2.7's"
+    );
+    assert_eq!(
+        shape(&requests[1]).1,
+        "token=ref-x&token_type_hint=refresh_token"
+    );
+    assert_eq!(py.read(&sb), Value::Null);
+
+    // A failing server or none at all never keeps the session.
+    server.reset().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/revoke"))
+        .respond_with(ResponseTemplate::new(500))
+        .mount(&server)
+        .await;
+    py.write(&sb, &session("acc-y", "ref-y", 3600));
+    let out = sb.run(&["auth", "logout"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains(
+            "Server revocation not confirmed (server error); the local session is removed anyway."
+        ),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(py.read(&sb), Value::Null);
+    let offline = Sandbox::saas();
+    py.write(&offline, &session("acc-z", "ref-z", 3600));
+    let out = offline.run(&["auth", "logout"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("No server is configured"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(py.read(&offline), Value::Null);
 }

@@ -14,6 +14,8 @@ Run with the venv made by scripts/interop-venv.sh and SPEC_KITTY_HOME set; the s
   driver.py token            TokenManager.get_access_token(): refreshes only when the stored access
                              token is (nearly) expired, as every 3.2.7 command does; prints
                              {"outcome": "ok"}
+  driver.py revoke           RevokeFlow().revoke(stored session), what `auth logout` sends;
+                             prints {"outcome": ...}
   driver.py vector           prints a fixed crypto vector made through FileFallbackStorage
 """
 
@@ -98,6 +100,13 @@ def cmd_token() -> None:
     print(json.dumps({"outcome": "ok"}))
 
 
+def cmd_revoke() -> None:
+    from specify_cli.auth.flows.revoke import RevokeFlow
+
+    outcome = asyncio.run(RevokeFlow().revoke(storage().read()))
+    print(json.dumps({"outcome": outcome.value}))
+
+
 def cmd_vector() -> None:
     """A fixed salt / nonce / host identity / plaintext, written by the package's own write()."""
     salt = bytes(range(16))
@@ -132,4 +141,4 @@ def cmd_vector() -> None:
 
 
 if __name__ == "__main__":
-    {"write": cmd_write, "write-many": cmd_write_many, "hold-lock": cmd_hold_lock, "read": cmd_read, "refresh": cmd_refresh, "token": cmd_token, "vector": cmd_vector}[sys.argv[1]]()
+    {"write": cmd_write, "write-many": cmd_write_many, "hold-lock": cmd_hold_lock, "read": cmd_read, "refresh": cmd_refresh, "token": cmd_token, "revoke": cmd_revoke, "vector": cmd_vector}[sys.argv[1]]()

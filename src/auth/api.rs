@@ -13,6 +13,8 @@ use serde_json::{json, Value};
 pub const OAUTH_TOKEN_PATH: &str = "/oauth/token";
 /// The OAuth client id spec-kitty-cli uses.
 pub const OAUTH_CLIENT_ID: &str = "cli_native";
+/// The OAuth revocation endpoint (RFC 7009), called by 3.1+ logout.
+pub const OAUTH_REVOKE_PATH: &str = "/oauth/revoke";
 /// Login endpoint path.
 pub const LOGIN_PATH: &str = "/api/v1/token/";
 /// Refresh endpoint path.
@@ -93,6 +95,58 @@ pub async fn oauth_refresh(
             _ => Err(error_from_response(&resp, &endpoint, ErrorKind::Failed)),
         },
         _ => Err(error_from_response(&resp, &endpoint, ErrorKind::Failed)),
+    }
+}
+
+/// Outcome of revoking a refresh token (never an error: logout goes on regardless).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Revoked {
+    /// 200 with `{"revoked": true}`.
+    Revoked,
+    /// Any other answer.
+    ServerFailure,
+    /// No answer (DNS, connect, timeout).
+    NetworkError,
+}
+
+impl Revoked {
+    /// The name used in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Revoked::Revoked => "revoked",
+            Revoked::ServerFailure => "server_failure",
+            Revoked::NetworkError => "network_error",
+        }
+    }
+}
+
+/// `POST /oauth/revoke` with `token=<refresh>&token_type_hint=refresh_token`, form-encoded and
+/// without `Authorization`, as 3.2.7's logout sends it (10 s bound).
+pub async fn oauth_revoke(http: &Http, server: &ServerUrl, refresh: &Secret) -> Revoked {
+    let req = Request::new(Method::Post, server.join(OAUTH_REVOKE_PATH)).form(vec![
+        ("token", refresh.clone()),
+        ("token_type_hint", Secret::new("refresh_token")),
+    ]);
+    let sent = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        http.send(req, server.as_str()),
+    )
+    .await;
+    match sent {
+        Ok(Ok(resp)) if resp.status == 200 => {
+            let revoked = serde_json::from_slice::<Value>(&resp.body)
+                .ok()
+                .and_then(|v| v.get("revoked").and_then(Value::as_bool));
+            if revoked == Some(true) {
+                Revoked::Revoked
+            } else {
+                Revoked::ServerFailure
+            }
+        }
+        Ok(Ok(_)) => Revoked::ServerFailure,
+        Ok(Err(e)) if e.kind == ErrorKind::Network => Revoked::NetworkError,
+        Ok(Err(_)) => Revoked::ServerFailure,
+        Err(_) => Revoked::NetworkError,
     }
 }
 

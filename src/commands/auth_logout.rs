@@ -1,13 +1,16 @@
 //! `auth logout`: remove the login in use. The spec-kitty 3.1+ session goes as that tool's own
-//! logout removes it (`session.json`, `session.salt`, the hot-path cache); from the 3.0
-//! credentials file only the session tables go, local provider credentials stay.
+//! logout removes it: its refresh token is revoked at the server resolved by the usual rules
+//! (`POST /oauth/revoke`, best effort: no server, an error or no answer never keeps the
+//! session), then `session.json`, `session.salt` and the hot-path cache are deleted. From the
+//! 3.0 credentials file only the session tables go, local provider credentials stay.
 
 use crate::args::AuthLogoutArgs;
 use crate::auth::encrypted::refresh::store_error;
-use crate::auth::{login_in_use, session, Login};
+use crate::auth::{api, login_in_use, session, Login};
 use crate::context::Context;
 use crate::error::CliError;
 use crate::fsutil::display_path;
+use crate::http::block_on;
 use crate::output::{Outcome, Template};
 use serde_json::json;
 
@@ -15,6 +18,13 @@ use serde_json::json;
 pub fn run(ctx: &mut Context, _args: AuthLogoutArgs) -> Result<Outcome, CliError> {
     let file = match login_in_use(&ctx.state_root()?, ctx.logging()).0 {
         Login::Encrypted(store, stored) => {
+            let revocation = match crate::server_url::resolve(ctx) {
+                Ok(server) => {
+                    let http = ctx.http()?;
+                    block_on(api::oauth_revoke(&http, &server, &stored.refresh_token))?.as_str()
+                }
+                Err(_) => "skipped",
+            };
             store.delete().map_err(|why| store_error(&store, &why))?;
             let store_path = display_path(&store.session_path(), &ctx.cwd);
             return Ok(report(
@@ -23,6 +33,7 @@ pub fn run(ctx: &mut Context, _args: AuthLogoutArgs) -> Result<Outcome, CliError
                     "had_session": true,
                     "username": stored.email,
                     "store": "session",
+                    "revocation": revocation,
                     "store_path": store_path,
                 }),
             ));
