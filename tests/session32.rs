@@ -577,6 +577,17 @@ fn the_team_is_the_one_shared_team_and_its_absence_is_a_clear_error() {
         .as_str()
         .expect("message")
         .contains("no shared team for tracker requests (teams: Ada (private) (ada-private))"));
+    let mut unsendable = session(&access, &refresh, 3600);
+    unsendable["teams"][1]["id"] = json!("demo\nteam");
+    py.write(&sb, &unsendable);
+    let out = sb.run(&["status"]);
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+    assert!(
+        stderr(&out)
+            .contains("team id: it holds U+000A at byte 4, which cannot be sent in an HTTP header"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(stats(&mock), (0, 0), "nothing was sent");
 }
 

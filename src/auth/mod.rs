@@ -178,7 +178,7 @@ impl Tokens {
                 } else {
                     self.refresher(store).run(&session).await?
                 };
-                encrypted_bearer(session)
+                encrypted_bearer(store, session)
             }
         }
     }
@@ -188,7 +188,7 @@ impl Tokens {
     pub async fn refresh(&self, rejected: &Bearer) -> Result<Bearer, CliError> {
         match (&self.login, &rejected.material) {
             (Login::Encrypted(store, _), Some(in_hand)) => {
-                encrypted_bearer(self.refresher(store).run(in_hand).await?)
+                encrypted_bearer(store, self.refresher(store).run(in_hand).await?)
             }
             (Login::Legacy(file), _) => {
                 bearer_of(self.legacy(file).refresh(&rejected.access).await?)
@@ -214,10 +214,22 @@ impl Tokens {
     }
 }
 
-fn encrypted_bearer(session: StoredSession) -> Result<Bearer, CliError> {
+/// The bearer of a 3.1+ session; a token or team that cannot go into an HTTP header is an
+/// error naming the field (never a network failure).
+fn encrypted_bearer(store: &EncryptedStore, session: StoredSession) -> Result<Bearer, CliError> {
+    let team = session.tracker_team()?;
+    let sendable = [
+        ("access_token", session.access_token.expose(), true),
+        ("team id", team.as_str(), false),
+    ];
+    for (field, value, is_token) in sendable {
+        if let Some(why) = header_problem(value, is_token) {
+            return Err(store_error(store, &format!("{field}: {why}")));
+        }
+    }
     Ok(Bearer {
         access: session.access_token.clone(),
-        team: session.tracker_team()?,
+        team,
         material: Some(Box::new(session)),
     })
 }

@@ -20,7 +20,7 @@ pub fn run(ctx: &mut Context, _args: AuthLogoutArgs) -> Result<Outcome, CliError
         Login::Encrypted(store, stored) => {
             let revocation = match crate::server_url::resolve(ctx) {
                 Ok(server) => {
-                    let http = ctx.http()?;
+                    let http = ctx.http(&server)?;
                     block_on(api::oauth_revoke(&http, &server, &stored.refresh_token))?.as_str()
                 }
                 Err(_) => "skipped",

@@ -203,6 +203,15 @@ pub fn rotated(
         },
         (None, None) => base.refresh_token_expires_at,
     };
+    // Checked before anything is stored, as for the 3.0 file's token responses.
+    for (key, value) in [
+        ("access_token", access),
+        ("refresh_token", refresh.expose()),
+    ] {
+        if let Some(why) = crate::http::header_problem(value, true) {
+            return Err(bad(&format!("`{key}`: {why}")));
+        }
+    }
     let mut fresh = base.clone();
     let now_micros = IsoTime(Timestamp::from_microsecond(now.as_microsecond()).unwrap_or(now));
     fresh.access_token = Secret::new(access);
@@ -309,5 +318,13 @@ mod tests {
             .expect_err("no access")
             .message
             .contains("`access_token` is missing"));
+        assert!(rotated(
+            &base(),
+            &map(json!({"access_token": "a\r\nX-Evil: 1"})),
+            now
+        )
+        .expect_err("unsendable")
+        .message
+        .contains("`access_token`: it holds U+000D at byte 1"));
     }
 }
