@@ -8,7 +8,7 @@ pub mod lock;
 pub mod model;
 pub mod refresh;
 
-use crate::fsutil::atomic_write;
+use crate::fsutil::{atomic_write, FileMode};
 use crypto::{Blob, SessionKey};
 use lock::LockError;
 use model::StoredSession;
@@ -90,7 +90,7 @@ impl EncryptedStore {
         let blob = crypto::seal(&key, &session.to_json())?;
         let bytes = serde_json::to_vec(&blob).unwrap_or_default();
         let _lock = self.lock_session()?;
-        atomic_write(&self.session_path(), &bytes, 0o600)
+        atomic_write(&self.session_path(), &bytes, FileMode::Exactly(0o600))
             .map_err(|e| format!("cannot write {}: {e}", self.session_path().display()))?;
         remove_if_present(&self.hot_path())
     }
