@@ -98,7 +98,7 @@ fn legacy_status(
     let session = read_session(file)?.ok_or_else(|| {
         let err = CliError::new(ErrorKind::Auth, "not_authenticated", "Not authenticated.");
         if fell_back {
-            err.hint("the spec-kitty 3.1+ session cannot be used on this host or by this user: run `spec-kitty auth login` here")
+            err.hint("the spec-kitty 3.1+ session cannot be used by this user on this host: log in here with `spec-kitty-tracker auth login` (or spec-kitty 3.1+'s own login)")
         } else {
             err.hint("run `spec-kitty-tracker auth login` to authenticate")
         }

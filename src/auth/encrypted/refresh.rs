@@ -95,7 +95,8 @@ impl Refresher<'_> {
             }
             OAuthRefreshed::Replay => {
                 let replay = || {
-                    busy("Refresh token replay detected and no newer local token is available. Run `spec-kitty auth login` if this persists.")
+                    busy("Refresh token replay detected and no newer local token is available.")
+                        .hint("if this persists, log in again: `spec-kitty-tracker auth login` (or spec-kitty 3.1+'s own login)")
                 };
                 let newer = match self.read()? {
                     Some(s) if s.refresh_token != persisted.refresh_token => s,
@@ -241,7 +242,7 @@ pub fn store_error(store: &EncryptedStore, why: &str) -> CliError {
             store.session_path().display()
         ),
     )
-    .hint("run `spec-kitty auth login` to log in again")
+    .hint("log in again: `spec-kitty-tracker auth login` (or spec-kitty 3.1+'s own login)")
 }
 
 #[cfg(test)]
