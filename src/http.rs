@@ -42,6 +42,8 @@ pub struct Request {
     pub bearer: Option<Secret>,
     /// JSON body.
     pub body: Option<Vec<u8>>,
+    /// Form-encoded body (`application/x-www-form-urlencoded`); values may be secrets.
+    pub form: Option<Vec<(&'static str, Secret)>>,
 }
 
 impl Request {
@@ -53,6 +55,7 @@ impl Request {
             headers: Vec::new(),
             bearer: None,
             body: None,
+            form: None,
         }
     }
 
@@ -65,6 +68,12 @@ impl Request {
     /// Set the JSON body.
     pub fn json(mut self, body: &serde_json::Value) -> Request {
         self.body = Some(serde_json::to_vec(body).unwrap_or_default());
+        self
+    }
+
+    /// Set a form-encoded body.
+    pub fn form(mut self, fields: Vec<(&'static str, Secret)>) -> Request {
+        self.form = Some(fields);
         self
     }
 }
@@ -138,6 +147,10 @@ impl Http {
             builder = builder
                 .header("Content-Type", "application/json")
                 .body(body);
+        }
+        if let Some(fields) = &req.form {
+            let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.expose())).collect();
+            builder = builder.form(&pairs);
         }
         self.trace(&format!("{method} {}", req.url));
         let mut resp = builder

@@ -1,4 +1,6 @@
-//! The two auth endpoints: `POST /api/v1/token/` (login) and `POST /api/v1/token/refresh/`.
+//! The auth endpoints: `POST /api/v1/token/` (login) and `POST /api/v1/token/refresh/` for the
+//! 3.0 credentials file, and the OAuth refresh grant `POST /oauth/token` that spec-kitty-cli
+//! 3.1+ sessions are refreshed with.
 
 use crate::error::{CliError, ErrorKind};
 use crate::http::errors::{error_from_response, unexpected_response};
@@ -7,6 +9,12 @@ use crate::secret::Secret;
 use crate::server_url::ServerUrl;
 use serde_json::{json, Value};
 
+/// The OAuth token endpoint (refresh grant of 3.1+ sessions).
+pub const OAUTH_TOKEN_PATH: &str = "/oauth/token";
+/// The OAuth client id spec-kitty-cli uses.
+pub const OAUTH_CLIENT_ID: &str = "cli_native";
+/// The OAuth revocation endpoint (RFC 7009), called by 3.1+ logout.
+pub const OAUTH_REVOKE_PATH: &str = "/oauth/revoke";
 /// Login endpoint path.
 pub const LOGIN_PATH: &str = "/api/v1/token/";
 /// Refresh endpoint path.
@@ -38,6 +46,113 @@ pub enum Refreshed {
     Granted(Grant),
     /// The server rejected the refresh token (401).
     Rejected,
+}
+
+/// Outcome of an OAuth refresh grant.
+#[derive(Debug, Clone)]
+pub enum OAuthRefreshed {
+    /// 200: the token response object (`access_token`, `refresh_token`, `expires_in`, ...).
+    Granted(serde_json::Map<String, Value>),
+    /// 400/401 with `invalid_grant` or `session_invalid` (the error code).
+    Rejected(String),
+    /// 409 `refresh_replay_benign_retry`: the token was just spent by someone else.
+    Replay,
+}
+
+/// `POST /oauth/token` with `grant_type=refresh_token`, form-encoded, as 3.2.7 sends it.
+pub async fn oauth_refresh(
+    http: &Http,
+    server: &ServerUrl,
+    refresh: &Secret,
+) -> Result<OAuthRefreshed, CliError> {
+    let endpoint = format!("POST {OAUTH_TOKEN_PATH}");
+    let req = Request::new(Method::Post, server.join(OAUTH_TOKEN_PATH)).form(vec![
+        ("grant_type", Secret::new("refresh_token")),
+        ("refresh_token", refresh.clone()),
+        ("client_id", Secret::new(OAUTH_CLIENT_ID)),
+    ]);
+    let resp = http.send(req, server.as_str()).await?;
+    let error_code = || {
+        serde_json::from_slice::<Value>(&resp.body)
+            .ok()
+            .and_then(|v| v.get("error").and_then(Value::as_str).map(str::to_owned))
+    };
+    match resp.status {
+        200 => match serde_json::from_slice::<Value>(&resp.body) {
+            Ok(Value::Object(obj)) => Ok(OAuthRefreshed::Granted(obj)),
+            _ => Err(unexpected_response(
+                &endpoint,
+                "the body is not a JSON object",
+            )),
+        },
+        409 if error_code().as_deref() == Some("refresh_replay_benign_retry") => {
+            Ok(OAuthRefreshed::Replay)
+        }
+        400 | 401 => match error_code() {
+            Some(code) if code == "invalid_grant" || code == "session_invalid" => {
+                Ok(OAuthRefreshed::Rejected(code))
+            }
+            _ => Err(error_from_response(&resp, &endpoint, ErrorKind::Failed)),
+        },
+        _ => Err(error_from_response(&resp, &endpoint, ErrorKind::Failed)),
+    }
+}
+
+/// Outcome of revoking a refresh token (never an error: logout goes on regardless).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Revoked {
+    /// 200 with `{"revoked": true}`.
+    Revoked,
+    /// Any other answer.
+    ServerFailure,
+    /// No answer (DNS, connect, timeout).
+    NetworkError,
+}
+
+impl Revoked {
+    /// The name used in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Revoked::Revoked => "revoked",
+            Revoked::ServerFailure => "server_failure",
+            Revoked::NetworkError => "network_error",
+        }
+    }
+}
+
+/// `POST /oauth/revoke` with `token=<refresh>&token_type_hint=refresh_token`, form-encoded and
+/// without `Authorization`, as 3.2.7's logout sends it (10 s bound).
+pub async fn oauth_revoke(http: &Http, server: &ServerUrl, refresh: &Secret) -> Revoked {
+    let req = Request::new(Method::Post, server.join(OAUTH_REVOKE_PATH)).form(vec![
+        ("token", refresh.clone()),
+        ("token_type_hint", Secret::new("refresh_token")),
+    ]);
+    let sent = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        http.send(req, server.as_str()),
+    )
+    .await;
+    match sent {
+        Ok(Ok(resp)) if resp.status == 200 => {
+            let revoked = serde_json::from_slice::<Value>(&resp.body)
+                .ok()
+                .and_then(|v| v.get("revoked").and_then(Value::as_bool));
+            if revoked == Some(true) {
+                Revoked::Revoked
+            } else {
+                Revoked::ServerFailure
+            }
+        }
+        Ok(Ok(_)) => Revoked::ServerFailure,
+        Ok(Err(e)) if e.kind == ErrorKind::Network => Revoked::NetworkError,
+        Ok(Err(_)) => Revoked::ServerFailure,
+        Err(_) => Revoked::NetworkError,
+    }
+}
+
+/// Seconds from a token response field: a number or a numeric string, 0..=10 years.
+pub fn seconds_field(value: &Value) -> Option<i64> {
+    lifetime(value)
 }
 
 /// Log in with a username and password.

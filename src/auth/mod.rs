@@ -1,12 +1,17 @@
-//! Who the user is: the stored session (shared with the Python `spec-kitty`) and the token
-//! lifecycle the SaaS client relies on — proactive refresh of an expired access token, one
-//! refresh after a 401, and a lock + re-read so two processes never spend one single-use
-//! refresh token twice.
+//! Who the user is and the token lifecycle the SaaS client relies on — proactive refresh of an
+//! expired access token, one refresh after a 401, and a lock + re-read so two processes never
+//! spend one single-use refresh token twice. Two logins are shared with the Python
+//! `spec-kitty`:
 //!
-//! A refresh rejected by the server keeps the stored credentials (the original deleted them):
-//! the user sees who they were with `auth status`, and `auth login` replaces them.
+//! - the 3.1+ encrypted session (`<root>/auth/session.json`, see [`encrypted`]), which wins
+//!   whenever it exists and decrypts; it records no server, so its tokens go only to the
+//!   server resolved by the usual rules (never along a redirect: the HTTP client follows none);
+//! - the 3.0 credentials file (`<root>/credentials`, see [`session`]), used otherwise and
+//!   written by `auth login`. A refresh it gets rejected keeps the stored credentials (the
+//!   original deleted them): the user sees who they were with `auth status`.
 
 pub mod api;
+pub mod encrypted;
 pub mod session;
 
 use crate::credentials::CredentialsFile;
@@ -15,8 +20,12 @@ use crate::http::{header_problem, Http};
 use crate::secret::Secret;
 use crate::server_url::ServerUrl;
 use api::{Grant, Refreshed};
+use encrypted::model::StoredSession;
+use encrypted::refresh::{store_error, Refresher};
+use encrypted::EncryptedStore;
 use jiff::Timestamp;
 use session::Session;
+use std::path::Path;
 
 /// "No valid access token ..." (exit 4).
 pub fn no_token() -> CliError {
@@ -79,11 +88,72 @@ pub fn session_from_grant(
     }
 }
 
+/// The login in use.
+#[derive(Debug)]
+pub enum Login {
+    /// The spec-kitty 3.1+ encrypted session, with what it held when it was chosen.
+    Encrypted(EncryptedStore, Box<StoredSession>),
+    /// The 3.0 credentials file (possibly without a session in it).
+    Legacy(CredentialsFile),
+}
+
+/// Which login to use under `state_root`: the 3.1+ session when it exists and decrypts (said
+/// on stderr with `log`), else the 3.0 credentials file — with a warning when a 3.1+ session
+/// exists but cannot be used, and `ignored` set to why.
+pub fn login_in_use(state_root: &Path, log: bool) -> (Login, Option<String>) {
+    let store = EncryptedStore::new(state_root);
+    let file = CredentialsFile::new(state_root);
+    let mut ignored = None;
+    if store.exists() {
+        match store.read() {
+            Ok(Some(session)) => {
+                if log {
+                    eprintln!(
+                        "auth: using the spec-kitty 3.1+ session {} ({}); it takes precedence over {}",
+                        store.session_path().display(),
+                        session.email,
+                        file.path.display()
+                    );
+                }
+                return (Login::Encrypted(store, Box::new(session)), None);
+            }
+            Ok(None) => {}
+            Err(why) => {
+                crate::output::warn(&format!(
+                    "cannot use the spec-kitty 3.1+ session {}: {why}; falling back to the 3.0 credentials file {}",
+                    store.session_path().display(),
+                    file.path.display()
+                ));
+                ignored = Some(why);
+            }
+        }
+    }
+    if log {
+        eprintln!(
+            "auth: using the 3.0 credentials file {}",
+            file.path.display()
+        );
+    }
+    (Login::Legacy(file), ignored)
+}
+
+/// What one request carries: the access token and the team, plus the material it came from
+/// (for the refresh transaction).
+#[derive(Debug, Clone)]
+pub struct Bearer {
+    /// Access token.
+    pub access: Secret,
+    /// Team sent as `X-Team-Slug`.
+    pub team: String,
+    /// The 3.1+ session the token came from, if it did.
+    material: Option<Box<StoredSession>>,
+}
+
 /// Token access for one server.
 #[derive(Debug)]
 pub struct Tokens {
-    /// The credentials file.
-    pub file: CredentialsFile,
+    /// The login in use.
+    pub login: Login,
     /// The server requests go to.
     pub server: ServerUrl,
     /// HTTP client for refresh calls.
@@ -91,8 +161,105 @@ pub struct Tokens {
 }
 
 impl Tokens {
+    /// A token (and team) to send, refreshing first when the access token has expired.
+    pub async fn valid_bearer(&self) -> Result<Bearer, CliError> {
+        match &self.login {
+            Login::Legacy(file) => bearer_of(self.legacy(file).valid_session().await?),
+            Login::Encrypted(store, _) => {
+                let session = store
+                    .read()
+                    .map_err(|why| store_error(store, &why))?
+                    .ok_or_else(no_token)?;
+                let now = Timestamp::now();
+                let session = if session.access_valid(now) {
+                    session
+                } else if session.refresh_expired(now) {
+                    return Err(session_expired());
+                } else {
+                    self.refresher(store).run(&session).await?
+                };
+                encrypted_bearer(store, session)
+            }
+        }
+    }
+
+    /// After the server rejected `rejected` with 401: refresh once (or pick up what another
+    /// process already refreshed).
+    pub async fn refresh(&self, rejected: &Bearer) -> Result<Bearer, CliError> {
+        match (&self.login, &rejected.material) {
+            (Login::Encrypted(store, _), Some(in_hand)) => {
+                encrypted_bearer(store, self.refresher(store).run(in_hand).await?)
+            }
+            (Login::Legacy(file), _) => {
+                bearer_of(self.legacy(file).refresh(&rejected.access).await?)
+            }
+            (Login::Encrypted(..), None) => Err(session_expired()),
+        }
+    }
+
+    fn refresher<'a>(&'a self, store: &'a EncryptedStore) -> Refresher<'a> {
+        Refresher {
+            store,
+            server: &self.server,
+            http: &self.http,
+        }
+    }
+
+    fn legacy<'a>(&'a self, file: &'a CredentialsFile) -> LegacyTokens<'a> {
+        LegacyTokens {
+            file,
+            server: &self.server,
+            http: &self.http,
+        }
+    }
+}
+
+/// The bearer of a 3.1+ session; a token or team that cannot go into an HTTP header is an
+/// error naming the field (never a network failure).
+fn encrypted_bearer(store: &EncryptedStore, session: StoredSession) -> Result<Bearer, CliError> {
+    let team = session.tracker_team()?;
+    let sendable = [
+        ("access_token", session.access_token.expose(), true),
+        ("team id", team.as_str(), false),
+    ];
+    for (field, value, is_token) in sendable {
+        if let Some(why) = header_problem(value, is_token) {
+            return Err(store_error(store, &format!("{field}: {why}")));
+        }
+    }
+    Ok(Bearer {
+        access: session.access_token.clone(),
+        team,
+        material: Some(Box::new(session)),
+    })
+}
+
+fn bearer_of(session: Session) -> Result<Bearer, CliError> {
+    let team = session.team_slug.clone().ok_or_else(|| {
+        CliError::new(
+            ErrorKind::Auth,
+            "no_team",
+            "No team context available. Run `spec-kitty auth login` to authenticate.",
+        )
+    })?;
+    Ok(Bearer {
+        access: session.access,
+        team,
+        material: None,
+    })
+}
+
+/// Token access through the 3.0 credentials file.
+#[derive(Debug)]
+struct LegacyTokens<'a> {
+    file: &'a CredentialsFile,
+    server: &'a ServerUrl,
+    http: &'a Http,
+}
+
+impl LegacyTokens<'_> {
     /// A session with a usable access token, refreshing first when it has expired.
-    pub async fn valid_session(&self) -> Result<Session, CliError> {
+    async fn valid_session(&self) -> Result<Session, CliError> {
         let session = self.stored()?;
         let now = Timestamp::now();
         if session.access_valid(now) {
@@ -106,7 +273,7 @@ impl Tokens {
 
     /// After the server rejected `rejected` with 401: refresh once (or pick up the pair another
     /// process already refreshed).
-    pub async fn refresh(&self, rejected: &Secret) -> Result<Session, CliError> {
+    async fn refresh(&self, rejected: &Secret) -> Result<Session, CliError> {
         let _lock = self.file.lock()?;
         let mut retried = false;
         loop {
@@ -118,13 +285,13 @@ impl Tokens {
             if !current.refresh_valid(now) {
                 return Err(session_expired());
             }
-            match api::refresh(&self.http, &self.server, &current.refresh).await? {
+            match api::refresh(self.http, self.server, &current.refresh).await? {
                 Refreshed::Granted(grant) => {
                     let fresh = session_from_grant(
                         grant,
                         Some(&current),
                         None,
-                        &self.server,
+                        self.server,
                         Timestamp::now(),
                     );
                     self.file.update_locked(|doc| {
@@ -147,7 +314,7 @@ impl Tokens {
 
     /// The stored session for this server.
     fn stored(&self) -> Result<Session, CliError> {
-        let session = read_session(&self.file)?.ok_or_else(no_token)?;
+        let session = read_session(self.file)?.ok_or_else(no_token)?;
         if !session.is_for(self.server.as_str()) {
             return Err(CliError::new(
                 ErrorKind::Auth,

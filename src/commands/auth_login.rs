@@ -1,7 +1,10 @@
-//! `auth login`: exchange a username and password for tokens and store them.
+//! `auth login`: exchange a username and password for tokens and store them in the 3.0
+//! credentials file (the password grant; 3.2's device flow is not implemented). While a
+//! spec-kitty 3.1+ session decrypts it stays the login in use: without `--force` that counts
+//! as logged in, with `--force` a warning says the new login is not used until it is removed.
 
 use crate::args::AuthLoginArgs;
-use crate::auth::{api, read_session, session, session_from_grant};
+use crate::auth::{api, login_in_use, read_session, session, session_from_grant, Login};
 use crate::context::Context;
 use crate::credentials::CredentialsFile;
 use crate::error::CliError;
@@ -16,7 +19,18 @@ use std::io::{BufRead, IsTerminal, Read, Write};
 /// Log in.
 pub fn run(ctx: &mut Context, args: AuthLoginArgs) -> Result<Outcome, CliError> {
     let server = server_url::resolve(ctx)?;
-    let file = CredentialsFile::new(&ctx.state_root()?);
+    let root = ctx.state_root()?;
+    let file = CredentialsFile::new(&root);
+    let newer = match login_in_use(&root, ctx.logging()).0 {
+        Login::Encrypted(store, stored) => Some((store, stored)),
+        Login::Legacy(_) => None,
+    };
+    if let (Some((_, stored)), false) = (&newer, args.force) {
+        return Ok(report(
+            ctx,
+            json!({ "already": true, "username": stored.email, "team_slug": stored.tracker_team().ok(), "server_url": server.as_str() }),
+        ));
+    }
     if !args.force {
         // A broken stored session is simply replaced by logging in again.
         if let Ok(Some(existing)) = read_session(&file) {
@@ -51,6 +65,13 @@ pub fn run(ctx: &mut Context, args: AuthLoginArgs) -> Result<Outcome, CliError> 
         session::write(doc, &fresh);
         Ok(())
     })?;
+    if let Some((store, stored)) = newer {
+        crate::output::warn(&format!(
+            "the spec-kitty 3.1+ session {} ({}) still takes precedence over this login; `spec-kitty-tracker auth logout` removes it",
+            crate::fsutil::display_path(&store.session_path(), &ctx.cwd),
+            stored.email
+        ));
+    }
     Ok(report(
         ctx,
         json!({ "already": false, "username": username, "team_slug": fresh.team_slug, "server_url": server.as_str() }),

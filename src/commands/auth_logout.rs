@@ -1,16 +1,45 @@
-//! `auth logout`: remove the session tables; local provider credentials stay.
+//! `auth logout`: remove the login in use. The spec-kitty 3.1+ session goes as that tool's own
+//! logout removes it: its refresh token is revoked at the server resolved by the usual rules
+//! (`POST /oauth/revoke`, best effort: no server, an error or no answer never keeps the
+//! session), then `session.json`, `session.salt` and the hot-path cache are deleted. From the
+//! 3.0 credentials file only the session tables go, local provider credentials stay.
 
 use crate::args::AuthLogoutArgs;
-use crate::auth::session;
+use crate::auth::encrypted::refresh::store_error;
+use crate::auth::{api, login_in_use, session, Login};
 use crate::context::Context;
-use crate::credentials::CredentialsFile;
 use crate::error::CliError;
+use crate::fsutil::display_path;
+use crate::http::block_on;
 use crate::output::{Outcome, Template};
 use serde_json::json;
 
 /// Log out.
 pub fn run(ctx: &mut Context, _args: AuthLogoutArgs) -> Result<Outcome, CliError> {
-    let file = CredentialsFile::new(&ctx.state_root()?);
+    let file = match login_in_use(&ctx.state_root()?, ctx.logging()).0 {
+        Login::Encrypted(store, stored) => {
+            let revocation = match crate::server_url::resolve(ctx) {
+                Ok(server) => {
+                    let http = ctx.http(&server)?;
+                    block_on(api::oauth_revoke(&http, &server, &stored.refresh_token))?.as_str()
+                }
+                Err(_) => "skipped",
+            };
+            store.delete().map_err(|why| store_error(&store, &why))?;
+            let store_path = display_path(&store.session_path(), &ctx.cwd);
+            return Ok(report(
+                ctx,
+                json!({
+                    "had_session": true,
+                    "username": stored.email,
+                    "store": "session",
+                    "revocation": revocation,
+                    "store_path": store_path,
+                }),
+            ));
+        }
+        Login::Legacy(file) => file,
+    };
     if !file.path.exists() {
         return Ok(report(
             ctx,
@@ -25,9 +54,16 @@ pub fn run(ctx: &mut Context, _args: AuthLogoutArgs) -> Result<Outcome, CliError
             .map(str::to_owned);
         Ok(session::clear(doc).then_some(username))
     })?;
+    let had_session = username.is_some();
+    let store_path = had_session.then(|| display_path(&file.path, &ctx.cwd));
     Ok(report(
         ctx,
-        json!({ "had_session": username.is_some(), "username": username.flatten() }),
+        json!({
+            "had_session": had_session,
+            "username": username.flatten(),
+            "store": had_session.then_some("credentials"),
+            "store_path": store_path,
+        }),
     ))
 }
 

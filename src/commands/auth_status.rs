@@ -1,41 +1,115 @@
-//! `auth status`: who is logged in, where, and for how long (never the tokens).
+//! `auth status`: which login is in use (the spec-kitty 3.1+ session or the 3.0 credentials
+//! file), who, which team, and for how long the tokens are valid (never the tokens).
 
 use crate::args::AuthStatusArgs;
-use crate::auth::read_session;
+use crate::auth::encrypted::model::StoredSession;
+use crate::auth::{login_in_use, read_session, Login};
 use crate::context::Context;
 use crate::credentials::CredentialsFile;
 use crate::error::{CliError, ErrorKind};
+use crate::fsutil::display_path;
 use crate::output::{Outcome, Template};
 use crate::timefmt::{format_utc, human_duration};
 use jiff::Timestamp;
 use serde_json::{json, Value};
 
-/// Show the session.
+/// Show the login in use.
 pub fn run(ctx: &mut Context, _args: AuthStatusArgs) -> Result<Outcome, CliError> {
-    let file = CredentialsFile::new(&ctx.state_root()?);
-    let session = read_session(&file)?.ok_or_else(|| {
-        CliError::new(ErrorKind::Auth, "not_authenticated", "Not authenticated.")
-            .hint("run `spec-kitty-tracker auth login` to authenticate")
-    })?;
+    let (login, ignored) = login_in_use(&ctx.state_root()?, ctx.logging());
     let now = Timestamp::now();
-    let token = |expires: Timestamp, valid: bool| -> Value {
-        let remaining = expires.as_second() - now.as_second();
-        json!({
-            "valid": valid,
-            "expires_at": format_utc(expires),
-            "remaining_seconds": remaining.max(0),
-            "remaining": human_duration(remaining),
-        })
+    let mut data = match &login {
+        Login::Encrypted(store, session) => {
+            let mut data = encrypted_status(session, now);
+            data["store_path"] = json!(display_path(&store.session_path(), &ctx.cwd));
+            data
+        }
+        Login::Legacy(file) => legacy_status(file, now, ignored.is_some())?,
     };
-    let data = json!({
+    if let (Login::Legacy(file), Value::Object(obj)) = (&login, &mut data) {
+        obj.insert(
+            "store_path".into(),
+            json!(display_path(&file.path, &ctx.cwd)),
+        );
+        if let Some(why) = ignored {
+            obj.insert("session_unusable".into(), json!(why));
+        }
+    }
+    let mut human = data.clone();
+    human["fancy"] = json!(ctx.fancy);
+    for optional in ["name", "team_error", "session_unusable"] {
+        if human.get(optional).is_none() {
+            human[optional] = Value::Null;
+        }
+    }
+    Ok(Outcome::report_with_json(Template::AuthStatus, human, data))
+}
+
+fn token(expires: Option<Timestamp>, valid: bool, now: Timestamp) -> Value {
+    match expires {
+        Some(expires) => {
+            let remaining = expires.as_second() - now.as_second();
+            json!({
+                "valid": valid,
+                "expires_at": format_utc(expires),
+                "remaining_seconds": remaining.max(0),
+                "remaining": human_duration(remaining),
+            })
+        }
+        None => json!({
+            "valid": valid,
+            "expires_at": null,
+            "remaining_seconds": null,
+            "remaining": "expiry not stated by the server",
+        }),
+    }
+}
+
+fn encrypted_status(session: &StoredSession, now: Timestamp) -> Value {
+    let team = session.tracker_team();
+    json!({
         "authenticated": true,
+        "store": "session",
+        "username": session.email,
+        "name": session.name,
+        "team_slug": team.as_ref().ok(),
+        "team_error": team.as_ref().err().map(|e| e.message.clone()),
+        "teams": session.teams.iter().map(|t| json!({
+            "id": t.id,
+            "name": t.name,
+            "role": t.role,
+            "is_private_teamspace": t.is_private_teamspace,
+        })).collect::<Vec<_>>(),
+        "server_url": null,
+        "auth_method": session.auth_method,
+        "access_token": token(Some(session.access_token_expires_at.0), session.access_valid(now), now),
+        "refresh_token": token(
+            session.refresh_token_expires_at.map(|t| t.0),
+            !session.refresh_expired(now),
+            now,
+        ),
+    })
+}
+
+fn legacy_status(
+    file: &CredentialsFile,
+    now: Timestamp,
+    fell_back: bool,
+) -> Result<Value, CliError> {
+    let session = read_session(file)?.ok_or_else(|| {
+        let err = CliError::new(ErrorKind::Auth, "not_authenticated", "Not authenticated.");
+        if fell_back {
+            err.hint("the spec-kitty 3.1+ session cannot be used by this user on this host: log in here with `spec-kitty-tracker auth login` (or spec-kitty 3.1+'s own login)")
+        } else {
+            err.hint("run `spec-kitty-tracker auth login` to authenticate")
+        }
+    })?;
+    Ok(json!({
+        "authenticated": true,
+        "store": "credentials",
         "username": session.username,
         "team_slug": session.team_slug,
         "server_url": session.server_url.as_deref().map(crate::server_url::redact),
-        "access_token": token(session.access_expires_at, session.access_valid(now)),
-        "refresh_token": token(session.refresh_expires_at, session.refresh_valid(now)),
-    });
-    let mut human = data.clone();
-    human["fancy"] = json!(ctx.fancy);
-    Ok(Outcome::report_with_json(Template::AuthStatus, human, data))
+        "access_token": token(Some(session.access_expires_at), session.access_valid(now), now),
+        "refresh_token": token(Some(session.refresh_expires_at), session.refresh_valid(now), now),
+    }))
 }

@@ -5,7 +5,7 @@
 
 use super::envelopes::{Envelope, Operation};
 use super::poll::{base_delay, jitter, Clock, TOTAL_SECONDS};
-use crate::auth::{session::Session, Tokens};
+use crate::auth::Tokens;
 use crate::error::{CliError, ErrorKind};
 use crate::http::errors::{
     envelope_message, envelope_of, error_from_response, unexpected_response,
@@ -239,14 +239,13 @@ impl TrackerClient {
         };
         let endpoint = format!("{method_name} {path}");
         let key = kind.idempotent.then(|| uuid::Uuid::new_v4().to_string());
-        let mut session = self.tokens.valid_session().await?;
+        let mut bearer = self.tokens.valid_bearer().await?;
         let mut refreshed = false;
         let mut rate_limited = 0;
         loop {
-            let team = team_of(&session)?;
             let mut req = Request::new(kind.method, format!("{}{query}", self.server.join(path)))
-                .header("X-Team-Slug", team);
-            req.bearer = Some(session.access.clone());
+                .header("X-Team-Slug", bearer.team.clone());
+            req.bearer = Some(bearer.access.clone());
             if let Some(key) = &key {
                 req = req.header("Idempotency-Key", key.clone());
             }
@@ -276,7 +275,7 @@ impl TrackerClient {
                 }
                 401 if !refreshed => {
                     refreshed = true;
-                    session = self.tokens.refresh(&session.access).await?;
+                    bearer = self.tokens.refresh(&bearer).await?;
                 }
                 401 => return Err(crate::auth::session_expired()),
                 429 if rate_limited < MAX_RATE_LIMIT_RETRIES => {
@@ -315,16 +314,6 @@ impl TrackerClient {
 /// are dot-segments or empty never get here (see [`super::operation_id`]).
 fn operation_path(id: &str) -> String {
     format!("{BASE}/operations/{}/", encode(id))
-}
-
-fn team_of(session: &Session) -> Result<String, CliError> {
-    session.team_slug.clone().ok_or_else(|| {
-        CliError::new(
-            ErrorKind::Auth,
-            "no_team",
-            "No team context available. Run `spec-kitty auth login` to authenticate.",
-        )
-    })
 }
 
 /// A 2xx body must be one valid JSON document (grammar, UTF-8, depth; checked in one pass

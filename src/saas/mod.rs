@@ -10,7 +10,6 @@ pub mod poll;
 
 use crate::auth::Tokens;
 use crate::context::Context;
-use crate::credentials::CredentialsFile;
 use crate::error::CliError;
 use crate::output::{Outcome, Template};
 use client::TrackerClient;
@@ -35,8 +34,9 @@ pub fn connect(ctx: &mut Context) -> Result<TrackerClient, CliError> {
         .project_slug
         .ok_or_else(|| missing_slug(&provider))?;
     let server = crate::server_url::resolve(ctx)?;
+    let (login, _) = crate::auth::login_in_use(&ctx.state_root()?, ctx.logging());
     let tokens = Tokens {
-        file: CredentialsFile::new(&ctx.state_root()?),
+        login,
         http: ctx.http(&server)?,
         server,
     };

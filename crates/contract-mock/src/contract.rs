@@ -667,6 +667,8 @@ mod tests {
             [
                 "login",
                 "mappings",
+                "oauth_refresh",
+                "oauth_revoke",
                 "operation",
                 "pull",
                 "push",

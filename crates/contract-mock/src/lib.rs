@@ -92,6 +92,12 @@ struct State {
     refreshes: u64,
     /// Pre-built pull pages (`Config::cache_bodies`).
     bodies: cache::BodyCache,
+    /// Uses of the OAuth refresh grant, and how many of them were refused (for tests: a
+    /// refresh token spent twice shows as a refusal).
+    oauth_refreshes: u64,
+    oauth_rejected: u64,
+    /// Calls of `/oauth/revoke`.
+    revocations: u64,
 }
 
 /// A running mock.
@@ -264,7 +270,13 @@ impl Mock {
                 let st = state.lock().unwrap_or_else(|p| p.into_inner());
                 return reply(
                     200,
-                    &json!({"refreshes": st.refreshes, "tokens_issued": st.issued}),
+                    &json!({
+                        "refreshes": st.refreshes,
+                        "tokens_issued": st.issued,
+                        "oauth_refreshes": st.oauth_refreshes,
+                        "oauth_rejected": st.oauth_rejected,
+                        "revocations": st.revocations,
+                    }),
                 );
             }
             Ok(None) => {
@@ -290,6 +302,8 @@ impl Mock {
         match matched.operation_id.as_str() {
             "login" => return login(&body, config, state),
             "refresh" => return refresh(&body, config, state),
+            "oauth_refresh" => return oauth_token(&body, config, state),
+            "oauth_revoke" => return oauth_revoke(&body, state),
             _ => {}
         }
         let bearer = header("authorization").and_then(|h| h.strip_prefix("Bearer "));
@@ -394,6 +408,49 @@ fn refresh(body: &Value, config: &Config, state: &Mutex<State>) -> Reply {
         }
     }
     reply(200, &issue_tokens(config, state))
+}
+
+/// `POST /oauth/token`, the refresh grant of spec-kitty-cli 3.1+ (its form fields already
+/// checked against the document). Every refresh token is single use, the seeded one too; a
+/// spent or unknown one gets `400 invalid_grant`.
+fn oauth_token(form: &Value, config: &Config, state: &Mutex<State>) -> Reply {
+    let token = form["refresh_token"].as_str().unwrap_or_default();
+    {
+        let mut st = state.lock().unwrap_or_else(|p| p.into_inner());
+        st.oauth_refreshes += 1;
+        if !st.refresh.remove(token) {
+            st.oauth_rejected += 1;
+            return reply(
+                400,
+                &json!({
+                    "error": "invalid_grant",
+                    "error_description": "the refresh token is invalid, expired or already used",
+                }),
+            );
+        }
+    }
+    let issued = issue_tokens(config, state);
+    reply(
+        200,
+        &json!({
+            "access_token": issued["access"],
+            "refresh_token": issued["refresh"],
+            "token_type": "Bearer",
+            "expires_in": config.access_lifetime,
+            "refresh_token_expires_in": 604800,
+            "scope": "offline_access",
+        }),
+    )
+}
+
+/// `POST /oauth/revoke` (RFC 7009): the refresh token can no longer be used; an unknown token
+/// is `{"revoked": true}` too, as the RFC says.
+fn oauth_revoke(form: &Value, state: &Mutex<State>) -> Reply {
+    let token = form["token"].as_str().unwrap_or_default();
+    let mut st = state.lock().unwrap_or_else(|p| p.into_inner());
+    st.refresh.remove(token);
+    st.revocations += 1;
+    reply(200, &json!({"revoked": true}))
 }
 
 /// Token checks the document cannot express: a known bearer token, of the team it names.

@@ -58,6 +58,28 @@ impl Walk {
         reply
     }
 
+    /// A form-encoded POST (the OAuth endpoints of 3.1+ sessions).
+    async fn send_form(&mut self, path: &str, form: &str) -> Reply {
+        let req = MockRequest {
+            method: "POST".into(),
+            path: path.into(),
+            query: None,
+            headers: vec![(
+                "Content-Type".into(),
+                "application/x-www-form-urlencoded".into(),
+            )],
+            body: form.as_bytes().to_vec(),
+        };
+        let reply = self.mock.answer(&req).await;
+        self.seen.push((
+            self.scenario.clone(),
+            "POST".into(),
+            path.into(),
+            reply.clone(),
+        ));
+        reply
+    }
+
     async fn login(&mut self) -> (String, String) {
         let r = self
             .send(
@@ -278,6 +300,35 @@ async fn every_response_in_every_scenario_follows_the_document() {
     .await;
     walk.send("GET", "/api/v1/tracker/operations/op-unknown/", &auth, None)
         .await;
+    // The OAuth refresh grant and revocation of 3.1+ sessions: a fresh refresh token is
+    // granted once, then refused (invalid_grant); a revoked one is refused too.
+    let (_, fresh) = walk.login().await;
+    let grant = format!("grant_type=refresh_token&refresh_token={fresh}&client_id=cli_native");
+    let granted = walk.send_form("/oauth/token", &grant).await;
+    assert_eq!(granted.status, 200);
+    let refused = walk.send_form("/oauth/token", &grant).await;
+    assert_eq!(
+        (refused.status, json_of(&refused)["error"].as_str()),
+        (400, Some("invalid_grant"))
+    );
+    let rotated = json_of(&granted)["refresh_token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let revoked = walk
+        .send_form(
+            "/oauth/revoke",
+            &format!("token={rotated}&token_type_hint=refresh_token"),
+        )
+        .await;
+    assert_eq!(json_of(&revoked), json!({"revoked": true}));
+    let after_revoke = walk
+        .send_form(
+            "/oauth/token",
+            &format!("grant_type=refresh_token&refresh_token={rotated}&client_id=cli_native"),
+        )
+        .await;
+    assert_eq!(after_revoke.status, 400);
 
     let contract = Contract::embedded();
     let mut classes = BTreeSet::new();
@@ -369,6 +420,18 @@ async fn the_mock_names_the_broken_rule() {
             .as_str()
             .unwrap_or_default()
             .starts_with("body field `limit`: \"10\" is not of type \"integer\""),
+        "{v}"
+    );
+    let r = walk
+        .send_form(
+            "/oauth/token",
+            "grant_type=refresh_token&refresh_token=r&client_id=other",
+        )
+        .await;
+    let v = json_of(&r);
+    assert_eq!(
+        (r.status, v["details"]["field"].as_str()),
+        (400, Some("client_id")),
         "{v}"
     );
 }

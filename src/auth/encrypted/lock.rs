@@ -1,0 +1,121 @@
+//! The two advisory locks of the 3.1+ store, compatible with spec-kitty-cli's own: `flock`
+//! (what Python's `filelock` and `fcntl.flock` take on POSIX; Rust's `File::try_lock` is flock
+//! there too), taken in the order `refresh.lock`, then `session.lock`, never unlinked.
+//!
+//! - `session.lock`: polled every 50 ms for up to 10 s, held around reading the raw file and
+//!   around write-temp + rename.
+//! - `refresh.lock`: polled every 100 ms for up to 10 s; the holder writes
+//!   `{"host", "pid", "schema_version": 1, "started_at", "version"}` into it (what `auth doctor`
+//!   shows) and truncates it on release.
+
+use std::fs::{File, OpenOptions, TryLockError};
+use std::io::{Seek, Write};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// How long either lock is waited for.
+pub const LOCK_WAIT: Duration = Duration::from_secs(10);
+
+/// A held lock; released (and, for `refresh.lock`, truncated) on drop.
+#[derive(Debug)]
+pub struct Held {
+    file: File,
+    truncate_on_release: bool,
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        if self.truncate_on_release {
+            let _ = self.file.set_len(0);
+        }
+        let _ = self.file.unlock();
+    }
+}
+
+/// Why a lock was not taken.
+#[derive(Debug)]
+pub enum LockError {
+    /// Another process held it for the whole wait.
+    Timeout,
+    /// The file could not be opened or locked.
+    Io(std::io::Error),
+}
+
+/// Take `session.lock`.
+pub fn session_lock(path: &Path) -> Result<Held, LockError> {
+    take(path, Duration::from_millis(50), LOCK_WAIT, false)
+}
+
+/// Take `refresh.lock` and write the holder record into it.
+pub fn refresh_lock(path: &Path, wait: Duration) -> Result<Held, LockError> {
+    let mut held = take(path, Duration::from_millis(100), wait, true)?;
+    let record = serde_json::json!({
+        "host": gethostname::gethostname().to_string_lossy(),
+        "pid": std::process::id(),
+        "schema_version": 1,
+        "started_at": super::model::IsoTime(jiff::Timestamp::now()).python(),
+        "version": concat!("spec-kitty-tracker ", env!("CARGO_PKG_VERSION")),
+    });
+    let bytes = serde_json::to_vec(&record).unwrap_or_default();
+    let file = &mut held.file;
+    let written = file
+        .set_len(0)
+        .and_then(|()| file.rewind())
+        .and_then(|()| file.write_all(&bytes))
+        .and_then(|()| file.sync_all());
+    written.map_err(LockError::Io)?;
+    Ok(held)
+}
+
+fn take(path: &Path, poll: Duration, wait: Duration, record: bool) -> Result<Held, LockError> {
+    let file = open_lock_file(path).map_err(LockError::Io)?;
+    let deadline = Instant::now() + wait;
+    loop {
+        match file.try_lock() {
+            Ok(()) => {
+                return Ok(Held {
+                    file,
+                    truncate_on_release: record,
+                })
+            }
+            Err(TryLockError::WouldBlock) if Instant::now() < deadline => std::thread::sleep(poll),
+            Err(TryLockError::WouldBlock) => return Err(LockError::Timeout),
+            Err(TryLockError::Error(e)) => return Err(LockError::Io(e)),
+        }
+    }
+}
+
+fn open_lock_file(path: &Path) -> std::io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_held_lock_times_out_a_second_taker_and_the_record_is_cleared_on_release() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("refresh.lock");
+        let held = refresh_lock(&path, LOCK_WAIT).expect("lock");
+        let record: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&path).expect("read")).expect("record");
+        assert_eq!(record["pid"], std::process::id());
+        assert_eq!(record["schema_version"], 1);
+        assert!(matches!(
+            refresh_lock(&path, Duration::from_millis(150)),
+            Err(LockError::Timeout)
+        ));
+        drop(held);
+        assert_eq!(std::fs::read(&path).expect("read").len(), 0);
+        assert!(path.exists(), "never unlinked");
+        drop(session_lock(&path).expect("free again"));
+    }
+}

@@ -1,0 +1,169 @@
+//! The login store of spec-kitty-cli 3.1+: an AES-256-GCM encrypted session in
+//! `<SPEC_KITTY_HOME or ~/.spec-kitty>/auth/` (`session.json`, `session.salt`, `session.lock`,
+//! `refresh.lock`, `session.hot-path.json`). Reads, writes and deletes follow that tool's
+//! protocol so both can use one login at once; see `refresh` for the refresh transaction.
+
+pub mod crypto;
+pub mod lock;
+pub mod model;
+pub mod refresh;
+
+use crate::fsutil::{atomic_write, FileMode};
+use crypto::{Blob, SessionKey};
+use lock::LockError;
+use model::StoredSession;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// The 3.1+ store under a state root.
+#[derive(Debug)]
+pub struct EncryptedStore {
+    /// `<root>/auth`.
+    pub dir: PathBuf,
+    /// The key derived for a salt, so one command runs scrypt once.
+    key: Mutex<Option<(Vec<u8>, SessionKey)>>,
+}
+
+impl EncryptedStore {
+    /// The store of `state_root`.
+    pub fn new(state_root: &Path) -> EncryptedStore {
+        EncryptedStore {
+            dir: state_root.join("auth"),
+            key: Mutex::new(None),
+        }
+    }
+
+    /// `session.json`.
+    pub fn session_path(&self) -> PathBuf {
+        self.dir.join("session.json")
+    }
+
+    fn salt_path(&self) -> PathBuf {
+        self.dir.join("session.salt")
+    }
+
+    fn session_lock_path(&self) -> PathBuf {
+        self.dir.join("session.lock")
+    }
+
+    /// `refresh.lock`.
+    pub fn refresh_lock_path(&self) -> PathBuf {
+        self.dir.join("refresh.lock")
+    }
+
+    fn hot_path(&self) -> PathBuf {
+        self.dir.join("session.hot-path.json")
+    }
+
+    /// Whether a session file exists (readable or not).
+    pub fn exists(&self) -> bool {
+        self.session_path().exists()
+    }
+
+    /// Read and decrypt the session: `Ok(None)` when there is none; `Err(reason)` when it
+    /// cannot be used (unsafe permissions, damaged, made on another host or by another user).
+    pub fn read(&self) -> Result<Option<StoredSession>, String> {
+        let path = self.session_path();
+        if !path.exists() {
+            return Ok(None);
+        }
+        check_private(&path)?;
+        let raw = {
+            let _lock = self.lock_session()?;
+            match std::fs::read(&path) {
+                Ok(raw) => raw,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+                Err(e) => return Err(format!("cannot read it: {e}")),
+            }
+        };
+        let blob: Blob = serde_json::from_slice(&raw)
+            .map_err(|e| format!("it is not the expected JSON: {e}"))?;
+        let key = self.key()?;
+        let plain = crypto::open(&key, &blob)?;
+        StoredSession::from_json(&plain).map(Some)
+    }
+
+    /// Encrypt and replace the session atomically (0600), with the stored salt; the token-free
+    /// hot-path cache is dropped so no reader trusts a summary of the old file.
+    pub fn write(&self, session: &StoredSession) -> Result<(), String> {
+        let key = self.key()?;
+        let blob = crypto::seal(&key, &session.to_json())?;
+        let bytes = serde_json::to_vec(&blob).unwrap_or_default();
+        let _lock = self.lock_session()?;
+        atomic_write(&self.session_path(), &bytes, FileMode::Exactly(0o600))
+            .map_err(|e| format!("cannot write {}: {e}", self.session_path().display()))?;
+        remove_if_present(&self.hot_path())
+    }
+
+    /// Remove the session, its salt and the hot-path cache (what 3.1+'s logout removes).
+    pub fn delete(&self) -> Result<(), String> {
+        let _lock = self.lock_session()?;
+        remove_if_present(&self.session_path())?;
+        remove_if_present(&self.salt_path())?;
+        remove_if_present(&self.hot_path())
+    }
+
+    fn lock_session(&self) -> Result<lock::Held, String> {
+        lock::session_lock(&self.session_lock_path()).map_err(|e| match e {
+            LockError::Timeout => format!(
+                "another spec-kitty process holds {} (waited {} s)",
+                self.session_lock_path().display(),
+                lock::LOCK_WAIT.as_secs()
+            ),
+            LockError::Io(e) => format!("cannot lock {}: {e}", self.session_lock_path().display()),
+        })
+    }
+
+    /// The key for the current salt (derived once per salt).
+    fn key(&self) -> Result<SessionKey, String> {
+        let salt = match std::fs::read(self.salt_path()) {
+            Ok(salt) => salt,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(format!(
+                    "its salt file {} is missing",
+                    self.salt_path().display()
+                ))
+            }
+            Err(e) => return Err(format!("cannot read {}: {e}", self.salt_path().display())),
+        };
+        let mut cache = self.key.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((cached_salt, key)) = cache.as_ref() {
+            if *cached_salt == salt {
+                return Ok(key.clone());
+            }
+        }
+        let key = crypto::derive_key(&crypto::host_identity(), &salt)?;
+        *cache = Some((salt, key.clone()));
+        Ok(key)
+    }
+}
+
+/// Refuse a session file with any group/other permission bit, as 3.1+ does.
+fn check_private(path: &Path) -> Result<(), String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path)
+            .map_err(|e| format!("cannot read it: {e}"))?
+            .permissions()
+            .mode()
+            & 0o777;
+        if mode & 0o077 != 0 {
+            return Err(format!(
+                "it has unsafe permissions (mode {mode:o}; expected 600); fix with: chmod 600 {}",
+                path.display()
+            ));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
+fn remove_if_present(path: &Path) -> Result<(), String> {
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(format!("cannot remove {}: {e}", path.display())),
+    }
+}
