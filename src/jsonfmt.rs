@@ -10,11 +10,16 @@
 //!
 //! Keys compare by their decoded text (code-point order, as Python's `sort_keys` and
 //! serde_json's map); when a key repeats, the last one wins (as both parsers keep it).
+//!
+//! [`PythonCompact`] is the other JSON this tool writes: the cache payloads, byte for byte as
+//! the Python tool's `json.dumps` writes them.
 
 mod format;
+mod python;
 mod validate;
 
 pub use format::Formatter;
+pub use python::PythonCompact;
 pub use validate::validate;
 
 use std::cmp::Ordering;

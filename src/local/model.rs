@@ -202,7 +202,8 @@ impl Issue {
     /// The payload stored in `tracker_issues.payload`, as the Python tool writes it.
     pub fn to_payload(&self) -> String {
         let mut out = Vec::new();
-        let mut ser = serde_json::Serializer::with_formatter(&mut out, PythonCompact);
+        let mut ser =
+            serde_json::Serializer::with_formatter(&mut out, crate::jsonfmt::PythonCompact);
         let _ = PayloadView(self).serialize(&mut ser);
         String::from_utf8(out).unwrap_or_default()
     }
@@ -310,67 +311,6 @@ impl Serialize for PayloadView<'_> {
         st.serialize_field("raw", &i.raw)?;
         st.end()
     }
-}
-
-/// `json.dumps(obj, separators=(",", ":"))`: compact, non-ASCII escaped; raw fragments are
-/// minified and escaped the same way (their key order is kept).
-struct PythonCompact;
-
-impl serde_json::ser::Formatter for PythonCompact {
-    fn write_string_fragment<W: ?Sized + std::io::Write>(
-        &mut self,
-        w: &mut W,
-        fragment: &str,
-    ) -> std::io::Result<()> {
-        write_ascii(w, fragment)
-    }
-
-    fn write_raw_fragment<W: ?Sized + std::io::Write>(
-        &mut self,
-        w: &mut W,
-        fragment: &str,
-    ) -> std::io::Result<()> {
-        let mut in_string = false;
-        let mut escaped = false;
-        let mut buf = [0u8; 4];
-        for c in fragment.chars() {
-            if in_string {
-                if escaped {
-                    escaped = false;
-                } else if c == '\\' {
-                    escaped = true;
-                } else if c == '"' {
-                    in_string = false;
-                }
-                if c.is_ascii() {
-                    w.write_all(c.encode_utf8(&mut buf).as_bytes())?;
-                } else {
-                    write_ascii(w, c.encode_utf8(&mut buf))?;
-                }
-            } else if !c.is_whitespace() {
-                if c == '"' {
-                    in_string = true;
-                }
-                w.write_all(c.encode_utf8(&mut buf).as_bytes())?;
-            }
-        }
-        Ok(())
-    }
-}
-
-fn write_ascii<W: ?Sized + std::io::Write>(w: &mut W, text: &str) -> std::io::Result<()> {
-    for c in text.chars() {
-        if c.is_ascii() {
-            let mut b = [0u8; 1];
-            w.write_all(c.encode_utf8(&mut b).as_bytes())?;
-        } else {
-            let mut units = [0u16; 2];
-            for unit in c.encode_utf16(&mut units) {
-                write!(w, "\\u{unit:04x}")?;
-            }
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]
