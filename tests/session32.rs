@@ -626,20 +626,9 @@ async fn the_refresh_grant_is_sent_as_3_2_7_sends_it_and_rejections_are_handled_
     // Our request and 3.2.7's are the same bytes.
     let requests = server.received_requests().await.expect("recorded");
     assert_eq!(requests.len(), 2);
-    let shape = |r: &wiremock::Request| {
-        (
-            r.headers
-                .get("content-type")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("")
-                .to_owned(),
-            String::from_utf8_lossy(&r.body).into_owned(),
-            r.headers.get("authorization").is_some(),
-        )
-    };
-    assert_eq!(shape(&requests[0]), shape(&requests[1]));
+    assert_eq!(request_shape(&requests[0]), request_shape(&requests[1]));
     assert_eq!(
-        shape(&requests[0]),
+        request_shape(&requests[0]),
         (
             "application/x-www-form-urlencoded".to_owned(),
             "grant_type=refresh_token&refresh_token=ref-x&client_id=cli_native".to_owned(),
@@ -729,24 +718,13 @@ async fn logout_revokes_the_refresh_token_as_3_2_7_does_and_never_keeps_the_sess
         stdout(&out)
     );
     let requests = server.received_requests().await.expect("recorded");
-    let shape = |r: &wiremock::Request| {
-        (
-            r.headers
-                .get("content-type")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("")
-                .to_owned(),
-            String::from_utf8_lossy(&r.body).into_owned(),
-            r.headers.get("authorization").is_some(),
-        )
-    };
     assert_eq!(
-        shape(&requests[0]),
-        shape(&requests[1]),
+        request_shape(&requests[0]),
+        request_shape(&requests[1]),
         "same request as 3.2.7's"
     );
     assert_eq!(
-        shape(&requests[1]).1,
+        request_shape(&requests[1]).1,
         "token=ref-x&token_type_hint=refresh_token"
     );
     assert_eq!(py.read(&sb), Value::Null);
@@ -779,4 +757,18 @@ async fn logout_revokes_the_refresh_token_as_3_2_7_does_and_never_keeps_the_sess
         stdout(&out)
     );
     assert_eq!(py.read(&offline), Value::Null);
+}
+
+/// What two clients' requests must share to count as the same request: content type, body
+/// bytes, and whether an Authorization header was sent.
+fn request_shape(r: &wiremock::Request) -> (String, String, bool) {
+    (
+        r.headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned(),
+        String::from_utf8_lossy(&r.body).into_owned(),
+        r.headers.get("authorization").is_some(),
+    )
 }
