@@ -22,3 +22,18 @@ fn missing_class(id: CommandId) -> CliError {
         format!("no provider class resolved for `{}`", id.path().join(" ")),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A class-dependent command without a class is a reported failure (exit 1) that names the
+    /// command, never a panic.
+    #[test]
+    fn a_command_without_a_class_is_an_internal_failure_naming_it() {
+        let err = missing_class(CommandId::SyncPull);
+        assert_eq!(err.kind.exit_code(), 1);
+        assert_eq!(err.code, "internal");
+        assert!(err.message.contains("`sync pull`"), "{}", err.message);
+    }
+}
