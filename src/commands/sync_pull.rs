@@ -116,22 +116,35 @@ async fn pull_all(
         status: "ok".into(),
         ..Totals::default()
     };
-    while let Some(page) = pager.next().await? {
+    // With --json, the next page is fetched while the current one is formatted into the spool
+    // (on a blocking thread), so the network and the formatter overlap.
+    let mut next = pager.next().await?;
+    while let Some(mut page) = next {
         totals.add(&page);
-        match &mut merged {
-            Some(m) => m
-                .add(page.member("items"), page.member("item_errors"))
-                .map_err(|e| match e {
-                    SpoolError::Full(cap) => CliError::failed(
-                        "spool_full",
-                        format!("the pulled items passed the {cap}-byte limit for buffering them in a temp file (page {})", pager.pages()),
-                    )
-                    .hint("pull fewer items with --limit, or set SPEC_KITTY_TRACKER_MAX_SPOOL_BYTES")
-                    .detail("pages", pager.pages()),
-                    SpoolError::Io(e) => spool_error(e),
-                })?,
-            None => totals.item_errors.extend(page.view.item_errors),
-        }
+        let Some(mut merge) = merged.take() else {
+            totals.item_errors.append(&mut page.view.item_errors);
+            drop(page); // one body in memory at a time
+            next = pager.next().await?;
+            continue;
+        };
+        let page_no = pager.pages();
+        let spooling = tokio::task::spawn_blocking(move || {
+            let added = merge.add(page.member("items"), page.member("item_errors"));
+            (merge, added)
+        });
+        let (fetched, spooled) = tokio::join!(pager.next(), spooling);
+        let (merge, added) = spooled.map_err(|e| spool_error(std::io::Error::other(e)))?;
+        added.map_err(|e| match e {
+            SpoolError::Full(cap) => CliError::failed(
+                "spool_full",
+                format!("the pulled items passed the {cap}-byte limit for buffering them in a temp file (page {page_no})"),
+            )
+            .hint("pull fewer items with --limit, or set SPEC_KITTY_TRACKER_MAX_SPOOL_BYTES")
+            .detail("pages", page_no),
+            SpoolError::Io(e) => spool_error(e),
+        })?;
+        merged = Some(merge);
+        next = fetched?;
     }
     let pages = pager.pages();
     let code = saas::status_exit_code(&totals.status);

@@ -115,7 +115,9 @@ async fn pages_and_the_spool_are_capped() {
         stderr(&out)
     );
     assert_eq!(json_error(&out)["error"]["code"], "spool_full");
-    assert_eq!(count.load(Ordering::SeqCst), 3);
+    // Page 4 was already on its way while page 3 was spooled (fetching overlaps formatting);
+    // nothing after it is asked for.
+    assert_eq!(count.load(Ordering::SeqCst), 4);
 }
 
 /// A pull body with invalid UTF-8 inside an item (where nothing typed reads it).
