@@ -89,6 +89,95 @@ pub struct Response {
     pub retry_after: Option<u64>,
 }
 
+/// A response whose status and headers are in and whose body is still arriving.
+#[derive(Debug)]
+pub struct Opened {
+    /// HTTP status.
+    pub status: u16,
+    /// `Retry-After` header in seconds (a number, or an HTTP-date counted from now).
+    pub retry_after: Option<u64>,
+    /// The body, read chunk by chunk.
+    pub body: Body,
+}
+
+impl Opened {
+    /// Read the rest of the body.
+    pub async fn read_all(self) -> Result<Response, CliError> {
+        let Opened {
+            status,
+            retry_after,
+            mut body,
+        } = self;
+        let mut bytes = Vec::with_capacity(
+            body.resp
+                .content_length()
+                .map_or(0, |l| l.min(16 << 20) as usize),
+        );
+        while let Some(chunk) = body.chunk().await? {
+            bytes.extend_from_slice(&chunk);
+        }
+        Ok(Response {
+            status,
+            body: bytes,
+            retry_after,
+        })
+    }
+}
+
+/// A response body being received: chunks as they arrive, at most the client's body cap in
+/// all; the request is logged (`-v`) with its size once the last chunk is in.
+#[derive(Debug)]
+pub struct Body {
+    resp: reqwest::Response,
+    http: Http,
+    server: String,
+    url: String,
+    /// `STATUS METHOD URL`, for the log.
+    what: String,
+    started: Instant,
+    read: usize,
+}
+
+impl Body {
+    /// The next chunk, or `None` after the last one.
+    pub async fn chunk(&mut self) -> Result<Option<bytes::Bytes>, CliError> {
+        let chunk = self
+            .resp
+            .chunk()
+            .await
+            .map_err(|e| self.http.transport_error(&self.server, &self.url, &e))?;
+        match chunk {
+            Some(chunk) if self.read + chunk.len() > self.http.max_body => {
+                Err(self.too_large((self.read + chunk.len()) as u64))
+            }
+            Some(chunk) => {
+                self.read += chunk.len();
+                Ok(Some(chunk))
+            }
+            None => {
+                self.http.trace(&format!(
+                    "{} ({} ms, {} bytes)",
+                    self.what,
+                    self.started.elapsed().as_millis(),
+                    self.read
+                ));
+                Ok(None)
+            }
+        }
+    }
+
+    fn too_large(&self, len: u64) -> CliError {
+        CliError::failed(
+            "response_too_large",
+            format!(
+                "the response from {} is larger than {} MiB ({len} bytes); refusing to read it",
+                self.url,
+                self.http.max_body / (1024 * 1024)
+            ),
+        )
+    }
+}
+
 /// The client.
 #[derive(Debug, Clone)]
 pub struct Http {
@@ -125,9 +214,15 @@ impl Http {
         })
     }
 
-    /// Send `req`. Transport failures (DNS, refused, TLS, timeout, reset) are exit-5 errors
-    /// naming `server` (the base URL users know).
+    /// Send `req` and read the whole body. Transport failures (DNS, refused, TLS, timeout,
+    /// reset) are exit-5 errors naming `server` (the base URL users know).
     pub async fn send(&self, req: Request, server: &str) -> Result<Response, CliError> {
+        self.open(req, server).await?.read_all().await
+    }
+
+    /// Send `req` and return once the status and headers are in; the body is read from the
+    /// returned [`Opened`] as it arrives (same cap, errors and logging as [`Http::send`]).
+    pub async fn open(&self, req: Request, server: &str) -> Result<Opened, CliError> {
         let started = Instant::now();
         let method = match req.method {
             Method::Get => reqwest::Method::GET,
@@ -153,7 +248,7 @@ impl Http {
             builder = builder.form(&pairs);
         }
         self.trace(&format!("{method} {}", req.url));
-        let mut resp = builder
+        let resp = builder
             .send()
             .await
             .map_err(|e| self.transport_error(server, &req.url, &e))?;
@@ -163,49 +258,25 @@ impl Http {
             .get("retry-after")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| retry_after_seconds(v, jiff::Timestamp::now()));
-        let too_large = |len: u64| {
-            CliError::failed(
-                "response_too_large",
-                format!(
-                    "the response from {} is larger than {} MiB ({len} bytes); refusing to read it",
-                    req.url,
-                    self.max_body / (1024 * 1024)
-                ),
-            )
+        let body = Body {
+            resp,
+            http: self.clone(),
+            server: server.to_owned(),
+            what: format!("{status} {method} {}", req.url),
+            url: req.url,
+            started,
+            read: 0,
         };
-        if let Some(len) = resp.content_length() {
+        if let Some(len) = body.resp.content_length() {
             if len > self.max_body as u64 {
-                self.trace(&format!(
-                    "{status} {method} {}: body of {len} bytes refused",
-                    req.url
-                ));
-                return Err(too_large(len));
+                self.trace(&format!("{}: body of {len} bytes refused", body.what));
+                return Err(body.too_large(len));
             }
         }
-        let mut body = Vec::with_capacity(
-            resp.content_length()
-                .map_or(0, |l| l.min(16 << 20) as usize),
-        );
-        while let Some(chunk) = resp
-            .chunk()
-            .await
-            .map_err(|e| self.transport_error(server, &req.url, &e))?
-        {
-            if body.len() + chunk.len() > self.max_body {
-                return Err(too_large((body.len() + chunk.len()) as u64));
-            }
-            body.extend_from_slice(&chunk);
-        }
-        self.trace(&format!(
-            "{status} {method} {} ({} ms, {} bytes)",
-            req.url,
-            started.elapsed().as_millis(),
-            body.len()
-        ));
-        Ok(Response {
+        Ok(Opened {
             status,
-            body,
             retry_after,
+            body,
         })
     }
 

@@ -16,11 +16,12 @@
 
 mod format;
 mod python;
+pub mod split;
 mod validate;
 
 pub use format::Formatter;
 pub use python::PythonCompact;
-pub use validate::validate;
+pub use validate::{validate, validate_nested};
 
 use std::cmp::Ordering;
 use std::fmt;

@@ -9,6 +9,7 @@
 //! as `\u{1b}`, so a server value or a user argument cannot move the cursor, clear the screen or
 //! retitle the terminal. `--json` output is JSON, where those characters are escaped already.
 
+pub mod item_thread;
 pub mod merge;
 
 use crate::error::CliError;

@@ -3,11 +3,12 @@
 use crate::args::SyncPullArgs;
 use crate::context::Context;
 use crate::error::CliError;
+use crate::output::item_thread::{ItemThread, Stopped};
 use crate::output::merge::{self, MergedPull, SpoolError};
 use crate::output::{Outcome, Template};
 use crate::saas::{
     self,
-    client::TrackerClient,
+    client::{body_problem, TrackerClient},
     envelopes::Summary,
     pages::{self, Pager, PullPage},
 };
@@ -99,8 +100,10 @@ impl Totals {
     }
 }
 
-/// Every page from `start` (or the first), following `next_cursor` (the pager stops at a repeated cursor and at the page
-/// cap). With `--json`, items are spooled page by page and the merged document is streamed.
+/// Every page from `start` (or the first), following `next_cursor` (the pager stops at a
+/// repeated cursor and at the page cap). Each page is read as it arrives: its items go block by
+/// block to the item thread, which checks them and, with `--json`, spools them formatted; the
+/// merged document is streamed at the end.
 async fn pull_all(
     client: &TrackerClient,
     limit: i64,
@@ -109,43 +112,21 @@ async fn pull_all(
     caps: Caps,
 ) -> Result<Outcome, CliError> {
     let mut pager = Pager::new(client, limit, start, caps.pages);
-    let mut merged = json_out
+    let merge = json_out
         .then(|| MergedPull::new(caps.spool).map_err(spool_error))
         .transpose()?;
+    let mut items = ItemThread::start(merge).map_err(spool_error)?;
     let mut totals = Totals {
         status: "ok".into(),
         ..Totals::default()
     };
-    // With --json, the next page is fetched while the current one is formatted into the spool
-    // (on a blocking thread), so the network and the formatter overlap.
-    let mut next = pager.next().await?;
-    while let Some(mut page) = next {
-        totals.add(&page);
-        let Some(mut merge) = merged.take() else {
-            totals.item_errors.append(&mut page.view.item_errors);
-            drop(page); // one body in memory at a time
-            next = pager.next().await?;
-            continue;
-        };
-        let page_no = pager.pages();
-        let spooling = tokio::task::spawn_blocking(move || {
-            let added = merge.add(page.member("items"), page.member("item_errors"));
-            (merge, added)
-        });
-        let (fetched, spooled) = tokio::join!(pager.next(), spooling);
-        let (merge, added) = spooled.map_err(|e| spool_error(std::io::Error::other(e)))?;
-        added.map_err(|e| match e {
-            SpoolError::Full(cap) => CliError::failed(
-                "spool_full",
-                format!("the pulled items passed the {cap}-byte limit for buffering them in a temp file (page {page_no})"),
-            )
-            .hint("pull fewer items with --limit, or set SPEC_KITTY_TRACKER_MAX_SPOOL_BYTES")
-            .detail("pages", page_no),
-            SpoolError::Io(e) => spool_error(e),
-        })?;
-        merged = Some(merge);
-        next = fetched?;
-    }
+    let fetched = fetch_every_page(&mut pager, &mut items, &mut totals, json_out).await;
+    // When the item thread stopped, its reason comes first: the fetch only noticed it.
+    let merged = match (items.finish(), fetched) {
+        (Err(stopped), _) => return Err(item_thread_error(stopped, &client.pull_endpoint())),
+        (Ok(_), Err(e)) => return Err(e),
+        (Ok(merged), Ok(())) => merged,
+    };
     let pages = pager.pages();
     let code = saas::status_exit_code(&totals.status);
     let identity = totals.identity.unwrap_or_else(|| b"null".to_vec());
@@ -177,6 +158,55 @@ async fn pull_all(
         }
     }
     Ok(Outcome::none().with_exit_code(code))
+}
+
+/// Fetch the pages into `totals` and the item thread, at most one page ahead of the thread (so
+/// a page the thread refuses stops the pull before the page after next is asked for).
+async fn fetch_every_page(
+    pager: &mut Pager<'_>,
+    items: &mut ItemThread,
+    totals: &mut Totals,
+    json_out: bool,
+) -> Result<(), CliError> {
+    let stopped = |()| CliError::failed("item_thread", "the item thread stopped");
+    while let Some(mut page) = pager.next(items).await? {
+        let n = pager.pages();
+        totals.add(&page);
+        let item_errors = if json_out {
+            page.member("item_errors").map(<[u8]>::to_vec)
+        } else {
+            totals.item_errors.append(&mut page.view.item_errors);
+            None
+        };
+        items.page_end(n, item_errors).await.map_err(stopped)?;
+        if n > 1 {
+            items.wait_for(n - 1).await.map_err(stopped)?;
+        }
+    }
+    Ok(())
+}
+
+fn item_thread_error(stopped: Stopped, endpoint: &str) -> CliError {
+    match stopped {
+        Stopped::Invalid { problem, .. } => body_problem(endpoint, &problem),
+        Stopped::Spool {
+            page,
+            error: SpoolError::Full(cap),
+        } => CliError::failed(
+            "spool_full",
+            format!("the pulled items passed the {cap}-byte limit for buffering them in a temp file (page {page})"),
+        )
+        .hint("pull fewer items with --limit, or set SPEC_KITTY_TRACKER_MAX_SPOOL_BYTES")
+        .detail("pages", page),
+        Stopped::Spool {
+            error: SpoolError::Io(e),
+            ..
+        } => spool_error(e),
+        Stopped::Panicked => CliError::failed(
+            "internal",
+            "the thread checking the pulled items stopped unexpectedly",
+        ),
+    }
 }
 
 fn spool_error(e: std::io::Error) -> CliError {

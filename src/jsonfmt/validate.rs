@@ -8,9 +8,16 @@ use std::ops::Range;
 
 /// Check `json` and outline its top-level object (if it is one).
 pub fn validate(json: &[u8]) -> Result<Outline, Invalid> {
+    validate_nested(json, 0)
+}
+
+/// [`validate`] for a document that sits `depth` levels deep in a larger one (a block of
+/// elements split out of it): the nesting limit counts those levels too.
+pub fn validate_nested(json: &[u8], depth: usize) -> Result<Outline, Invalid> {
     let mut v = Validator {
         s: json,
         i: 0,
+        depth,
         stack: Vec::new(),
         members: Vec::new(),
     };
@@ -25,6 +32,8 @@ pub fn validate(json: &[u8]) -> Result<Outline, Invalid> {
 struct Validator<'a> {
     s: &'a [u8],
     i: usize,
+    /// Levels the document is nested in.
+    depth: usize,
     /// Open containers: `{` or `[`.
     stack: Vec<u8>,
     members: Vec<Member>,
@@ -56,7 +65,7 @@ impl Validator<'_> {
             // A value starts at self.i (after whitespace).
             match self.s.get(self.i) {
                 Some(b'{') | Some(b'[') => {
-                    if self.stack.len() >= MAX_DEPTH {
+                    if self.depth + self.stack.len() >= MAX_DEPTH {
                         return Err(self.fail("nested deeper than 128 levels"));
                     }
                     let open = self.s[self.i];

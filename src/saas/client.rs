@@ -10,7 +10,8 @@ use crate::error::{CliError, ErrorKind};
 use crate::http::errors::{
     envelope_message, envelope_of, error_from_response, unexpected_response,
 };
-use crate::http::{Http, Method, Request, Response};
+use crate::http::{Body, Http, Method, Opened, Request, Response};
+use crate::jsonfmt::{split, Invalid};
 use crate::server_url::ServerUrl;
 use serde_json::{json, Value};
 use std::time::Instant;
@@ -38,10 +39,10 @@ pub struct TrackerClient {
     spinner: bool,
 }
 
-/// A 2xx answer: a body, or an operation to poll.
+/// A 2xx answer: a body (still arriving), or an operation to poll.
 #[derive(Debug)]
 enum Answer {
-    Done(Envelope),
+    Done(Box<Opened>),
     Accepted(String),
 }
 
@@ -116,6 +117,26 @@ impl TrackerClient {
             .await
     }
 
+    /// The pull endpoint, as errors name it.
+    pub fn pull_endpoint(&self) -> String {
+        endpoint(PULL.method, &format!("{BASE}/pull/"))
+    }
+
+    /// `POST /pull/` for one page whose 2xx body is read as it arrives (`sync pull --all`):
+    /// everything else is answered as [`TrackerClient::pull`] answers it.
+    pub async fn pull_streamed(&self, limit: i64, cursor: Option<&str>) -> Result<Body, CliError> {
+        let mut body =
+            json!({ "provider": self.provider, "project_slug": self.project_slug, "limit": limit });
+        if let Some(c) = cursor {
+            body["cursor"] = json!(c);
+        }
+        let path = format!("{BASE}/pull/");
+        match self.send(&path, String::new(), Some(body), PULL).await? {
+            Answer::Done(opened) => Ok(opened.body),
+            Answer::Accepted(id) => Err(accepted_unexpectedly(&path, &id)),
+        }
+    }
+
     /// `POST /push/` (a 202 is polled to its result).
     pub async fn push(&self, items: Vec<Value>) -> Result<Envelope, CliError> {
         let body =
@@ -131,8 +152,9 @@ impl TrackerClient {
 
     /// A push or run: idempotent POST whose 202 answer is polled to its result.
     async fn mutate(&self, path: &str, body: Value) -> Result<Envelope, CliError> {
+        let endpoint = endpoint(MUTATION.method, path);
         match self.send(path, String::new(), Some(body), MUTATION).await? {
-            Answer::Done(v) => Ok(v),
+            Answer::Done(opened) => json_object(opened.read_all().await?, &endpoint),
             Answer::Accepted(id) => self.wait(&id).await,
         }
     }
@@ -217,12 +239,10 @@ impl TrackerClient {
         body: Option<Value>,
         kind: CallKind,
     ) -> Result<Envelope, CliError> {
+        let endpoint = endpoint(kind.method, path);
         match self.send(path, query, body, kind).await? {
-            Answer::Done(v) => Ok(v),
-            Answer::Accepted(id) => Err(unexpected_response(
-                path,
-                &format!("unexpected 202 (operation {id})"),
-            )),
+            Answer::Done(opened) => json_object(opened.read_all().await?, &endpoint),
+            Answer::Accepted(id) => Err(accepted_unexpectedly(path, &id)),
         }
     }
 
@@ -233,11 +253,7 @@ impl TrackerClient {
         body: Option<Value>,
         kind: CallKind,
     ) -> Result<Answer, CliError> {
-        let method_name = match kind.method {
-            Method::Get => "GET",
-            Method::Post => "POST",
-        };
-        let endpoint = format!("{method_name} {path}");
+        let endpoint = endpoint(kind.method, path);
         let key = kind.idempotent.then(|| uuid::Uuid::new_v4().to_string());
         let mut bearer = self.tokens.valid_bearer().await?;
         let mut refreshed = false;
@@ -252,9 +268,12 @@ impl TrackerClient {
             if let Some(body) = &body {
                 req = req.json(body);
             }
-            let resp = self.http.send(req, self.server.as_str()).await?;
+            let opened = self.http.open(req, self.server.as_str()).await?;
+            if matches!(opened.status, 200 | 201) {
+                return Ok(Answer::Done(Box::new(opened)));
+            }
+            let resp = opened.read_all().await?;
             match resp.status {
-                200 | 201 => return json_object(resp, &endpoint).map(Answer::Done),
                 202 if kind.may_accept => {
                     let accepted: Value = json_object(resp, &endpoint)?.value()?;
                     let id = accepted
@@ -310,6 +329,19 @@ impl TrackerClient {
     }
 }
 
+/// `METHOD PATH`, as errors name an endpoint.
+fn endpoint(method: Method, path: &str) -> String {
+    let name = match method {
+        Method::Get => "GET",
+        Method::Post => "POST",
+    };
+    format!("{name} {path}")
+}
+
+fn accepted_unexpectedly(path: &str, id: &str) -> CliError {
+    unexpected_response(path, &format!("unexpected 202 (operation {id})"))
+}
+
 /// `/operations/{id}/` with the id as one percent-encoded segment (`/` becomes `%2F`); ids that
 /// are dot-segments or empty never get here (see [`super::operation_id`]).
 fn operation_path(id: &str) -> String {
@@ -319,14 +351,23 @@ fn operation_path(id: &str) -> String {
 /// A 2xx body must be one valid JSON document (grammar, UTF-8, depth; checked in one pass
 /// before anything is printed) and an object.
 fn json_object(resp: Response, endpoint: &str) -> Result<Envelope, CliError> {
-    match Envelope::new(resp.body, endpoint) {
-        Err(e) if e.reason.starts_with("nested") => Err(unexpected_response(
+    object_body(resp.body, endpoint, |offset| offset)
+}
+
+/// [`json_object`] for a body that may have been taken apart (`sync pull --all`): `at` maps an
+/// offset of `body` to the offset in the body as received.
+pub fn object_body(
+    body: Vec<u8>,
+    endpoint: &str,
+    at: impl Fn(usize) -> usize,
+) -> Result<Envelope, CliError> {
+    match Envelope::new(body, endpoint) {
+        Err(e) => Err(body_problem(
             endpoint,
-            "the body is nested deeper than 128 levels",
-        )),
-        Err(e) => Err(unexpected_response(
-            endpoint,
-            &format!("the body is not JSON ({e})"),
+            &Invalid {
+                offset: at(e.offset),
+                reason: e.reason,
+            },
         )),
         Ok(envelope) if !envelope.outline.object => Err(unexpected_response(
             endpoint,
@@ -334,6 +375,23 @@ fn json_object(resp: Response, endpoint: &str) -> Result<Envelope, CliError> {
         )),
         Ok(envelope) => Ok(envelope),
     }
+}
+
+/// The error for a 2xx body that is not one valid JSON document.
+pub fn body_problem(endpoint: &str, problem: &Invalid) -> CliError {
+    if problem.reason.starts_with("nested") {
+        return unexpected_response(endpoint, "the body is nested deeper than 128 levels");
+    }
+    if problem.reason == split::REPEATED {
+        return unexpected_response(
+            endpoint,
+            &format!(
+                "`items` appears twice in the body (at byte {}); which one counts is ambiguous",
+                problem.offset
+            ),
+        );
+    }
+    unexpected_response(endpoint, &format!("the body is not JSON ({problem})"))
 }
 
 fn is_legacy_flow(resp: &Response) -> bool {

@@ -3,15 +3,21 @@
 //! whose cursors go round in a circle ends the pull with an error) and at most
 //! [`MAX_PAGES`] pages are fetched.
 
-use super::client::TrackerClient;
+use super::client::{body_problem, object_body, TrackerClient};
 use super::envelopes::{Envelope, PullEnvelope};
 use super::errors::unexpected_response;
 use crate::error::CliError;
+use crate::http::Body;
+use crate::jsonfmt::split::Splitter;
+use crate::output::item_thread::ItemThread;
 use std::collections::HashSet;
 use std::ops::Range;
 
 /// Most pages one `--all` pull follows (`SPEC_KITTY_TRACKER_MAX_PAGES` overrides it).
 pub const MAX_PAGES: u64 = 100_000;
+
+/// Size of the blocks of items a streamed page is split into.
+pub const BLOCK_BYTES: usize = 256 * 1024;
 
 /// One pull page: the body as received and its typed fields.
 #[derive(Debug)]
@@ -107,8 +113,9 @@ impl<'c> Pager<'c> {
         self.pages
     }
 
-    /// The next page, or `None` after the last one.
-    pub async fn next(&mut self) -> Result<Option<PullPage>, CliError> {
+    /// Where the next page starts (`Some(None)`: the first page), or `None` after the last
+    /// page; an error once the page cap is reached.
+    pub fn next_cursor(&self) -> Result<Option<Option<&str>>, CliError> {
         if self.done {
             return Ok(None);
         }
@@ -123,7 +130,23 @@ impl<'c> Pager<'c> {
             .hint("pull with a larger --limit, or set SPEC_KITTY_TRACKER_MAX_PAGES to allow more pages")
             .detail("pages", self.pages));
         }
-        let page = PullPage::new(self.client.pull(self.limit, self.cursor.as_deref()).await?)?;
+        Ok(Some(self.cursor.as_deref()))
+    }
+
+    /// Fetch the next page as it arrives: its items go to `items` block by block, the rest is
+    /// the page returned (`None` after the last page).
+    pub async fn next(&mut self, items: &ItemThread) -> Result<Option<PullPage>, CliError> {
+        let Some(cursor) = self.next_cursor()? else {
+            return Ok(None);
+        };
+        let body = self.client.pull_streamed(self.limit, cursor).await?;
+        let page = receive(body, &self.client.pull_endpoint(), items, self.pages + 1).await?;
+        self.record(&page)?;
+        Ok(Some(page))
+    }
+
+    /// Count a received page and follow its `next_cursor`.
+    fn record(&mut self, page: &PullPage) -> Result<(), CliError> {
         self.pages += 1;
         let endpoint = &page.envelope.endpoint;
         match (page.view.has_more, &page.view.next_cursor) {
@@ -147,6 +170,35 @@ impl<'c> Pager<'c> {
             }
             (true, Some(next)) => self.cursor = Some(next.clone()),
         }
-        Ok(Some(page))
+        Ok(())
     }
+}
+
+/// Receive page `page` chunk by chunk: blocks of items leave for `items` as they are complete;
+/// the page comes back without them (its envelope is the body with `items` emptied).
+async fn receive(
+    mut body: Body,
+    endpoint: &str,
+    items: &ItemThread,
+    page: u64,
+) -> Result<PullPage, CliError> {
+    let mut splitter = Splitter::new("items", BLOCK_BYTES);
+    let stopped = || CliError::failed("item_thread", "the item thread stopped");
+    while let Some(chunk) = body.chunk().await? {
+        splitter
+            .feed(&chunk)
+            .map_err(|e| body_problem(endpoint, &e))?;
+        while let Some(block) = splitter.take_block() {
+            items.items(block, page).await.map_err(|()| stopped())?;
+        }
+    }
+    let split = splitter.finish().map_err(|e| body_problem(endpoint, &e))?;
+    let offsets = split.offsets;
+    let envelope = object_body(split.rest, endpoint, |o| offsets.body_offset(o))?;
+    let view: PullEnvelope = envelope.typed()?;
+    Ok(PullPage {
+        envelope,
+        view,
+        items: split.elements,
+    })
 }

@@ -115,9 +115,10 @@ async fn pages_and_the_spool_are_capped() {
         stderr(&out)
     );
     assert_eq!(json_error(&out)["error"]["code"], "spool_full");
-    // Page 4 was already on its way while page 3 was spooled (fetching overlaps formatting);
-    // nothing after it is asked for.
-    assert_eq!(count.load(Ordering::SeqCst), 4);
+    // Fetching overlaps formatting by at most one page: page 4 may already be on its way while
+    // page 3 is spooled, nothing after it is asked for.
+    let asked = count.load(Ordering::SeqCst);
+    assert!((3..=4).contains(&asked), "{asked} pages asked for");
 }
 
 /// A pull body with invalid UTF-8 inside an item (where nothing typed reads it).
