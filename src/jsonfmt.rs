@@ -21,7 +21,7 @@ mod validate;
 
 pub use format::Formatter;
 pub use python::PythonCompact;
-pub use validate::{validate, validate_nested};
+pub use validate::{validate, validate_elements, validate_nested, At, Elements};
 
 use std::cmp::Ordering;
 use std::fmt;

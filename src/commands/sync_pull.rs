@@ -3,12 +3,12 @@
 use crate::args::SyncPullArgs;
 use crate::context::Context;
 use crate::error::CliError;
-use crate::output::item_thread::{ItemThread, Stopped};
+use crate::output::item_thread::{stopped, ItemThread, Stopped};
 use crate::output::merge::{self, MergedPull, SpoolError};
 use crate::output::{Outcome, Template};
 use crate::saas::{
     self,
-    client::{body_problem, TrackerClient},
+    client::TrackerClient,
     envelopes::Summary,
     pages::{self, Pager, PullPage},
 };
@@ -101,9 +101,9 @@ impl Totals {
 }
 
 /// Every page from `start` (or the first), following `next_cursor` (the pager stops at a
-/// repeated cursor and at the page cap). Each page is read as it arrives: its items go block by
-/// block to the item thread, which checks them and, with `--json`, spools them formatted; the
-/// merged document is streamed at the end.
+/// repeated cursor and at the page cap). Each page is read and checked as it arrives; with
+/// `--json` its items go block by block to the item thread, which spools them formatted, and
+/// the merged document is streamed at the end.
 async fn pull_all(
     client: &TrackerClient,
     limit: i64,
@@ -112,18 +112,21 @@ async fn pull_all(
     caps: Caps,
 ) -> Result<Outcome, CliError> {
     let mut pager = Pager::new(client, limit, start, caps.pages);
-    let merge = json_out
-        .then(|| MergedPull::new(caps.spool).map_err(spool_error))
-        .transpose()?;
-    let mut items = ItemThread::start(merge).map_err(spool_error)?;
+    let mut items = match json_out {
+        true => Some(
+            ItemThread::start(MergedPull::new(caps.spool).map_err(spool_error)?)
+                .map_err(spool_error)?,
+        ),
+        false => None,
+    };
     let mut totals = Totals {
         status: "ok".into(),
         ..Totals::default()
     };
-    let fetched = fetch_every_page(&mut pager, &mut items, &mut totals, json_out).await;
+    let fetched = fetch_every_page(&mut pager, items.as_mut(), &mut totals).await;
     // When the item thread stopped, its reason comes first: the fetch only noticed it.
-    let merged = match (items.finish(), fetched) {
-        (Err(stopped), _) => return Err(item_thread_error(stopped, &client.pull_endpoint())),
+    let merged = match (items.map(ItemThread::finish).transpose(), fetched) {
+        (Err(stopped), _) => return Err(item_thread_error(stopped)),
         (Ok(_), Err(e)) => return Err(e),
         (Ok(merged), Ok(())) => merged,
     };
@@ -160,24 +163,22 @@ async fn pull_all(
     Ok(Outcome::none().with_exit_code(code))
 }
 
-/// Fetch the pages into `totals` and the item thread, at most one page ahead of the thread (so
-/// a page the thread refuses stops the pull before the page after next is asked for).
+/// Fetch the pages into `totals` and the item thread (when there is one), at most one page
+/// ahead of the thread (so a page the thread refuses stops the pull before the page after next
+/// is asked for).
 async fn fetch_every_page(
     pager: &mut Pager<'_>,
-    items: &mut ItemThread,
+    mut items: Option<&mut ItemThread>,
     totals: &mut Totals,
-    json_out: bool,
 ) -> Result<(), CliError> {
-    let stopped = |()| CliError::failed("item_thread", "the item thread stopped");
-    while let Some(mut page) = pager.next(items).await? {
+    while let Some(mut page) = pager.next(items.as_deref()).await? {
         let n = pager.pages();
         totals.add(&page);
-        let item_errors = if json_out {
-            page.member("item_errors").map(<[u8]>::to_vec)
-        } else {
+        let Some(items) = items.as_deref_mut() else {
             totals.item_errors.append(&mut page.view.item_errors);
-            None
+            continue;
         };
+        let item_errors = page.member("item_errors").map(<[u8]>::to_vec);
         items.page_end(n, item_errors).await.map_err(stopped)?;
         if n > 1 {
             items.wait_for(n - 1).await.map_err(stopped)?;
@@ -186,9 +187,8 @@ async fn fetch_every_page(
     Ok(())
 }
 
-fn item_thread_error(stopped: Stopped, endpoint: &str) -> CliError {
+fn item_thread_error(stopped: Stopped) -> CliError {
     match stopped {
-        Stopped::Invalid { problem, .. } => body_problem(endpoint, &problem),
         Stopped::Spool {
             page,
             error: SpoolError::Full(cap),

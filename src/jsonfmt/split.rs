@@ -1,27 +1,32 @@
 //! A top-level JSON object split as it arrives, chunk by chunk, so a large array member never
 //! has to be held whole: the elements of the array under one key (`items` of a pull page) leave
-//! in blocks of about a fixed size, everything else is kept as the *rest* — the document as
-//! received with that array emptied (`"items": []`).
+//! in blocks of about a fixed size, already checked, and everything else is kept as the *rest*
+//! — the document as received with that array emptied (`"items": []`).
 //!
-//! The splitter checks the grammar of the top level and of the array's separators itself and
-//! finds where each element ends (tracking strings, escapes and nesting across chunk
-//! boundaries); the elements' insides and the rest are left to [`super::validate`]. A block is
-//! `[` + the received bytes of whole elements (and the separators between them) + `]`, so a
-//! block and the rest are each one JSON text, and when both validate the body does too.
-//! Offsets in either map back to the body ([`Block::base`], [`RestOffsets`]).
+//! The top level is followed byte by byte (its grammar checked here, its values left to
+//! [`super::validate`] on the rest); the array's elements are checked as they arrive by
+//! [`validate_elements`], which stops after the last whole element and takes up there when the
+//! next chunk comes. A block is `[` + the received bytes of whole elements (and the separators
+//! between them) + `]`, so a block and the rest are each one JSON text; when the rest validates
+//! too, the body is one valid JSON document. Offsets in either map back to the body
+//! ([`Block::base`], [`RestOffsets`]).
 //!
 //! A body that is not an object is kept whole as the rest (its validation says what is wrong
 //! with it); an object whose split key appears again after its array is refused ([`REPEATED`]:
 //! which of the two would count is ambiguous).
 
-use super::{eq_mask, word, Invalid, LO};
+use super::validate::skip_ws;
+use super::{eq_mask, validate_elements, word, At, Invalid};
 use std::collections::VecDeque;
 
 /// Why a body is refused when the split key appears again after its array (which one a
 /// parser keeps differs).
 pub const REPEATED: &str = "the key of the split array appears twice";
 
-/// Elements of the split array, as a JSON array text.
+/// Levels above an element of the split array (the object, the array).
+const ELEMENT_DEPTH: usize = 2;
+
+/// Elements of the split array, checked, as a JSON array text.
 #[derive(Debug)]
 pub struct Block {
     /// `[`, whole elements as received, `]`.
@@ -81,19 +86,13 @@ enum State {
     Value,
     /// After a member's value: `,` or `}`.
     AfterValue,
-    /// After the split array's `[`: an element or `]`.
-    FirstElement,
-    /// After `,` in the split array: an element.
-    NextElement,
-    /// Inside an element.
-    Element,
-    /// After an element: `,` or `]`.
-    AfterElement,
+    /// Inside the split array: bytes go to the block.
+    Items,
     /// After the closing `}`: only whitespace.
     Done,
 }
 
-/// Finds where one JSON value ends, fed in pieces.
+/// Finds where one JSON value of the top level ends, fed in pieces.
 #[derive(Debug, Default, Clone, Copy)]
 struct ValueEnd {
     started: bool,
@@ -188,19 +187,8 @@ fn find_quote_or_backslash(s: &[u8], mut i: usize) -> Option<usize> {
         .map(|k| i + k)
 }
 
-/// The next `"`, `{`, `}`, `[` or `]` in `s` from `i` (`[`/`{` and `]`/`}` differ only in
-/// bit 5, so two comparisons find all four brackets).
-#[inline]
-fn find_structural(s: &[u8], mut i: usize) -> Option<usize> {
-    while i + 8 <= s.len() {
-        let x = word(s, i);
-        let folded = x | (LO * 0x20);
-        let m = eq_mask(x, b'"') | eq_mask(folded, b'{') | eq_mask(folded, b'}');
-        if m != 0 {
-            return Some(i + (m.trailing_zeros() / 8) as usize);
-        }
-        i += 8;
-    }
+/// The next `"`, `{`, `}`, `[` or `]` in `s` from `i`.
+fn find_structural(s: &[u8], i: usize) -> Option<usize> {
     s[i..]
         .iter()
         .position(|&b| matches!(b, b'"' | b'{' | b'}' | b'[' | b']'))
@@ -228,17 +216,21 @@ pub struct Splitter {
     /// Body offset of the next byte fed.
     offset: usize,
     rest: Vec<u8>,
-    /// The key being read (as received, escapes not decoded).
+    /// The key being read (as received, with its quotes, escapes not decoded).
     key_bytes: Vec<u8>,
     value: ValueEnd,
+    /// The block being filled: `[`, checked elements, then bytes not yet checked.
     block: Vec<u8>,
+    /// Body offset of `block[0]`.
     block_base: usize,
-    /// Length of `block` after its last whole element.
-    block_end: usize,
+    /// Length of `block` that is checked (it ends after a whole element, or is the `[`).
+    checked: usize,
+    /// What comes after `checked`.
+    at: At,
     block_elements: usize,
     ready: VecDeque<Block>,
     elements: usize,
-    /// Offset in `rest` after the split array's `[`, and the body offset of its first byte after.
+    /// Offset in `rest` after the split array's `[`, and the body offset of the byte after it.
     cut_start: Option<(usize, usize)>,
     cut: Option<(usize, usize)>,
 }
@@ -256,7 +248,8 @@ impl Splitter {
             value: ValueEnd::default(),
             block: Vec::new(),
             block_base: 0,
-            block_end: 0,
+            checked: 0,
+            at: At::Open,
             block_elements: 0,
             ready: VecDeque::new(),
             elements: 0,
@@ -272,16 +265,66 @@ impl Splitter {
 
     /// Feed the next bytes of the body.
     pub fn feed(&mut self, chunk: &[u8]) -> Result<(), Invalid> {
+        let at = self.offset;
+        self.offset += chunk.len();
+        let mut tail = self.step(chunk, at, false)?;
+        while let Some((bytes, at)) = tail {
+            tail = self.step(&bytes, at, false)?;
+        }
+        Ok(())
+    }
+
+    /// The body has ended: check what is left (take the last blocks after this), or say why
+    /// the body is cut short.
+    pub fn finish_body(&mut self) -> Result<(), Invalid> {
+        if self.state == State::Items {
+            if let Some((bytes, at)) = self.items(true)? {
+                let mut tail = self.step(&bytes, at, true)?;
+                while let Some((bytes, at)) = tail {
+                    tail = self.step(&bytes, at, true)?;
+                }
+            }
+        }
+        if !matches!(self.state, State::Done | State::Whole) {
+            return Err(Invalid {
+                offset: self.offset,
+                reason: "unexpected end of the body",
+            });
+        }
+        Ok(())
+    }
+
+    /// The rest, once [`Splitter::finish_body`] accepted the body.
+    pub fn into_split(self) -> Split {
+        Split {
+            rest: self.rest,
+            elements: self.elements,
+            offsets: RestOffsets { cut: self.cut },
+        }
+    }
+
+    /// Run `input` (at body offset `base`) through the top level; once inside the split array,
+    /// its bytes go to the block. Returns the bytes after the array's `]` (and their offset),
+    /// which the top level has still to take.
+    fn step(
+        &mut self,
+        input: &[u8],
+        base: usize,
+        last: bool,
+    ) -> Result<Option<(Vec<u8>, usize)>, Invalid> {
         let mut i = 0;
-        while i < chunk.len() {
-            let b = chunk[i];
-            let at = self.offset + i;
+        while i < input.len() {
+            let b = input[i];
+            let at = base + i;
             let fail = |reason| Err(Invalid { offset: at, reason });
             match self.state {
                 State::Whole => {
-                    self.rest.extend_from_slice(&chunk[i..]);
-                    i = chunk.len();
-                    continue;
+                    self.rest.extend_from_slice(&input[i..]);
+                    return Ok(None);
+                }
+                State::Items => {
+                    self.block.extend_from_slice(&input[i..]);
+                    return self.items(last);
                 }
                 State::Start
                 | State::FirstKey
@@ -293,9 +336,6 @@ impl Splitter {
                     if is_ws(b) =>
                 {
                     self.rest.push(b);
-                }
-                State::FirstElement | State::NextElement | State::AfterElement if is_ws(b) => {
-                    self.block.push(b);
                 }
                 State::Start if b == b'{' => {
                     self.rest.push(b);
@@ -317,10 +357,10 @@ impl Splitter {
                 }
                 State::FirstKey | State::NextKey => return fail("expected a string key"),
                 State::Key | State::Value => {
-                    let (n, ended) = self.value.scan(&chunk[i..]);
-                    self.rest.extend_from_slice(&chunk[i..i + n]);
+                    let (n, ended) = self.value.scan(&input[i..]);
+                    self.rest.extend_from_slice(&input[i..i + n]);
                     if self.state == State::Key {
-                        self.key_bytes.extend_from_slice(&chunk[i..i + n]);
+                        self.key_bytes.extend_from_slice(&input[i..i + n]);
                     }
                     i += n;
                     if ended {
@@ -337,12 +377,7 @@ impl Splitter {
                     self.state = State::ValueStart;
                 }
                 State::Colon => return fail("expected `:` after a key"),
-                State::ValueStart | State::NextElement if !starts_value(b) => {
-                    return fail("expected a value")
-                }
-                State::FirstElement if !starts_value(b) && b != b']' => {
-                    return fail("expected a value")
-                }
+                State::ValueStart if !starts_value(b) => return fail("expected a value"),
                 State::ValueStart if self.cut_start.is_some() && self.is_split_key() => {
                     return fail(REPEATED)
                 }
@@ -352,9 +387,10 @@ impl Splitter {
                     self.block = Vec::with_capacity(self.block_bytes + self.block_bytes / 4);
                     self.block.push(b);
                     self.block_base = at;
-                    self.block_end = 0;
+                    self.checked = 1;
+                    self.at = At::Open;
                     self.block_elements = 0;
-                    self.state = State::FirstElement;
+                    self.state = State::Items;
                 }
                 State::ValueStart => {
                     self.value = ValueEnd::default();
@@ -369,65 +405,72 @@ impl Splitter {
                     self.rest.push(b);
                     self.state = State::Done;
                 }
-                State::AfterElement if b == b',' => {
-                    self.block.push(b);
-                    self.state = State::NextElement;
-                }
-                State::AfterElement if b == b']' => self.end_array(at),
-                State::AfterElement => {
-                    // An element that ends on a bracket that does not match is wrong before
-                    // this byte is: say where.
-                    self.block.truncate(self.block_end);
-                    self.block.push(b']');
-                    super::validate_nested(&self.block, 1).map_err(|e| Invalid {
-                        offset: self.block_base + e.offset,
-                        reason: e.reason,
-                    })?;
-                    return fail("expected `,` or the end of the container");
-                }
                 State::AfterValue => return fail("expected `,` or the end of the container"),
-                State::FirstElement if b == b']' => self.end_array(at),
-                State::FirstElement | State::NextElement => {
-                    if self.state == State::NextElement && self.block_end >= self.block_bytes {
-                        self.cut_block(at);
-                    }
-                    self.value = ValueEnd::default();
-                    self.state = State::Element;
-                    continue;
-                }
-                State::Element => {
-                    let (n, ended) = self.value.scan(&chunk[i..]);
-                    self.block.extend_from_slice(&chunk[i..i + n]);
-                    i += n;
-                    if ended {
-                        self.block_end = self.block.len();
-                        self.block_elements += 1;
-                        self.elements += 1;
-                        self.state = State::AfterElement;
-                    }
-                    continue;
-                }
                 State::Done => return fail("trailing characters after the document"),
             }
             i += 1;
         }
-        self.offset += chunk.len();
-        Ok(())
+        Ok(None)
     }
 
-    /// The body has ended: the rest, or why the body is cut short.
-    pub fn finish(self) -> Result<Split, Invalid> {
-        if !matches!(self.state, State::Done | State::Whole) {
-            return Err(Invalid {
-                offset: self.offset,
-                reason: "unexpected end of the body",
-            });
+    /// Check what the block holds past `checked`; close the array at its `]` (returning the
+    /// bytes after it), or cut the block once it is big enough.
+    fn items(&mut self, last: bool) -> Result<Option<(Vec<u8>, usize)>, Invalid> {
+        let done = validate_elements(&self.block, self.checked, ELEMENT_DEPTH, self.at, last)
+            .map_err(|e| Invalid {
+                offset: self.block_base + e.offset,
+                reason: e.reason,
+            })?;
+        if done.count > 0 {
+            self.at = At::Element;
         }
-        Ok(Split {
-            rest: self.rest,
-            elements: self.elements,
-            offsets: RestOffsets { cut: self.cut },
-        })
+        self.checked = done.end;
+        self.block_elements += done.count;
+        self.elements += done.count;
+        if let Some(close) = done.closed {
+            let tail = self.block.split_off(close);
+            let tail_at = self.block_base + close;
+            if self.block_elements > 0 {
+                self.ready.push_back(Block {
+                    json: std::mem::take(&mut self.block),
+                    base: self.block_base,
+                    elements: self.block_elements,
+                });
+            }
+            if let Some((rest_at, body_at)) = self.cut_start {
+                self.cut = Some((rest_at, tail_at - 1 - body_at));
+            }
+            self.rest.push(b']');
+            self.state = State::AfterValue;
+            return Ok(Some((tail, tail_at)));
+        }
+        if self.checked >= self.block_bytes {
+            self.cut_block();
+        }
+        Ok(None)
+    }
+
+    /// Send the checked elements as a block once the `,` after them has arrived; the block
+    /// goes on with what follows the comma.
+    fn cut_block(&mut self) {
+        let comma = skip_ws(&self.block, self.checked);
+        if self.block.get(comma) != Some(&b',') {
+            return;
+        }
+        let mut next = Vec::with_capacity(self.block_bytes + self.block_bytes / 4);
+        next.push(b'[');
+        next.extend_from_slice(&self.block[comma + 1..]);
+        self.block.truncate(self.checked);
+        self.block.push(b']');
+        self.ready.push_back(Block {
+            json: std::mem::replace(&mut self.block, next),
+            base: self.block_base,
+            elements: self.block_elements,
+        });
+        self.block_base += comma;
+        self.checked = 1;
+        self.at = At::Comma;
+        self.block_elements = 0;
     }
 
     /// Whether the key just read is the split key (decoded, so `"\u0069tems"` counts).
@@ -438,39 +481,6 @@ impl Splitter {
                 && &key[1..key.len() - 1] == self.key.as_bytes();
         }
         serde_json::from_slice::<String>(key).is_ok_and(|k| k == self.key)
-    }
-
-    /// Close the block at its last whole element and start the next one at body offset `at`.
-    fn cut_block(&mut self, at: usize) {
-        self.block.truncate(self.block_end);
-        self.block.push(b']');
-        let next = Vec::with_capacity(self.block_bytes + self.block_bytes / 4);
-        self.ready.push_back(Block {
-            json: std::mem::replace(&mut self.block, next),
-            base: self.block_base,
-            elements: self.block_elements,
-        });
-        self.block.push(b'[');
-        self.block_base = at - 1;
-        self.block_end = 0;
-        self.block_elements = 0;
-    }
-
-    /// The split array's `]` at body offset `at`.
-    fn end_array(&mut self, at: usize) {
-        self.block.push(b']');
-        if self.block_elements > 0 {
-            self.ready.push_back(Block {
-                json: std::mem::take(&mut self.block),
-                base: self.block_base,
-                elements: self.block_elements,
-            });
-        }
-        if let Some((rest_at, body_at)) = self.cut_start {
-            self.cut = Some((rest_at, at - body_at));
-        }
-        self.rest.push(b']');
-        self.state = State::AfterValue;
     }
 }
 
@@ -500,7 +510,11 @@ mod tests {
                 check(b)?;
             }
         }
-        let done = s.finish().map_err(|e| e.offset)?;
+        s.finish_body().map_err(|e| e.offset)?;
+        while let Some(b) = s.take_block() {
+            check(b)?;
+        }
+        let done = s.into_split();
         validate(&done.rest).map_err(|e| done.offsets.body_offset(e.offset))?;
         let mut rest: Value = serde_json::from_slice(&done.rest).expect("a valid rest parses");
         assert_eq!(done.elements, items.len());
@@ -624,13 +638,15 @@ b"]}"#,
                 sizes.push((b.json.len(), b.elements));
             }
         }
-        s.finish().expect("whole");
+        s.finish_body().expect("whole");
         assert_eq!(sizes.iter().map(|s| s.1).sum::<usize>(), 100);
         let (last, full) = sizes.split_last().expect("blocks");
+        // Cut once 256 bytes are checked, which happens a chunk (100 bytes) at a time.
         assert!(
-            full.iter().all(|&(len, _)| (256..256 + 40).contains(&len)),
+            full.iter()
+                .all(|&(len, _)| (256..256 + 100 + 40).contains(&len)),
             "{sizes:?}"
         );
-        assert!(last.0 <= 256 + 40);
+        assert!(last.0 <= 256 + 100 + 40);
     }
 }

@@ -14,13 +14,7 @@ pub fn validate(json: &[u8]) -> Result<Outline, Invalid> {
 /// [`validate`] for a document that sits `depth` levels deep in a larger one (a block of
 /// elements split out of it): the nesting limit counts those levels too.
 pub fn validate_nested(json: &[u8], depth: usize) -> Result<Outline, Invalid> {
-    let mut v = Validator {
-        s: json,
-        i: 0,
-        depth,
-        stack: Vec::new(),
-        members: Vec::new(),
-    };
+    let mut v = Validator::new(json, depth, true);
     v.document()?;
     let root = skip_ws(json, 0);
     Ok(Outline {
@@ -29,25 +23,115 @@ pub fn validate_nested(json: &[u8], depth: usize) -> Result<Outline, Invalid> {
     })
 }
 
+/// How far [`validate_elements`] got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Elements {
+    /// Offset after the last whole element checked (`from` when none was).
+    pub end: usize,
+    /// Whole elements checked.
+    pub count: usize,
+    /// Offset after the array's `]`, when it was reached.
+    pub closed: Option<usize>,
+}
+
+/// Where [`validate_elements`] starts in an array.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum At {
+    /// Just after its `[`: an element or `]`.
+    Open,
+    /// Just after a `,`: an element.
+    Comma,
+    /// Just after an element: `,` or `]`.
+    Element,
+}
+
+/// Check the elements of an array whose elements are `depth` levels deep, from `from` in `s`
+/// (where `at` says). `s` may end inside an element (more of the body is still to come):
+/// checking stops after the last whole element. Only a problem that more bytes could not mend
+/// is an error (`last`: no more bytes will come).
+pub fn validate_elements(
+    s: &[u8],
+    from: usize,
+    depth: usize,
+    mut at: At,
+    last: bool,
+) -> Result<Elements, Invalid> {
+    let mut v = Validator::new(s, depth, false);
+    let mut done = Elements {
+        end: from,
+        count: 0,
+        closed: None,
+    };
+    v.i = from;
+    loop {
+        v.ws();
+        match (s.get(v.i), at) {
+            (None, _) => return Ok(done),
+            (Some(b']'), At::Open | At::Element) => {
+                done.closed = Some(v.i + 1);
+                return Ok(done);
+            }
+            (Some(b','), At::Element) => {
+                v.i += 1;
+                at = At::Comma;
+                continue;
+            }
+            (Some(_), At::Element) => {
+                return Err(v.fail("expected `,` or the end of the container"))
+            }
+            (Some(_), At::Open | At::Comma) => {}
+        }
+        match v.value() {
+            // A number at the very end may go on in the next chunk.
+            Ok(()) if !last && v.i == s.len() => return Ok(done),
+            Ok(()) => {
+                done.end = v.i;
+                done.count += 1;
+                at = At::Element;
+            }
+            // A token cut short by the end of what has arrived: wait for more.
+            Err(e) if !last && e.offset + TOKEN_TAIL > s.len() => return Ok(done),
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Longest stretch at the end of a buffer that can hold a token cut short and be reported as
+/// invalid (a `\uXXXX` escape; a literal, a UTF-8 sequence and a number are shorter).
+const TOKEN_TAIL: usize = 6;
+
 struct Validator<'a> {
     s: &'a [u8],
     i: usize,
     /// Levels the document is nested in.
     depth: usize,
+    /// Whether top-level members are recorded.
+    outline: bool,
     /// Open containers: `{` or `[`.
     stack: Vec<u8>,
     members: Vec<Member>,
 }
 
 /// Skip JSON whitespace from `i`.
-pub(super) fn skip_ws(s: &[u8], mut i: usize) -> usize {
+pub(crate) fn skip_ws(s: &[u8], mut i: usize) -> usize {
     while let Some(b' ' | b'\n' | b'\r' | b'\t') = s.get(i) {
         i += 1;
     }
     i
 }
 
-impl Validator<'_> {
+impl<'a> Validator<'a> {
+    fn new(s: &'a [u8], depth: usize, outline: bool) -> Validator<'a> {
+        Validator {
+            s,
+            i: 0,
+            depth,
+            outline,
+            stack: Vec::new(),
+            members: Vec::new(),
+        }
+    }
+
     fn fail(&self, reason: &'static str) -> Invalid {
         Invalid {
             offset: self.i,
@@ -61,6 +145,16 @@ impl Validator<'_> {
 
     fn document(&mut self) -> Result<(), Invalid> {
         self.ws();
+        self.value()?;
+        self.ws();
+        if self.i != self.s.len() {
+            return Err(self.fail("trailing characters after the document"));
+        }
+        Ok(())
+    }
+
+    /// One whole value from `self.i` (no whitespace before it); `self.i` ends after it.
+    fn value(&mut self) -> Result<(), Invalid> {
         'value: loop {
             // A value starts at self.i (after whitespace).
             match self.s.get(self.i) {
@@ -95,10 +189,10 @@ impl Validator<'_> {
             // After a complete value: close containers or move to the next element.
             loop {
                 self.end_member();
-                self.ws();
                 let Some(&top) = self.stack.last() else {
-                    break 'value;
+                    return Ok(());
                 };
+                self.ws();
                 let close = if top == b'{' { b'}' } else { b']' };
                 match self.s.get(self.i) {
                     Some(b',') => {
@@ -120,10 +214,6 @@ impl Validator<'_> {
                 }
             }
         }
-        if self.i != self.s.len() {
-            return Err(self.fail("trailing characters after the document"));
-        }
-        Ok(())
     }
 
     /// A member key and its colon; records top-level members.
@@ -140,7 +230,7 @@ impl Validator<'_> {
         }
         self.i += 1;
         self.ws();
-        if self.stack.len() == 1 {
+        if self.outline && self.stack.len() == 1 {
             let escaped = self.s[key.clone()].contains(&b'\\');
             self.members.push(Member {
                 key,
@@ -154,7 +244,7 @@ impl Validator<'_> {
 
     /// An element of an array starts: counted when the array is a top-level member's value.
     fn count_element(&mut self) {
-        if self.stack.len() == 2 && self.stack[0] == b'{' {
+        if self.outline && self.stack.len() == 2 && self.stack[0] == b'{' {
             if let Some(m) = self.members.last_mut() {
                 m.elements += 1;
             }
@@ -163,7 +253,7 @@ impl Validator<'_> {
 
     /// A value just ended at `self.i`: close the open top-level member if that was its value.
     fn end_member(&mut self) {
-        if self.stack.len() == 1 {
+        if self.outline && self.stack.len() == 1 {
             if let Some(m) = self.members.last_mut() {
                 if m.value.end == m.value.start {
                     m.value.end = self.i;

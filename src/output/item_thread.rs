@@ -1,12 +1,11 @@
-//! `sync pull --all`: the thread that takes each block of pulled items off the network thread,
-//! checks it (grammar, UTF-8, depth: the validating pass every 2xx body gets) and, with
-//! `--json`, formats it into the [`MergedPull`] spool. Network and formatting overlap, and what
+//! `sync pull --all --json`: the thread that takes each block of pulled items (checked on
+//! arrival, see [`crate::jsonfmt::split`]) off the network thread and formats it into the
+//! [`MergedPull`] spool. Network and formatting overlap, and what
 //! is in memory stays a few blocks (the channel holds at most [`QUEUED`]), whatever the size
 //! of a page or the number of pages.
 
 use super::merge::{MergedPull, SpoolError};
 use crate::jsonfmt::split::Block;
-use crate::jsonfmt::{validate_nested, Invalid};
 use std::thread::JoinHandle;
 use tokio::sync::{mpsc, watch};
 
@@ -28,12 +27,16 @@ enum Job {
 /// Why the thread stopped.
 #[derive(Debug)]
 pub enum Stopped {
-    /// A block of page `page` is not JSON (offset in that page's body).
-    Invalid { page: u64, problem: Invalid },
     /// The spool failed on page `page`.
     Spool { page: u64, error: SpoolError },
     /// The thread panicked (a bug; reported, never a crash).
     Panicked,
+}
+
+/// The error the fetch reports when the thread is gone (its own reason, from
+/// [`ItemThread::finish`], takes the place of this one).
+pub fn stopped(_: ()) -> crate::error::CliError {
+    crate::error::CliError::failed("item_thread", "the item thread stopped")
 }
 
 /// The running thread.
@@ -41,12 +44,12 @@ pub enum Stopped {
 pub struct ItemThread {
     jobs: mpsc::Sender<Job>,
     pages_done: watch::Receiver<u64>,
-    handle: JoinHandle<Result<Option<MergedPull>, Stopped>>,
+    handle: JoinHandle<Result<MergedPull, Stopped>>,
 }
 
 impl ItemThread {
-    /// Start the thread; `merge` is where items are formatted (`None`: only checked).
-    pub fn start(merge: Option<MergedPull>) -> std::io::Result<ItemThread> {
+    /// Start the thread; `merge` is where items are formatted.
+    pub fn start(merge: MergedPull) -> std::io::Result<ItemThread> {
         let (jobs, rx) = mpsc::channel(QUEUED);
         let (done_tx, pages_done) = watch::channel(0);
         let handle = std::thread::Builder::new()
@@ -87,7 +90,7 @@ impl ItemThread {
     }
 
     /// Let the thread finish what it has and return the merge (or why it stopped).
-    pub fn finish(self) -> Result<Option<MergedPull>, Stopped> {
+    pub fn finish(self) -> Result<MergedPull, Stopped> {
         drop(self.jobs);
         self.handle.join().unwrap_or(Err(Stopped::Panicked))
     }
@@ -95,28 +98,18 @@ impl ItemThread {
 
 fn work(
     mut jobs: mpsc::Receiver<Job>,
-    mut merge: Option<MergedPull>,
+    mut merge: MergedPull,
     pages_done: &watch::Sender<u64>,
-) -> Result<Option<MergedPull>, Stopped> {
+) -> Result<MergedPull, Stopped> {
     while let Some(job) = jobs.blocking_recv() {
         match job {
             Job::Items { block, page } => {
-                // The block's elements sit two levels deep in the page (object, array).
-                validate_nested(&block.json, 1).map_err(|e| Stopped::Invalid {
-                    page,
-                    problem: Invalid {
-                        offset: block.base + e.offset,
-                        reason: e.reason,
-                    },
-                })?;
-                if let Some(merge) = &mut merge {
-                    merge
-                        .add(Some(&block.json), None)
-                        .map_err(|error| Stopped::Spool { page, error })?;
-                }
+                merge
+                    .add(Some(&block.json), None)
+                    .map_err(|error| Stopped::Spool { page, error })?;
             }
             Job::PageEnd { page, item_errors } => {
-                if let (Some(merge), Some(errors)) = (&mut merge, item_errors) {
+                if let Some(errors) = item_errors {
                     merge
                         .add(None, Some(&errors))
                         .map_err(|error| Stopped::Spool { page, error })?;

@@ -9,7 +9,7 @@ use super::errors::unexpected_response;
 use crate::error::CliError;
 use crate::http::Body;
 use crate::jsonfmt::split::Splitter;
-use crate::output::item_thread::ItemThread;
+use crate::output::item_thread::{stopped, ItemThread};
 use std::collections::HashSet;
 use std::ops::Range;
 
@@ -133,9 +133,9 @@ impl<'c> Pager<'c> {
         Ok(Some(self.cursor.as_deref()))
     }
 
-    /// Fetch the next page as it arrives: its items go to `items` block by block, the rest is
-    /// the page returned (`None` after the last page).
-    pub async fn next(&mut self, items: &ItemThread) -> Result<Option<PullPage>, CliError> {
+    /// Fetch the next page, checked as it arrives: its items go to `items` block by block
+    /// (when given), the rest is the page returned (`None` after the last page).
+    pub async fn next(&mut self, items: Option<&ItemThread>) -> Result<Option<PullPage>, CliError> {
         let Some(cursor) = self.next_cursor()? else {
             return Ok(None);
         };
@@ -174,25 +174,33 @@ impl<'c> Pager<'c> {
     }
 }
 
-/// Receive page `page` chunk by chunk: blocks of items leave for `items` as they are complete;
-/// the page comes back without them (its envelope is the body with `items` emptied).
+/// Receive page `page` chunk by chunk, checking it: blocks of items leave for `items` as they
+/// are complete (or are dropped); the page comes back without them (its envelope is the body
+/// with `items` emptied).
 async fn receive(
     mut body: Body,
     endpoint: &str,
-    items: &ItemThread,
+    items: Option<&ItemThread>,
     page: u64,
 ) -> Result<PullPage, CliError> {
     let mut splitter = Splitter::new("items", BLOCK_BYTES);
-    let stopped = || CliError::failed("item_thread", "the item thread stopped");
-    while let Some(chunk) = body.chunk().await? {
-        splitter
-            .feed(&chunk)
-            .map_err(|e| body_problem(endpoint, &e))?;
+    let mut ended = false;
+    while !ended {
+        let fed = match body.chunk().await? {
+            Some(chunk) => splitter.feed(&chunk),
+            None => {
+                ended = true;
+                splitter.finish_body()
+            }
+        };
+        fed.map_err(|e| body_problem(endpoint, &e))?;
         while let Some(block) = splitter.take_block() {
-            items.items(block, page).await.map_err(|()| stopped())?;
+            if let Some(items) = items {
+                items.items(block, page).await.map_err(stopped)?;
+            }
         }
     }
-    let split = splitter.finish().map_err(|e| body_problem(endpoint, &e))?;
+    let split = splitter.into_split();
     let offsets = split.offsets;
     let envelope = object_body(split.rest, endpoint, |o| offsets.body_offset(o))?;
     let view: PullEnvelope = envelope.typed()?;
