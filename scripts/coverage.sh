@@ -9,6 +9,10 @@
 # (and .json). Installs cargo-tarpaulin from crates.io when it is missing (~10 min on 2 cores).
 # Not part of .ci/run: see README "Coverage" for the time it takes.
 #
+# The interop tests with spec-kitty-cli 3.2.7 (tests/session32.rs, the only ones that run the
+# refresh transaction through the binary) skip without their venv, so it is made first, as
+# .ci/run does (idempotent; ~150 MB from PyPI the first time).
+#
 # The fault tests that SIGKILL the binary at random points (`kill_9_*`) are skipped: a process
 # killed while the profiling runtime writes its file leaves a truncated profile, which tarpaulin's
 # profile parser cannot read (it aborts the whole run).
@@ -24,6 +28,7 @@ if ! cargo tarpaulin --version >/dev/null 2>&1; then
     echo "coverage: installing cargo-tarpaulin (cargo install --locked)" >&2
     cargo install cargo-tarpaulin --locked
 fi
+bash scripts/interop-venv.sh >/dev/null
 out=target/coverage
 mkdir -p "$out"
 # A separate target dir keeps the instrumented build from evicting the normal one.

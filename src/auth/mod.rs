@@ -198,11 +198,7 @@ impl Tokens {
     }
 
     fn refresher<'a>(&'a self, store: &'a EncryptedStore) -> Refresher<'a> {
-        Refresher {
-            store,
-            server: &self.server,
-            http: &self.http,
-        }
+        Refresher::new(store, &self.server, &self.http)
     }
 
     fn legacy<'a>(&'a self, file: &'a CredentialsFile) -> LegacyTokens<'a> {

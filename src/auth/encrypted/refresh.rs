@@ -31,18 +31,41 @@ pub const MAX_HOLD: Duration = Duration::from_secs(10);
 /// Where to refresh: the store, the server resolved by the usual rules, the client.
 #[derive(Debug)]
 pub struct Refresher<'a> {
-    /// The 3.1+ store.
-    pub store: &'a EncryptedStore,
-    /// The server the tokens go to.
-    pub server: &'a ServerUrl,
-    /// HTTP client.
-    pub http: &'a Http,
+    store: &'a EncryptedStore,
+    server: &'a ServerUrl,
+    http: &'a Http,
+    /// How long `refresh.lock` is waited for ([`lock::LOCK_WAIT`]).
+    lock_wait: Duration,
+    /// Bound on the grant request ([`MAX_HOLD`]).
+    max_hold: Duration,
 }
 
-impl Refresher<'_> {
+impl<'a> Refresher<'a> {
+    /// A refresher for `store` sending grants to `server` through `http`, with 3.2.7's waits
+    /// (10 s for `refresh.lock`, 10 s for the grant).
+    pub fn new(store: &'a EncryptedStore, server: &'a ServerUrl, http: &'a Http) -> Refresher<'a> {
+        Refresher {
+            store,
+            server,
+            http,
+            lock_wait: lock::LOCK_WAIT,
+            max_hold: MAX_HOLD,
+        }
+    }
+
+    /// The same refresher with shorter waits, so tests reach the timeout branches quickly.
+    #[cfg(test)]
+    fn with_waits(self, lock_wait: Duration, max_hold: Duration) -> Refresher<'a> {
+        Refresher {
+            lock_wait,
+            max_hold,
+            ..self
+        }
+    }
+
     /// Run one refresh transaction for the session `in_hand`; returns the session to use.
     pub async fn run(&self, in_hand: &StoredSession) -> Result<StoredSession, CliError> {
-        let held = match lock::refresh_lock(&self.store.refresh_lock_path(), lock::LOCK_WAIT) {
+        let held = match lock::refresh_lock(&self.store.refresh_lock_path(), self.lock_wait) {
             Ok(held) => held,
             Err(LockError::Timeout) => return match self.read()? {
                 Some(s) if s.access_valid(Timestamp::now()) => Ok(s),
@@ -112,7 +135,7 @@ impl Refresher<'_> {
 
     async fn grant(&self, refresh: &Secret) -> Result<OAuthRefreshed, CliError> {
         match tokio::time::timeout(
-            MAX_HOLD,
+            self.max_hold,
             api::oauth_refresh(self.http, self.server, refresh),
         )
         .await
@@ -122,9 +145,9 @@ impl Refresher<'_> {
                 ErrorKind::Network,
                 "network",
                 format!(
-                    "Cannot connect to Spec Kitty SaaS at {}: the token refresh took longer than {} s.",
+                    "Cannot connect to Spec Kitty SaaS at {}: the token refresh took longer than {:?}.",
                     self.server.as_str(),
-                    MAX_HOLD.as_secs()
+                    self.max_hold
                 ),
             )),
         }
@@ -246,6 +269,9 @@ pub fn store_error(store: &EncryptedStore, why: &str) -> CliError {
 }
 
 #[cfg(test)]
+mod transaction_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
@@ -315,6 +341,25 @@ mod tests {
             Some("2027-01-01T00:00:00+00:00")
         );
         assert_eq!(s.generation, Some(4));
+        let s = rotated(
+            &base(),
+            &map(json!({"access_token": "a4", "refresh_token_expires_in": "soon"})),
+            now,
+        )
+        .expect("ok");
+        assert_eq!(
+            s.refresh_token_expires_at,
+            base().refresh_token_expires_at,
+            "an unreadable expires_in keeps the old expiry"
+        );
+        assert!(rotated(
+            &base(),
+            &map(json!({"access_token": "a", "refresh_token": 5})),
+            now
+        )
+        .expect_err("not a string")
+        .message
+        .contains("`refresh_token` is not a string"));
         assert!(rotated(&base(), &map(json!({"refresh_token": "r"})), now)
             .expect_err("no access")
             .message
