@@ -155,7 +155,10 @@ async fn pull_all(
     members.insert("status", json!(totals.status).to_string().into_bytes());
     members.insert("summary", json!(totals.summary).to_string().into_bytes());
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    if let Err(e) = merged.write(members, &mut out).and_then(|()| out.flush()) {
+    if let Err(e) = merged
+        .write(members, &mut out, true)
+        .and_then(|()| out.flush())
+    {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
             return Err(spool_error(e));
         }

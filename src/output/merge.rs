@@ -60,18 +60,64 @@ impl Spool {
         })
     }
 
-    /// Copy the spooled elements (as the inside of an array 2 spaces deep) to `out` (a
-    /// concrete writer, so the copy can use the kernel's file-to-pipe path).
-    fn write_array<W: Write>(self, out: &mut W) -> io::Result<()> {
+    /// Copy the spooled elements (as the inside of an array 2 spaces deep) to `out`; when
+    /// `out` writes to stdout (`to_stdout`), the kernel copies the spool there.
+    fn write_array<W: Write>(self, out: &mut W, to_stdout: bool) -> io::Result<()> {
         if self.count == 0 {
             return out.write_all(b"[]");
         }
         let mut file = self.file.into_inner().map_err(|e| e.into_error())?;
         file.rewind()?;
         out.write_all(b"[")?;
-        io::copy(&mut file, out)?;
+        let copied = to_stdout && {
+            out.flush()?;
+            send_to_stdout(&file)?
+        };
+        if !copied {
+            io::copy(&mut file, out)?;
+        }
         out.write_all(b"\n  ]")
     }
+}
+
+/// Copy `file` from its current offset to its end into stdout with `sendfile(2)`: no copy
+/// through this process, which matters for the spool of a large pull (std's `io::copy` reads
+/// and writes when the output is a pipe, since a spliced file could still change under the
+/// reader; the spool is ours and no longer written). `false` when the kernel cannot, before
+/// anything was copied (then the caller copies).
+#[cfg(target_os = "linux")]
+fn send_to_stdout(file: &File) -> io::Result<bool> {
+    use std::os::fd::AsRawFd;
+    let mut sent = 0usize;
+    loop {
+        // SAFETY: both descriptors are open for the call (stdout and the borrowed file); a null
+        // offset makes the kernel use and move the file's own offset.
+        let n = unsafe {
+            libc::sendfile(
+                libc::STDOUT_FILENO,
+                file.as_raw_fd(),
+                std::ptr::null_mut(),
+                1 << 30,
+            )
+        };
+        match n {
+            0 => return Ok(true),
+            n if n > 0 => sent += n as usize,
+            _ => {
+                let e = io::Error::last_os_error();
+                match e.raw_os_error() {
+                    Some(libc::EINTR) => {}
+                    Some(libc::EINVAL | libc::ENOSYS) if sent == 0 => return Ok(false),
+                    _ => return Err(e),
+                }
+            }
+        }
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn send_to_stdout(_file: &File) -> io::Result<bool> {
+    Ok(false)
 }
 
 /// The pages of a pull merged into one document.
@@ -131,11 +177,13 @@ impl MergedPull {
     }
 
     /// Write the merged document and a newline: `members` (raw JSON values under our keys)
-    /// and the spooled `items` and `item_errors`, all in key order.
+    /// and the spooled `items` and `item_errors`, all in key order. `to_stdout`: `out` writes
+    /// to stdout (so the kernel may copy the spools there).
     pub fn write<W: Write>(
         self,
         members: BTreeMap<&'static str, Vec<u8>>,
         out: &mut W,
+        to_stdout: bool,
     ) -> io::Result<()> {
         let mut spooled = BTreeMap::new();
         spooled.insert("item_errors", self.item_errors);
@@ -149,7 +197,7 @@ impl MergedPull {
             serde_json::to_writer(&mut *out, key).map_err(io::Error::other)?;
             out.write_all(b": ")?;
             if let Some(spool) = spooled.remove(key) {
-                spool.write_array(out)?;
+                spool.write_array(out, to_stdout)?;
             } else if let Some(value) = members.get(key) {
                 let mut f = Formatter::new(&mut *out);
                 f.value(value, 2)?;
@@ -177,7 +225,7 @@ mod tests {
         let mut members = BTreeMap::new();
         members.insert("status", b"\"ok\"".to_vec());
         let mut out = Vec::new();
-        merge.write(members, &mut out).expect("write");
+        merge.write(members, &mut out, false).expect("write");
         let v: serde_json::Value = serde_json::from_slice(&out).expect("one JSON document");
         assert_eq!(v["items"], serde_json::json!([{"id": 1}, {"id": 2}]));
         assert_eq!(v["item_errors"][0]["items"], "x");
