@@ -223,3 +223,34 @@ async fn summary_counts_that_overflow_across_pages_saturate() {
         stdout(&human)
     );
 }
+
+/// RFC 8259 §4: names in an object SHOULD be unique, and parsers differ on which repeat they
+/// keep. The streamed `--all` pull has already passed on the first `items` when a second one
+/// arrives, so it refuses the page rather than guess, as the one-page pull's typed reading
+/// (serde's derive) refuses every repeated field.
+#[tokio::test]
+async fn a_page_with_two_items_members_is_refused() {
+    let body = br#"{"status": "ok", "summary": {"total": 1, "succeeded": 1, "failed": 0, "skipped": 0}, "items": [{"id": 1}], "has_more": false, "items": [{"id": 2}]}"#;
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/tracker/pull/"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(body.to_vec(), "application/json"))
+        .mount(&server)
+        .await;
+    let sb = sandbox(&server.uri());
+    let out = sb.run(&["sync", "pull", "--all", "--json"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("`items` appears twice in the body (at byte 135)"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(json_error(&out)["error"]["code"], "unexpected_response");
+    let one = sb.run(&["sync", "pull", "--json"]);
+    assert_eq!(code(&one), 1, "{}", stderr(&one));
+    assert!(
+        stderr(&one).contains("duplicate field `items`"),
+        "{}",
+        stderr(&one)
+    );
+}
