@@ -15,6 +15,7 @@
 //! the Python tool's `json.dumps` writes them.
 
 mod format;
+mod order;
 mod python;
 pub mod split;
 mod validate;
@@ -229,6 +230,29 @@ mod tests {
             sorted(r#"{"b": 0, "\u0061b": 1, "a": 2}"#),
             "{\n  \"a\": 2,\n  \"\\u0061b\": 1,\n  \"b\": 0\n}\n"
         );
+    }
+
+    /// Oracle: serde_json's sorted map. Objects of one shape re-use a remembered order; shapes
+    /// with the same number of keys, repeated keys and more shapes than are remembered must not
+    /// be confused.
+    #[test]
+    fn unsorted_objects_of_many_shapes_come_out_sorted() {
+        let mut items = Vec::new();
+        for i in 0..40 {
+            items.push(format!(
+                r#"{{"z": {i}, "b": {{"y": 1, "x": [{{"k2": 1, "k1": 2}}]}}, "a": "s"}}"#
+            ));
+            items.push(format!(r#"{{"z": {i}, "c": 2, "a": "s"}}"#));
+            items.push(format!(r#"{{"q": 1, "p": {i}, "q": 3}}"#));
+            items.push(format!(r#"{{"k{}": 1, "j": 2}}"#, i % 20));
+        }
+        let input = format!("[{}]", items.join(","));
+        let value: serde_json::Value = serde_json::from_str(&input).expect("json");
+        let want = format!(
+            "{}\n",
+            serde_json::to_string_pretty(&value).expect("pretty")
+        );
+        assert_eq!(sorted(&input), want);
     }
 
     #[test]

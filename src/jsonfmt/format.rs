@@ -5,6 +5,7 @@
 //! sorted keys costs no copy at all. Output leaves in large chunks whenever no open object
 //! could still move (between elements of an array outside any object being written).
 
+use super::order::{Key, OrderCache};
 use super::validate::skip_ws;
 use super::{compare_keys, eq_mask, word, Member, Outline, MAX_DEPTH};
 use std::cmp::Ordering;
@@ -34,7 +35,8 @@ pub struct Formatter<'w> {
     spans: Vec<Span>,
     /// Re-ordering workspace.
     scratch: Vec<u8>,
-    order: Vec<usize>,
+    keys: Vec<Key>,
+    shapes: OrderCache,
 }
 
 fn malformed(at: usize) -> io::Error {
@@ -53,7 +55,8 @@ impl<'w> Formatter<'w> {
             open_objects: 0,
             spans: Vec::new(),
             scratch: Vec::new(),
-            order: Vec::new(),
+            keys: Vec::new(),
+            shapes: OrderCache::default(),
         }
     }
 
@@ -320,30 +323,17 @@ impl<'w> Formatter<'w> {
     /// equal keys wins, as in every JSON parser that builds a map).
     fn reorder(&mut self, s: &[u8], base: usize, region: usize) {
         let spans = &self.spans[base..];
-        self.order.clear();
-        self.order.extend(0..spans.len());
-        self.order.sort_by(|&a, &b| {
-            compare_keys(
-                s,
-                &spans[a].key,
-                spans[a].escaped,
-                &spans[b].key,
-                spans[b].escaped,
-            )
-        });
+        self.keys.clear();
+        self.keys.extend(spans.iter().map(|span| Key {
+            range: span.key.clone(),
+            escaped: span.escaped,
+        }));
+        let order = self.shapes.order(s, &self.keys);
         self.scratch.clear();
-        let mut first = true;
-        for (n, &i) in self.order.iter().enumerate() {
-            if let Some(&next) = self.order.get(n + 1) {
-                let (a, b) = (&spans[i], &spans[next]);
-                if compare_keys(s, &a.key, a.escaped, &b.key, b.escaped) == Ordering::Equal {
-                    continue;
-                }
-            }
-            if !first {
+        for (n, &i) in order.iter().enumerate() {
+            if n > 0 {
                 self.scratch.push(b',');
             }
-            first = false;
             self.scratch
                 .extend_from_slice(&self.out[spans[i].out.clone()]);
         }
