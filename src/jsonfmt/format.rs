@@ -5,9 +5,9 @@
 //! sorted keys costs no copy at all. Output leaves in large chunks whenever no open object
 //! could still move (between elements of an array outside any object being written).
 
-use super::order::{Key, OrderCache};
+use super::order::{key_order, Key, OrderCache};
 use super::validate::skip_ws;
-use super::{compare_keys, eq_mask, word, Member, Outline, MAX_DEPTH};
+use super::{compare_keys, eq_mask, word, Outline, MAX_DEPTH};
 use std::cmp::Ordering;
 use std::io::{self, Write};
 use std::ops::Range;
@@ -85,7 +85,15 @@ impl<'w> Formatter<'w> {
             self.value(json, 0)?;
             return self.raw(b"\n");
         }
-        let order = sorted_members(json, &outline.members);
+        let keys: Vec<Key> = outline
+            .members
+            .iter()
+            .map(|m| Key {
+                range: m.key.clone(),
+                escaped: m.escaped,
+            })
+            .collect();
+        let order = key_order(json, &keys);
         self.out.push(b'{');
         for (n, &i) in order.iter().enumerate() {
             let m = &outline.members[i];
@@ -375,19 +383,4 @@ impl<'w> Formatter<'w> {
         self.out.push(b']');
         Ok(())
     }
-}
-
-/// Indices of `members` in key order, the last of equal keys only.
-fn sorted_members(s: &[u8], members: &[Member]) -> Vec<usize> {
-    let cmp = |a: &Member, b: &Member| compare_keys(s, &a.key, a.escaped, &b.key, b.escaped);
-    let mut order: Vec<usize> = (0..members.len()).collect();
-    order.sort_by(|&a, &b| cmp(&members[a], &members[b]));
-    let mut kept = Vec::with_capacity(order.len());
-    for (n, &i) in order.iter().enumerate() {
-        match order.get(n + 1) {
-            Some(&next) if cmp(&members[i], &members[next]) == Ordering::Equal => {}
-            _ => kept.push(i),
-        }
-    }
-    kept
 }

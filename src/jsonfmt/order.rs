@@ -67,17 +67,7 @@ impl OrderCache {
     }
 
     fn learn(&mut self, s: &[u8], keys: &[Key]) -> usize {
-        let cmp = |a: &Key, b: &Key| compare_keys(s, &a.range, a.escaped, &b.range, b.escaped);
-        let mut sorted: Vec<usize> = (0..keys.len()).collect();
-        // Stable: of equal keys, the last received stays last.
-        sorted.sort_by(|&a, &b| cmp(&keys[a], &keys[b]));
-        let mut order = Vec::with_capacity(sorted.len());
-        for (n, &i) in sorted.iter().enumerate() {
-            match sorted.get(n + 1) {
-                Some(&next) if cmp(&keys[i], &keys[next]) == Ordering::Equal => {}
-                _ => order.push(i),
-            }
-        }
+        let order = key_order(s, keys);
         let mut bytes = Vec::new();
         for k in keys {
             bytes.extend_from_slice(&s[k.range.clone()]);
@@ -97,4 +87,20 @@ impl OrderCache {
         self.next = (at + 1) % SHAPES;
         at
     }
+}
+
+/// Indices of `keys` (keys of `s`) sorted by decoded key, the last of equal keys only.
+pub fn key_order(s: &[u8], keys: &[Key]) -> Vec<usize> {
+    let cmp = |a: &Key, b: &Key| compare_keys(s, &a.range, a.escaped, &b.range, b.escaped);
+    let mut sorted: Vec<usize> = (0..keys.len()).collect();
+    // Stable: of equal keys, the last received stays last.
+    sorted.sort_by(|&a, &b| cmp(&keys[a], &keys[b]));
+    let mut order = Vec::with_capacity(sorted.len());
+    for (n, &i) in sorted.iter().enumerate() {
+        match sorted.get(n + 1) {
+            Some(&next) if cmp(&keys[i], &keys[next]) == Ordering::Equal => {}
+            _ => order.push(i),
+        }
+    }
+    order
 }
