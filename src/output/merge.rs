@@ -1,7 +1,7 @@
 //! `sync pull --all --json`: one document merged from every page, streamed.
 //!
-//! Each page's `items` and `item_errors` are formatted as they arrive into two unlinked temp
-//! files (memory stays at one page), counted against a size cap. At the end the document is
+//! Blocks of items and each page's `item_errors` are formatted as they arrive into two unlinked
+//! temp files (memory stays at a block), counted against a size cap. At the end the document is
 //! written member by member in key order: the keys are ours and every server value is written
 //! as a value, so nothing a server sends can take the place of a member or of the items.
 
@@ -169,11 +169,6 @@ impl MergedPull {
             }
         }
         Ok(())
-    }
-
-    /// Items added so far.
-    pub fn items(&self) -> u64 {
-        self.items.count
     }
 
     /// Write the merged document and a newline: `members` (raw JSON values under our keys)
