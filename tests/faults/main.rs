@@ -10,3 +10,4 @@ mod local;
 mod network;
 mod paging;
 mod security;
+mod streaming;
