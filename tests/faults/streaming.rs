@@ -32,6 +32,8 @@ enum Cut {
     /// Chunked, the body sent in chunks of `n`, then the connection closes without the last
     /// (zero-size) chunk.
     ChunkedUnfinished(usize),
+    /// `Content-Length`, half the body, then nothing for 3 s (the connection stays open).
+    Stall,
 }
 
 /// Pieces this small are followed by a longer pause (every piece by a pause), so the client
@@ -46,17 +48,22 @@ struct Server {
 }
 
 fn serve(pages: Vec<Vec<u8>>, cut: Cut) -> Server {
+    serve_with(pages, move |_| cut)
+}
+
+/// [`serve`], page `n` sent as `cut(n)` says.
+fn serve_with(pages: Vec<Vec<u8>>, cut: impl Fn(usize) -> Cut + Send + Sync + 'static) -> Server {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let url = format!("http://{}", listener.local_addr().expect("addr"));
     let requests = Arc::new(AtomicUsize::new(0));
     let seen = requests.clone();
     let pages = Arc::new(pages);
+    let cut = Arc::new(cut);
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
-            let pages = pages.clone();
-            let seen = seen.clone();
+            let (pages, seen, cut) = (pages.clone(), seen.clone(), cut.clone());
             std::thread::spawn(move || {
-                let _ = answer(stream, &pages, cut, &seen);
+                let _ = answer(stream, &pages, &*cut, &seen);
             });
         }
     });
@@ -94,10 +101,11 @@ fn read_request(s: &mut TcpStream) -> std::io::Result<Value> {
     Ok(serde_json::from_slice(&buf[head_end..]).unwrap_or(Value::Null))
 }
 
+/// Answer one request on `s` with the page its cursor names, sent as `cut` says for it.
 fn answer(
     mut s: TcpStream,
     pages: &[Vec<u8>],
-    cut: Cut,
+    cut: &dyn Fn(usize) -> Cut,
     seen: &AtomicUsize,
 ) -> std::io::Result<()> {
     let request = read_request(&mut s)?;
@@ -107,13 +115,21 @@ fn answer(
         .and_then(|c| c.strip_prefix('p'))
         .and_then(|n| n.parse::<usize>().ok())
         .unwrap_or(0);
-    let body = &pages[n.min(pages.len() - 1)];
+    let n = n.min(pages.len() - 1);
+    let body = &pages[n];
+    let cut = cut(n);
     s.set_nodelay(true)?;
     let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n";
     let pause = |piece: usize| {
         std::thread::sleep(Duration::from_micros(if piece < SMALL { 150 } else { 50 }));
     };
     match cut {
+        Cut::Stall => {
+            s.write_all(format!("{head}Content-Length: {}\r\n\r\n", body.len()).as_bytes())?;
+            s.write_all(&body[..body.len() / 2])?;
+            std::thread::sleep(Duration::from_secs(3));
+            return Ok(());
+        }
         Cut::Whole | Cut::Pieces(_) | Cut::Short => {
             let extra = if cut == Cut::Short { 100 } else { 0 };
             s.write_all(
@@ -340,7 +356,7 @@ fn a_token_cut_by_a_chunk_end_waits_for_the_rest() {
         let want: Value = serde_json::from_slice(&body).expect("oracle");
         let cut_at = body.len() - value.len() - br#"], "has_more": false}"#.len() + within;
         for cut in [Cut::Chunked(cut_at), Cut::Pieces(cut_at)] {
-            let out = pull_all(&[body.clone()], cut, &["--json"]);
+            let out = pull_all(std::slice::from_ref(&body), cut, &["--json"]);
             assert_eq!(
                 code(&out),
                 0,
@@ -391,7 +407,7 @@ fn broken_bodies_cut_anywhere_fail_like_the_one_page_pull() {
             Cut::Chunked(head.len() + 1),
             Cut::Chunked(head.len() + value.len() - 1),
         ] {
-            let all = pull_all(&[body.clone()], cut, &["--json"]);
+            let all = pull_all(std::slice::from_ref(&body), cut, &["--json"]);
             assert_eq!(code(&all), 1, "{cut:?} {}", stderr(&all));
             assert_json_error(&all, "unexpected_response");
             assert_eq!(
@@ -400,6 +416,9 @@ fn broken_bodies_cut_anywhere_fail_like_the_one_page_pull() {
                 "{cut:?}: {}",
                 String::from_utf8_lossy(value)
             );
+            let human = pull_all(std::slice::from_ref(&body), cut, &[]);
+            assert_eq!((code(&human), stdout(&human)), (1, String::new()));
+            assert_eq!(stderr(&human), stderr(&one));
         }
     }
 }
@@ -458,7 +477,7 @@ fn bodies_of_every_shape_are_read_as_the_one_page_pull_reads_them() {
         for json_out in [true, false] {
             let one = pull_one(body, json_out);
             let flag: &[&str] = if json_out { &["--json"] } else { &[] };
-            let all = pull_all(&[body.clone()], Cut::Chunked(1), flag);
+            let all = pull_all(std::slice::from_ref(body), Cut::Chunked(1), flag);
             assert_no_panic(&one);
             assert_no_panic(&all);
             assert_eq!(
@@ -490,5 +509,481 @@ fn bodies_of_every_shape_are_read_as_the_one_page_pull_reads_them() {
                 assert_eq!(output_items(&all), output_items(&one), "{shown}");
             }
         }
+    }
+}
+
+/// An item nested `levels` deep (arrays), in a one-page body: the body is `levels + 2` deep.
+fn nested_body(levels: usize) -> Vec<u8> {
+    format!(
+        r#"{{"status": "ok", "summary": {{"total": 1, "succeeded": 1, "failed": 0, "skipped": 0}}, "items": [{}{}], "has_more": false}}"#,
+        "[".repeat(levels),
+        "]".repeat(levels)
+    )
+    .into_bytes()
+}
+
+/// The nesting limit is 128 levels for the whole body, the items included, wherever the
+/// chunks end, as the one-page pull draws it (the oracle for the exact line). serde_json (the
+/// other oracle) reads 127 levels and refuses 129; at 128 it refuses where we accept (its
+/// recursion limit counts one level more), so 128 is only compared with the one-page pull.
+#[test]
+fn deep_items_are_refused_where_the_one_page_pull_refuses_them() {
+    for levels in [125, 126, 127] {
+        let body = nested_body(levels);
+        let oracle = serde_json::from_slice::<Value>(&body);
+        match levels {
+            125 => assert!(oracle.is_ok(), "{oracle:?}"),
+            127 => assert!(oracle.is_err()),
+            _ => {}
+        }
+        let one = pull_one(&body, true);
+        for cut in [Cut::Chunked(1), Cut::Chunked(100), Cut::Whole] {
+            let all = pull_all(std::slice::from_ref(&body), cut, &["--json"]);
+            assert_eq!(code(&all), code(&one), "{levels} {cut:?}: {}", stderr(&all));
+            if levels == 125 {
+                assert_eq!(code(&all), 0, "{}", stderr(&all));
+                assert_eq!(
+                    output_items(&all),
+                    oracle.as_ref().expect("oracle")["items"]
+                );
+            } else if levels == 126 {
+                assert_eq!(code(&all), 0, "{}", stderr(&all));
+                let brackets = all.stdout.iter().filter(|&&b| b == b'[').count();
+                // The items' brackets, and those of `item_errors` and `items`.
+                assert_eq!(brackets, 126 + 2, "{}", stdout(&all));
+            } else {
+                assert_json_error(&all, "unexpected_response");
+                assert_eq!(stderr(&all), stderr(&one));
+                assert!(
+                    stderr(&all).contains("nested deeper than 128 levels"),
+                    "{}",
+                    stderr(&all)
+                );
+            }
+        }
+    }
+}
+
+/// A connection that ends before the body does (a `Content-Length` not reached, a chunked
+/// body without its last chunk) is a network error, exit 5, as for the one-page pull: the
+/// elements already received are never printed, stdout is only the error object. With a
+/// second page cut short, the first page's items are not printed either.
+#[test]
+fn a_body_cut_short_is_a_network_error_and_prints_no_item() {
+    let pages = tricky_pages(false);
+    for cut in [
+        Cut::Short,
+        Cut::ChunkedUnfinished(1),
+        Cut::ChunkedUnfinished(4093),
+    ] {
+        // Only the first page, or every page, cut short.
+        for bodies in [vec![pages[0].clone()], pages.clone()] {
+            let one = pull_all(&bodies[..1], cut, &["--json"]);
+            let all = pull_all(&bodies, cut, &["--json"]);
+            for out in [&one, &all] {
+                assert_eq!(code(out), 5, "{cut:?}: {}", stderr(out));
+                assert_json_error(out, "network");
+                assert!(
+                    stderr(out).starts_with("error: Cannot connect to Spec Kitty SaaS at"),
+                    "{}",
+                    stderr(out)
+                );
+            }
+        }
+        // The reference: the one-page pull of the same answer.
+        let server = serve(vec![pages[0].clone()], cut);
+        let reference = sandbox(&server.url).run(&["sync", "pull", "--json"]);
+        assert_eq!(code(&reference), 5, "{}", stderr(&reference));
+        assert_json_error(&reference, "network");
+    }
+    // A first page served whole, the second cut mid-element: nothing of the first is printed.
+    let server = serve_mixed(pages.clone(), 1);
+    let out = sandbox(&server.url).run(&["sync", "pull", "--all", "--json"]);
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    assert_json_error(&out, "network");
+    assert_eq!(server.requests.load(Ordering::SeqCst), 2);
+}
+
+/// Like [`serve`] with [`Cut::Whole`], but page `short` ends with a connection closed mid-body
+/// (in the middle of its items).
+fn serve_mixed(pages: Vec<Vec<u8>>, short: usize) -> Server {
+    let mut cut_pages = pages;
+    let body = &cut_pages[short];
+    let at = body
+        .windows(8)
+        .position(|w| w == b"\"items\":")
+        .expect("items")
+        + 40;
+    let truncated = body[..at].to_vec();
+    cut_pages[short] = truncated;
+    serve_with(
+        cut_pages,
+        move |n| if n == short { Cut::Short } else { Cut::Whole },
+    )
+}
+
+/// One page of one item holding a string of `len` bytes (escapes and multi-byte characters
+/// along it).
+fn big_string_page(len: usize) -> Vec<u8> {
+    let unit = "abc\\\"é😀\n\t\u{1}";
+    let text: String = unit.repeat(len / unit.len() + 1);
+    serde_json::to_vec(&page(json!([{"id": 1, "text": text}, 2]), 0, 1)).expect("page")
+}
+
+/// A long string item arrives in hundreds of chunks, none of which ends it: the item comes out
+/// whole and equal to serde_json's reading of the body.
+#[test]
+fn a_long_string_item_across_many_chunks_comes_out_whole() {
+    let body = big_string_page(512 << 10);
+    let want: Value = serde_json::from_slice(&body).expect("oracle");
+    let out = pull_all(&[body], Cut::Chunked(4093), &["--json"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(output_items(&out), want["items"]);
+}
+
+/// A page of one 4 MiB item, in 16 KiB chunks (a common TLS record and read size). The
+/// one-page pull reads it in well under a second (debug build); the streamed pull checks the
+/// unfinished item again from its start at every chunk, so its time grows with the square of
+/// the item (measured, debug build: 1 MiB 1.5 s, 2 MiB 6.3 s, 4 MiB 22 s, 8 MiB 92 s, against
+/// 0.2, 0.4, 0.6, 1.4 s for the one-page pull) and the request timeout ends it as a network
+/// error.
+#[test]
+#[ignore = "bug: one large item is re-validated from its start at every chunk (quadratic); a 4 MiB item passes a 10 s timeout"]
+fn one_large_item_is_read_in_time_like_the_one_page_pull() {
+    let body = big_string_page(4 << 20);
+    let want: Value = serde_json::from_slice(&body).expect("oracle");
+    let server = serve(vec![body], Cut::Chunked(16384));
+    let sb = sandbox(&server.url);
+    let started = Instant::now();
+    let one = sb.run(&["sync", "pull", "--json"]);
+    assert_eq!(code(&one), 0, "{}", stderr(&one));
+    let reference = started.elapsed();
+    let started = Instant::now();
+    let out = sb.run(&["sync", "pull", "--all", "--json"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(output_items(&out), want["items"]);
+    let streamed = started.elapsed();
+    assert!(
+        streamed < reference * 4 + Duration::from_secs(1),
+        "--all took {streamed:?}, the one-page pull {reference:?}"
+    );
+}
+
+/// Many pages of tiny items and pages with none, each in 5-byte chunks: every item once, in
+/// order, the page count right (oracle: serde_json reading each page).
+#[test]
+fn many_pages_of_tiny_items_and_empty_pages() {
+    let of = 150;
+    let pages: Vec<Vec<u8>> = (0..of)
+        .map(|n| {
+            let items: Vec<Value> = match n % 4 {
+                0 => vec![],
+                1 => vec![json!(n)],
+                2 => vec![json!({}), json!("x"), json!([])],
+                _ => vec![json!({"id": n}), json!(null)],
+            };
+            serde_json::to_vec(&page(json!(items), n, of)).expect("page")
+        })
+        .collect();
+    let server = serve(pages.clone(), Cut::Chunked(5));
+    let out = sandbox(&server.url).run(&["sync", "pull", "--all", "--json"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
+    assert_eq!(doc["items"], Value::Array(items_of(&pages)));
+    assert_eq!(doc["pages"], of);
+    assert_eq!(server.requests.load(Ordering::SeqCst), of);
+    let human = sandbox(&server.url).run(&["sync", "pull", "--all"]);
+    assert_eq!(code(&human), 0, "{}", stderr(&human));
+}
+
+/// The body cap (`SPEC_KITTY_TRACKER_MAX_BODY_BYTES`) holds for a streamed body without a
+/// `Content-Length`, checked chunk by chunk, with the one-page pull's message; nothing of the
+/// page is printed.
+#[test]
+fn the_body_cap_holds_for_a_chunked_body() {
+    let body = serde_json::to_vec(&page(
+        json!(vec![json!({"id": 1, "t": "x".repeat(50)}); 100]),
+        0,
+        1,
+    ))
+    .expect("page");
+    for cut in [Cut::Chunked(100), Cut::Pieces(100)] {
+        let server = serve(vec![body.clone()], cut);
+        let sb = sandbox(&server.url).env("SPEC_KITTY_TRACKER_MAX_BODY_BYTES", "2000");
+        let one = sb.run(&["sync", "pull", "--json"]);
+        let all = sb.run(&["sync", "pull", "--all", "--json"]);
+        for out in [&one, &all] {
+            assert_eq!(code(out), 1, "{cut:?}: {}", stderr(out));
+            assert_json_error(out, "response_too_large");
+            assert!(
+                stderr(out).contains("is larger than 0 MiB"),
+                "{}",
+                stderr(out)
+            );
+        }
+        if cut != Cut::Pieces(100) {
+            // The exact size read when the cap is passed depends on the chunk only.
+            assert_eq!(stderr(&all), stderr(&one));
+        }
+    }
+}
+
+/// Two pages of about 600 KiB of items each: more than a pipe holds.
+fn large_pages() -> Vec<Vec<u8>> {
+    (0..2)
+        .map(|n| {
+            let items: Vec<Value> = (0..3000)
+                .map(|i| json!({"id": n * 10_000 + i, "title": format!("issue {i} ").repeat(20)}))
+                .collect();
+            serde_json::to_vec(&page(json!(items), n, 2)).expect("page")
+        })
+        .collect()
+}
+
+/// stdout a pipe closed after 100 bytes (`| head -c 100`): the OS reports EPIPE (Rust ignores
+/// SIGPIPE); the pull ends as the one-page pull ends there, with no panic and no message.
+#[test]
+fn a_closed_pipe_on_stdout_ends_the_pull_quietly() {
+    let server = serve(large_pages(), Cut::Whole);
+    let sb = sandbox(&server.url);
+    let mut codes = Vec::new();
+    for args in [
+        &["sync", "pull", "--json"][..],
+        &["sync", "pull", "--all", "--json"],
+    ] {
+        let mut child = sb
+            .command(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        let mut head = [0u8; 100];
+        child
+            .stdout
+            .take()
+            .expect("stdout")
+            .read_exact(&mut head)
+            .expect("100 bytes");
+        // The pipe's read end is closed here (dropped).
+        let out = child.wait_with_output().expect("wait");
+        assert!(
+            head.starts_with(b"{\n  \""),
+            "{}",
+            String::from_utf8_lossy(&head)
+        );
+        assert_eq!(stderr(&out), "", "{args:?}");
+        assert!(
+            out.status.code().is_some(),
+            "{args:?}: killed by {:?}",
+            out.status
+        );
+        codes.push(code(&out));
+    }
+    assert_eq!(codes[1], codes[0], "the one-page pull's exit status");
+}
+
+/// Run `args` with stdout the file at `path` opened with `options`.
+fn run_to_file(
+    sb: &Sandbox,
+    args: &[&str],
+    path: &std::path::Path,
+    options: &std::fs::OpenOptions,
+) -> std::process::Output {
+    let file = options.open(path).expect("open the output file");
+    sb.command(args)
+        .stdin(Stdio::null())
+        .stdout(file)
+        .stderr(Stdio::piped())
+        .output()
+        .expect("run")
+}
+
+/// stdout a pipe, a new regular file (the kernel copies the spool there with sendfile) and a
+/// file opened for appending (where sendfile is refused and the copy is read and written):
+/// the same bytes in each, after what the file held (oracle: the OS's `O_APPEND`).
+#[test]
+fn stdout_a_pipe_a_file_or_an_appended_file_gets_the_same_bytes() {
+    let server = serve(large_pages(), Cut::Chunked(65536));
+    let sb = sandbox(&server.url);
+    let args = ["sync", "pull", "--all", "--json"];
+    let piped = sb.run(&args);
+    assert_eq!(code(&piped), 0, "{}", stderr(&piped));
+    let doc: Value = serde_json::from_slice(&piped.stdout).expect("one JSON document");
+    assert_eq!(doc["items"], Value::Array(items_of(&large_pages())));
+
+    let file = sb.dir.path().join("out.json");
+    let out = run_to_file(
+        &sb,
+        &args,
+        &file,
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true),
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        std::fs::read(&file).expect("read") == piped.stdout,
+        "file differs from pipe"
+    );
+
+    let appended = sb.dir.path().join("appended.json");
+    std::fs::write(&appended, b"already there\n").expect("write");
+    let out = run_to_file(
+        &sb,
+        &args,
+        &appended,
+        std::fs::OpenOptions::new().append(true),
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = std::fs::read(&appended).expect("read");
+    assert!(
+        text == [&b"already there\n"[..], &piped.stdout].concat(),
+        "appended file differs"
+    );
+}
+
+/// stdout a device that is always full (`/dev/full`: every write fails with ENOSPC): the pull
+/// says it cannot write to stdout, as the one-page pull says it.
+#[test]
+#[ignore = "bug: pull --all blames the temp-file spool for a failed write to stdout"]
+fn a_full_stdout_is_reported_as_the_one_page_pull_reports_it() {
+    let full = std::path::Path::new("/dev/full");
+    if !full.exists() {
+        return;
+    }
+    let server = serve(large_pages(), Cut::Whole);
+    let sb = sandbox(&server.url);
+    let mut write = std::fs::OpenOptions::new();
+    write.write(true);
+    let one = run_to_file(&sb, &["sync", "pull", "--json"], full, &write);
+    let all = run_to_file(&sb, &["sync", "pull", "--all", "--json"], full, &write);
+    assert_no_panic(&one);
+    assert_no_panic(&all);
+    assert_eq!(code(&one), 1, "{}", stderr(&one));
+    assert_eq!(
+        stderr(&one),
+        "error: cannot write to stdout: No space left on device (os error 28)\n"
+    );
+    assert_eq!((code(&all), stderr(&all)), (code(&one), stderr(&one)));
+}
+
+/// A body that stops arriving half-way (the connection open) ends at the request timeout as a
+/// network error, exit 5, with only the error object on stdout; the first page's items, already
+/// spooled, are not printed.
+#[test]
+fn a_body_that_stalls_mid_page_ends_at_the_timeout() {
+    let pages = tricky_pages(false);
+    for stalled in [0, 1] {
+        let server = serve_with(pages.clone(), move |n| {
+            if n == stalled {
+                Cut::Stall
+            } else {
+                Cut::Whole
+            }
+        });
+        let sb = sandbox(&server.url).env("SPEC_KITTY_TRACKER_HTTP_TIMEOUT_MS", "800");
+        let started = Instant::now();
+        let out = sb.run(&["sync", "pull", "--all", "--json"]);
+        assert_eq!(code(&out), 5, "{}", stderr(&out));
+        assert_json_error(&out, "network");
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "{:?}",
+            started.elapsed()
+        );
+        let human = sb.run(&["sync", "pull", "--all"]);
+        assert_eq!(code(&human), 5, "{}", stderr(&human));
+        assert_eq!(stdout(&human), "");
+    }
+}
+
+/// The spools are unlinked temp files (oracle: the OS; `tempfile()` opens them without a
+/// name): after a pull, a failed pull or a pull killed with SIGKILL, TMPDIR is left empty. A
+/// TMPDIR that does not exist is one clear error with `--json` (which spools), and no matter
+/// without (which does not).
+#[test]
+fn the_spools_leave_nothing_in_tmpdir_and_a_missing_tmpdir_is_one_error() {
+    let pages = tricky_pages(false);
+    let server = serve_with(
+        pages.clone(),
+        |n| if n == 2 { Cut::Stall } else { Cut::Whole },
+    );
+    let sb = sandbox(&server.url);
+    let tmp = sb.dir.path().join("tmp");
+    std::fs::create_dir(&tmp).expect("tmp");
+    let tmp_text = tmp.display().to_string();
+    let listing = || std::fs::read_dir(&tmp).expect("tmp").count();
+
+    let failed = sb.run_env(
+        &["sync", "pull", "--all", "--json"],
+        &[
+            ("TMPDIR", &tmp_text),
+            ("SPEC_KITTY_TRACKER_HTTP_TIMEOUT_MS", "800"),
+        ],
+    );
+    assert_eq!(code(&failed), 5, "{}", stderr(&failed));
+    assert_eq!(listing(), 0);
+
+    let mut child = sb
+        .command(&["sync", "pull", "--all", "--json"])
+        .env("TMPDIR", &tmp_text)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    // The first run asked for 3 pages; this one has pages 1 and 2 and waits for page 3.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while server.requests.load(Ordering::SeqCst) < 6 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    child.kill().expect("SIGKILL");
+    let _ = child.wait();
+    assert_eq!(listing(), 0, "a killed pull leaves no spool behind");
+
+    let ok = serve(pages, Cut::Whole);
+    let sb = sandbox(&ok.url);
+    let done = sb.run_env(
+        &["sync", "pull", "--all", "--json"],
+        &[("TMPDIR", &tmp_text)],
+    );
+    assert_eq!(code(&done), 0, "{}", stderr(&done));
+    assert_eq!(listing(), 0);
+
+    let missing = [("TMPDIR", "/nonexistent/spec-kitty-tracker-test")];
+    let out = sb.run_env(&["sync", "pull", "--all", "--json"], &missing);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert_json_error(&out, "spool");
+    assert!(
+        stderr(&out).starts_with("error: cannot buffer pulled items in a temp file: "),
+        "{}",
+        stderr(&out)
+    );
+    let human = sb.run_env(&["sync", "pull", "--all"], &missing);
+    assert_eq!(code(&human), 0, "{}", stderr(&human));
+}
+
+#[test]
+#[ignore = "timing probe"]
+fn probe_big_string() {
+    for mb in [1usize, 2, 4, 8] {
+        let body = big_string_page(mb << 20);
+        let cut = Cut::Chunked(16384);
+        let server = serve(vec![body.clone()], cut);
+        let sb = sandbox(&server.url).env("SPEC_KITTY_TRACKER_HTTP_TIMEOUT_MS", "120000");
+        let started = Instant::now();
+        let out = sb.run(&["sync", "pull", "--all", "--json"]);
+        let all = started.elapsed();
+        let started = Instant::now();
+        let one = sb.run(&["sync", "pull", "--json"]);
+        eprintln!(
+            "{mb} MiB: --all {all:?} ({}), one-page {:?} ({})",
+            code(&out),
+            started.elapsed(),
+            code(&one)
+        );
     }
 }
