@@ -966,24 +966,70 @@ fn the_spools_leave_nothing_in_tmpdir_and_a_missing_tmpdir_is_one_error() {
     assert_eq!(code(&human), 0, "{}", stderr(&human));
 }
 
+/// A page of 300 items of about 1 KiB: its items leave in more than one block (a block is cut
+/// after 256 KiB of checked items, at the comma after an element).
+fn blocky_page() -> Vec<u8> {
+    let items: Vec<Value> = (0..300)
+        .map(|i| json!({"id": i, "text": format!("{i:04} ").repeat(200)}))
+        .collect();
+    serde_json::to_vec(&page(json!(items), 0, 1)).expect("page")
+}
+
+/// Chunks that end just before, at and just after the first element past 256 KiB, and just
+/// after the comma that follows it (a block is cut only once that comma is in): the items come
+/// out whole, in order, each once (oracle: serde_json reading the body).
 #[test]
-#[ignore = "timing probe"]
-fn probe_big_string() {
-    for mb in [1usize, 2, 4, 8] {
-        let body = big_string_page(mb << 20);
-        let cut = Cut::Chunked(16384);
-        let server = serve(vec![body.clone()], cut);
-        let sb = sandbox(&server.url).env("SPEC_KITTY_TRACKER_HTTP_TIMEOUT_MS", "120000");
-        let started = Instant::now();
-        let out = sb.run(&["sync", "pull", "--all", "--json"]);
-        let all = started.elapsed();
-        let started = Instant::now();
-        let one = sb.run(&["sync", "pull", "--json"]);
-        eprintln!(
-            "{mb} MiB: --all {all:?} ({}), one-page {:?} ({})",
-            code(&out),
-            started.elapsed(),
-            code(&one)
-        );
+fn items_cut_into_blocks_at_every_chunk_end_near_the_cut() {
+    let body = blocky_page();
+    let want: Value = serde_json::from_slice(&body).expect("oracle");
+    let open = body
+        .windows(9)
+        .position(|w| w == b"\"items\":[")
+        .expect("items")
+        + 8;
+    // The end of the first element ending 256 KiB or more after the array's `[`.
+    let ends: Vec<usize> = body
+        .windows(3)
+        .enumerate()
+        .filter(|(_, w)| *w == b"\"},")
+        .map(|(k, _)| k + 2)
+        .collect();
+    let end = *ends
+        .iter()
+        .find(|&&e| e - open >= 256 * 1024)
+        .expect("an element past 256 KiB");
+    for size in [end - 1, end, end + 1, end + 2, 4093] {
+        let out = pull_all(std::slice::from_ref(&body), Cut::Chunked(size), &["--json"]);
+        assert_eq!(code(&out), 0, "{size}: {}", stderr(&out));
+        assert_eq!(output_items(&out), want["items"], "chunks of {size}");
+    }
+}
+
+/// A broken element in a later block of a page is reported at the byte where the one-page pull
+/// reports it (offsets of later blocks map back to the body).
+#[test]
+fn a_broken_item_in_a_later_block_is_reported_at_its_byte() {
+    let mut body = blocky_page();
+    let at = body
+        .windows(5)
+        .position(|w| w == b"0290 ")
+        .expect("item 290");
+    body[at + 2] = 0xff;
+    let one = pull_one(&body, true);
+    assert_eq!(code(&one), 1, "{}", stderr(&one));
+    assert!(
+        stderr(&one).contains(&format!("invalid UTF-8 in a string at byte {}", at + 2)),
+        "{}",
+        stderr(&one)
+    );
+    for cut in [
+        Cut::Whole,
+        Cut::Chunked(4093),
+        Cut::Chunked(at + 2),
+        Cut::Chunked(at + 3),
+    ] {
+        let all = pull_all(std::slice::from_ref(&body), cut, &["--json"]);
+        assert_json_error(&all, "unexpected_response");
+        assert_eq!(stderr(&all), stderr(&one), "{cut:?}");
     }
 }
