@@ -234,12 +234,19 @@ fn tricky_items(page: usize) -> Value {
     ])
 }
 
-/// Three pages of tricky items (the middle one with no items), in both layouts.
+/// Three pages of tricky items (the middle one with no items), in both layouts; the other
+/// members hold the same traps (they are followed by the splitter, not the validator), and an
+/// `items` key nested in a member before the real one.
 fn tricky_pages(spacing: bool) -> Vec<Vec<u8>> {
     (0..3)
         .map(|n| {
             let items = if n == 1 { json!([]) } else { tricky_items(n) };
-            let body = serde_json::to_vec(&page(items, n, 3)).expect("page");
+            let mut page = page(items, n, 3);
+            page["a_member_before_items"] =
+                json!({"items": ["\\", "]", {"items": [1]}], "s": "a\"]}[{,:\\", "n": [-1.5e3, true, null, {}]});
+            page["item_errors"] = json!([{"code": "x\"]", "message": "é 😀 \\", "items": [[]]}]);
+            page["identity_path"] = json!({"type": "user_link", "installation_id": null});
+            let body = serde_json::to_vec(&page).expect("page");
             if spacing {
                 spaced(&body)
             } else {
@@ -312,6 +319,16 @@ fn every_cut_of_the_bodies_gives_the_same_output() {
         assert_eq!(doc["items"], Value::Array(items_of(&pages)));
         assert_eq!(doc["pages"], 3);
         assert_eq!(doc["summary"]["total"], 14);
+        let first: Value = serde_json::from_slice(&pages[0]).expect("oracle");
+        assert_eq!(doc["identity_path"], first["identity_path"]);
+        let errors: Vec<Value> = pages
+            .iter()
+            .flat_map(|p| {
+                let v: Value = serde_json::from_slice(p).expect("oracle");
+                v["item_errors"].as_array().cloned().unwrap_or_default()
+            })
+            .collect();
+        assert_eq!(doc["item_errors"], Value::Array(errors));
         let human = pull_all(&pages, Cut::Whole, &[]);
         assert_eq!(code(&human), 0, "{}", stderr(&human));
         for cut in cuts {
@@ -458,6 +475,7 @@ fn bodies_of_every_shape_are_read_as_the_one_page_pull_reads_them() {
         with(r#""itemsx": [1]"#),
         with(r#""items": null, "items": [1]"#),
         with(r#""items": [1], "\u0069tems": [2]"#),
+        with(r#""x": {"items": [9], "y": "\"items\": ["}, "items": [1]"#),
         format!("{{{summary}}}").into_bytes(),
         b"{}".to_vec(),
         b"[]".to_vec(),
