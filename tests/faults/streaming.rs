@@ -1105,3 +1105,59 @@ fn a_broken_item_in_a_later_block_is_reported_at_its_byte() {
         assert_eq!(stderr(&all), stderr(&one), "{cut:?}");
     }
 }
+
+/// Broken members around `items` (followed by the splitter, checked with the rest at the end):
+/// refused as the one-page pull refuses them, at the same byte of the body, however cut.
+#[test]
+fn broken_members_around_the_items_fail_like_the_one_page_pull() {
+    let bodies: [&[u8]; 8] = [
+        b"{\"items\": [{\"id\": 1}, {\"id\": 2}], \"has_more\": false, \"note\": \"\xff\"}",
+        b"{\"note\": \"\xc3\", \"items\": [1], \"has_more\": false}",
+        br#"{"items": [1, 2, 3], "has_more": fals}"#,
+        br#"{"n": [1}, "items": [1], "has_more": false}"#,
+        br#"{"items": [1], "has_more": false, "n": {"a" 1}}"#,
+        br#"{"items": [1], "has_more": false,}"#,
+        br#"{"items": [1] "has_more": false}"#,
+        br#"{"items": [1], "has_more": false} []"#,
+    ];
+    for body in bodies {
+        let shown = String::from_utf8_lossy(body);
+        assert!(
+            serde_json::from_slice::<Value>(body).is_err(),
+            "oracle: {shown}"
+        );
+        let one = pull_one(body, true);
+        assert_eq!(code(&one), 1, "{shown}: {}", stderr(&one));
+        for cut in [Cut::Chunked(1), Cut::Chunked(7), Cut::Whole] {
+            let all = pull_all(&[body.to_vec()], cut, &["--json"]);
+            assert_json_error(&all, "unexpected_response");
+            assert_eq!(stderr(&all), stderr(&one), "{shown} {cut:?}");
+        }
+    }
+}
+
+/// A number directly followed by a string in a member other than `items` (`"n": 1"x"`): the
+/// body is wrong at the quote (oracle: serde_json's column; the one-page pull says the same
+/// byte), but the streamed pull's scalar scan runs on to the next `,`, `}`, `]` or whitespace
+/// and names a later byte.
+#[test]
+#[ignore = "bug: a top-level number followed by a quote is reported at a later byte than the one-page pull's"]
+fn a_number_run_into_a_string_is_reported_at_the_quote() {
+    for body in [
+        &br#"{"n": 1"items": [1], "has_more": false}"#[..],
+        br#"{"items": [1], "has_more": false, "n": 1"x": 2}"#,
+    ] {
+        let oracle = serde_json::from_slice::<Value>(body).expect_err("invalid");
+        let quote = oracle.column() - 1;
+        assert_eq!(body[quote], b'"', "serde_json points at the quote");
+        let one = pull_one(body, true);
+        assert!(
+            stderr(&one).contains(&format!("at byte {quote})")),
+            "{}",
+            stderr(&one)
+        );
+        let all = pull_all(&[body.to_vec()], Cut::Whole, &["--json"]);
+        assert_json_error(&all, "unexpected_response");
+        assert_eq!(stderr(&all), stderr(&one));
+    }
+}
