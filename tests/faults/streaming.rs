@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 enum Cut {
     /// One write, with `Content-Length`.
     Whole,
-    /// Writes of `n` bytes with `Content-Length`, a pause after each small one.
+    /// Writes of `n` bytes with `Content-Length`, a pause after each.
     Pieces(usize),
     /// `Transfer-Encoding: chunked`, chunks of `n` bytes, each its own write.
     Chunked(usize),
@@ -302,6 +302,10 @@ fn pull_one(body: &[u8], json_out: bool) -> std::process::Output {
     sandbox(&server.url).run(argv)
 }
 
+/// Three pages (one empty) cut at every byte, in 3- and 7-byte pieces and in 4093-byte
+/// chunks, with and without whitespace around every token: `--json` prints the same bytes as
+/// for the bodies sent whole, and those hold every item, item error and the identity as
+/// serde_json reads them in the bodies; the human summary is the same too.
 #[test]
 fn every_cut_of_the_bodies_gives_the_same_output() {
     let cuts = [
@@ -827,7 +831,8 @@ fn run_to_file(
 }
 
 /// stdout a pipe, a new regular file (the kernel copies the spool there with sendfile) and a
-/// file opened for appending (where sendfile is refused and the copy is read and written):
+/// file opened for appending (where Linux refuses sendfile with EINVAL, so the spool is read
+/// and written):
 /// the same bytes in each, after what the file held (oracle: the OS's `O_APPEND`).
 #[test]
 fn stdout_a_pipe_a_file_or_an_appended_file_gets_the_same_bytes() {
