@@ -155,15 +155,18 @@ async fn pull_all(
     members.insert("status", json!(totals.status).to_string().into_bytes());
     members.insert("summary", json!(totals.summary).to_string().into_bytes());
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    if let Err(e) = merged
+    match merged
         .write(members, &mut out, true)
         .and_then(|()| out.flush())
     {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            return Err(spool_error(e));
+        // Part of the document may be out: the error goes to stderr only, as for a one-page
+        // pull whose stdout fails.
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            let err = CliError::failed("stdout", format!("cannot write to stdout: {e}"));
+            Ok(Outcome::none().with_exit_code(crate::output::emit_error(&err, false)))
         }
+        _ => Ok(Outcome::none().with_exit_code(code)),
     }
-    Ok(Outcome::none().with_exit_code(code))
 }
 
 /// Fetch the pages into `totals` and the item thread (when there is one), at most one page

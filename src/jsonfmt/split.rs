@@ -96,7 +96,7 @@ enum State {
 #[derive(Debug, Default, Clone, Copy)]
 struct ValueEnd {
     started: bool,
-    /// A number or literal: it ends before a delimiter.
+    /// A number or literal: it ends before the first byte that cannot go on one.
     scalar: bool,
     in_string: bool,
     /// The last byte seen was a backslash inside a string.
@@ -121,10 +121,9 @@ impl ValueEnd {
         }
         loop {
             if self.scalar {
-                return match s[i..]
-                    .iter()
-                    .position(|b| matches!(b, b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t'))
-                {
+                return match s[i..].iter().position(
+                    |b| !matches!(b, b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' | b'.' | b'+' | b'-'),
+                ) {
                     Some(k) => (i + k, true),
                     None => (s.len(), false),
                 };
@@ -275,22 +274,21 @@ impl Splitter {
     pub fn feed(&mut self, chunk: &[u8]) -> Result<(), Invalid> {
         let at = self.offset;
         self.offset += chunk.len();
-        let mut tail = self.step(chunk, at, false)?;
-        while let Some((bytes, at)) = tail {
-            tail = self.step(&bytes, at, false)?;
-        }
-        Ok(())
+        self.run(chunk, at, false)
+            .map_err(|problem| self.first_problem(problem))
     }
 
     /// The body has ended: check what is left (take the last blocks after this), or say why
     /// the body is cut short.
     pub fn finish_body(&mut self) -> Result<(), Invalid> {
+        self.finish_inner()
+            .map_err(|problem| self.first_problem(problem))
+    }
+
+    fn finish_inner(&mut self) -> Result<(), Invalid> {
         if self.state == State::Items {
             if let Some((bytes, at)) = self.items(true)? {
-                let mut tail = self.step(&bytes, at, true)?;
-                while let Some((bytes, at)) = tail {
-                    tail = self.step(&bytes, at, true)?;
-                }
+                self.run(&bytes, at, true)?;
             }
         }
         if !matches!(self.state, State::Done | State::Whole) {
@@ -300,6 +298,34 @@ impl Splitter {
             });
         }
         Ok(())
+    }
+
+    /// [`Splitter::step`] until the input, and any top-level bytes after the array, are taken.
+    fn run(&mut self, input: &[u8], at: usize, last: bool) -> Result<(), Invalid> {
+        let mut tail = self.step(input, at, last)?;
+        while let Some((bytes, at)) = tail {
+            tail = self.step(&bytes, at, last)?;
+        }
+        Ok(())
+    }
+
+    /// The top level is followed without checking its values (they are checked with the rest):
+    /// when the splitter finds a problem, a value before it may hold an earlier one, which is
+    /// the one to report (as one pass over the whole body would).
+    fn first_problem(&self, problem: Invalid) -> Invalid {
+        match super::validate(&self.rest) {
+            Err(e) if e.offset < self.rest.len() => {
+                let offset = RestOffsets { cut: self.cut }.body_offset(e.offset);
+                if offset < problem.offset {
+                    return Invalid {
+                        offset,
+                        reason: e.reason,
+                    };
+                }
+                problem
+            }
+            _ => problem,
+        }
     }
 
     /// The rest, once [`Splitter::finish_body`] accepted the body.
@@ -593,6 +619,9 @@ mod tests {
             br#"{"items": [{"a": 1]}"#,
             br#"{"items": [tru]}"#,
             br#"{"items": [1], "n": }"#,
+            br#"{"n": tru"x", "items": [1]}"#,
+            br#"{"items": [1], "n": 1"x"}"#,
+            br#"{"n": [1 2], "items": [1]}"#,
             br#"{"items": [1], "n" 1}"#,
             br#"{"items": [1]} x"#,
             br#"{"items": [1], 5: 1}"#,

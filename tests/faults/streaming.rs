@@ -878,7 +878,6 @@ fn stdout_a_pipe_a_file_or_an_appended_file_gets_the_same_bytes() {
 /// stdout a device that is always full (`/dev/full`: every write fails with ENOSPC): the pull
 /// says it cannot write to stdout, as the one-page pull says it.
 #[test]
-#[ignore = "bug: pull --all blames the temp-file spool for a failed write to stdout"]
 fn a_full_stdout_is_reported_as_the_one_page_pull_reports_it() {
     let full = std::path::Path::new("/dev/full");
     if !full.exists() {
@@ -904,7 +903,6 @@ fn a_full_stdout_is_reported_as_the_one_page_pull_reports_it() {
 /// with EAGAIN once the 64 KiB the pipe holds are in (oracle: the OS's pipe(7)). The pull says
 /// it cannot write to stdout, as the one-page pull says it.
 #[test]
-#[ignore = "bug: pull --all blames the temp-file spool for a failed write to stdout"]
 fn a_non_blocking_full_pipe_on_stdout_is_reported_as_the_one_page_pull_reports_it() {
     use std::os::fd::AsRawFd;
     let server = serve(large_pages(), Cut::Whole);
@@ -1145,7 +1143,6 @@ fn broken_members_around_the_items_fail_like_the_one_page_pull() {
 /// byte), but the streamed pull's scalar scan runs on to the next `,`, `}`, `]` or whitespace
 /// and names a later byte.
 #[test]
-#[ignore = "bug: a top-level number followed by a quote is reported at a later byte than the one-page pull's"]
 fn a_number_run_into_a_string_is_reported_at_the_quote() {
     for body in [
         &br#"{"n": 1"items": [1], "has_more": false}"#[..],
