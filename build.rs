@@ -74,48 +74,17 @@ fn write_dir<'a>(
     Ok(())
 }
 
-/// A `Template` enum with one variant per `templates/*.j2` (so a misspelt template is a compile
-/// error), and `TEMPLATE_FILES: &[(name, source)]` in the same order, every file embedded.
+/// The `templates/*.j2` names (without `.j2`, sorted) turned into `templates.rs` by
+/// `command_spec::codegen::templates_module`.
 fn template_list() -> Result<String, String> {
-    let dir = Path::new("templates");
-    let mut names: Vec<String> = fs::read_dir(dir)
+    let mut names: Vec<String> = fs::read_dir("templates")
         .map_err(|e| format!("templates/: {e}"))?
         .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
         .filter_map(|n| n.strip_suffix(".j2").map(str::to_owned))
         .collect();
     names.sort();
     let root = env::var("CARGO_MANIFEST_DIR").map_err(|e| format!("CARGO_MANIFEST_DIR: {e}"))?;
-    let mut variants = String::new();
-    let mut all = String::new();
-    let mut files = String::new();
-    for name in &names {
-        let ident: String = name
-            .split('_')
-            .map(|w| {
-                let mut c = w.chars();
-                c.next()
-                    .map(|f| f.to_uppercase().chain(c).collect::<String>())
-                    .unwrap_or_default()
-            })
-            .collect();
-        if ident.is_empty() || !ident.chars().all(|c| c.is_ascii_alphanumeric()) {
-            return Err(format!(
-                "templates/{name}.j2: the name must be snake_case ASCII"
-            ));
-        }
-        variants.push_str(&format!("    /// `templates/{name}.j2`\n    {ident},\n"));
-        all.push_str(&format!("Template::{ident}, "));
-        files.push_str(&format!(
-            "    ({name:?}, include_str!({:?})),\n",
-            format!("{root}/templates/{name}.j2")
-        ));
-    }
-    Ok(format!(
-        "/// Every template of templates/.\n#[derive(Debug, Clone, Copy, PartialEq, Eq)]\npub enum Template {{\n{variants}}}\n\n\
-         impl Template {{\n    /// Every template, in file-name order.\n    pub const ALL: &'static [Template] = &[{all}];\n}}\n\n\
-         /// `(name without .j2, source)` of each template, indexed by `Template as usize`.\n\
-         static TEMPLATE_FILES: &[(&str, &str)] = &[\n{files}];\n"
-    ))
+    command_spec::codegen::templates_module(&names, &format!("{root}/templates"))
 }
 
 fn write(path: &Path, body: &str) -> Result<(), String> {

@@ -8,6 +8,8 @@
 //!   match that calls every handler. The module provides `Context`, `Outcome`, `hard_break`
 //!   and `missing_class`. A handler named in `commands.yaml` that does not exist is a compile
 //!   error.
+//!
+//! Besides, [`templates_module`] lists the human-output templates (`templates/*.j2`).
 
 use crate::model::{ArgSpec, ArgType, ClassFrom, DispatchKey, Gate, Leaf, Refusal, Route, Spec};
 use std::fmt::Write;
@@ -34,6 +36,46 @@ pub fn route_module(spec: &Spec) -> String {
     let mut out = HEADER.to_owned();
     route(&mut out, &spec.leaves());
     out
+}
+
+/// Source of `templates.rs`: a `Template` enum with one variant per template name (the file
+/// name without `.j2`; `snake_case` becomes `SnakeCase`, so a misspelt template is a compile
+/// error), `Template::ALL` in the given order, and `TEMPLATE_FILES: &[(name, source)]` in the
+/// same order, each source embedded with `include_str!` from `dir/<name>.j2`. A name that does
+/// not make an ASCII identifier is an error naming the file.
+pub fn templates_module(names: &[String], dir: &str) -> Result<String, String> {
+    let mut variants = String::new();
+    let mut all = String::new();
+    let mut files = String::new();
+    for name in names {
+        let ident: String = name
+            .split('_')
+            .map(|w| {
+                let mut c = w.chars();
+                c.next()
+                    .map(|f| f.to_uppercase().chain(c).collect::<String>())
+                    .unwrap_or_default()
+            })
+            .collect();
+        if ident.is_empty() || !ident.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return Err(format!(
+                "templates/{name}.j2: the name must be snake_case ASCII"
+            ));
+        }
+        let _ = writeln!(variants, "    /// `templates/{name}.j2`\n    {ident},");
+        let _ = write!(all, "Template::{ident}, ");
+        let _ = writeln!(
+            files,
+            "    ({name:?}, include_str!({:?})),",
+            format!("{dir}/{name}.j2")
+        );
+    }
+    Ok(format!(
+        "{HEADER}/// Every template of templates/.\n#[derive(Debug, Clone, Copy, PartialEq, Eq)]\npub enum Template {{\n{variants}}}\n\n\
+         impl Template {{\n    /// Every template, in file-name order.\n    pub const ALL: &'static [Template] = &[{all}];\n}}\n\n\
+         /// `(name without .j2, source)` of each template, indexed by `Template as usize`.\n\
+         static TEMPLATE_FILES: &[(&str, &str)] = &[\n{files}];\n"
+    ))
 }
 
 fn lit(s: &str) -> String {

@@ -153,3 +153,37 @@ fn route_calls_each_declared_handler_or_refuses() {
         "a class-free command needs no missing-class arm"
     );
 }
+
+/// The template list build.rs writes for `templates/*.j2`. Oracle: Rust's naming convention
+/// (RFC 430: enum variants are UpperCamelCase, so `snake_case` file names become `SnakeCase`),
+/// and `include_str!`, which takes the file's path as a string literal.
+#[test]
+fn templates_module_names_one_variant_per_file_in_order_and_embeds_each() {
+    let names = ["map_add".to_owned(), "status".to_owned(), "x2_y".to_owned()];
+    let src = codegen::templates_module(&names, "/repo/templates").unwrap();
+    assert!(src.starts_with("// @generated"), "{src}");
+    for (variant, file) in [("MapAdd", "map_add"), ("Status", "status"), ("X2Y", "x2_y")] {
+        assert!(
+            src.contains(&format!("    /// `templates/{file}.j2`\n    {variant},\n")),
+            "{src}"
+        );
+        assert!(
+            src.contains(&format!(
+                "    (\"{file}\", include_str!(\"/repo/templates/{file}.j2\")),\n"
+            )),
+            "{src}"
+        );
+    }
+    assert!(
+        src.contains("pub const ALL: &'static [Template] = &[Template::MapAdd, Template::Status, Template::X2Y, ];"),
+        "{src}"
+    );
+    for bad in ["map-add", "", "räksmörgås", "a.b"] {
+        assert_eq!(
+            codegen::templates_module(&[bad.to_owned()], "/t"),
+            Err(format!(
+                "templates/{bad}.j2: the name must be snake_case ASCII"
+            ))
+        );
+    }
+}

@@ -149,3 +149,30 @@ impl Scenario {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Oracle: the README, which documents the slug switches for users of the mock.
+    #[test]
+    fn the_slug_names_are_the_documented_switches_and_each_selects_its_scenario() {
+        let readme = include_str!("../../../README.md");
+        let documented: Vec<&str> = readme
+            .split_once("response class is chosen by the project slug:")
+            .and_then(|(_, rest)| rest.split_once("; any other slug succeeds"))
+            .map(|(list, _)| list.split('`').skip(1).step_by(2).collect())
+            .unwrap_or_default();
+        // Called at run time (SLUG_NAMES is the same function evaluated by the compiler).
+        let names = slug_names();
+        assert_eq!(names.as_slice(), documented.as_slice());
+        for name in names {
+            let scenario = Scenario::from_slug(name);
+            assert!(scenario.is_some_and(|s| s != Scenario::Ok), "{name}");
+            assert_eq!(Scenario::parse(name), scenario, "--scenario {name}");
+        }
+        assert_eq!(Scenario::parse("ok"), Some(Scenario::Ok));
+        assert_eq!(Scenario::from_slug("ok"), None, "`ok` is no slug switch");
+        assert_eq!(Scenario::parse("Partial"), None, "names are case-sensitive");
+    }
+}

@@ -1,5 +1,7 @@
 //! `spec-kitty-tracker-mock`: the contract mock server on loopback (see the `contract-mock` crate).
-//! `--port 0` picks a free port; the first line on stdout is the base URL.
+//! `--port 0` picks a free port; the first line on stdout is the base URL. Ctrl-C (SIGINT) or
+//! SIGTERM stops it cleanly with exit code 0; exit 1 when it cannot listen or watch for those
+//! signals, 2 for a usage error.
 
 use clap::{Arg, ArgAction, Command};
 use contract_mock::{self as mock, Config, Scenario, SLUG_NAMES};
@@ -64,7 +66,10 @@ fn main() -> ExitCode {
         .and_then(|s| Scenario::parse(s))
     else {
         eprintln!(
-            "error: unknown scenario; use ok or one of: {}",
+            "error: unknown scenario `{}`\nhint: use ok or one of: {}",
+            matches
+                .get_one::<String>("scenario")
+                .map_or("", String::as_str),
             SLUG_NAMES.join(", ")
         );
         return ExitCode::from(2);
@@ -83,11 +88,28 @@ fn main() -> ExitCode {
         cache_bodies: matches.get_flag("cache_bodies"),
         ..Config::default()
     };
+    // The signals are watched before the URL is printed: whoever reads the URL may stop the
+    // mock at once.
+    let stop = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .and_then(|rt| {
+            let _context = rt.enter();
+            watch_stop().map(|stop| (rt, stop))
+        }) {
+        Ok(watching) => watching,
+        Err(e) => {
+            eprintln!("error: cannot watch for Ctrl-C and SIGTERM: {e}");
+            return ExitCode::from(1);
+        }
+    };
     let port = matches.get_one::<u16>("port").copied().unwrap_or(0);
     let running = match mock::spawn(config, port) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: cannot listen on 127.0.0.1:{port}: {e}");
+            eprintln!(
+                "error: cannot listen on 127.0.0.1:{port}: {e}\nhint: choose another --port, or 0 for any free port"
+            );
             return ExitCode::from(1);
         }
     };
@@ -99,7 +121,33 @@ fn main() -> ExitCode {
             running.url
         );
     }
-    loop {
-        std::thread::park();
+    let (rt, stop) = stop;
+    rt.block_on(stop);
+    // Dropping the server stops it; returning from `main` (rather than dying of the signal)
+    // lets exit handlers run: a coverage run writes this process's profile then.
+    drop(running);
+    ExitCode::SUCCESS
+}
+
+/// Start watching Ctrl-C (SIGINT) and, on Unix, SIGTERM; the future ends at the first of them.
+/// Must be called inside a Tokio runtime.
+fn watch_stop() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        let mut terminate = signal(SignalKind::terminate())?;
+        Ok(async move {
+            tokio::select! {
+                _ = interrupt.recv() => {}
+                _ = terminate.recv() => {}
+            }
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
     }
 }
