@@ -50,15 +50,20 @@ fn wait(child: &mut Child) -> ExitStatus {
     }
 }
 
-/// Run the binary to its end: (exit code, stdout, stderr).
-fn run(args: &[&str]) -> (Option<i32>, String, String) {
-    let mut child = Command::new(BIN)
+/// Start the binary with `args`, stdout and stderr piped.
+fn spawn(args: &[&str]) -> Child {
+    Command::new(BIN)
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("spawn the mock");
+        .expect("spawn the mock")
+}
+
+/// Run the binary to its end: (exit code, stdout, stderr).
+fn run(args: &[&str]) -> (Option<i32>, String, String) {
+    let mut child = spawn(args);
     let status = wait(&mut child);
     let mut out = String::new();
     let mut err = String::new();
@@ -86,13 +91,7 @@ struct Server {
 
 impl Server {
     fn start(args: &[&str]) -> Server {
-        let mut child = Command::new(BIN)
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn the mock");
+        let mut child = spawn(args);
         let mut stdout = BufReader::new(child.stdout.take().unwrap());
         let mut line = String::new();
         stdout.read_line(&mut line).unwrap();
