@@ -3,7 +3,7 @@
 use crate::args::SyncPullArgs;
 use crate::context::Context;
 use crate::error::CliError;
-use crate::output::item_thread::{stopped, ItemThread, Stopped};
+use crate::output::item_thread::{stopped, ItemThread, Stopped, ITEM_THREAD_GONE};
 use crate::output::merge::{self, MergedPull, SpoolError};
 use crate::output::{Outcome, Template};
 use crate::saas::{
@@ -114,8 +114,12 @@ async fn pull_all(
     let mut pager = Pager::new(client, limit, start, caps.pages);
     let mut items = match json_out {
         true => Some(
-            ItemThread::start(MergedPull::new(caps.spool).map_err(spool_error)?)
-                .map_err(spool_error)?,
+            ItemThread::start(MergedPull::new(caps.spool).map_err(spool_error)?).map_err(|e| {
+                CliError::failed(
+                    "item_thread",
+                    format!("cannot start the thread that formats the pulled items: {e}"),
+                )
+            })?,
         ),
         false => None,
     };
@@ -124,11 +128,19 @@ async fn pull_all(
         ..Totals::default()
     };
     let fetched = fetch_every_page(&mut pager, items.as_mut(), &mut totals).await;
-    // When the item thread stopped, its reason comes first: the fetch only noticed it.
-    let merged = match (items.map(ItemThread::finish).transpose(), fetched) {
-        (Err(stopped), _) => return Err(item_thread_error(stopped)),
-        (Ok(_), Err(e)) => return Err(e),
-        (Ok(merged), Ok(())) => merged,
+    let merged = match fetched {
+        Ok(()) => items
+            .map(ItemThread::finish)
+            .transpose()
+            .map_err(item_thread_error)?,
+        // The fetch only noticed that the thread stopped: the thread's reason is the one.
+        Err(e) if e.code == ITEM_THREAD_GONE => {
+            let stopped = items.map(ItemThread::finish).and_then(Result::err);
+            return Err(stopped.map_or(e, item_thread_error));
+        }
+        // The fetch failed on its own: that is the error; the thread, dropped, ends when its
+        // queue does (its spool is an unlinked temp file).
+        Err(e) => return Err(e),
     };
     let pages = pager.pages();
     let code = saas::status_exit_code(&totals.status);
@@ -155,7 +167,8 @@ async fn pull_all(
     members.insert("status", json!(totals.status).to_string().into_bytes());
     members.insert("summary", json!(totals.summary).to_string().into_bytes());
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    match merged
+    let finished = merged.finish().map_err(spool_error)?;
+    match finished
         .write(members, &mut out, true)
         .and_then(|()| out.flush())
     {

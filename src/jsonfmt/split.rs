@@ -9,7 +9,7 @@
 //! next chunk comes. A block is `[` + the received bytes of whole elements (and the separators
 //! between them) + `]`, so a block and the rest are each one JSON text; when the rest validates
 //! too, the body is one valid JSON document. Offsets in either map back to the body
-//! ([`Block::base`], [`RestOffsets`]).
+//! (the splitter's own errors and [`RestOffsets`]).
 //!
 //! A body that is not an object is kept whole as the rest (its validation says what is wrong
 //! with it); an object whose split key appears again after its array is refused ([`REPEATED`]:
@@ -31,10 +31,6 @@ const ELEMENT_DEPTH: usize = 2;
 pub struct Block {
     /// `[`, whole elements as received, `]`.
     pub json: Vec<u8>,
-    /// Offset in the body of `json[0]` (of `json[i]`, for every `i > 0`: `base + i`).
-    pub base: usize,
-    /// Number of elements.
-    pub elements: usize,
 }
 
 /// What is left once the whole body has been fed.
@@ -217,6 +213,8 @@ pub struct Splitter {
     rest: Vec<u8>,
     /// The key being read (as received, with its quotes, escapes not decoded).
     key_bytes: Vec<u8>,
+    /// Body offset of that key's opening quote.
+    key_at: usize,
     value: ValueEnd,
     /// The block being filled: `[`, checked elements, then bytes not yet checked.
     block: Vec<u8>,
@@ -231,7 +229,6 @@ pub struct Splitter {
     /// Bytes handed to the element check in all (the tests keep it linear).
     #[cfg(test)]
     scanned: usize,
-    block_elements: usize,
     ready: VecDeque<Block>,
     elements: usize,
     /// Offset in `rest` after the split array's `[`, and the body offset of the byte after it.
@@ -249,6 +246,7 @@ impl Splitter {
             offset: 0,
             rest: Vec::with_capacity(4096),
             key_bytes: Vec::new(),
+            key_at: 0,
             value: ValueEnd::default(),
             block: Vec::new(),
             block_base: 0,
@@ -257,7 +255,6 @@ impl Splitter {
             stalled: 0,
             #[cfg(test)]
             scanned: 0,
-            block_elements: 0,
             ready: VecDeque::new(),
             elements: 0,
             cut_start: None,
@@ -313,19 +310,26 @@ impl Splitter {
     /// when the splitter finds a problem, a value before it may hold an earlier one, which is
     /// the one to report (as one pass over the whole body would).
     fn first_problem(&self, problem: Invalid) -> Invalid {
-        match super::validate(&self.rest) {
-            Err(e) if e.offset < self.rest.len() => {
-                let offset = RestOffsets { cut: self.cut }.body_offset(e.offset);
-                if offset < problem.offset {
-                    return Invalid {
-                        offset,
-                        reason: e.reason,
-                    };
-                }
-                problem
-            }
-            _ => problem,
+        let Err(e) = super::validate(&self.rest) else {
+            return problem;
+        };
+        let offset = RestOffsets { cut: self.cut }.body_offset(e.offset);
+        // A problem inside the rest and before this one comes first. At the rest's end (where
+        // the body may go on), only one at this very byte counts, and it is the more precise
+        // ("unterminated string" for a body that ends inside a value) unless it merely says the
+        // rest has not ended.
+        let first = if e.offset < self.rest.len() {
+            offset < problem.offset
+        } else {
+            offset == problem.offset && e.reason != "unexpected end of the body"
+        };
+        if first {
+            return Invalid {
+                offset,
+                reason: e.reason,
+            };
         }
+        problem
     }
 
     /// The rest, once [`Splitter::finish_body`] accepted the body.
@@ -385,6 +389,7 @@ impl Splitter {
                 }
                 State::FirstKey | State::NextKey if b == b'"' => {
                     self.key_bytes.clear();
+                    self.key_at = at;
                     self.value = ValueEnd::default();
                     self.state = State::Key;
                     continue;
@@ -413,7 +418,10 @@ impl Splitter {
                 State::Colon => return fail("expected `:` after a key"),
                 State::ValueStart if !starts_value(b) => return fail("expected a value"),
                 State::ValueStart if self.cut_start.is_some() && self.is_split_key() => {
-                    return fail(REPEATED)
+                    return Err(Invalid {
+                        offset: self.key_at,
+                        reason: REPEATED,
+                    })
                 }
                 State::ValueStart if b == b'[' && self.is_split_key() => {
                     self.rest.push(b);
@@ -424,7 +432,6 @@ impl Splitter {
                     self.checked = 1;
                     self.stalled = 0;
                     self.at = At::Open;
-                    self.block_elements = 0;
                     self.state = State::Items;
                 }
                 State::ValueStart => {
@@ -471,16 +478,14 @@ impl Splitter {
         }
         self.checked = done.end;
         self.stalled = self.block.len() - self.checked;
-        self.block_elements += done.count;
         self.elements += done.count;
         if let Some(close) = done.closed {
             let tail = self.block.split_off(close);
             let tail_at = self.block_base + close;
-            if self.block_elements > 0 {
+            // An array closed right after its `[` has no elements to send.
+            if self.at == At::Element {
                 self.ready.push_back(Block {
                     json: std::mem::take(&mut self.block),
-                    base: self.block_base,
-                    elements: self.block_elements,
                 });
             }
             if let Some((rest_at, body_at)) = self.cut_start {
@@ -510,14 +515,11 @@ impl Splitter {
         self.block.push(b']');
         self.ready.push_back(Block {
             json: std::mem::replace(&mut self.block, next),
-            base: self.block_base,
-            elements: self.block_elements,
         });
         self.block_base += comma;
         self.checked = 1;
         self.stalled = 0;
         self.at = At::Comma;
-        self.block_elements = 0;
     }
 
     /// Whether the key just read is the split key (decoded, so `"\u0069tems"` counts).
@@ -539,30 +541,33 @@ mod tests {
 
     /// Split `body` fed `chunk` bytes at a time; every block and the rest validated. The
     /// items put back into the rest, or the body offset of the first problem found.
-    fn split(body: &[u8], chunk: usize, block_bytes: usize) -> Result<Value, usize> {
+    fn split(
+        body: &[u8],
+        chunk: usize,
+        block_bytes: usize,
+    ) -> Result<Value, (usize, &'static str)> {
         let mut s = Splitter::new("items", block_bytes);
         let mut items = Vec::new();
         let mut blocks = 0;
-        let mut check = |b: Block| -> Result<(), usize> {
-            validate_nested(&b.json, 1).map_err(|e| b.base + e.offset)?;
+        let mut check = |b: Block| -> Result<(), (usize, &'static str)> {
+            validate_nested(&b.json, 1).expect("blocks leave checked");
             let v: Vec<Value> = serde_json::from_slice(&b.json).expect("a valid block parses");
-            assert_eq!(v.len(), b.elements);
             items.extend(v);
             blocks += 1;
             Ok(())
         };
         for piece in body.chunks(chunk.max(1)) {
-            s.feed(piece).map_err(|e| e.offset)?;
+            s.feed(piece).map_err(|e| (e.offset, e.reason))?;
             while let Some(b) = s.take_block() {
                 check(b)?;
             }
         }
-        s.finish_body().map_err(|e| e.offset)?;
+        s.finish_body().map_err(|e| (e.offset, e.reason))?;
         while let Some(b) = s.take_block() {
             check(b)?;
         }
         let done = s.into_split();
-        validate(&done.rest).map_err(|e| done.offsets.body_offset(e.offset))?;
+        validate(&done.rest).map_err(|e| (done.offsets.body_offset(e.offset), e.reason))?;
         let mut rest: Value = serde_json::from_slice(&done.rest).expect("a valid rest parses");
         assert_eq!(done.elements, items.len());
         if let Some(Value::Array(a)) = rest.get_mut("items") {
@@ -621,6 +626,10 @@ mod tests {
             br#"{"items": [1], "n": }"#,
             br#"{"n": tru"x", "items": [1]}"#,
             br#"{"items": [1], "n": 1"x"}"#,
+            br#"{"items": [1], "n": "ab"#,
+            br#"{"items": [1], "n": -"#,
+            br#"{"items": [1], "n": {"a": [1."#,
+            br#"{"items": [1], "#,
             br#"{"n": [1 2], "items": [1]}"#,
             br#"{"items": [1], "n" 1}"#,
             br#"{"items": [1]} x"#,
@@ -633,7 +642,7 @@ b"]}"#,
             br#"nul"#,
             br#""#,
         ] {
-            let whole = validate(body).map(|_| ()).map_err(|e| e.offset);
+            let whole = validate(body).map(|_| ()).map_err(|e| (e.offset, e.reason));
             for chunk in [1, 3, body.len()] {
                 let got = split(body, chunk, 4).map(|_| ());
                 if let Err(offset) = whole {
@@ -654,7 +663,7 @@ b"]}"#,
             split(deep(127).as_bytes(), 7, 8).map(|_| ()),
             validate(deep(127).as_bytes())
                 .map(|_| ())
-                .map_err(|e| e.offset)
+                .map_err(|e| (e.offset, e.reason))
         );
     }
 
@@ -709,7 +718,8 @@ b"]}"#,
         for piece in body.chunks(100) {
             s.feed(piece).expect("valid");
             while let Some(b) = s.take_block() {
-                sizes.push((b.json.len(), b.elements));
+                let v: Vec<Value> = serde_json::from_slice(&b.json).expect("block");
+                sizes.push((b.json.len(), v.len()));
             }
         }
         s.finish_body().expect("whole");

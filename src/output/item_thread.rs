@@ -29,14 +29,17 @@ enum Job {
 pub enum Stopped {
     /// The spool failed on page `page`.
     Spool { page: u64, error: SpoolError },
-    /// The thread panicked (a bug; reported, never a crash).
+    /// The thread panicked (a bug; reported as an error, exit 1).
     Panicked,
 }
+
+/// Code of the error the fetch reports when the thread is gone.
+pub const ITEM_THREAD_GONE: &str = "item_thread_gone";
 
 /// The error the fetch reports when the thread is gone (its own reason, from
 /// [`ItemThread::finish`], takes the place of this one).
 pub fn stopped(_: ()) -> crate::error::CliError {
-    crate::error::CliError::failed("item_thread", "the item thread stopped")
+    crate::error::CliError::failed(ITEM_THREAD_GONE, "the item thread stopped")
 }
 
 /// The running thread.

@@ -60,24 +60,32 @@ impl Spool {
         })
     }
 
-    /// Copy the spooled elements (as the inside of an array 2 spaces deep) to `out`; when
-    /// `out` writes to stdout (`to_stdout`), the kernel copies the spool there.
-    fn write_array<W: Write>(self, out: &mut W, to_stdout: bool) -> io::Result<()> {
+    /// The spooled elements, ready to be read from the start (`None`: there are none).
+    fn into_file(self) -> io::Result<Option<File>> {
         if self.count == 0 {
-            return out.write_all(b"[]");
+            return Ok(None);
         }
         let mut file = self.file.into_inner().map_err(|e| e.into_error())?;
         file.rewind()?;
-        out.write_all(b"[")?;
-        let copied = to_stdout && {
-            out.flush()?;
-            send_to_stdout(&file)?
-        };
-        if !copied {
-            io::copy(&mut file, out)?;
-        }
-        out.write_all(b"\n  ]")
+        Ok(Some(file))
     }
+}
+
+/// Copy the spooled elements `file` (as the inside of an array 2 spaces deep) to `out`; when
+/// `out` writes to stdout (`to_stdout`), the kernel copies the spool there.
+fn write_array<W: Write>(file: Option<File>, out: &mut W, to_stdout: bool) -> io::Result<()> {
+    let Some(mut file) = file else {
+        return out.write_all(b"[]");
+    };
+    out.write_all(b"[")?;
+    let copied = to_stdout && {
+        out.flush()?;
+        send_to_stdout(&file)?
+    };
+    if !copied {
+        io::copy(&mut file, out)?;
+    }
+    out.write_all(b"\n  ]")
 }
 
 /// Copy `file` from its current offset to its end into stdout with `sendfile(2)`: no copy
@@ -171,6 +179,23 @@ impl MergedPull {
         Ok(())
     }
 
+    /// Stop adding: the spools are made ready to be read (their failures are the spool's, not
+    /// the output's).
+    pub fn finish(self) -> io::Result<FinishedPull> {
+        Ok(FinishedPull {
+            items: self.items.into_file()?,
+            item_errors: self.item_errors.into_file()?,
+        })
+    }
+}
+
+/// A merge whose spools are complete.
+pub struct FinishedPull {
+    items: Option<File>,
+    item_errors: Option<File>,
+}
+
+impl FinishedPull {
     /// Write the merged document and a newline: `members` (raw JSON values under our keys)
     /// and the spooled `items` and `item_errors`, all in key order. `to_stdout`: `out` writes
     /// to stdout (so the kernel may copy the spools there).
@@ -191,8 +216,8 @@ impl MergedPull {
             out.write_all(if n == 0 { b"\n  " } else { b",\n  " })?;
             serde_json::to_writer(&mut *out, key).map_err(io::Error::other)?;
             out.write_all(b": ")?;
-            if let Some(spool) = spooled.remove(key) {
-                spool.write_array(out, to_stdout)?;
+            if let Some(file) = spooled.remove(key) {
+                write_array(file, out, to_stdout)?;
             } else if let Some(value) = members.get(key) {
                 let mut f = Formatter::new(&mut *out);
                 f.value(value, 2)?;
@@ -220,7 +245,11 @@ mod tests {
         let mut members = BTreeMap::new();
         members.insert("status", b"\"ok\"".to_vec());
         let mut out = Vec::new();
-        merge.write(members, &mut out, false).expect("write");
+        merge
+            .finish()
+            .expect("spools")
+            .write(members, &mut out, false)
+            .expect("write");
         let v: serde_json::Value = serde_json::from_slice(&out).expect("one JSON document");
         assert_eq!(v["items"], serde_json::json!([{"id": 1}, {"id": 2}]));
         assert_eq!(v["item_errors"][0]["items"], "x");

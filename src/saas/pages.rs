@@ -19,10 +19,11 @@ pub const MAX_PAGES: u64 = 100_000;
 /// Size of the blocks of items a streamed page is split into.
 pub const BLOCK_BYTES: usize = 256 * 1024;
 
-/// One pull page: the body as received and its typed fields.
+/// One pull page: the body and its typed fields.
 #[derive(Debug)]
 pub struct PullPage {
-    /// The body as received.
+    /// The body as received; for a page read by [`Pager::next`], the body with `items`
+    /// emptied (its items went to the item thread).
     pub envelope: Envelope,
     /// The typed fields; `items` is left empty (the items are only counted, see `items`).
     pub view: PullEnvelope,

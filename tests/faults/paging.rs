@@ -241,7 +241,7 @@ async fn a_page_with_two_items_members_is_refused() {
     let out = sb.run(&["sync", "pull", "--all", "--json"]);
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("`items` appears twice in the body (at byte 135)"),
+        stderr(&out).contains("`items` appears twice in the body (at byte 126)"),
         "{}",
         stderr(&out)
     );
