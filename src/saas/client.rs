@@ -24,6 +24,7 @@ pub const DEFAULT_RETRY_AFTER: u64 = 5;
 pub const MAX_RETRY_AFTER: u64 = 60;
 
 const BASE: &str = "/api/v1/tracker";
+const PULL_PATH: &str = "/api/v1/tracker/pull/";
 
 /// A client bound to one provider and project.
 #[derive(Debug)]
@@ -108,33 +109,38 @@ impl TrackerClient {
 
     /// `POST /pull/` for one page.
     pub async fn pull(&self, limit: i64, cursor: Option<&str>) -> Result<Envelope, CliError> {
-        let mut body =
-            json!({ "provider": self.provider, "project_slug": self.project_slug, "limit": limit });
-        if let Some(c) = cursor {
-            body["cursor"] = json!(c);
-        }
-        self.call(&format!("{BASE}/pull/"), String::new(), Some(body), PULL)
-            .await
+        self.call(
+            PULL_PATH,
+            String::new(),
+            Some(self.pull_body(limit, cursor)),
+            PULL,
+        )
+        .await
     }
 
     /// The pull endpoint, as errors name it.
     pub fn pull_endpoint(&self) -> String {
-        endpoint(PULL.method, &format!("{BASE}/pull/"))
+        endpoint(PULL.method, PULL_PATH)
     }
 
     /// `POST /pull/` for one page whose 2xx body is read as it arrives (`sync pull --all`):
     /// everything else is answered as [`TrackerClient::pull`] answers it.
     pub async fn pull_streamed(&self, limit: i64, cursor: Option<&str>) -> Result<Body, CliError> {
+        let body = Some(self.pull_body(limit, cursor));
+        match self.send(PULL_PATH, String::new(), body, PULL).await? {
+            Answer::Done(opened) => Ok(opened.body),
+            Answer::Accepted(id) => Err(accepted_unexpectedly(PULL_PATH, &id)),
+        }
+    }
+
+    /// The request body of a pull.
+    fn pull_body(&self, limit: i64, cursor: Option<&str>) -> Value {
         let mut body =
             json!({ "provider": self.provider, "project_slug": self.project_slug, "limit": limit });
         if let Some(c) = cursor {
             body["cursor"] = json!(c);
         }
-        let path = format!("{BASE}/pull/");
-        match self.send(&path, String::new(), Some(body), PULL).await? {
-            Answer::Done(opened) => Ok(opened.body),
-            Answer::Accepted(id) => Err(accepted_unexpectedly(&path, &id)),
-        }
+        body
     }
 
     /// `POST /push/` (a 202 is polled to its result).

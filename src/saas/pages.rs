@@ -116,7 +116,7 @@ impl<'c> Pager<'c> {
 
     /// Where the next page starts (`Some(None)`: the first page), or `None` after the last
     /// page; an error once the page cap is reached.
-    pub fn next_cursor(&self) -> Result<Option<Option<&str>>, CliError> {
+    fn next_cursor(&self) -> Result<Option<Option<&str>>, CliError> {
         if self.done {
             return Ok(None);
         }
