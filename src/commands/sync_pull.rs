@@ -3,7 +3,7 @@
 use crate::args::SyncPullArgs;
 use crate::context::Context;
 use crate::error::CliError;
-use crate::output::item_thread::{stopped, ItemThread, Stopped, ITEM_THREAD_GONE};
+use crate::output::item_thread::{ItemThread, Stopped, ITEM_THREAD_GONE};
 use crate::output::merge::{self, MergedPull, SpoolError};
 use crate::output::{Outcome, Template};
 use crate::saas::{
@@ -198,9 +198,9 @@ async fn fetch_every_page(
             continue;
         };
         let item_errors = page.member("item_errors").map(<[u8]>::to_vec);
-        items.page_end(n, item_errors).await.map_err(stopped)?;
+        items.page_end(n, item_errors).await?;
         if n > 1 {
-            items.wait_for(n - 1).await.map_err(stopped)?;
+            items.wait_for(n - 1).await?;
         }
     }
     Ok(())
@@ -223,7 +223,7 @@ fn item_thread_error(stopped: Stopped) -> CliError {
         } => spool_error(e),
         Stopped::Panicked => CliError::failed(
             "internal",
-            "the thread checking the pulled items stopped unexpectedly",
+            "the thread formatting the pulled items stopped unexpectedly",
         ),
     }
 }

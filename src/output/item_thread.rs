@@ -36,10 +36,15 @@ pub enum Stopped {
 /// Code of the error the fetch reports when the thread is gone.
 pub const ITEM_THREAD_GONE: &str = "item_thread_gone";
 
-/// The error the fetch reports when the thread is gone (its own reason, from
-/// [`ItemThread::finish`], takes the place of this one).
-pub fn stopped(_: ()) -> crate::error::CliError {
-    crate::error::CliError::failed(ITEM_THREAD_GONE, "the item thread stopped")
+/// The thread is gone: it stopped (see [`ItemThread::finish`] for why).
+#[derive(Debug, Clone, Copy)]
+pub struct Gone;
+
+impl From<Gone> for crate::error::CliError {
+    /// The error the fetch reports; the thread's own reason takes its place.
+    fn from(_: Gone) -> Self {
+        crate::error::CliError::failed(ITEM_THREAD_GONE, "the item thread stopped")
+    }
 }
 
 /// The running thread.
@@ -67,29 +72,29 @@ impl ItemThread {
 
     /// Hand over a block of items of page `page`; `Err` when the thread has stopped (then
     /// [`ItemThread::finish`] says why).
-    pub async fn items(&self, block: Block, page: u64) -> Result<(), ()> {
+    pub async fn items(&self, block: Block, page: u64) -> Result<(), Gone> {
         self.jobs
             .send(Job::Items { block, page })
             .await
-            .map_err(drop)
+            .map_err(|_| Gone)
     }
 
     /// Page `page` is complete (its `item_errors`, for the merge).
-    pub async fn page_end(&self, page: u64, item_errors: Option<Vec<u8>>) -> Result<(), ()> {
+    pub async fn page_end(&self, page: u64, item_errors: Option<Vec<u8>>) -> Result<(), Gone> {
         self.jobs
             .send(Job::PageEnd { page, item_errors })
             .await
-            .map_err(drop)
+            .map_err(|_| Gone)
     }
 
     /// Wait until every page up to `page` is checked and spooled; `Err` when the thread
     /// stopped first.
-    pub async fn wait_for(&mut self, page: u64) -> Result<(), ()> {
+    pub async fn wait_for(&mut self, page: u64) -> Result<(), Gone> {
         self.pages_done
             .wait_for(|&done| done >= page)
             .await
             .map(drop)
-            .map_err(drop)
+            .map_err(|_| Gone)
     }
 
     /// Let the thread finish what it has and return the merge (or why it stopped).

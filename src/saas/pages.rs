@@ -9,7 +9,7 @@ use super::errors::unexpected_response;
 use crate::error::CliError;
 use crate::http::Body;
 use crate::jsonfmt::split::Splitter;
-use crate::output::item_thread::{stopped, ItemThread};
+use crate::output::item_thread::ItemThread;
 use std::collections::HashSet;
 use std::ops::Range;
 
@@ -197,7 +197,7 @@ async fn receive(
         fed.map_err(|e| body_problem(endpoint, &e))?;
         while let Some(block) = splitter.take_block() {
             if let Some(items) = items {
-                items.items(block, page).await.map_err(stopped)?;
+                items.items(block, page).await?;
             }
         }
     }
