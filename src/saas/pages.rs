@@ -114,9 +114,10 @@ impl<'c> Pager<'c> {
         self.pages
     }
 
-    /// Where the next page starts (`Some(None)`: the first page), or `None` after the last
-    /// page; an error once the page cap is reached.
-    fn next_cursor(&self) -> Result<Option<Option<&str>>, CliError> {
+    /// Fetch the next page, checked as it arrives: its items go to `items` block by block
+    /// (when given), the rest is the page returned (`None` after the last page; an error once
+    /// the page cap is reached).
+    pub async fn next(&mut self, items: Option<&ItemThread>) -> Result<Option<PullPage>, CliError> {
         if self.done {
             return Ok(None);
         }
@@ -131,16 +132,10 @@ impl<'c> Pager<'c> {
             .hint("pull with a larger --limit, or set SPEC_KITTY_TRACKER_MAX_PAGES to allow more pages")
             .detail("pages", self.pages));
         }
-        Ok(Some(self.cursor.as_deref()))
-    }
-
-    /// Fetch the next page, checked as it arrives: its items go to `items` block by block
-    /// (when given), the rest is the page returned (`None` after the last page).
-    pub async fn next(&mut self, items: Option<&ItemThread>) -> Result<Option<PullPage>, CliError> {
-        let Some(cursor) = self.next_cursor()? else {
-            return Ok(None);
-        };
-        let body = self.client.pull_streamed(self.limit, cursor).await?;
+        let body = self
+            .client
+            .pull_streamed(self.limit, self.cursor.as_deref())
+            .await?;
         let page = receive(body, &self.client.pull_endpoint(), items, self.pages + 1).await?;
         self.record(&page)?;
         Ok(Some(page))
