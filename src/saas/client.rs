@@ -164,7 +164,11 @@ impl TrackerClient {
         let endpoint = endpoint(MUTATION.method, path);
         match self.send(path, String::new(), Some(body), MUTATION).await? {
             Answer::Done(opened) => json_object(opened.read_all().await?, &endpoint),
-            Answer::Accepted(id) => self.wait(&id).await,
+            // A failed operation may name a stale binding as well.
+            Answer::Accepted(id) => self
+                .wait(&id)
+                .await
+                .map_err(|e| self.route.stale(&self.provider, e)),
         }
     }
 
