@@ -20,7 +20,7 @@ pub fn saas(ctx: &mut Context, _args: StatusArgs) -> Result<Outcome, CliError> {
         "route_value": client.route.value,
         "env": envelope.value()?,
     });
-    let (envelope, pending) = binding::marked(&client.route, envelope);
+    let (envelope, pending) = binding::marked(&client.route, envelope, ctx.json);
     let outcome = Outcome::report_raw_json(Template::StatusSaas, data, envelope.body);
     Ok(binding::hinted(
         outcome,

@@ -38,7 +38,7 @@ pub fn saas(ctx: &mut Context, args: SyncPullArgs) -> Result<Outcome, CliError> 
         return saas::call(pull_all(&client, args.limit, cursor, args.json, caps));
     }
     let mut page = PullPage::new(saas::call(client.pull(args.limit, cursor))?)?;
-    let (envelope, pending) = binding::marked(&client.route, page.envelope);
+    let (envelope, pending) = binding::marked(&client.route, page.envelope, args.json);
     page.envelope = envelope;
     let data = json!({ "env": page.view.summary_view(), "extra": { "pages": 1 } });
     let hint = match (page.view.has_more, page.view.next_cursor.as_deref()) {

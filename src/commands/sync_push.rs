@@ -25,7 +25,7 @@ pub fn saas(ctx: &mut Context, args: SyncPushArgs) -> Result<Outcome, CliError> 
     let envelope = saas::call(client.push(items))?;
     let push: PushEnvelope = envelope.typed()?;
     let value = envelope.value()?;
-    let (envelope, pending) = binding::marked(&client.route, envelope);
+    let (envelope, pending) = binding::marked(&client.route, envelope, ctx.json);
     let outcome = saas::envelope_report(
         Template::SyncPushSaas,
         &envelope,

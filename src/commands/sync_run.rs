@@ -13,7 +13,7 @@ pub fn saas(ctx: &mut Context, args: SyncRunArgs) -> Result<Outcome, CliError> {
     let envelope = saas::call(client.run(args.limit))?;
     let run: RunEnvelope = envelope.typed()?;
     let value = envelope.value()?;
-    let (envelope, pending) = binding::marked(&client.route, envelope);
+    let (envelope, pending) = binding::marked(&client.route, envelope, ctx.json);
     let outcome = saas::envelope_report(
         Template::SyncRunSaas,
         &envelope,

@@ -113,11 +113,16 @@ pub fn upgrade_hint(provider: &str, pending: &str) -> String {
     )
 }
 
-/// The response checked for a binding upgrade: the envelope with `pending_binding_upgrade`
-/// set (for `--json`), and the pending ref.
-pub fn marked(route: &Route, envelope: Envelope) -> (Envelope, Option<String>) {
+/// The response checked for a binding upgrade: the pending ref, and the envelope with
+/// `pending_binding_upgrade` set when it is printed as JSON (`json`; human output leaves the
+/// body as it is, sparing a large page the copy).
+pub fn marked(route: &Route, envelope: Envelope, json: bool) -> (Envelope, Option<String>) {
     let pending = route.upgrade_in(&envelope);
-    (with_pending(envelope, pending.as_deref()), pending)
+    let envelope = match json {
+        true => with_pending(envelope, pending.as_deref()),
+        false => envelope,
+    };
+    (envelope, pending)
 }
 
 /// `outcome` with the upgrade hint (printed on stderr in human output only) when one is
