@@ -372,7 +372,7 @@ fn bind_and_unbind_keep_egress_and_unknown_keys() {
     sb.bind_beads("ws1", &[]);
     let bound = config_text(&sb);
     assert!(
-        bound.contains("tracker:\n  custom_key:\n    keep: me\n  provider: beads\n"),
+        bound.contains("tracker:\n  custom_key: {keep: me}\n  provider: beads\n"),
         "{bound}"
     );
     assert!(

@@ -13,6 +13,7 @@
 use super::envelopes::Envelope;
 use crate::config::TrackerConfig;
 use crate::error::{CliError, ErrorKind};
+use crate::jsonfmt::Member;
 use crate::output::Outcome;
 use serde_json::Value;
 
@@ -135,27 +136,59 @@ pub fn hinted(outcome: Outcome, provider: &str, pending: Option<&str>) -> Outcom
 }
 
 /// `envelope` with `pending_binding_upgrade` set (to null when there is none), for `--json`.
-/// The member is added at the end of the object (or replaces one the server sent); the key
-/// order of the printed document is sorted anyway.
-pub fn with_pending(envelope: Envelope, pending: Option<&str>) -> Envelope {
+/// The member is written in place before the object's closing brace (a large page is not
+/// copied) and added to the outline; the printed document's keys are sorted anyway. A body
+/// that already has the key gets it replaced (through a copy).
+pub fn with_pending(mut envelope: Envelope, pending: Option<&str>) -> Envelope {
     let value = serde_json::to_vec(&pending).unwrap_or_else(|_| b"null".to_vec());
+    let close = envelope.body.iter().rposition(|&b| b == b'}');
+    let (true, Some(close), None) = (
+        envelope.outline.object,
+        close,
+        envelope.outline.get(&envelope.body, PENDING_KEY),
+    ) else {
+        return replaced(envelope, &value);
+    };
+    let mut member = Vec::with_capacity(PENDING_KEY.len() + value.len() + 4);
+    if !envelope.outline.members.is_empty() {
+        member.push(b',');
+    }
+    let key_start = close + member.len() + 1;
+    member.extend_from_slice(format!("\"{PENDING_KEY}\":").as_bytes());
+    let value_start = close + member.len();
+    member.extend_from_slice(&value);
+    envelope.body.splice(close..close, member);
+    envelope.outline.members.push(Member {
+        key: key_start..key_start + PENDING_KEY.len(),
+        escaped: false,
+        value: value_start..value_start + value.len(),
+        elements: 0,
+    });
+    envelope
+}
+
+/// The body rebuilt from its outline without any `pending_binding_upgrade` member, then with
+/// ours (an odd body is returned as it is).
+fn replaced(envelope: Envelope, value: &[u8]) -> Envelope {
+    if !envelope.outline.object {
+        return envelope;
+    }
     let body = &envelope.body;
     let mut out = Vec::with_capacity(body.len() + 40);
-    let kept: Vec<_> = envelope
+    out.push(b'{');
+    for m in envelope
         .outline
         .members
         .iter()
         .filter(|m| &body[m.key.clone()] != PENDING_KEY.as_bytes())
-        .collect();
-    out.push(b'{');
-    for m in &kept {
+    {
         out.extend_from_slice(&body[m.key.start - 1..m.key.end + 1]);
         out.push(b':');
         out.extend_from_slice(&body[m.value.clone()]);
         out.push(b',');
     }
     out.extend_from_slice(format!("\"{PENDING_KEY}\":").as_bytes());
-    out.extend_from_slice(&value);
+    out.extend_from_slice(value);
     out.push(b'}');
     let endpoint = envelope.endpoint.clone();
     Envelope::new(out, endpoint).unwrap_or(envelope)
@@ -205,19 +238,40 @@ mod tests {
         );
     }
 
+    /// Oracle: the validator's own outline of the edited body (so the formatter prints
+    /// exactly the members a fresh parse sees) and serde_json's reading of it.
     #[test]
-    fn the_pending_member_is_added_or_replaced() {
-        let e = with_pending(
-            envelope(r#"{"a":1,"pending_binding_upgrade":"x"}"#),
-            Some("br-2"),
-        );
-        let v: Value = serde_json::from_slice(&e.body).expect("json");
-        assert_eq!(
-            v,
-            serde_json::json!({"a": 1, "pending_binding_upgrade": "br-2"})
-        );
-        let e = with_pending(envelope("{}"), None);
-        assert_eq!(e.body, br#"{"pending_binding_upgrade":null}"#);
+    fn the_pending_member_is_added_in_place_or_replaced() {
+        for (body, pending, want) in [
+            (
+                r#"{"a":1,"pending_binding_upgrade":"x"}"#,
+                Some("br-2"),
+                serde_json::json!({"a": 1, "pending_binding_upgrade": "br-2"}),
+            ),
+            (
+                "{}",
+                None,
+                serde_json::json!({"pending_binding_upgrade": null}),
+            ),
+            (
+                " { \"a\" : [1, {\"b\": \"}\"}] }\n",
+                Some("r\"1"),
+                serde_json::json!({"a": [1, {"b": "}"}], "pending_binding_upgrade": "r\"1"}),
+            ),
+        ] {
+            let e = with_pending(envelope(body), pending);
+            let v: Value = serde_json::from_slice(&e.body).expect("json");
+            assert_eq!(v, want, "{body}");
+            let fresh = crate::jsonfmt::validate(&e.body).expect("valid");
+            let keys = |o: &crate::jsonfmt::Outline| -> Vec<Vec<u8>> {
+                o.members
+                    .iter()
+                    .map(|m| e.body[m.key.clone()].to_vec())
+                    .collect()
+            };
+            assert_eq!(keys(&fresh), keys(&e.outline), "{body}");
+            assert_eq!(fresh.members.last(), e.outline.members.last(), "{body}");
+        }
     }
 
     /// Oracle: reference §4.3 (the three codes, from the code or the category, only when
