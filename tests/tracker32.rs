@@ -300,3 +300,176 @@ fn a_3_2_7_spec_kitty_authoritative_binding_makes_push_revert_remote_edits() {
     assert!(stdout(&out).contains("- updated: 1\n"), "{}", stdout(&out));
     assert_eq!(sb.stub_state()["issues"][0]["title"], "Seed issue A");
 }
+
+fn mock_requests(mock: &contract_mock::Running) -> Vec<Value> {
+    let v: Value = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(async {
+            let body = reqwest::get(format!("{}/__mock/requests", mock.url))
+                .await
+                .expect("requests")
+                .bytes()
+                .await
+                .expect("body");
+            serde_json::from_slice(&body).expect("json")
+        });
+    v["requests"].as_array().cloned().unwrap_or_default()
+}
+
+/// Differential, against 3.2.7's own `SaaSTrackerService` (its HTTP layer replaced by a
+/// recorder, scripts/interop/tracker_driver.py `service`) on the same binding_ref-only block:
+/// status, map list, sync pull, push and run send the same routing (query or body) as ours
+/// (ours as the contract mock logged it); the same answer gives the same
+/// `pending_binding_upgrade`; the same stale-binding envelope gives the same message (3.2.7
+/// appends its own rebind command, ours is the hint line).
+#[test]
+fn routing_upgrades_and_stale_bindings_match_3_2_7() {
+    let Some(bin) = venv() else { return };
+    let mock = contract_mock::spawn(contract_mock::Config::default(), 0).expect("mock");
+    let items = r#"[{"ref": "LIN-1", "action": "update"}]"#;
+    let bound = |binding_ref: &str| {
+        let sb = Sandbox::new(Some(&format!(
+            "project:\n  slug: oracle\ntracker:\n  provider: linear\n  binding_ref: {binding_ref}\n  project_slug:\n  display_label:\n  provider_context:\n  workspace:\n  ownership:\n    mode: external_authoritative\n    field_owners: {{}}\n"
+        )))
+        .env("SPEC_KITTY_SAAS_URL", &mock.url);
+        let login = sb.run_with_stdin(
+            &["auth", "login", "-u", "ada", "--password-stdin"],
+            "demo-password",
+        );
+        assert_eq!(code(&login), 0, "{}", stderr(&login));
+        sb
+    };
+    let ours = |sb: &Sandbox, args: &[&str]| {
+        let out = sb.run_with_stdin(args, items);
+        (code(&out), stdout(&out), stderr(&out))
+    };
+    let commands: [&[&str]; 5] = [
+        &["status", "--json"],
+        &["map", "list", "--json"],
+        &["sync", "pull", "--json"],
+        &["sync", "push", "--items-json", "-", "--json"],
+        &["sync", "run", "--json"],
+    ];
+    let theirs = |sb: &Sandbox, answer: Value, error: Value| -> Value {
+        let input = json!({"answer": answer, "error": error}).to_string();
+        let script =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/interop/tracker_driver.py");
+        let root = sb.project().display().to_string();
+        let mut cmd = Command::new(bin.join("python"));
+        cmd.args([script.display().to_string().as_str(), "service", &root])
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", sb.dir.path().join("home"))
+            .env("SPEC_KITTY_HOME", sb.state())
+            .env("SPEC_KITTY_SAAS_URL", &mock.url)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().expect("driver");
+        {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(input.as_bytes())
+                .expect("write");
+        }
+        let out = child.wait_with_output().expect("driver output");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("driver json")
+    };
+
+    // Routing: the same keys and values in the same places.
+    let sb = bound("br-main");
+    for args in commands {
+        assert_eq!(ours(&sb, args).0, 0, "{args:?}");
+    }
+    let mine: Vec<Value> = mock_requests(&mock)
+        .into_iter()
+        .map(|r| match r["op"].as_str() {
+            Some("status" | "mappings") => r["query"].clone(),
+            _ => r["body"].clone(),
+        })
+        .collect();
+    let oracle = theirs(&sb, json!({"status": "ok", "mappings": []}), Value::Null);
+    let expected: Vec<Value> = oracle["requests"]
+        .as_array()
+        .expect("requests")
+        .iter()
+        .map(|r| {
+            if r["json"].is_null() {
+                r["params"].clone()
+            } else {
+                r["json"].clone()
+            }
+        })
+        .collect();
+    assert_eq!(mine, expected, "routing: ours (mock log) vs 3.2.7");
+
+    // Upgrade: the mock answers `upgrade-v2` to the ref `upgrade`; 3.2.7 gets the same answer.
+    let sb = bound(contract_mock::UPGRADE_REF);
+    let oracle = theirs(
+        &sb,
+        json!({"binding_ref": "upgrade-v2", "mappings": []}),
+        Value::Null,
+    );
+    for (args, op) in
+        commands
+            .iter()
+            .zip(["status", "map_list", "sync_pull", "sync_push", "sync_run"])
+    {
+        let (status, out, _) = ours(&sb, args);
+        assert_eq!(status, 0, "{args:?}");
+        let v: Value = serde_json::from_str(&out).expect("json");
+        assert_eq!(
+            v["pending_binding_upgrade"], oracle["results"][op]["pending_binding_upgrade"],
+            "{op}"
+        );
+    }
+
+    // Stale: the same envelope gives the same message.
+    let (stale, _) = contract_mock::STALE_REFS[0];
+    let sb = bound(stale);
+    let message = format!("No active binding {stale} for this project");
+    let oracle = theirs(
+        &sb,
+        json!({}),
+        json!({"code": stale.replace('-', "_"), "message": message}),
+    );
+    for (args, op) in
+        commands
+            .iter()
+            .zip(["status", "map_list", "sync_pull", "sync_push", "sync_run"])
+    {
+        let plain: Vec<&str> = args.iter().copied().filter(|a| *a != "--json").collect();
+        let (status, _, err) = ours(&sb, &plain);
+        assert_eq!(status, 3, "{args:?}");
+        let theirs_text = oracle["results"][op]["error"]
+            .as_str()
+            .expect("3.2.7 error");
+        let (text, rebind) = theirs_text
+            .split_once(". Run `")
+            .expect("3.2.7 rebind sentence");
+        assert_eq!(
+            err.lines().next(),
+            Some(format!("error: {text}").as_str()),
+            "{op}"
+        );
+        assert_eq!(
+            rebind,
+            "spec-kitty tracker bind --provider linear` to rebind."
+        );
+        assert_eq!(
+            err.lines().nth(1),
+            Some("hint: run `spec-kitty-tracker bind --provider linear` to rebind"),
+            "{op}: our equivalent of 3.2.7's rebind command"
+        );
+    }
+}

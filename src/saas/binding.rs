@@ -47,16 +47,14 @@ impl Route {
         self.key == "binding_ref"
     }
 
-    /// The `binding_ref` a response reports when it differs from the stored one (only when
-    /// routing by `binding_ref`: a project-slug binding has no ref to upgrade).
+    /// The `binding_ref` a response reports when it differs from the stored one: a non-empty
+    /// string other than the ref requests are routed by (a project-slug binding has none, so
+    /// any ref the server names is an upgrade), as 3.2.7's `_report_binding_upgrade` decides.
     pub fn upgrade_in(&self, envelope: &Envelope) -> Option<String> {
-        if !self.by_ref() {
-            return None;
-        }
         let member = envelope.outline.get(&envelope.body, "binding_ref")?;
         let reported: String = serde_json::from_slice(&envelope.body[member.value.clone()]).ok()?;
-        let reported = reported.trim();
-        (!reported.is_empty() && reported != self.value).then(|| reported.to_owned())
+        let current = self.by_ref() && reported == self.value;
+        (!reported.is_empty() && !current).then_some(reported)
     }
 
     /// `err` as the stale-binding error when it carries one of [`STALE_CODES`] and requests
@@ -209,8 +207,8 @@ mod tests {
         }
     }
 
-    /// Oracle: reference §4.4 (a different top-level `binding_ref` is an upgrade, only when
-    /// routing by it).
+    /// Oracle: reference §4.4 and 3.2.7's `_report_binding_upgrade` (a non-empty top-level
+    /// `binding_ref` other than the stored one is an upgrade; a slug binding stores none).
     #[test]
     fn upgrades_are_reported_only_when_the_ref_differs() {
         assert_eq!(
@@ -233,9 +231,12 @@ mod tests {
             value: "p".into(),
         };
         assert_eq!(
-            slug.upgrade_in(&envelope(r#"{"binding_ref":"br-2"}"#)),
-            None
+            slug.upgrade_in(&envelope(r#"{"binding_ref":"br-2"}"#))
+                .as_deref(),
+            Some("br-2")
         );
+        assert_eq!(slug.upgrade_in(&envelope(r#"{"binding_ref":""}"#)), None);
+        assert_eq!(slug.upgrade_in(&envelope(r#"{"binding_ref":7}"#)), None);
     }
 
     /// Oracle: the validator's own outline of the edited body (so the formatter prints

@@ -355,13 +355,18 @@ fn generated_responses_follow_the_document() {
 }
 
 /// A response as `--json` prints it for status, map list, sync pull (one page), push and run:
-/// with `pending_binding_upgrade` set, here null (reference upstream-3.2-tracker.md §4.4: the
-/// key is always present; the harness binding routes by project_slug, which has no ref to
-/// upgrade).
-pub fn with_pending_null(v: &Value) -> Value {
+/// with `pending_binding_upgrade` set (reference upstream-3.2-tracker.md §4.4: the key is
+/// always present). The harness binding routes by project_slug and stores no binding_ref, so
+/// any non-empty string `binding_ref` in the response is the pending upgrade (3.2.7's
+/// `_report_binding_upgrade`).
+pub fn with_pending(v: &Value) -> Value {
     let mut v = v.clone();
+    let pending = v["binding_ref"]
+        .as_str()
+        .filter(|s| !s.is_empty())
+        .map_or(Value::Null, |s| Value::String(s.to_owned()));
     if let Some(obj) = v.as_object_mut() {
-        obj.insert("pending_binding_upgrade".into(), Value::Null);
+        obj.insert("pending_binding_upgrade".into(), pending);
     }
     v
 }
