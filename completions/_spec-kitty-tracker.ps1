@@ -43,6 +43,7 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
             break
         }
         'spec-kitty-tracker;providers' {
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
@@ -61,6 +62,7 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
             [CompletionResult]::new('--doctrine-mode', '--doctrine-mode', [CompletionResultType]::ParameterName, 'Deprecated spelling of --ownership-mode (loses when both are given)')
             [CompletionResult]::new('--field-owner', '--field-owner', [CompletionResultType]::ParameterName, 'Field owner for --ownership-mode split_ownership: field=owner, owner one of local, external, shared (local providers only)')
             [CompletionResult]::new('--credential', '--credential', [CompletionResultType]::ParameterName, 'Provider setting key=value; keys: command, cwd, server_url, base_url, username, email, team_slug (local providers only)')
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
@@ -73,6 +75,7 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
             break
         }
         'spec-kitty-tracker;status' {
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
@@ -84,6 +87,7 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
             break
         }
         'spec-kitty-tracker;unbind' {
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
@@ -112,6 +116,7 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
             [CompletionResult]::new('--external-id', '--external-id', [CompletionResultType]::ParameterName, 'External issue ID')
             [CompletionResult]::new('--external-key', '--external-key', [CompletionResultType]::ParameterName, 'External issue key')
             [CompletionResult]::new('--external-url', '--external-url', [CompletionResultType]::ParameterName, 'External issue URL')
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
@@ -124,6 +129,7 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
             break
         }
         'spec-kitty-tracker;map;list' {
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
@@ -151,6 +157,7 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
         'spec-kitty-tracker;sync;pull' {
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Maximum number of items per page (1..=10000)')
             [CompletionResult]::new('--cursor', '--cursor', [CompletionResultType]::ParameterName, 'Start at this page (the next_cursor a previous pull printed; SaaS-backed providers only)')
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
@@ -165,6 +172,7 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
         'spec-kitty-tracker;sync;push' {
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Maximum number of items (local providers only)')
             [CompletionResult]::new('--items-json', '--items-json', [CompletionResultType]::ParameterName, 'Path to JSON file with PushItem[] array (SaaS providers). Use ''-'' for stdin.')
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
@@ -177,6 +185,7 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
         }
         'spec-kitty-tracker;sync;run' {
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Maximum number of items (1..=10000)')
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
@@ -188,6 +197,7 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
             break
         }
         'spec-kitty-tracker;sync;publish' {
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
@@ -210,6 +220,7 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
             break
         }
         'spec-kitty-tracker;operations;show' {
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
@@ -239,6 +250,7 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
             [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'Username (prompted when absent)')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Password (prompted, hidden, when absent; prefer --password-stdin)')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'Password (prompted, hidden, when absent; prefer --password-stdin)')
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
@@ -253,6 +265,7 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
             break
         }
         'spec-kitty-tracker;auth;logout' {
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
@@ -264,6 +277,7 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
             break
         }
         'spec-kitty-tracker;auth;status' {
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')

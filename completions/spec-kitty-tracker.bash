@@ -207,7 +207,7 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__auth__subcmd__login)
-            opts="-u -p -f -C -v -h --username --password --password-stdin --force --json --project --server-url --verbose --help"
+            opts="-u -p -f -C -v -h --username --password --password-stdin --force --json --jq --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -241,6 +241,10 @@ _spec__kitty__tracker() {
                     fi
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --project)
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
@@ -267,12 +271,16 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__auth__subcmd__logout)
-            opts="-C -v -h --json --project --server-url --verbose --help"
+            opts="-C -v -h --json --jq --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --project)
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
@@ -299,12 +307,16 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__auth__subcmd__status)
-            opts="-C -v -h --json --project --server-url --verbose --help"
+            opts="-C -v -h --json --jq --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --project)
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
@@ -331,7 +343,7 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__bind)
-            opts="-C -v -h --provider --project-slug --workspace --ownership-mode --doctrine-mode --field-owner --credential --force --json --project --server-url --verbose --help"
+            opts="-C -v -h --provider --project-slug --workspace --ownership-mode --doctrine-mode --field-owner --credential --force --json --jq --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -384,6 +396,10 @@ _spec__kitty__tracker() {
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o nospace
                     fi
+                    return 0
+                    ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --project)
@@ -770,7 +786,7 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__map__subcmd__add)
-            opts="-C -v -h --wp-id --external-id --external-key --external-url --force --json --project --server-url --verbose --help"
+            opts="-C -v -h --wp-id --external-id --external-key --external-url --force --json --jq --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -804,6 +820,10 @@ _spec__kitty__tracker() {
                     fi
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --project)
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
@@ -830,12 +850,16 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__map__subcmd__list)
-            opts="-C -v -h --json --project --server-url --verbose --help"
+            opts="-C -v -h --json --jq --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --project)
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
@@ -894,12 +918,16 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__operations__subcmd__show)
-            opts="-C -v -h --wait --json --project --server-url --verbose --help"
+            opts="-C -v -h --wait --json --jq --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --project)
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
@@ -926,12 +954,16 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__providers)
-            opts="-C -v -h --json --project --server-url --verbose --help"
+            opts="-C -v -h --json --jq --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --project)
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
@@ -958,12 +990,16 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__status)
-            opts="-C -v -h --json --project --server-url --verbose --help"
+            opts="-C -v -h --json --jq --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --project)
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
@@ -1022,12 +1058,16 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__sync__subcmd__publish)
-            opts="-C -v -h --json --project --server-url --verbose --help"
+            opts="-C -v -h --json --jq --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --project)
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
@@ -1054,7 +1094,7 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__sync__subcmd__pull)
-            opts="-C -v -h --limit --all --cursor --json --project --server-url --verbose --help"
+            opts="-C -v -h --limit --all --cursor --json --jq --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1072,6 +1112,10 @@ _spec__kitty__tracker() {
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o nospace
                     fi
+                    return 0
+                    ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --project)
@@ -1100,7 +1144,7 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__sync__subcmd__push)
-            opts="-C -v -h --limit --items-json --json --project --server-url --verbose --help"
+            opts="-C -v -h --limit --items-json --json --jq --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1126,6 +1170,10 @@ _spec__kitty__tracker() {
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o filenames
                     fi
+                    return 0
+                    ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --project)
@@ -1154,7 +1202,7 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__sync__subcmd__run)
-            opts="-C -v -h --limit --json --project --server-url --verbose --help"
+            opts="-C -v -h --limit --json --jq --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1165,6 +1213,10 @@ _spec__kitty__tracker() {
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o nospace
                     fi
+                    return 0
+                    ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --project)
@@ -1193,12 +1245,16 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__unbind)
-            opts="-C -v -h --forget-credentials --json --project --server-url --verbose --help"
+            opts="-C -v -h --forget-credentials --json --jq --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --project)
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then

@@ -39,6 +39,7 @@ set edit:completion:arg-completer[spec-kitty-tracker] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'spec-kitty-tracker;providers'= {
+            cand --jq 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted'
             cand -C 'Run as if started in DIR (the project is found from there)'
             cand --project 'Run as if started in DIR (the project is found from there)'
             cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
@@ -56,6 +57,7 @@ set edit:completion:arg-completer[spec-kitty-tracker] = {|@words|
             cand --doctrine-mode 'Deprecated spelling of --ownership-mode (loses when both are given)'
             cand --field-owner 'Field owner for --ownership-mode split_ownership: field=owner, owner one of local, external, shared (local providers only)'
             cand --credential 'Provider setting key=value; keys: command, cwd, server_url, base_url, username, email, team_slug (local providers only)'
+            cand --jq 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted'
             cand -C 'Run as if started in DIR (the project is found from there)'
             cand --project 'Run as if started in DIR (the project is found from there)'
             cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
@@ -67,6 +69,7 @@ set edit:completion:arg-completer[spec-kitty-tracker] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'spec-kitty-tracker;status'= {
+            cand --jq 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted'
             cand -C 'Run as if started in DIR (the project is found from there)'
             cand --project 'Run as if started in DIR (the project is found from there)'
             cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
@@ -77,6 +80,7 @@ set edit:completion:arg-completer[spec-kitty-tracker] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'spec-kitty-tracker;unbind'= {
+            cand --jq 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted'
             cand -C 'Run as if started in DIR (the project is found from there)'
             cand --project 'Run as if started in DIR (the project is found from there)'
             cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
@@ -103,6 +107,7 @@ set edit:completion:arg-completer[spec-kitty-tracker] = {|@words|
             cand --external-id 'External issue ID'
             cand --external-key 'External issue key'
             cand --external-url 'External issue URL'
+            cand --jq 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted'
             cand -C 'Run as if started in DIR (the project is found from there)'
             cand --project 'Run as if started in DIR (the project is found from there)'
             cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
@@ -114,6 +119,7 @@ set edit:completion:arg-completer[spec-kitty-tracker] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'spec-kitty-tracker;map;list'= {
+            cand --jq 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted'
             cand -C 'Run as if started in DIR (the project is found from there)'
             cand --project 'Run as if started in DIR (the project is found from there)'
             cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
@@ -139,6 +145,7 @@ set edit:completion:arg-completer[spec-kitty-tracker] = {|@words|
         &'spec-kitty-tracker;sync;pull'= {
             cand --limit 'Maximum number of items per page (1..=10000)'
             cand --cursor 'Start at this page (the next_cursor a previous pull printed; SaaS-backed providers only)'
+            cand --jq 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted'
             cand -C 'Run as if started in DIR (the project is found from there)'
             cand --project 'Run as if started in DIR (the project is found from there)'
             cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
@@ -152,6 +159,7 @@ set edit:completion:arg-completer[spec-kitty-tracker] = {|@words|
         &'spec-kitty-tracker;sync;push'= {
             cand --limit 'Maximum number of items (local providers only)'
             cand --items-json 'Path to JSON file with PushItem[] array (SaaS providers). Use ''-'' for stdin.'
+            cand --jq 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted'
             cand -C 'Run as if started in DIR (the project is found from there)'
             cand --project 'Run as if started in DIR (the project is found from there)'
             cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
@@ -163,6 +171,7 @@ set edit:completion:arg-completer[spec-kitty-tracker] = {|@words|
         }
         &'spec-kitty-tracker;sync;run'= {
             cand --limit 'Maximum number of items (1..=10000)'
+            cand --jq 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted'
             cand -C 'Run as if started in DIR (the project is found from there)'
             cand --project 'Run as if started in DIR (the project is found from there)'
             cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
@@ -173,6 +182,7 @@ set edit:completion:arg-completer[spec-kitty-tracker] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'spec-kitty-tracker;sync;publish'= {
+            cand --jq 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted'
             cand -C 'Run as if started in DIR (the project is found from there)'
             cand --project 'Run as if started in DIR (the project is found from there)'
             cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
@@ -193,6 +203,7 @@ set edit:completion:arg-completer[spec-kitty-tracker] = {|@words|
             cand show 'Show an operation''s state (and wait for it with --wait).'
         }
         &'spec-kitty-tracker;operations;show'= {
+            cand --jq 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted'
             cand -C 'Run as if started in DIR (the project is found from there)'
             cand --project 'Run as if started in DIR (the project is found from there)'
             cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
@@ -220,6 +231,7 @@ set edit:completion:arg-completer[spec-kitty-tracker] = {|@words|
             cand --username 'Username (prompted when absent)'
             cand -p 'Password (prompted, hidden, when absent; prefer --password-stdin)'
             cand --password 'Password (prompted, hidden, when absent; prefer --password-stdin)'
+            cand --jq 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted'
             cand -C 'Run as if started in DIR (the project is found from there)'
             cand --project 'Run as if started in DIR (the project is found from there)'
             cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
@@ -233,6 +245,7 @@ set edit:completion:arg-completer[spec-kitty-tracker] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'spec-kitty-tracker;auth;logout'= {
+            cand --jq 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted'
             cand -C 'Run as if started in DIR (the project is found from there)'
             cand --project 'Run as if started in DIR (the project is found from there)'
             cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
@@ -243,6 +256,7 @@ set edit:completion:arg-completer[spec-kitty-tracker] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'spec-kitty-tracker;auth;status'= {
+            cand --jq 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted'
             cand -C 'Run as if started in DIR (the project is found from there)'
             cand --project 'Run as if started in DIR (the project is found from there)'
             cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'

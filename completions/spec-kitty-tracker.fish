@@ -39,6 +39,7 @@ complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_needs_command" -f -
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_needs_command" -f -a "auth" -d 'Authentication commands for the Spec Kitty SaaS'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_needs_command" -f -a "completions" -d 'Print a shell completion script.'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand providers" -l jq -d 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted' -r
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand providers" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand providers" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand providers" -l json -d 'Render provider list as JSON'
@@ -60,17 +61,20 @@ spec_kitty_authoritative\t'Spec Kitty owns every field'
 split_ownership\t'each field has the owner given by --field-owner'"
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l field-owner -d 'Field owner for --ownership-mode split_ownership: field=owner, owner one of local, external, shared (local providers only)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l credential -d 'Provider setting key=value; keys: command, cwd, server_url, base_url, username, email, team_slug (local providers only)' -r -f
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l jq -d 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted' -r
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l force -d 'Replace stored provider settings that differ (they are shared by every project bound to this provider)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l json -d 'Render the binding as JSON'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand status" -l jq -d 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted' -r
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand status" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand status" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand status" -l json -d 'Render status as JSON'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand status" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand unbind" -l jq -d 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted' -r
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand unbind" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand unbind" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand unbind" -l forget-credentials -d 'Also remove the local provider\'s stored settings (shared by every project bound to it)'
@@ -87,12 +91,14 @@ complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand ma
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from add" -l external-id -d 'External issue ID' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from add" -l external-key -d 'External issue key' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from add" -l external-url -d 'External issue URL' -r -f
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from add" -l jq -d 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted' -r
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from add" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from add" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from add" -l force -d 'Replace the mapping of another work package that already uses this external issue'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from add" -l json -d 'Render the mapping as JSON'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from list" -l jq -d 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted' -r
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from list" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from list" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from list" -l json -d 'Render mappings as JSON'
@@ -108,6 +114,7 @@ complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sy
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and not __fish_seen_subcommand_from pull push run publish" -f -a "publish" -d 'Publish local tracker snapshot (not supported by any current provider).'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from pull" -l limit -d 'Maximum number of items per page (1..=10000)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from pull" -l cursor -d 'Start at this page (the next_cursor a previous pull printed; SaaS-backed providers only)' -r -f
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from pull" -l jq -d 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted' -r
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from pull" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from pull" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from pull" -l all -d 'Follow next_cursor until every page is pulled (SaaS-backed providers only)'
@@ -116,17 +123,20 @@ complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sy
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from pull" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from push" -l limit -d 'Maximum number of items (local providers only)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from push" -l items-json -d 'Path to JSON file with PushItem[] array (SaaS providers). Use \'-\' for stdin.' -r -F
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from push" -l jq -d 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted' -r
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from push" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from push" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from push" -l json -d 'Render sync result as JSON'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from push" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from push" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from run" -l limit -d 'Maximum number of items (1..=10000)' -r -f
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from run" -l jq -d 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted' -r
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from run" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from run" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from run" -l json -d 'Render sync result as JSON'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from run" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from publish" -l jq -d 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted' -r
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from publish" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from publish" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from publish" -l json -d 'Render publish result as JSON'
@@ -137,6 +147,7 @@ complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand op
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand operations; and not __fish_seen_subcommand_from show" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand operations; and not __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand operations; and not __fish_seen_subcommand_from show" -f -a "show" -d 'Show an operation\'s state (and wait for it with --wait).'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand operations; and __fish_seen_subcommand_from show" -l jq -d 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted' -r
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand operations; and __fish_seen_subcommand_from show" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand operations; and __fish_seen_subcommand_from show" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand operations; and __fish_seen_subcommand_from show" -l wait -d 'Poll until the operation completes or fails'
@@ -152,6 +163,7 @@ complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand au
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and not __fish_seen_subcommand_from login logout status" -f -a "status" -d 'Show authentication status.'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from login" -s u -l username -d 'Username (prompted when absent)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from login" -s p -l password -d 'Password (prompted, hidden, when absent; prefer --password-stdin)' -r -f
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from login" -l jq -d 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted' -r
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from login" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from login" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from login" -l password-stdin -d 'Read the password from standard input'
@@ -159,11 +171,13 @@ complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand au
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from login" -l json -d 'Render the session as JSON'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from login" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from login" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from logout" -l jq -d 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted' -r
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from logout" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from logout" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from logout" -l json -d 'Render the result as JSON'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from logout" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from logout" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from status" -l jq -d 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted' -r
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from status" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from status" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from status" -l json -d 'Render authentication status as JSON'

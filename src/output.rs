@@ -10,6 +10,7 @@
 //! retitle the terminal. `--json` output is JSON, where those characters are escaped already.
 
 pub mod item_thread;
+pub mod jq;
 pub mod merge;
 
 use crate::error::CliError;
@@ -272,8 +273,20 @@ impl Body {
     }
 }
 
-/// Print an outcome; returns the exit code.
-pub fn emit(outcome: Outcome, json: bool) -> u8 {
+/// Print an outcome (with `--json`, filtered by `jq` when given); returns the exit code.
+pub fn emit(outcome: Outcome, json: bool, jq: Option<&jq::Jq>) -> u8 {
+    if let (true, Some(jq)) = (json, jq) {
+        return match outcome
+            .text(true)
+            .and_then(|text| jq.apply(text.as_bytes()))
+        {
+            Ok(text) => {
+                write_stdout(&text);
+                outcome.exit_code
+            }
+            Err(err) => emit_error(&err, true),
+        };
+    }
     let text = match &outcome.body {
         Body::ReportRaw {
             json_bytes,
