@@ -11,14 +11,13 @@ use crate::error::CliError;
 use crate::http::block_on;
 use crate::output::{Outcome, Template};
 use crate::secret::Secret;
-use crate::server_url;
 use jiff::Timestamp;
 use serde_json::json;
 use std::io::{BufRead, IsTerminal, Read, Write};
 
 /// Log in.
 pub fn run(ctx: &mut Context, args: AuthLoginArgs) -> Result<Outcome, CliError> {
-    let server = server_url::resolve(ctx)?;
+    let server = ctx.server_url()?;
     let root = ctx.state_root()?;
     let file = CredentialsFile::new(&root);
     let newer = match login_in_use(&root, ctx.logging()).0 {

@@ -11,6 +11,7 @@ pub mod map_add;
 pub mod map_list;
 pub mod operations_show;
 pub mod providers;
+pub mod saas_report;
 pub mod status;
 pub mod sync_pull;
 pub mod sync_push;

@@ -22,7 +22,7 @@ pub fn saas(ctx: &mut Context, args: OperationsShowArgs) -> Result<Outcome, CliE
             .and_then(Value::as_str)
             .unwrap_or("completed")
             .to_owned();
-        return Ok(saas::envelope_report(
+        return Ok(super::saas_report::envelope_report(
             Template::OperationResult,
             &result,
             value,

@@ -218,7 +218,7 @@ impl TrackerClient {
             let op: Operation = body.typed().map_err(|e| poll_error(id, e))?;
             if let Some(s) = spinner {
                 let line = format!("operation {id}: {}", op.status);
-                s.set_message(crate::output::clean(&line, false).into_owned());
+                s.set_message(crate::term::clean(&line, false).into_owned());
             }
             match op.status.as_str() {
                 "completed" => {
@@ -323,7 +323,7 @@ impl TrackerClient {
                     rate_limited += 1;
                     let wait = retry_after(&resp);
                     if self.spinner {
-                        crate::output::note(&format!(
+                        crate::term::note(&format!(
                             "rate limited, retrying in {wait} s ({rate_limited} of {MAX_RATE_LIMIT_RETRIES})"
                         ));
                     }

@@ -12,11 +12,9 @@ pub mod poll;
 use crate::auth::Tokens;
 use crate::context::Context;
 use crate::error::CliError;
-use crate::output::{Outcome, Template};
 use binding::Route;
 use client::TrackerClient;
 use poll::Clock;
-use serde_json::Value;
 use std::io::IsTerminal;
 
 /// The error for a SaaS binding with neither `binding_ref` nor `project_slug`.
@@ -35,7 +33,7 @@ pub fn connect(ctx: &mut Context) -> Result<TrackerClient, CliError> {
     crate::egress::check(ctx, &binding)?;
     let provider = ctx.provider_name().to_owned();
     let route = Route::of(&binding).ok_or_else(|| missing_route(&provider))?;
-    let server = crate::server_url::resolve(ctx)?;
+    let server = ctx.server_url()?;
     let (login, _) = crate::auth::login_in_use(&ctx.state_root()?, ctx.logging());
     let tokens = Tokens {
         login,
@@ -86,20 +84,6 @@ pub fn worst_status<'a>(a: &'a str, b: &'a str) -> &'a str {
     } else {
         a
     }
-}
-
-/// A report of a sync envelope: the template sees `env` (the envelope as a value) and `extra`;
-/// `--json` prints the envelope as received; partial/error exit 1.
-pub fn envelope_report(
-    template: Template,
-    envelope: &envelopes::Envelope,
-    value: Value,
-    status: &str,
-    extra: Value,
-) -> Outcome {
-    let data = serde_json::json!({ "env": value, "extra": extra });
-    Outcome::report_envelope(template, data, envelope.clone())
-        .with_exit_code(status_exit_code(status))
 }
 
 #[cfg(test)]
