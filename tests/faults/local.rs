@@ -634,11 +634,141 @@ fn ctrl_c_and_sigterm_end_the_provider_and_its_children() {
         assert_eq!(code(&out), 130, "{name}: {}", stderr(&out));
         assert!(
             stderr(&out).starts_with(&format!(
-                "error: interrupted by {name}: stopped `bd --json list --limit=0` and everything it started; the cache was not changed\n"
+                "error: interrupted by {name}: stopped `bd --json list --limit=0` and its process group; the cache was not changed\n"
             )),
             "{}",
             stderr(&out)
         );
         assert!(started.elapsed() < Duration::from_secs(15));
+    }
+}
+
+/// A `bd` that first starts a daemon in a session of its own (`setsid`, out of reach of a
+/// process-group kill) which keeps the provider's stdout and stderr open for 60 s, then runs the
+/// stub `bd`. The daemon's pid goes to `daemon.pid`.
+fn bound_with_daemon(sb: Sandbox) -> Sandbox {
+    let wrapper = sb.dir.path().join("bd-with-daemon");
+    let pidfile = sb.dir.path().join("daemon.pid");
+    let stub = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bin/bd");
+    std::fs::write(
+        &wrapper,
+        format!(
+            "#!/bin/sh\nsetsid sh -c 'echo $$ > {}; exec sleep 60' &\nwhile [ ! -s {} ]; do sleep 0.01; done\nexec {} \"$@\"\n",
+            pidfile.display(),
+            pidfile.display(),
+            stub.display()
+        ),
+    )
+    .expect("wrapper");
+    std::fs::set_permissions(
+        &wrapper,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .expect("chmod");
+    sb.bind_beads(
+        "demo-ws",
+        &["--credential", &format!("command={}", wrapper.display())],
+    );
+    sb
+}
+
+/// The daemon `bound_with_daemon` started: still running (the OS says so), then killed.
+fn daemon_was_running(sb: &Sandbox) -> bool {
+    let pid: i32 = std::fs::read_to_string(sb.dir.path().join("daemon.pid"))
+        .expect("daemon pid")
+        .trim()
+        .parse()
+        .expect("pid");
+    let running = process_state(i64::from(pid)).is_some_and(|s| s != 'Z' && s != 'X');
+    // SAFETY: kill(2) on the daemon this test's wrapper started.
+    unsafe {
+        libc::kill(pid, libc::SIGKILL);
+    }
+    running
+}
+
+/// Red-team 2 item 1. Oracle: the OS — a `setsid` daemon holding the provider's pipes, the
+/// pipes' end, /proc. The reading of the pipes ends at the provider's exit plus a short grace
+/// (the pull succeeds and warns), at the timeout (while the provider still runs), and at
+/// SIGINT/SIGTERM (exit 130, saying the detached process may still run, not that everything
+/// was stopped). On a runner that reads the pipes to their end, each of these waits the
+/// daemon's 60 s.
+#[test]
+fn a_detached_daemon_holding_the_provider_s_pipes_bounds_the_reading() {
+    // Exit 0 with the daemon holding the pipes.
+    let sb =
+        bound_with_daemon(local_sandbox(BEADS).env("SPEC_KITTY_TRACKER_LOCAL_TIMEOUT_MS", "30000"));
+    sb.write_stub_state(&issues(3, "v1", 1));
+    let started = Instant::now();
+    let out = sb.run(&["sync", "pull"]);
+    let took = started.elapsed();
+    assert!(daemon_was_running(&sb), "the daemon is out of our reach");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(took < Duration::from_secs(8), "took {took:?}");
+    assert!(stdout(&out).contains("created: 3"), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("but a process it started still holds its output open"),
+        "{}",
+        stderr(&out)
+    );
+
+    // The provider still runs at the timeout.
+    let sb = bound_with_daemon(
+        local_sandbox(BEADS)
+            .env("SPEC_KITTY_TRACKER_LOCAL_TIMEOUT_MS", "1000")
+            .env("STUB_SLEEP", "30"),
+    );
+    let started = Instant::now();
+    let out = sb.run(&["sync", "pull"]);
+    let took = started.elapsed();
+    assert!(daemon_was_running(&sb));
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Command timed out:"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(took < Duration::from_secs(8), "took {took:?}");
+
+    // Ctrl-C and SIGTERM while the provider runs.
+    for (signal, name) in [(libc::SIGINT, "SIGINT"), (libc::SIGTERM, "SIGTERM")] {
+        let sb = bound_with_daemon(
+            local_sandbox(BEADS)
+                .env("SPEC_KITTY_TRACKER_LOCAL_TIMEOUT_MS", "60000")
+                .env("STUB_SLEEP", "30"),
+        );
+        let log = sb.dir.path().join("argv.log");
+        let child = sb
+            .command(&["sync", "pull"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        let started = Instant::now();
+        while !std::fs::read_to_string(&log).is_ok_and(|t| t.contains("\"pid\"")) {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "the stub started"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let signalled = Instant::now();
+        // SAFETY: kill(2) on the child we spawned.
+        unsafe {
+            libc::kill(i32::try_from(child.id()).expect("pid"), signal);
+        }
+        let out = child.wait_with_output().expect("wait");
+        let took = signalled.elapsed();
+        assert!(daemon_was_running(&sb));
+        assert_eq!(code(&out), 130, "{name}: {}", stderr(&out));
+        assert!(took < Duration::from_secs(5), "{name}: took {took:?}");
+        assert!(
+            stderr(&out).starts_with(&format!(
+                "error: interrupted by {name}: stopped `{} --json list --limit=0` and its process group, but a process it started outside that group still holds its output and may still be running; the cache was not changed\n",
+                sb.dir.path().join("bd-with-daemon").display()
+            )),
+            "{}",
+            stderr(&out)
+        );
     }
 }
