@@ -46,7 +46,7 @@ pub fn saas(ctx: &mut Context, args: SyncPullArgs) -> Result<Outcome, CliError> 
         )),
         _ => None,
     };
-    let code = saas::status_exit_code(&page.view.status);
+    let code = saas::judge_status(&page.view.status);
     let mut outcome =
         Outcome::report_envelope(Template::SyncPullSaas, data, page.envelope).with_exit_code(code);
     if let Some(hint) = hint {
@@ -143,7 +143,7 @@ async fn pull_all(
         Err(e) => return Err(e),
     };
     let pages = pager.pages();
-    let code = saas::status_exit_code(&totals.status);
+    let code = saas::judge_status(&totals.status);
     let identity = totals.identity.unwrap_or_else(|| b"null".to_vec());
     let Some(merged) = merged else {
         let env = json!({
