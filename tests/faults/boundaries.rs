@@ -311,23 +311,106 @@ async fn unsendable_header_values_are_refused_where_they_arrive() {
     );
     assert_eq!(sb.read_credentials(), "", "nothing stored");
 
-    // A refresh whose access token holds DEL: refused, the stored pair kept.
+    // Red-team 2 item 3, the 3.0 file. A refresh answer whose access token cannot be used
+    // (DEL, CR LF, non-ASCII, missing, a negative lifetime): the server may have spent the old
+    // refresh token already, so the one it issued is stored with the access token marked
+    // expired, the field is named (exit 1), and the next command refreshes with the issued
+    // token. Oracle: the server sees `ref-2` spent on the second command (a resent `ref-1`
+    // would be the lost login); the credentials file holds `ref-2` between the two.
+    for (tokens, why) in [
+        (
+            json!({"access": "acc-2\u{7f}", "refresh": "ref-2"}),
+            "`access`: it holds U+007F at byte 5",
+        ),
+        (
+            json!({"access": "acc-2\r\nX-Evil: 1", "refresh": "ref-2"}),
+            "`access`: it holds U+000D at byte 5",
+        ),
+        (
+            json!({"access": "acc-\u{e9}", "refresh": "ref-2"}),
+            "`access`: it holds U+00E9 at byte 4",
+        ),
+        (json!({"refresh": "ref-2"}), "`access` is missing"),
+        (
+            json!({"access": "acc-2", "refresh": "ref-2", "expires_in": -100}),
+            "`expires_in` is not a number of seconds",
+        ),
+    ] {
+        let server = Registry::start().await;
+        let refresh = "/api/v1/token/refresh/";
+        server
+            .register(
+                post(refresh).and(wiremock::matchers::body_json(json!({"refresh": "ref-1"}))),
+                reply(200, tokens.clone()),
+            )
+            .times(1)
+            .await;
+        server
+            .register(
+                post(refresh).and(wiremock::matchers::body_json(json!({"refresh": "ref-2"}))),
+                reply(200, json!({"access": "acc-3", "refresh": "ref-3"})),
+            )
+            .times(1)
+            .await;
+        server
+            .register(
+                get("/api/v1/tracker/status/"),
+                reply(
+                    200,
+                    json!({"provider": "linear", "project_slug": "demo-project"}),
+                ),
+            )
+            .await;
+        let sb = sandbox(&server.uri());
+        sb.write_credentials(&session_toml(&server.uri(), "acc-1", "ref-1", true));
+        let out = sb.run(&["status"]);
+        assert_eq!(code(&out), 1, "{tokens}: {}", stderr(&out));
+        assert!(
+            stderr(&out).starts_with(&format!(
+                "error: unexpected response from server (POST /api/v1/token/refresh/): {why}"
+            )),
+            "{}",
+            stderr(&out)
+        );
+        assert!(
+            sb.read_credentials().contains("refresh = \"ref-2\""),
+            "{tokens}: the issued token is stored"
+        );
+        let out = sb.run(&["status"]);
+        assert_eq!(code(&out), 0, "{tokens}: {}", stderr(&out));
+        assert!(sb.read_credentials().contains("refresh = \"ref-3\""));
+    }
+
+    // A stored access token that cannot be sent counts as expired: refreshed, not refused.
     let server = Registry::start().await;
-    let tokens = json!({"access": "acc-2\u{7f}", "refresh": "ref-2"});
     server
-        .register(post("/api/v1/token/refresh/"), reply(200, tokens))
+        .register(
+            post("/api/v1/token/refresh/"),
+            reply(200, json!({"access": "acc-3", "refresh": "ref-3"})),
+        )
+        .times(1)
+        .await;
+    server
+        .register(
+            get("/api/v1/tracker/status/"),
+            reply(
+                200,
+                json!({"provider": "linear", "project_slug": "demo-project"}),
+            ),
+        )
         .await;
     let sb = sandbox(&server.uri());
-    sb.write_credentials(&session_toml(&server.uri(), "acc-1", "ref-1", true));
-    let before = sb.read_credentials();
-    let out = sb.run(&["sync", "pull"]);
-    assert_eq!(code(&out), 1, "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("`access`: it holds U+007F at byte 5"),
-        "{}",
-        stderr(&out)
+    sb.write_credentials(
+        &session_toml(&server.uri(), "acc-1", "ref-1", false)
+            .replace("access = \"acc-1\"", "access = \"acc\\r\\n1\""),
     );
-    assert_eq!(sb.read_credentials(), before);
+    assert!(
+        sb.read_credentials().contains("acc\\r\\n1"),
+        "the fixture changed"
+    );
+    let out = sb.run(&["status"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(sb.read_credentials().contains("refresh = \"ref-3\""));
 
     // A stored team that cannot be sent (written by an older version): named, exit 4, no
     // request, not "Cannot connect".
