@@ -366,3 +366,81 @@ async fn result_statuses_the_contract_does_not_list_fail_closed() {
         }
     }
 }
+
+/// Red-team 2 item 5. Oracle: the contract (`PullResponse` lists `doctrine`; SPEC §5.1:
+/// unknown members are kept in `--json`) and serde_json reading the one-page `--json` output of
+/// the same first page: every member of it that `--all` does not merge itself (`doctrine`,
+/// unknown keys, an escaped key) is in the merged document with the same value, wherever it
+/// stands in the body (before, between or after the items); a later page's members do not
+/// replace the first page's. (Was: all dropped.)
+#[tokio::test]
+async fn pull_all_json_keeps_the_first_page_s_other_members() {
+    let contract = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/contract/tracker-api.yaml"
+    ))
+    .expect("contract");
+    assert!(contract.contains("        doctrine: { $ref: \"#/components/schemas/Doctrine\" }"));
+    const SUMMARY: &str = r#""summary": {"total": 1, "succeeded": 1, "failed": 0, "skipped": 0}"#;
+    let first = format!(
+        r#"{{"doctrine": {{"mode": "split", "field_owners": {{"title": "local"}}}}, "status": "ok", {SUMMARY},
+            "a_before": [1, {{"x": null}}], "items": [{{"id": 1}}], "between": "\u00e9\n", "has_more": true,
+            "k\u00e9y": 1.5e3, "next_cursor": "p2", "identity_path": null, "item_errors": [],
+            "zz_after": {{"deep": [[[]]]}}, "repeated": 1, "repeated": 2}}"#
+    );
+    let second = format!(
+        r#"{{"status": "ok", {SUMMARY}, "items": [{{"id": 2}}], "has_more": false, "next_cursor": null,
+            "identity_path": null, "doctrine": {{"mode": "second page"}}, "page2_only": true}}"#
+    );
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/tracker/pull/"))
+        .respond_with(move |req: &Request| {
+            let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
+            let page = if body["cursor"].is_string() {
+                &second
+            } else {
+                &first
+            };
+            ResponseTemplate::new(200).set_body_raw(page.clone().into_bytes(), "application/json")
+        })
+        .mount(&server)
+        .await;
+    let sb = sandbox(&server.uri());
+    let one = sb.run(&["sync", "pull", "--json"]);
+    assert_eq!(code(&one), 0, "{}", stderr(&one));
+    let one: Value = serde_json::from_slice(&one.stdout).expect("the one-page document");
+    let all = sb.run(&["sync", "pull", "--all", "--json"]);
+    assert_eq!(code(&all), 0, "{}", stderr(&all));
+    let all: Value = serde_json::from_slice(&all.stdout).expect("the merged document");
+    let merged_here = [
+        "has_more",
+        "identity_path",
+        "item_errors",
+        "items",
+        "next_cursor",
+        "pages",
+        "status",
+        "summary",
+    ];
+    let one = one.as_object().expect("object");
+    let carried: Vec<&String> = one
+        .keys()
+        .filter(|k| !merged_here.contains(&k.as_str()))
+        .collect();
+    assert_eq!(
+        carried,
+        ["a_before", "between", "doctrine", "k\u{e9}y", "repeated", "zz_after"],
+        "the one-page document keeps them all"
+    );
+    for key in carried {
+        assert_eq!(all[key], one[key], "{key}");
+    }
+    assert_eq!(all["doctrine"]["mode"], "split", "the first page's");
+    assert!(
+        all.get("page2_only").is_none(),
+        "only the first page's members are carried"
+    );
+    assert_eq!(all["items"], json!([{"id": 1}, {"id": 2}]));
+    assert_eq!(all["pages"], 2);
+}
