@@ -772,3 +772,87 @@ fn a_detached_daemon_holding_the_provider_s_pipes_bounds_the_reading() {
         );
     }
 }
+
+/// Rows in the cache, as SQLite counts them.
+fn stored_rows(sb: &Sandbox) -> i64 {
+    sb.db()
+        .query_row("SELECT count(*) FROM tracker_issues", [], |r| r.get(0))
+        .expect("count")
+}
+
+/// Red-team 2 item 6. Oracle: SQLite's own `count(*)` of the cache. A provider that lists an
+/// issue more than once (twice the same, three different copies, among unique ones) gets each
+/// stored once; `created` says what was stored, a repeat pull of the same list creates nothing,
+/// and a warning names each duplicated id with its count. (Was: "created: 2", one row stored,
+/// then "created: 1" on the unchanged list.)
+#[test]
+fn a_duplicated_id_is_stored_counted_and_reported_once() {
+    let row = |id: &str, title: &str, day: u32| {
+        json!({"id": id, "title": title, "status": "open", "priority": 1, "issue_type": "task",
+               "created_at": "2026-03-01T00:00:00Z", "updated_at": format!("2026-04-{day:02}T10:00:00Z")})
+    };
+    for (issues, unique, warning) in [
+        (
+            vec![row("demo-1", "a", 1), row("demo-1", "a", 1)],
+            1,
+            "demo-ws:demo-1 (2 times)",
+        ),
+        (
+            vec![
+                row("demo-1", "old", 1),
+                row("demo-2", "x", 1),
+                row("demo-1", "newest", 3),
+                row("demo-1", "mid", 2),
+            ],
+            2,
+            "demo-ws:demo-1 (3 times)",
+        ),
+        (
+            vec![
+                row("demo-1", "a", 1),
+                row("demo-2", "b", 1),
+                row("demo-2", "b", 1),
+                row("demo-1", "a", 1),
+                row("demo-3", "c", 1),
+            ],
+            3,
+            "demo-ws:demo-1 (2 times), ",
+        ),
+    ] {
+        let sb = bound_local();
+        sb.write_stub_state(&json!({"next": 9, "issues": issues}));
+        let out = sb.run(&["sync", "pull", "--json"]);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+        assert_eq!(stored_rows(&sb), unique);
+        assert_eq!(v["stats"]["pulled_created"], unique, "{}", stdout(&out));
+        assert!(
+            stderr(&out)
+                .starts_with("warning: the provider listed the same issue more than once: ")
+                && stderr(&out).contains(warning),
+            "{}",
+            stderr(&out)
+        );
+        let again = sb.run(&["sync", "pull"]);
+        assert_eq!(code(&again), 0, "{}", stderr(&again));
+        assert!(
+            stdout(&again).contains("- created: 0\n- updated: 0\n"),
+            "{}",
+            stdout(&again)
+        );
+        assert_eq!(stored_rows(&sb), unique);
+    }
+    // The copy kept is the most recently updated one.
+    let sb = bound_local();
+    sb.write_stub_state(&json!({"next": 9, "issues": [row("demo-1", "old", 1), row("demo-1", "newest", 3), row("demo-1", "mid", 2)]}));
+    assert_eq!(code(&sb.run(&["sync", "pull"])), 0);
+    let title: String = sb
+        .db()
+        .query_row(
+            "SELECT json_extract(payload, '$.title') FROM tracker_issues",
+            [],
+            |r| r.get(0),
+        )
+        .expect("title");
+    assert_eq!(title, "newest");
+}
