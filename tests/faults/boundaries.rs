@@ -632,3 +632,75 @@ async fn ctrl_c_while_polling_names_the_operation_and_exits_130() {
         }
     }
 }
+
+/// Red-team 2 item 7. Oracle: the command line itself — a 120 000-character value (an unknown
+/// provider, a bad `--limit`, a bad `--credential`, an unknown flag, an unknown command) is
+/// cut in every message, ours and clap's, human and `--json`: its first 80 characters and how
+/// many were cut. (Was: echoed whole, 120 KB on stderr.)
+#[test]
+fn long_argument_values_are_cut_in_every_message() {
+    let long = "x".repeat(120_000);
+    let flag = format!("--{long}");
+    let credential = format!("command={long}");
+    let sb = Sandbox::new(Some("tracker:\n  provider: beads\n  workspace: w\n"));
+    let kept = "x".repeat(78);
+    for (args, cut) in [
+        (vec!["bind", "--provider", &long], 119_920),
+        (
+            vec![
+                "bind",
+                "--provider",
+                "beads",
+                "--workspace",
+                "w",
+                "--credential",
+                &long,
+            ],
+            119_920,
+        ),
+        (vec!["sync", "pull", "--limit", &long], 119_920),
+        (vec!["status", &flag], 119_922),
+        (vec!["status", "--json", &flag], 119_922),
+        (vec![long.as_str()], 119_920),
+    ] {
+        let out = sb.run(&args);
+        let shown = args
+            .iter()
+            .map(|a| a.get(..12).unwrap_or(a))
+            .collect::<Vec<_>>();
+        assert_ne!(code(&out), 0, "{shown:?}");
+        let text = format!("{}{}", stdout(&out), stderr(&out));
+        assert!(text.len() < 2000, "{shown:?}: {} bytes", text.len());
+        assert!(
+            text.contains(&format!("… ({cut} more characters)")) && text.contains(&kept),
+            "{shown:?}: {text}"
+        );
+        if args.contains(&"--json") {
+            let v: Value = serde_json::from_slice(&out.stdout).expect("one JSON error");
+            assert!(
+                v["error"]["message"]
+                    .as_str()
+                    .is_some_and(|m| m.len() < 300),
+                "{v}"
+            );
+        }
+    }
+    // A long value that comes back from a file (the bound command), not the command line.
+    let bind = [
+        "bind",
+        "--provider",
+        "beads",
+        "--workspace",
+        "w",
+        "--credential",
+        &credential,
+    ];
+    assert_eq!(code(&sb.run(&bind)), 0);
+    let out = sb.run(&["sync", "pull"]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        stderr(&out).len() < 1000 && stderr(&out).contains("… (119920 more characters)"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -182,8 +182,20 @@ impl EncryptedStore {
     }
 }
 
-/// Refuse a session file with any group/other permission bit, as 3.1+ does.
+/// Refuse a session file with any group/other permission bit, as 3.1+ does; something that is
+/// not a file at all (a directory) is named as such, not sent to `chmod`.
 fn check_private(path: &Path) -> Result<(), String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read it: {e}"))?;
+    if !meta.is_file() {
+        let what = if meta.is_dir() {
+            "a directory"
+        } else {
+            "not a regular file"
+        };
+        return Err(format!(
+            "it is {what}, not a session file; move it out of the way (or remove it) and log in again"
+        ));
+    }
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

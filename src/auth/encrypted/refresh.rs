@@ -149,7 +149,7 @@ impl<'a> Refresher<'a> {
                 ErrorKind::Network,
                 "network",
                 format!(
-                    "Cannot connect to Spec Kitty SaaS at {}: the token refresh took longer than {:?}.",
+                    "Timed out waiting for Spec Kitty SaaS at {}: the token refresh took longer than {:?}.",
                     self.server.as_str(),
                     self.max_hold
                 ),
