@@ -645,7 +645,7 @@ fn ctrl_c_and_sigterm_end_the_provider_and_its_children() {
 
 /// A `bd` that first starts a daemon in a session of its own (`setsid`, out of reach of a
 /// process-group kill) which keeps the provider's stdout and stderr open for 60 s, then runs the
-/// stub `bd`. The daemon's pid goes to `daemon.pid`.
+/// stub `bd`. The daemon's pid goes to `daemon.pid`; `bd.exited` is written as it exits.
 fn bound_with_daemon(sb: Sandbox) -> Sandbox {
     let wrapper = sb.dir.path().join("bd-with-daemon");
     let pidfile = sb.dir.path().join("daemon.pid");
@@ -653,10 +653,11 @@ fn bound_with_daemon(sb: Sandbox) -> Sandbox {
     std::fs::write(
         &wrapper,
         format!(
-            "#!/bin/sh\nsetsid sh -c 'echo $$ > {}; exec sleep 60' &\nwhile [ ! -s {} ]; do sleep 0.01; done\nexec {} \"$@\"\n",
+            "#!/bin/sh\nsetsid sh -c 'echo $$ > {}; exec sleep 60' &\nwhile [ ! -s {} ]; do sleep 0.01; done\n{} \"$@\"\nstatus=$?\necho $status > {}\nexit $status\n",
             pidfile.display(),
             pidfile.display(),
-            stub.display()
+            stub.display(),
+            sb.dir.path().join("bd.exited").display()
         ),
     )
     .expect("wrapper");
@@ -770,6 +771,44 @@ fn a_detached_daemon_holding_the_provider_s_pipes_bounds_the_reading() {
             "{}",
             stderr(&out)
         );
+    }
+
+    // SIGTERM once bd has exited, while its pipes are still read: the signal ends the reading
+    // (exit 130) — or, on a machine slow enough that the 0.5 s grace had already passed, the
+    // pull has finished (exit 0). Either way in time; a runner reading to the pipes' end hangs.
+    let sb =
+        bound_with_daemon(local_sandbox(BEADS).env("SPEC_KITTY_TRACKER_LOCAL_TIMEOUT_MS", "60000"));
+    let exited = sb.dir.path().join("bd.exited");
+    let child = sb
+        .command(&["sync", "pull"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let started = Instant::now();
+    while !exited.exists() {
+        assert!(started.elapsed() < Duration::from_secs(20), "bd ran");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let signalled = Instant::now();
+    // SAFETY: kill(2) on the child we spawned.
+    unsafe {
+        libc::kill(i32::try_from(child.id()).expect("pid"), libc::SIGTERM);
+    }
+    let out = child.wait_with_output().expect("wait");
+    let took = signalled.elapsed();
+    assert!(daemon_was_running(&sb));
+    assert!(took < Duration::from_secs(5), "took {took:?}");
+    match code(&out) {
+        130 => assert!(
+            stderr(&out).starts_with("error: interrupted by SIGTERM: stopped `")
+                && stderr(&out)
+                    .contains("but a process it started outside that group still holds its output"),
+            "{}",
+            stderr(&out)
+        ),
+        0 => eprintln!("note: the pull had finished before SIGTERM arrived"),
+        other => panic!("exit {other}: {}", stderr(&out)),
     }
 }
 
