@@ -2,6 +2,14 @@
 //! configured working directory, a time limit after which the child is killed and reaped,
 //! Ctrl-C / SIGTERM ending the child's process group (exit 130, see [`super::interrupt`]), and
 //! stdout/stderr captured up to a size cap.
+//!
+//! The reading of stdout/stderr is bounded too, not only the child: a process the provider
+//! started in a session of its own (`setsid`, a daemon) is out of reach of the group kill and
+//! may keep the pipes open for ever. The pipes are read until the child has exited (or was
+//! killed at the timeout) plus a short grace of 0.5 s, or until Ctrl-C / SIGTERM, whichever
+//! comes first; what was read is used, with a warning that something the provider started
+//! still holds its output. The reader threads left blocked on such a pipe end when it
+//! closes, or with the process.
 
 use super::interrupt;
 use crate::error::CliError;

@@ -56,7 +56,7 @@ pub fn shorten(value: &str) -> Cow<'_, str> {
 }
 
 /// `text` with every remembered long value, and every other run of more than [`LONG_RUN`]
-/// characters without a [`separator`], cut (see [`shorten`]).
+/// characters without a space, quote, bracket or `,;=`, cut (see [`shorten`]).
 pub fn cut(text: &str) -> Cow<'_, str> {
     let mut out = Cow::Borrowed(text);
     for value in VALUES.get().map(Vec::as_slice).unwrap_or_default() {
