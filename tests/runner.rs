@@ -199,3 +199,34 @@ fn the_timeout_ends_the_reading_of_a_pipe_a_detached_child_holds() {
     assert_eq!(err.code, "local_timeout");
     assert!(took < Duration::from_secs(5), "took {took:?}");
 }
+
+/// CPU time this thread has used (Linux `RUSAGE_THREAD`).
+fn thread_cpu() -> Duration {
+    // SAFETY: getrusage fills the struct it is given.
+    let usage = unsafe {
+        let mut u: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_THREAD, &mut u);
+        u
+    };
+    let tv = |t: libc::timeval| {
+        Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
+    };
+    tv(usage.ru_utime) + tv(usage.ru_stime)
+}
+
+/// A child that closes both pipes at once and runs on is waited for by polling at a few ms,
+/// not by spinning (the bounded reading must not turn the wait into a busy loop). Oracle: the
+/// kernel's count of this thread's CPU time.
+#[test]
+fn a_child_that_closes_its_pipes_early_is_waited_for_without_spinning() {
+    let before = thread_cpu();
+    let out = SubprocessRunner::new(None)
+        .run(&sh("exec >&- 2>&-; sleep 1"))
+        .expect("runs");
+    assert_eq!(out, "");
+    let used = thread_cpu() - before;
+    assert!(
+        used < Duration::from_millis(150),
+        "{used:?} of CPU for a 1 s wait"
+    );
+}

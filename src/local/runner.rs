@@ -102,8 +102,13 @@ struct Pipes {
 }
 
 impl Pipes {
-    /// Receive for at most `wait` (less when every pipe has ended).
+    /// Receive for `wait` (less when every pipe ends meanwhile; when they have all ended
+    /// already, just wait, so the caller's polling loop does not spin).
     fn receive(&mut self, wait: Duration) {
+        if self.open == 0 {
+            std::thread::sleep(wait);
+            return;
+        }
         let until = Instant::now() + wait;
         while self.open > 0 {
             let left = until.saturating_duration_since(Instant::now());
