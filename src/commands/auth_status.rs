@@ -1,7 +1,11 @@
 //! `auth status`: which login is in use (the spec-kitty 3.1+ session or the 3.0 credentials
-//! file), who, which team, and for how long the tokens are valid (never the tokens).
+//! file), who, which team, and for how long the tokens are valid (never the tokens). Offline.
+//! For a 3.1+ session it shows what 3.2.7's `auth status` shows (reference/upstream-3.2-tracker.md
+//! §7.5): the verdict with its evidence, user and id, teams (slug, role, private / default),
+//! token lifetimes, storage, session id, last use and auth method; `--json` has the same facts.
 
 use crate::args::AuthStatusArgs;
+use crate::auth::doctor::Verdict;
 use crate::auth::encrypted::model::StoredSession;
 use crate::auth::{login_in_use, read_session, Login};
 use crate::context::Context;
@@ -64,10 +68,60 @@ fn token(expires: Option<Timestamp>, valid: bool, now: Timestamp) -> Value {
     }
 }
 
+/// `59m`, `3h`, `1125d`: the banner's compact duration.
+fn compact(seconds: i64) -> String {
+    let s = seconds.abs();
+    if s < 3600 {
+        format!("{}m", s / 60)
+    } else if s < 86_400 {
+        format!("{}h", s / 3600)
+    } else {
+        format!("{}d", s / 86_400)
+    }
+}
+
+/// 3.2.7's verdict and its evidence.
+fn verdict(session: &StoredSession, now: Timestamp) -> (&'static str, String) {
+    let left = |t: Timestamp| t.as_second() - now.as_second();
+    let refresh = match session.refresh_token_expires_at {
+        Some(t) => format!("refresh valid {}", compact(left(t.0))),
+        None => "refresh server-managed".to_owned(),
+    };
+    match Verdict::of(session, now) {
+        Verdict::Ok => (
+            "authenticated",
+            format!("access valid {}; {refresh}", compact(left(session.access_token_expires_at.0))),
+        ),
+        Verdict::Unknown => (
+            "cannot_verify",
+            "access token expired; refresh chain not verified offline".to_owned(),
+        ),
+        Verdict::Fail => (
+            "not_authenticated",
+            format!(
+                "refresh token expired {} ago",
+                compact(session.refresh_token_expires_at.map_or(0, |t| left(t.0)))
+            ),
+        ),
+    }
+}
+
 fn encrypted_status(session: &StoredSession, now: Timestamp) -> Value {
     let team = session.tracker_team();
+    let (verdict, evidence) = verdict(session, now);
     json!({
-        "authenticated": true,
+        "verdict": verdict,
+        "evidence": evidence,
+        "user_id": session.user_id,
+        "session_id": session.session_id,
+        "last_used_at": session.last_used_at.0.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        "storage": "Encrypted session file",
+        "auth_method_label": match session.auth_method.as_str() {
+            "authorization_code" => "Browser (Authorization Code + PKCE)",
+            "device_code" => "Headless (Device Authorization Grant)",
+            other => other,
+        },
+        "authenticated": verdict != "not_authenticated",
         "store": "session",
         "username": session.email,
         "name": session.name,
@@ -76,8 +130,10 @@ fn encrypted_status(session: &StoredSession, now: Timestamp) -> Value {
         "teams": session.teams.iter().map(|t| json!({
             "id": t.id,
             "name": t.name,
+            "slug": t.slug.as_deref().unwrap_or(&t.id),
             "role": t.role,
             "is_private_teamspace": t.is_private_teamspace,
+            "default": t.id == session.default_team_id,
         })).collect::<Vec<_>>(),
         "server_url": null,
         "auth_method": session.auth_method,

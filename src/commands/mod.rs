@@ -3,7 +3,9 @@
 
 pub mod auth_login;
 pub mod auth_logout;
+pub mod auth_doctor;
 pub mod auth_status;
+pub mod auth_whoami;
 pub mod bind;
 pub mod completions;
 pub mod local_sync;
