@@ -260,6 +260,7 @@ set edit:completion:arg-completer[spec-kitty-tracker] = {|@words|
             cand -C 'Run as if started in DIR (the project is found from there)'
             cand --project 'Run as if started in DIR (the project is found from there)'
             cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
+            cand --json 'Render the user as JSON'
             cand -v 'Log requests and decisions to stderr (tokens are never shown)'
             cand --verbose 'Log requests and decisions to stderr (tokens are never shown)'
             cand -h 'Print help (see more with ''--help'')'

@@ -83,8 +83,11 @@ fn finding(id: &str, severity: &str, summary: String, command: &str, description
 }
 
 /// The findings for the session (or why there is none), the lock and the server check.
+/// `legacy_user`: the user of a 3.0 credentials-file login, when there is one (then a missing
+/// 3.1+ session is a warning: this tool still has a login for servers of the frozen contract).
 pub fn findings(
     session: Option<&StoredSession>,
+    legacy_user: Option<&str>,
     lock: Option<&LockRecord>,
     threshold: f64,
     server: Option<&ServerCheck>,
@@ -92,6 +95,16 @@ pub fn findings(
 ) -> Vec<Value> {
     let mut out = Vec::new();
     match session {
+        None if legacy_user.is_some() => out.push(finding(
+            "F-001",
+            "warn",
+            format!(
+                "No spec-kitty 3.1+ session (the 3.0 credentials file holds the login of {})",
+                legacy_user.unwrap_or_default()
+            ),
+            "spec-kitty-tracker auth login",
+            "log in with OAuth for servers of spec-kitty 3.1 and later",
+        )),
         None => out.push(finding(
             "F-001",
             "critical",
@@ -156,13 +169,13 @@ mod tests {
         .expect("record");
         assert_eq!(r.age(now), 90.0);
         assert!(LockRecord::parse(b"").is_none());
-        let ids: Vec<String> = findings(None, Some(&r), 60.0, None, now)
+        let ids: Vec<String> = findings(None, None, Some(&r), 60.0, None, now)
             .iter()
             .map(|f| format!("{} {}", f["id"], f["severity"]))
             .collect();
         assert_eq!(ids, ["\"F-001\" \"critical\"", "\"F-003\" \"critical\"", "\"F-007\" \"warn\""]);
-        assert!(findings(None, Some(&r), 120.0, None, now)
+        assert!(findings(None, Some("alice"), Some(&r), 120.0, None, now)
             .iter()
-            .all(|f| f["id"] != "F-003"));
+            .all(|f| f["id"] != "F-003" && f["severity"] != "critical"));
     }
 }

@@ -52,7 +52,14 @@ pub fn run(ctx: &mut Context, args: AuthDoctorArgs) -> Result<Outcome, CliError>
     }
     let now = Timestamp::now();
     let record = read_lock();
-    let findings = doctor::findings(session.as_ref(), record.as_ref(), threshold, server.as_ref(), now);
+    let legacy_user = match &session {
+        Some(_) => None,
+        None => crate::auth::read_session(&crate::credentials::CredentialsFile::new(&root))
+            .ok()
+            .flatten()
+            .map(|s| s.username.unwrap_or_else(|| "an unnamed user".into())),
+    };
+    let findings = doctor::findings(session.as_ref(), legacy_user.as_deref(), record.as_ref(), threshold, server.as_ref(), now);
     let critical = findings.iter().any(|f| f["severity"] == "critical");
     let verdict = session.as_ref().map(|s| match (&server, Verdict::of(s, now)) {
         (Some(ServerCheck::Active(_)), _) => "ok",
@@ -66,6 +73,7 @@ pub fn run(ctx: &mut Context, args: AuthDoctorArgs) -> Result<Outcome, CliError>
         "auth_root": display_path(&store.dir, &ctx.cwd),
         "session": session.as_ref().map(|s| session_json(s, now, &display_path(&store.session_path(), &ctx.cwd))),
         "session_unreadable": unreadable,
+        "legacy_login": legacy_user,
         "verdict": verdict,
         "refresh_lock": {
             "held": record.is_some(),

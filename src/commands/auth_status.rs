@@ -80,6 +80,19 @@ fn compact(seconds: i64) -> String {
     }
 }
 
+/// A lifetime as 3.2.7 words it: `expired`, `< 1 minute`, `N minute(s)`, `N hour(s)`,
+/// `N day(s)`.
+fn lifetime(seconds: i64) -> String {
+    let unit = |n: i64, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    match seconds {
+        s if s <= 0 => "expired".to_owned(),
+        s if s < 60 => "< 1 minute".to_owned(),
+        s if s < 3600 => unit(s / 60, "minute"),
+        s if s < 86_400 => unit(s / 3600, "hour"),
+        s => unit(s / 86_400, "day"),
+    }
+}
+
 /// 3.2.7's verdict and its evidence.
 fn verdict(session: &StoredSession, now: Timestamp) -> (&'static str, String) {
     let left = |t: Timestamp| t.as_second() - now.as_second();
@@ -116,6 +129,8 @@ fn encrypted_status(session: &StoredSession, now: Timestamp) -> Value {
         "session_id": session.session_id,
         "last_used_at": session.last_used_at.0.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
         "storage": "Encrypted session file",
+        "access_lifetime": lifetime(session.access_token_expires_at.0.as_second() - now.as_second()),
+        "refresh_lifetime": session.refresh_token_expires_at.map(|t| lifetime(t.0.as_second() - now.as_second())),
         "auth_method_label": match session.auth_method.as_str() {
             "authorization_code" => "Browser (Authorization Code + PKCE)",
             "device_code" => "Headless (Device Authorization Grant)",
@@ -168,4 +183,18 @@ fn legacy_status(
         "access_token": token(Some(session.access_expires_at), session.access_valid(now), now),
         "refresh_token": token(Some(session.refresh_expires_at), session.refresh_valid(now), now),
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lifetimes_and_banner_durations_read_like_3_2_7s() {
+        assert_eq!(
+            [0, 30, 60, 3599, 3600, 7200, 86_400, 97_200_000].map(lifetime),
+            ["expired", "< 1 minute", "1 minute", "59 minutes", "1 hour", "2 hours", "1 day", "1125 days"]
+        );
+        assert_eq!([3540, 7200, 97_200_000].map(compact), ["59m", "2h", "1125d"]);
+    }
 }

@@ -1,12 +1,12 @@
 //! `auth whoami`: the logged-in user's e-mail on stdout (a 3.0 login: its user name), offline,
-//! for scripts. Not logged in, or the refresh token known to be expired: nothing on stdout,
+//! for scripts (`--json`: `{"email": ...}`). Not logged in, or the refresh token known to be expired: nothing on stdout,
 //! one line on stderr, exit 4.
 
 use crate::args::AuthWhoamiArgs;
 use crate::auth::{login_in_use, read_session, Login};
 use crate::context::Context;
 use crate::error::{CliError, ErrorKind};
-use crate::output::Outcome;
+use crate::output::{Outcome, Template};
 use jiff::Timestamp;
 
 /// Print who is logged in.
@@ -21,7 +21,10 @@ pub fn run(ctx: &mut Context, _args: AuthWhoamiArgs) -> Result<Outcome, CliError
             .and_then(|s| s.username),
     };
     match who {
-        Some(who) => Ok(Outcome::raw(format!("{who}\n"))),
+        Some(who) => Ok(Outcome::report(
+            Template::AuthWhoami,
+            serde_json::json!({ "email": who }),
+        )),
         None => Err(CliError::new(ErrorKind::Auth, "not_authenticated", "Not logged in.")
             .hint("run `spec-kitty-tracker auth login` to authenticate")),
     }
