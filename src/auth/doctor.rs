@@ -115,19 +115,34 @@ pub fn findings(
         Some(s) => {
             let offline = Verdict::of(s, now);
             let (severity, evidence) = match (server, offline) {
-                (Some(ServerCheck::Invalid), _) => (Some("critical"), "the server does not know the session".to_owned()),
+                (Some(ServerCheck::Invalid), _) => (
+                    Some("critical"),
+                    "the server does not know the session".to_owned(),
+                ),
                 (Some(ServerCheck::Active(_)), _) => (None, String::new()),
                 (_, Verdict::Fail) => (Some("critical"), "the refresh token expired".to_owned()),
-                (_, Verdict::Unknown) => (Some("warn"), "access token expired; refresh chain not verified offline".to_owned()),
+                (_, Verdict::Unknown) => (
+                    Some("warn"),
+                    "access token expired; refresh chain not verified offline".to_owned(),
+                ),
                 (_, Verdict::Ok) => (None, String::new()),
             };
             if let Some(severity) = severity {
                 let (command, description) = if severity == "critical" {
                     ("spec-kitty-tracker auth login --force", "log in again")
                 } else {
-                    ("spec-kitty-tracker auth doctor --server", "ask the server (refreshes the access token)")
+                    (
+                        "spec-kitty-tracker auth doctor --server",
+                        "ask the server (refreshes the access token)",
+                    )
                 };
-                out.push(finding("F-008", severity, format!("Session health not confirmed: {evidence}"), command, description));
+                out.push(finding(
+                    "F-008",
+                    severity,
+                    format!("Session health not confirmed: {evidence}"),
+                    command,
+                    description,
+                ));
             }
         }
     }
@@ -147,7 +162,10 @@ pub fn findings(
             out.push(finding(
                 "F-007",
                 "warn",
-                format!("Lock holder is on a different host (holder={}, this={here})", record.host),
+                format!(
+                    "Lock holder is on a different host (holder={}, this={here})",
+                    record.host
+                ),
                 "spec-kitty-tracker auth doctor --unstick-lock",
                 "release it once that host's process is known to be gone (a shared home directory)",
             ));
@@ -173,7 +191,14 @@ mod tests {
             .iter()
             .map(|f| format!("{} {}", f["id"], f["severity"]))
             .collect();
-        assert_eq!(ids, ["\"F-001\" \"critical\"", "\"F-003\" \"critical\"", "\"F-007\" \"warn\""]);
+        assert_eq!(
+            ids,
+            [
+                "\"F-001\" \"critical\"",
+                "\"F-003\" \"critical\"",
+                "\"F-007\" \"warn\""
+            ]
+        );
         assert!(findings(None, Some("alice"), Some(&r), 120.0, None, now)
             .iter()
             .all(|f| f["id"] != "F-003" && f["severity"] != "critical"));

@@ -45,7 +45,11 @@ pub fn run(ctx: &mut Context, args: AuthDoctorArgs) -> Result<Outcome, CliError>
                 LockRecord::parse(bytes).as_ref().is_some_and(stuck)
             })
             .unwrap_or(false);
-            if released { "released" } else { "not_removed" }
+            if released {
+                "released"
+            } else {
+                "not_removed"
+            }
         } else {
             "not_stuck"
         });
@@ -59,14 +63,23 @@ pub fn run(ctx: &mut Context, args: AuthDoctorArgs) -> Result<Outcome, CliError>
             .flatten()
             .map(|s| s.username.unwrap_or_else(|| "an unnamed user".into())),
     };
-    let findings = doctor::findings(session.as_ref(), legacy_user.as_deref(), record.as_ref(), threshold, server.as_ref(), now);
+    let findings = doctor::findings(
+        session.as_ref(),
+        legacy_user.as_deref(),
+        record.as_ref(),
+        threshold,
+        server.as_ref(),
+        now,
+    );
     let critical = findings.iter().any(|f| f["severity"] == "critical");
-    let verdict = session.as_ref().map(|s| match (&server, Verdict::of(s, now)) {
-        (Some(ServerCheck::Active(_)), _) => "ok",
-        (Some(ServerCheck::Invalid), _) | (_, Verdict::Fail) => "fail",
-        (_, Verdict::Unknown) => "unknown",
-        (_, Verdict::Ok) => "ok",
-    });
+    let verdict = session
+        .as_ref()
+        .map(|s| match (&server, Verdict::of(s, now)) {
+            (Some(ServerCheck::Active(_)), _) => "ok",
+            (Some(ServerCheck::Invalid), _) | (_, Verdict::Fail) => "fail",
+            (_, Verdict::Unknown) => "unknown",
+            (_, Verdict::Ok) => "ok",
+        });
     let mut data = json!({
         "schema_version": 2,
         "generated_at": crate::timefmt::format_utc(now),
@@ -89,7 +102,9 @@ pub fn run(ctx: &mut Context, args: AuthDoctorArgs) -> Result<Outcome, CliError>
     if let Some(check) = &server {
         data["server_session"] = match check {
             ServerCheck::Active(id) => json!({"active": true, "session_id": id, "error": null}),
-            ServerCheck::Invalid => json!({"active": false, "session_id": null, "error": "re-authenticate"}),
+            ServerCheck::Invalid => {
+                json!({"active": false, "session_id": null, "error": "re-authenticate"})
+            }
             ServerCheck::Failed(why) => json!({"active": false, "session_id": null, "error": why}),
         };
     }
@@ -105,7 +120,11 @@ pub fn run(ctx: &mut Context, args: AuthDoctorArgs) -> Result<Outcome, CliError>
         }
     }
     let outcome = Outcome::report_with_json(Template::AuthDoctor, human, data);
-    Ok(if critical { outcome.with_exit_code(1) } else { outcome })
+    Ok(if critical {
+        outcome.with_exit_code(1)
+    } else {
+        outcome
+    })
 }
 
 fn session_json(s: &StoredSession, now: Timestamp, path: &str) -> Value {
@@ -153,7 +172,11 @@ fn server_check(
             Ok(r) if r.status == 200 => ServerCheck::Active(
                 serde_json::from_slice::<Value>(&r.body)
                     .ok()
-                    .and_then(|v| v.get("session_id").and_then(Value::as_str).map(str::to_owned))
+                    .and_then(|v| {
+                        v.get("session_id")
+                            .and_then(Value::as_str)
+                            .map(str::to_owned)
+                    })
                     .unwrap_or_default(),
             ),
             Ok(r) if r.status == 401 => ServerCheck::Invalid,

@@ -103,7 +103,10 @@ fn verdict(session: &StoredSession, now: Timestamp) -> (&'static str, String) {
     match Verdict::of(session, now) {
         Verdict::Ok => (
             "authenticated",
-            format!("access valid {}; {refresh}", compact(left(session.access_token_expires_at.0))),
+            format!(
+                "access valid {}; {refresh}",
+                compact(left(session.access_token_expires_at.0))
+            ),
         ),
         Verdict::Unknown => (
             "cannot_verify",
@@ -193,8 +196,20 @@ mod tests {
     fn lifetimes_and_banner_durations_read_like_3_2_7s() {
         assert_eq!(
             [0, 30, 60, 3599, 3600, 7200, 86_400, 97_200_000].map(lifetime),
-            ["expired", "< 1 minute", "1 minute", "59 minutes", "1 hour", "2 hours", "1 day", "1125 days"]
+            [
+                "expired",
+                "< 1 minute",
+                "1 minute",
+                "59 minutes",
+                "1 hour",
+                "2 hours",
+                "1 day",
+                "1125 days"
+            ]
         );
-        assert_eq!([3540, 7200, 97_200_000].map(compact), ["59m", "2h", "1125d"]);
+        assert_eq!(
+            [3540, 7200, 97_200_000].map(compact),
+            ["59m", "2h", "1125d"]
+        );
     }
 }

@@ -25,7 +25,9 @@ pub fn run(ctx: &mut Context, _args: AuthWhoamiArgs) -> Result<Outcome, CliError
             Template::AuthWhoami,
             serde_json::json!({ "email": who }),
         )),
-        None => Err(CliError::new(ErrorKind::Auth, "not_authenticated", "Not logged in.")
-            .hint("run `spec-kitty-tracker auth login` to authenticate")),
+        None => Err(
+            CliError::new(ErrorKind::Auth, "not_authenticated", "Not logged in.")
+                .hint("run `spec-kitty-tracker auth login` to authenticate"),
+        ),
     }
 }

@@ -22,7 +22,11 @@ pub const AUTHORIZE_PATH: &str = "/oauth/authorize";
 pub const LIMIT_SECONDS: f64 = 300.0;
 
 /// The browser flow to the end.
-pub async fn run(http: &crate::http::Http, server: &ServerUrl, scale: Scale) -> Result<NewTokens, CliError> {
+pub async fn run(
+    http: &crate::http::Http,
+    server: &ServerUrl,
+    scale: Scale,
+) -> Result<NewTokens, CliError> {
     let callback = Callback::start().await?;
     let redirect_uri = callback.redirect_uri.clone();
     let pkce = Pkce::new().map_err(random_failed)?;
@@ -38,7 +42,9 @@ pub async fn run(http: &crate::http::Http, server: &ServerUrl, scale: Scale) -> 
     if let Err(why) = opened {
         eprintln!("Could not open a browser ({why}). Open this URL in a browser to log in:");
         eprintln!("  {url}");
-        eprintln!("(Without a browser on this machine, use `spec-kitty-tracker auth login --headless`.)");
+        eprintln!(
+            "(Without a browser on this machine, use `spec-kitty-tracker auth login --headless`.)"
+        );
     }
     eprintln!("Waiting for the browser (up to 5 minutes; Ctrl-C cancels)...");
     let params = tokio::time::timeout(scale.real(LIMIT_SECONDS), callback.wait())
@@ -46,14 +52,22 @@ pub async fn run(http: &crate::http::Http, server: &ServerUrl, scale: Scale) -> 
         .ok()
         .flatten()
         .ok_or_else(|| {
-            failed("login_timeout", "Authentication timed out (5 minutes elapsed); nothing was stored.")
+            failed(
+                "login_timeout",
+                "Authentication timed out (5 minutes elapsed); nothing was stored.",
+            )
         })?;
     let code = check(&params, &state)?;
     token::exchange_code(http, server, &code, &redirect_uri, &pkce.verifier).await
 }
 
 /// `<server>/oauth/authorize?...` with 3.2.7's parameters in its order.
-pub fn authorize_url(server: &ServerUrl, redirect_uri: &str, challenge: &str, state: &str) -> String {
+pub fn authorize_url(
+    server: &ServerUrl,
+    redirect_uri: &str,
+    challenge: &str,
+    state: &str,
+) -> String {
     let query: String = url::form_urlencoded::Serializer::new(String::new())
         .extend_pairs([
             ("client_id", CLIENT_ID),
@@ -70,7 +84,12 @@ pub fn authorize_url(server: &ServerUrl, redirect_uri: &str, challenge: &str, st
 
 /// The authorization code of a callback that belongs to this login.
 pub fn check(params: &Params, state: &str) -> Result<Secret, CliError> {
-    let get = |k: &str| params.iter().find(|(key, _)| key == k).map(|(_, v)| v.as_str());
+    let get = |k: &str| {
+        params
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.as_str())
+    };
     match get("state") {
         Some(s) if s == state => {}
         got => {
@@ -84,7 +103,9 @@ pub fn check(params: &Params, state: &str) -> Result<Secret, CliError> {
         }
     }
     if let Some(error) = get("error") {
-        let description = get("error_description").map(|d| format!(" ({d})")).unwrap_or_default();
+        let description = get("error_description")
+            .map(|d| format!(" ({d})"))
+            .unwrap_or_default();
         return Err(failed(
             "authorization_denied",
             format!("The server refused the login: {error}{description}."),
@@ -92,7 +113,10 @@ pub fn check(params: &Params, state: &str) -> Result<Secret, CliError> {
     }
     match get("code") {
         Some(code) if !code.is_empty() => Ok(Secret::new(code)),
-        _ => Err(failed("no_code", "The login callback carries no authorization code.")),
+        _ => Err(failed(
+            "no_code",
+            "The login callback carries no authorization code.",
+        )),
     }
 }
 
@@ -109,7 +133,10 @@ mod tests {
     use super::*;
 
     fn params(pairs: &[(&str, &str)]) -> Params {
-        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
     }
 
     #[test]
@@ -129,8 +156,14 @@ mod tests {
         for (p, code) in [
             (params(&[("code", "c"), ("state", "x")]), "state_mismatch"),
             (params(&[("code", "c")]), "state_mismatch"),
-            (params(&[("error", "access_denied"), ("state", "x")]), "state_mismatch"),
-            (params(&[("error", "access_denied"), ("state", "s")]), "authorization_denied"),
+            (
+                params(&[("error", "access_denied"), ("state", "x")]),
+                "state_mismatch",
+            ),
+            (
+                params(&[("error", "access_denied"), ("state", "s")]),
+                "authorization_denied",
+            ),
             (params(&[("state", "s")]), "no_code"),
         ] {
             let err = check(&p, "s").expect_err("refused");

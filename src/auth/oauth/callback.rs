@@ -105,10 +105,13 @@ async fn serve(listener: TcpListener, sender: Sender) {
 
 fn answer(req: &Request<Incoming>, seen: &Mutex<Option<Params>>) -> Response<Full<Bytes>> {
     let (status, body) = if req.method() == hyper::Method::GET && req.uri().path() == "/callback" {
-        let params: Params = url::form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes())
-            .into_owned()
-            .collect();
-        seen.lock().unwrap_or_else(|p| p.into_inner()).get_or_insert(params);
+        let params: Params =
+            url::form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes())
+                .into_owned()
+                .collect();
+        seen.lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get_or_insert(params);
         (StatusCode::OK, PAGE)
     } else {
         (StatusCode::NOT_FOUND, "<h1>404 Not Found</h1>\n")
@@ -137,8 +140,15 @@ mod tests {
             assert!(cb.redirect_uri.starts_with("http://127.0.0.1:"));
             assert!(cb.redirect_uri.ends_with("/callback"));
             let base = cb.redirect_uri.trim_end_matches("/callback").to_owned();
-            let client = reqwest::Client::builder().no_proxy().build().expect("client");
-            let other = client.get(format!("{base}/favicon.ico")).send().await.expect("get");
+            let client = reqwest::Client::builder()
+                .no_proxy()
+                .build()
+                .expect("client");
+            let other = client
+                .get(format!("{base}/favicon.ico"))
+                .send()
+                .await
+                .expect("get");
             assert_eq!(other.status(), 404);
             let page = client
                 .get(format!("{}?code=c%2B1&state=s", cb.redirect_uri))
@@ -146,11 +156,18 @@ mod tests {
                 .await
                 .expect("get");
             assert_eq!(page.status(), 200);
-            assert!(page.text().await.expect("text").contains("You can close this tab"));
+            assert!(page
+                .text()
+                .await
+                .expect("text")
+                .contains("You can close this tab"));
             let params = cb.wait().await.expect("params");
             assert_eq!(
                 params,
-                [("code".to_owned(), "c+1".to_owned()), ("state".to_owned(), "s".to_owned())]
+                [
+                    ("code".to_owned(), "c+1".to_owned()),
+                    ("state".to_owned(), "s".to_owned())
+                ]
             );
         });
     }

@@ -59,7 +59,9 @@ pub async fn request(http: &Http, server: &ServerUrl) -> Result<DeviceCode, CliE
         .map_err(|_| unexpected_response(&endpoint, "the body is not JSON"))?;
     let text = |k: &str| v.get(k).and_then(Value::as_str).filter(|s| !s.is_empty());
     let required = |k: &str| {
-        text(k).map(str::to_owned).ok_or_else(|| unexpected_response(&endpoint, &format!("`{k}` is missing")))
+        text(k)
+            .map(str::to_owned)
+            .ok_or_else(|| unexpected_response(&endpoint, &format!("`{k}` is missing")))
     };
     let seconds = |k: &str, default: i64| {
         v.get(k)
@@ -79,7 +81,10 @@ pub async fn request(http: &Http, server: &ServerUrl) -> Result<DeviceCode, CliE
 
 /// The user code as 3.2.7 shows it: hyphens and spaces removed, groups of 4 joined by `-`.
 pub fn display_code(user_code: &str) -> String {
-    let bare: Vec<char> = user_code.chars().filter(|c| *c != '-' && *c != ' ').collect();
+    let bare: Vec<char> = user_code
+        .chars()
+        .filter(|c| *c != '-' && *c != ' ')
+        .collect();
     bare.chunks(4)
         .map(|c| c.iter().collect::<String>())
         .collect::<Vec<_>>()
@@ -89,7 +94,11 @@ pub fn display_code(user_code: &str) -> String {
 /// The device flow to the end: request, show (on stderr), poll.
 pub async fn run(http: &Http, server: &ServerUrl, scale: Scale) -> Result<NewTokens, CliError> {
     let code = request(http, server).await?;
-    eprintln!("To log in, open {} and enter the code: {}", code.verification_uri, display_code(&code.user_code));
+    eprintln!(
+        "To log in, open {} and enter the code: {}",
+        code.verification_uri,
+        display_code(&code.user_code)
+    );
     if let Some(complete) = &code.verification_uri_complete {
         eprintln!("Or open: {complete}");
     }
@@ -114,7 +123,10 @@ pub async fn poll(
         if Instant::now() + wait > deadline {
             return Err(failed(
                 "device_code_expired",
-                format!("Device authorization expired after {} seconds.", code.expires_in),
+                format!(
+                    "Device authorization expired after {} seconds.",
+                    code.expires_in
+                ),
             ));
         }
         tokio::time::sleep(wait).await;
@@ -123,7 +135,10 @@ pub async fn poll(
             Ok(DevicePoll::Pending) => {}
             Ok(DevicePoll::SlowDown) => interval += 5,
             Ok(DevicePoll::Denied) => {
-                return Err(failed("access_denied", "User denied the authorization request."))
+                return Err(failed(
+                    "access_denied",
+                    "User denied the authorization request.",
+                ))
             }
             Ok(DevicePoll::Expired) => {
                 return Err(failed(
@@ -132,7 +147,10 @@ pub async fn poll(
                 ))
             }
             Ok(DevicePoll::Other(why)) => {
-                return Err(failed("device_flow_error", format!("Unexpected device flow error: {why}")))
+                return Err(failed(
+                    "device_flow_error",
+                    format!("Unexpected device flow error: {why}"),
+                ))
             }
             Err(e) if e.kind == ErrorKind::Network => {}
             Err(e) => return Err(e),

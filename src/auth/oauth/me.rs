@@ -59,14 +59,21 @@ pub fn build(
     let mut teams = Vec::new();
     for t in raw_teams {
         let field = |k: &str| {
-            text(t, k).ok_or_else(|| bad(format!("User info response missing required team field '{k}'.")))
+            text(t, k).ok_or_else(|| {
+                bad(format!(
+                    "User info response missing required team field '{k}'."
+                ))
+            })
         };
         let id = field("id")?;
         teams.push(Team {
             slug: Some(text(t, "slug").unwrap_or_else(|| id.clone())),
             name: field("name")?,
             role: field("role")?,
-            is_private_teamspace: t.get("is_private_teamspace").and_then(Value::as_bool).unwrap_or(false),
+            is_private_teamspace: t
+                .get("is_private_teamspace")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
             id,
             extra: Map::new(),
         });
@@ -84,7 +91,9 @@ pub fn build(
             )
         })?;
     let now = Timestamp::from_microsecond(now.as_microsecond()).unwrap_or(now);
-    let at = |secs: i64| IsoTime(Timestamp::from_second(now.as_second().saturating_add(secs)).unwrap_or(now));
+    let at = |secs: i64| {
+        IsoTime(Timestamp::from_second(now.as_second().saturating_add(secs)).unwrap_or(now))
+    };
     let refresh_expires = tokens.refresh_expires_at.map(IsoTime).or_else(|| {
         text(me, "refresh_token_expires_at")
             .and_then(|t| crate::timefmt::parse(&t))
@@ -141,17 +150,34 @@ mod tests {
         assert_eq!(s.teams[0].slug.as_deref(), Some("t1"));
         assert_eq!(s.auth_method, "device_code");
         assert_eq!(s.issued_at.python(), "2026-12-01T10:00:00.250000+00:00");
-        assert_eq!(s.access_token_expires_at.python(), "2026-12-01T11:00:00+00:00");
+        assert_eq!(
+            s.access_token_expires_at.python(),
+            "2026-12-01T11:00:00+00:00"
+        );
         assert_eq!(
             s.refresh_token_expires_at.map(|t| t.python()).as_deref(),
             Some("2027-01-01T00:00:00+00:00")
         );
         assert_eq!(s.tracker_team().expect("team"), "t1");
-        let err = build(&json!({"user_id": "u", "email": "e", "teams": []}), tokens(), LoginMethod::Browser, now)
-            .expect_err("no teams");
+        let err = build(
+            &json!({"user_id": "u", "email": "e", "teams": []}),
+            tokens(),
+            LoginMethod::Browser,
+            now,
+        )
+        .expect_err("no teams");
         assert_eq!(err.code, "no_teams");
-        let err = build(&json!({"user_id": "u", "teams": []}), tokens(), LoginMethod::Browser, now)
-            .expect_err("no email");
-        assert!(err.message.contains("missing required field 'email'"), "{}", err.message);
+        let err = build(
+            &json!({"user_id": "u", "teams": []}),
+            tokens(),
+            LoginMethod::Browser,
+            now,
+        )
+        .expect_err("no email");
+        assert!(
+            err.message.contains("missing required field 'email'"),
+            "{}",
+            err.message
+        );
     }
 }

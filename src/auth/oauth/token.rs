@@ -167,13 +167,13 @@ pub fn parse(body: &[u8], now: Timestamp) -> Result<NewTokens, CliError> {
         .get("expires_in")
         .and_then(seconds_field)
         .ok_or_else(|| bad("`expires_in` is not a number of seconds"))?;
-    let after = |secs: i64| {
-        Timestamp::from_second(now.as_second().saturating_add(secs)).unwrap_or(now)
-    };
+    let after =
+        |secs: i64| Timestamp::from_second(now.as_second().saturating_add(secs)).unwrap_or(now);
     let refresh_expires_at = match text("refresh_token_expires_at") {
-        Some(at) => Some(crate::timefmt::parse(at).ok_or_else(|| {
-            bad("`refresh_token_expires_at` is not a timestamp")
-        })?),
+        Some(at) => Some(
+            crate::timefmt::parse(at)
+                .ok_or_else(|| bad("`refresh_token_expires_at` is not a timestamp"))?,
+        ),
         None => obj
             .get("refresh_token_expires_in")
             .and_then(seconds_field)
