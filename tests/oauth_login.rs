@@ -571,7 +571,35 @@ fn spec_kitty_3_2_7_sees_our_device_and_browser_logins() {
             .output()
             .expect("whoami");
         assert_eq!(stdout(&who).trim(), "ada@example.com");
+        // Its token manager takes the session and refreshes it at the mock; ours then uses the
+        // rotated one for a tracker request.
+        for (command, want) in [
+            ("token", r#""outcome": "ok""#),
+            ("refresh", r#""network_call": true"#),
+        ] {
+            let out = driver(&venv, &sb, &mock, command);
+            assert!(out.contains(want), "driver {command}: {out}");
+        }
+        let out = sb.run(&["status"]);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
     }
+}
+
+/// scripts/interop/driver.py (3.2.7's own session classes) in the sandbox.
+fn driver(venv: &Path, sb: &Sandbox, mock: &mock::Running, command: &str) -> String {
+    let out = Command::new(venv.join("bin/python"))
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/interop/driver.py"))
+        .arg(command)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", sb.dir.path().join("home"))
+        .env("SPEC_KITTY_HOME", sb.state())
+        .env("SPEC_KITTY_SAAS_URL", &mock.url)
+        .stdin(Stdio::null())
+        .output()
+        .expect("driver");
+    assert!(out.status.success(), "driver {command}: {}", stderr(&out));
+    stdout(&out)
 }
 
 #[test]
