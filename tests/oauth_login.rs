@@ -165,6 +165,38 @@ fn assert_clean(what: &str, text: &str) {
     }
 }
 
+/// Fail when any code, device code or verifier the mock saw is in `text` (exact values).
+fn assert_no_mock_secrets(mock: &mock::Running, what: &str, text: &str) {
+    let seen = stats(mock)["oauth"]["secrets"].clone();
+    let seen: Vec<&str> = seen
+        .as_array()
+        .expect("secrets")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(!seen.is_empty(), "the mock saw the login's secrets");
+    for secret in seen {
+        assert!(
+            !text.contains(secret),
+            "a code or verifier in {what}:\n{text}"
+        );
+    }
+}
+
+/// Every file under `dir` as one text.
+fn all_files(dir: &Path) -> String {
+    let mut text = String::new();
+    for entry in std::fs::read_dir(dir).expect("read_dir").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            text.push_str(&all_files(&path));
+        } else if let Ok(bytes) = std::fs::read(&path) {
+            text.push_str(&String::from_utf8_lossy(&bytes));
+        }
+    }
+    text
+}
+
 /// Every file under `dir` (the encrypted session included: it must hold ciphertext only).
 fn assert_files_clean(dir: &Path) {
     for entry in std::fs::read_dir(dir).expect("read_dir").flatten() {
@@ -197,6 +229,11 @@ fn device_login_from_a_clean_home_then_every_saas_command_works() {
     let sb = sandbox(&mock, "expired-token");
     let out = device_login(&sb, &[]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_no_mock_secrets(
+        &mock,
+        "device login -v output",
+        &format!("{}{}", stdout(&out), stderr(&out)),
+    );
     assert!(
         stdout(&out).starts_with("Authenticated as ada@example.com (Ada Lovelace)\n"),
         "{}",
@@ -277,6 +314,16 @@ fn browser_login_checks_pkce_and_state_and_writes_no_secret_anywhere() {
     // The mock refused the exchange unless S256(verifier) was the challenge it saw.
     assert_eq!(stats(&mock)["tokens_issued"], 1);
     assert_files_clean(sb.dir.path());
+    let everything = format!(
+        "{argv}{}{}{}",
+        stdout(&out),
+        stderr(&out),
+        all_files(sb.dir.path())
+    );
+    assert_no_mock_secrets(&mock, "argv, -v output or files", &everything);
+    // The session works for the tracker.
+    let out = sb.run(&["status"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
 
     // Already logged in: says as whom, changes nothing.
     let before = std::fs::read(session_file(&sb)).expect("session");

@@ -43,6 +43,9 @@ pub(crate) struct OAuthState {
     revoked: Vec<String>,
     next_redirect: Redirect,
     counter: u64,
+    /// Every authorization code, device code and verifier seen (for tests that check a client
+    /// never shows them).
+    secrets: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -101,6 +104,7 @@ pub(crate) fn authorize(query: &str, state: &Mutex<State>) -> Reply {
     let mode = std::mem::take(&mut st.oauth.next_redirect);
     let params: Vec<(&str, String)> = match mode {
         Redirect::Ok => {
+            st.oauth.secrets.push(code.clone());
             st.oauth.codes.insert(
                 code.clone(),
                 AuthCode {
@@ -139,6 +143,7 @@ pub(crate) fn device(config: &Config, state: &Mutex<State>, base: &str) -> Reply
     let n = st.oauth.counter;
     let user_code = format!("MOCK{:04}", n % 10_000);
     let device_code = format!("mock-device-{n}-{}", uuid::Uuid::new_v4().simple());
+    st.oauth.secrets.push(device_code.clone());
     st.oauth.devices.push(Device {
         device_code: device_code.clone(),
         user_code: user_code.clone(),
@@ -174,6 +179,7 @@ fn authorization_code(form: &Value, config: &Config, state: &Mutex<State>) -> Re
     let text = |k: &str| form[k].as_str().unwrap_or_default();
     let granted = {
         let mut st = state.lock().unwrap_or_else(|p| p.into_inner());
+        st.oauth.secrets.push(text("code_verifier").to_owned());
         match st.oauth.codes.remove(text("code")) {
             Some(c) if c.redirect_uri != text("redirect_uri") => Err("redirect_uri differs"),
             Some(c) if s256(text("code_verifier")) != c.challenge => {
@@ -389,11 +395,13 @@ pub(crate) fn control(req: &MockRequest, state: &Mutex<State>) -> Option<Reply> 
     ))
 }
 
-/// What `/__mock/stats` adds about the device flow: the latest device code's poll times (ms
-/// after it was issued).
+/// What `/__mock/stats` adds about the OAuth login: the latest device code's poll times (ms
+/// after it was issued), and every authorization code, device code and PKCE verifier seen
+/// (`secrets`, so tests can check that a client never shows one).
 pub(crate) fn stats(st: &State) -> Value {
     json!({
         "device_polls_ms": st.oauth.devices.last().map(|d| d.polls.clone()).unwrap_or_default(),
+        "secrets": st.oauth.secrets,
     })
 }
 
