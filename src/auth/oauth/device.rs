@@ -102,10 +102,12 @@ pub async fn run(http: &Http, server: &ServerUrl, scale: Scale) -> Result<NewTok
     if let Some(complete) = &code.verification_uri_complete {
         eprintln!("Or open: {complete}");
     }
-    eprintln!(
-        "Waiting for authorization (the code expires in {} minutes; Ctrl-C cancels)...",
-        code.expires_in / 60
-    );
+    let expires = if code.expires_in < 120 {
+        format!("{} seconds", code.expires_in)
+    } else {
+        format!("{} minutes", code.expires_in / 60)
+    };
+    eprintln!("Waiting for authorization (the code expires in {expires}; Ctrl-C cancels)...");
     poll(http, server, &code, scale).await
 }
 
