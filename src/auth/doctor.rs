@@ -178,6 +178,58 @@ pub fn findings(
 mod tests {
     use super::*;
 
+    /// The Python-made session of tests/fixtures/session32/vector.json, its access token
+    /// expiring `access_in` seconds and its refresh token `refresh_in` seconds after `now`.
+    fn session(now: Timestamp, access_in: i64, refresh_in: i64) -> StoredSession {
+        let v: Value =
+            serde_json::from_str(include_str!("../../tests/fixtures/session32/vector.json"))
+                .expect("vector");
+        let mut s = StoredSession::from_json(v["plaintext"].as_str().expect("text").as_bytes())
+            .expect("session");
+        let at = |d: i64| {
+            crate::auth::encrypted::model::IsoTime(
+                Timestamp::from_second(now.as_second() + d).expect("ts"),
+            )
+        };
+        s.access_token_expires_at = at(access_in);
+        s.refresh_token_expires_at = Some(at(refresh_in));
+        s
+    }
+
+    /// F-008 as 3.2.7 grades it: warn while the verdict is unknown offline, critical when it
+    /// fails; the server's answer decides when it was asked.
+    #[test]
+    fn an_unconfirmed_session_is_f_008() {
+        let now: Timestamp = "2026-12-01T10:00:00Z".parse().expect("ts");
+        let graded = |s: &StoredSession, server: Option<&ServerCheck>| -> Vec<String> {
+            findings(Some(s), None, None, 60.0, server, now)
+                .iter()
+                .map(|f| {
+                    format!(
+                        "{} {}",
+                        f["id"].as_str().unwrap_or(""),
+                        f["severity"].as_str().unwrap_or("")
+                    )
+                })
+                .collect()
+        };
+        let fine = session(now, 600, 86_400);
+        let stale = session(now, -60, 86_400);
+        let dead = session(now, -60, -1);
+        assert!(graded(&fine, None).is_empty());
+        assert_eq!(graded(&stale, None), ["F-008 warn"]);
+        assert_eq!(graded(&dead, None), ["F-008 critical"]);
+        assert!(graded(&stale, Some(&ServerCheck::Active("s".into()))).is_empty());
+        assert_eq!(
+            graded(&fine, Some(&ServerCheck::Invalid)),
+            ["F-008 critical"]
+        );
+        assert_eq!(
+            graded(&stale, Some(&ServerCheck::Failed("x".into()))),
+            ["F-008 warn"]
+        );
+    }
+
     #[test]
     fn records_parse_and_stuck_locks_are_critical() {
         let now: Timestamp = "2026-12-01T10:01:30Z".parse().expect("ts");
