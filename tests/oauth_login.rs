@@ -660,7 +660,47 @@ fn spec_kitty_3_2_7_sees_our_device_and_browser_logins() {
         }
         let out = sb.run(&["status"]);
         assert_eq!(code(&out), 0, "{}", stderr(&out));
+        if label.starts_with("Browser") {
+            assert_their_tracker_accepts(&venv, &sb, &mock);
+        }
     }
+}
+
+/// 3.2.7's tracker client sends the session's token and team to the mock (which checks both):
+/// the project prepared as reference/upstream-3.2-tracker.md §9.4 says, then
+/// `spec-kitty tracker status --json`.
+fn assert_their_tracker_accepts(venv: &Path, sb: &Sandbox, mock: &mock::Running) {
+    let scratch = sb.dir.path().join("scratch");
+    std::fs::create_dir_all(&scratch).expect("scratch");
+    let run = |dir: &Path, args: &[&str]| {
+        let out = spec_kitty(venv, sb, mock)
+            .current_dir(dir)
+            .args(args)
+            .output()
+            .expect("spec-kitty");
+        (out.status.code(), stdout(&out), stderr(&out))
+    };
+    let (status, _, err) = run(&scratch, &["init", "--ai", "claude", "--non-interactive"]);
+    assert_eq!(status, Some(0), "init: {err}");
+    std::fs::write(
+        sb.project().join(".kittify/config.yaml"),
+        "project:\n  uuid: 7d0c2f1a-5b3e-4c6d-8e9f-0a1b2c3d4e5f\n  slug: oracle\n  node_id: 0123456789ab\n  build_id: 35eabafe-284a-5d7c-a819-7d1549333d24\ntracker:\n  provider: linear\n  project_slug: demo-project\n",
+    )
+    .expect("config");
+    let git = Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(sb.project())
+        .status()
+        .expect("git");
+    assert!(git.success());
+    let (status, text, err) = run(&sb.project(), &["sync", "opt-in"]);
+    assert_eq!(status, Some(0), "opt-in: {text}{err}");
+    // Self-admits the project; "Nothing to deliver" (exit 1) is fine.
+    run(&sb.project(), &["sync", "now"]);
+    let (status, text, err) = run(&sb.project(), &["tracker", "status", "--json"]);
+    assert_eq!(status, Some(0), "3.2.7 tracker status: {text}{err}");
+    let v: Value = serde_json::from_str(&text).expect("3.2.7 status json");
+    assert_eq!(v["connected"], true, "{v}");
 }
 
 /// scripts/interop/driver.py (3.2.7's own session classes) in the sandbox.
