@@ -7,8 +7,9 @@
 //! checks the PKCE verifier against the challenge with its own S256), RFC 8628 §3.5 (the
 //! `slow_down` interval, measured by the mock's poll times), the mock's refresh count, the OS
 //! (`/proc/<pid>/cmdline`, SIGINT, the files written) and spec-kitty-cli 3.2.7 (its
-//! `auth status` and `whoami` read the session we wrote; its own login, browser played by a
-//! `$BROWSER` script, is read by ours). Without the venv the 3.2.7 tests skip loudly, except
+//! `auth status` and `whoami` read the session we wrote, its token manager refreshes it and its
+//! tracker client sends it to the mock; its own logins, the browser played by a `$BROWSER`
+//! script, are read by ours). Without the venv the 3.2.7 tests skip loudly, except
 //! with CI=true, where they fail.
 
 mod common;
@@ -244,8 +245,8 @@ fn device_login_from_a_clean_home_then_every_saas_command_works() {
         "{}",
         stderr(&out)
     );
-    assert_eq!(super_mode(&session_file(&sb)), 0o600);
-    assert_eq!(super_mode(&sb.state().join("auth")), 0o700);
+    assert_eq!(common::mode(&session_file(&sb)), 0o600);
+    assert_eq!(common::mode(&sb.state().join("auth")), 0o700);
     let out = sb.run(&["auth", "status", "--json"]);
     let v: Value = serde_json::from_str(&stdout(&out)).expect("json");
     assert_eq!(
@@ -289,10 +290,6 @@ fn device_login_from_a_clean_home_then_every_saas_command_works() {
         (0, "ada@example.com\n".to_owned())
     );
     assert_files_clean(sb.dir.path());
-}
-
-fn super_mode(path: &Path) -> u32 {
-    common::mode(path)
 }
 
 #[test]
