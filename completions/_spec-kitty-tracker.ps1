@@ -232,17 +232,20 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Log in to the Spec Kitty SaaS.')
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Log out and remove the stored tokens.')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show authentication status.')
+            [CompletionResult]::new('whoami', 'whoami', [CompletionResultType]::ParameterValue, 'Print the logged-in user''s e-mail.')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Diagnose the stored login.')
             break
         }
         'spec-kitty-tracker;auth;login' {
-            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Username (prompted when absent)')
-            [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'Username (prompted when absent)')
-            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Password (prompted, hidden, when absent; prefer --password-stdin)')
-            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'Password (prompted, hidden, when absent; prefer --password-stdin)')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, '3.0 password login as USER (password prompted, hidden, when not given)')
+            [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, '3.0 password login as USER (password prompted, hidden, when not given)')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Password of the 3.0 login (prefer --password-stdin)')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'Password of the 3.0 login (prefer --password-stdin)')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
-            [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password from standard input')
+            [CompletionResult]::new('--headless', '--headless', [CompletionResultType]::ParameterName, 'Log in with a device code instead of a browser on this machine')
+            [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, '3.0 password login, reading the password from standard input')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Log in again even when already authenticated')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Log in again even when already authenticated')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Render the session as JSON')
@@ -256,6 +259,8 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Do not revoke the refresh token at the server, only delete the local session')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Do not revoke the refresh token at the server, only delete the local session')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Render the result as JSON')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests and decisions to stderr (tokens are never shown)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests and decisions to stderr (tokens are never shown)')
@@ -268,6 +273,31 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Render authentication status as JSON')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests and decisions to stderr (tokens are never shown)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests and decisions to stderr (tokens are never shown)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'spec-kitty-tracker;auth;whoami' {
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
+            [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Render the user as JSON')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests and decisions to stderr (tokens are never shown)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests and decisions to stderr (tokens are never shown)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'spec-kitty-tracker;auth;doctor' {
+            [CompletionResult]::new('--stuck-threshold', '--stuck-threshold', [CompletionResultType]::ParameterName, 'Age after which a held refresh lock counts as stuck')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
+            [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Also ask the server whether the session is active (GET /api/v1/session-status)')
+            [CompletionResult]::new('--unstick-lock', '--unstick-lock', [CompletionResultType]::ParameterName, 'Release a stuck refresh.lock (only when older than the threshold)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Render the report as JSON')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests and decisions to stderr (tokens are never shown)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests and decisions to stderr (tokens are never shown)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -350,6 +380,8 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Log in to the Spec Kitty SaaS.')
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Log out and remove the stored tokens.')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show authentication status.')
+            [CompletionResult]::new('whoami', 'whoami', [CompletionResultType]::ParameterValue, 'Print the logged-in user''s e-mail.')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Diagnose the stored login.')
             break
         }
         'spec-kitty-tracker;help;auth;login' {
@@ -359,6 +391,12 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
             break
         }
         'spec-kitty-tracker;help;auth;status' {
+            break
+        }
+        'spec-kitty-tracker;help;auth;whoami' {
+            break
+        }
+        'spec-kitty-tracker;help;auth;doctor' {
             break
         }
         'spec-kitty-tracker;help;completions' {

@@ -46,6 +46,9 @@ _spec__kitty__tracker() {
             spec__kitty__tracker,unbind)
                 cmd="spec__kitty__tracker__subcmd__unbind"
                 ;;
+            spec__kitty__tracker__subcmd__auth,doctor)
+                cmd="spec__kitty__tracker__subcmd__auth__subcmd__doctor"
+                ;;
             spec__kitty__tracker__subcmd__auth,login)
                 cmd="spec__kitty__tracker__subcmd__auth__subcmd__login"
                 ;;
@@ -54,6 +57,9 @@ _spec__kitty__tracker() {
                 ;;
             spec__kitty__tracker__subcmd__auth,status)
                 cmd="spec__kitty__tracker__subcmd__auth__subcmd__status"
+                ;;
+            spec__kitty__tracker__subcmd__auth,whoami)
+                cmd="spec__kitty__tracker__subcmd__auth__subcmd__whoami"
                 ;;
             spec__kitty__tracker__subcmd__help,auth)
                 cmd="spec__kitty__tracker__subcmd__help__subcmd__auth"
@@ -85,6 +91,9 @@ _spec__kitty__tracker() {
             spec__kitty__tracker__subcmd__help,unbind)
                 cmd="spec__kitty__tracker__subcmd__help__subcmd__unbind"
                 ;;
+            spec__kitty__tracker__subcmd__help__subcmd__auth,doctor)
+                cmd="spec__kitty__tracker__subcmd__help__subcmd__auth__subcmd__doctor"
+                ;;
             spec__kitty__tracker__subcmd__help__subcmd__auth,login)
                 cmd="spec__kitty__tracker__subcmd__help__subcmd__auth__subcmd__login"
                 ;;
@@ -93,6 +102,9 @@ _spec__kitty__tracker() {
                 ;;
             spec__kitty__tracker__subcmd__help__subcmd__auth,status)
                 cmd="spec__kitty__tracker__subcmd__help__subcmd__auth__subcmd__status"
+                ;;
+            spec__kitty__tracker__subcmd__help__subcmd__auth,whoami)
+                cmd="spec__kitty__tracker__subcmd__help__subcmd__auth__subcmd__whoami"
                 ;;
             spec__kitty__tracker__subcmd__help__subcmd__map,add)
                 cmd="spec__kitty__tracker__subcmd__help__subcmd__map__subcmd__add"
@@ -175,7 +187,7 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__auth)
-            opts="-C -v -h --project --server-url --verbose --help login logout status"
+            opts="-C -v -h --project --server-url --verbose --help login logout status whoami doctor"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -206,8 +218,47 @@ _spec__kitty__tracker() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        spec__kitty__tracker__subcmd__auth__subcmd__doctor)
+            opts="-C -v -h --server --unstick-lock --stuck-threshold --json --project --server-url --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --stuck-threshold)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                --project)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --server-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         spec__kitty__tracker__subcmd__auth__subcmd__login)
-            opts="-u -p -f -C -v -h --username --password --password-stdin --force --json --project --server-url --verbose --help"
+            opts="-u -p -f -C -v -h --headless --username --password --password-stdin --force --json --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -267,7 +318,7 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__auth__subcmd__logout)
-            opts="-C -v -h --json --project --server-url --verbose --help"
+            opts="-f -C -v -h --force --json --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -299,6 +350,38 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__auth__subcmd__status)
+            opts="-C -v -h --json --project --server-url --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --project)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --server-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        spec__kitty__tracker__subcmd__auth__subcmd__whoami)
             opts="-C -v -h --json --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -458,8 +541,22 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__help__subcmd__auth)
-            opts="login logout status"
+            opts="login logout status whoami doctor"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        spec__kitty__tracker__subcmd__help__subcmd__auth__subcmd__doctor)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -500,6 +597,20 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__help__subcmd__auth__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        spec__kitty__tracker__subcmd__help__subcmd__auth__subcmd__whoami)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -214,16 +214,19 @@ set edit:completion:arg-completer[spec-kitty-tracker] = {|@words|
             cand login 'Log in to the Spec Kitty SaaS.'
             cand logout 'Log out and remove the stored tokens.'
             cand status 'Show authentication status.'
+            cand whoami 'Print the logged-in user''s e-mail.'
+            cand doctor 'Diagnose the stored login.'
         }
         &'spec-kitty-tracker;auth;login'= {
-            cand -u 'Username (prompted when absent)'
-            cand --username 'Username (prompted when absent)'
-            cand -p 'Password (prompted, hidden, when absent; prefer --password-stdin)'
-            cand --password 'Password (prompted, hidden, when absent; prefer --password-stdin)'
+            cand -u '3.0 password login as USER (password prompted, hidden, when not given)'
+            cand --username '3.0 password login as USER (password prompted, hidden, when not given)'
+            cand -p 'Password of the 3.0 login (prefer --password-stdin)'
+            cand --password 'Password of the 3.0 login (prefer --password-stdin)'
             cand -C 'Run as if started in DIR (the project is found from there)'
             cand --project 'Run as if started in DIR (the project is found from there)'
             cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
-            cand --password-stdin 'Read the password from standard input'
+            cand --headless 'Log in with a device code instead of a browser on this machine'
+            cand --password-stdin '3.0 password login, reading the password from standard input'
             cand -f 'Log in again even when already authenticated'
             cand --force 'Log in again even when already authenticated'
             cand --json 'Render the session as JSON'
@@ -236,6 +239,8 @@ set edit:completion:arg-completer[spec-kitty-tracker] = {|@words|
             cand -C 'Run as if started in DIR (the project is found from there)'
             cand --project 'Run as if started in DIR (the project is found from there)'
             cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
+            cand -f 'Do not revoke the refresh token at the server, only delete the local session'
+            cand --force 'Do not revoke the refresh token at the server, only delete the local session'
             cand --json 'Render the result as JSON'
             cand -v 'Log requests and decisions to stderr (tokens are never shown)'
             cand --verbose 'Log requests and decisions to stderr (tokens are never shown)'
@@ -247,6 +252,29 @@ set edit:completion:arg-completer[spec-kitty-tracker] = {|@words|
             cand --project 'Run as if started in DIR (the project is found from there)'
             cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
             cand --json 'Render authentication status as JSON'
+            cand -v 'Log requests and decisions to stderr (tokens are never shown)'
+            cand --verbose 'Log requests and decisions to stderr (tokens are never shown)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'spec-kitty-tracker;auth;whoami'= {
+            cand -C 'Run as if started in DIR (the project is found from there)'
+            cand --project 'Run as if started in DIR (the project is found from there)'
+            cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
+            cand --json 'Render the user as JSON'
+            cand -v 'Log requests and decisions to stderr (tokens are never shown)'
+            cand --verbose 'Log requests and decisions to stderr (tokens are never shown)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'spec-kitty-tracker;auth;doctor'= {
+            cand --stuck-threshold 'Age after which a held refresh lock counts as stuck'
+            cand -C 'Run as if started in DIR (the project is found from there)'
+            cand --project 'Run as if started in DIR (the project is found from there)'
+            cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
+            cand --server 'Also ask the server whether the session is active (GET /api/v1/session-status)'
+            cand --unstick-lock 'Release a stuck refresh.lock (only when older than the threshold)'
+            cand --json 'Render the report as JSON'
             cand -v 'Log requests and decisions to stderr (tokens are never shown)'
             cand --verbose 'Log requests and decisions to stderr (tokens are never shown)'
             cand -h 'Print help (see more with ''--help'')'
@@ -312,12 +340,18 @@ set edit:completion:arg-completer[spec-kitty-tracker] = {|@words|
             cand login 'Log in to the Spec Kitty SaaS.'
             cand logout 'Log out and remove the stored tokens.'
             cand status 'Show authentication status.'
+            cand whoami 'Print the logged-in user''s e-mail.'
+            cand doctor 'Diagnose the stored login.'
         }
         &'spec-kitty-tracker;help;auth;login'= {
         }
         &'spec-kitty-tracker;help;auth;logout'= {
         }
         &'spec-kitty-tracker;help;auth;status'= {
+        }
+        &'spec-kitty-tracker;help;auth;whoami'= {
+        }
+        &'spec-kitty-tracker;help;auth;doctor'= {
         }
         &'spec-kitty-tracker;help;completions'= {
         }

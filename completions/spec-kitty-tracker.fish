@@ -143,24 +143,28 @@ complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand op
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand operations; and __fish_seen_subcommand_from show" -l json -d 'Render the operation as JSON'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand operations; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand operations; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and not __fish_seen_subcommand_from login logout status" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and not __fish_seen_subcommand_from login logout status" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and not __fish_seen_subcommand_from login logout status" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and not __fish_seen_subcommand_from login logout status" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and not __fish_seen_subcommand_from login logout status" -f -a "login" -d 'Log in to the Spec Kitty SaaS.'
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and not __fish_seen_subcommand_from login logout status" -f -a "logout" -d 'Log out and remove the stored tokens.'
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and not __fish_seen_subcommand_from login logout status" -f -a "status" -d 'Show authentication status.'
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from login" -s u -l username -d 'Username (prompted when absent)' -r -f
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from login" -s p -l password -d 'Password (prompted, hidden, when absent; prefer --password-stdin)' -r -f
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and not __fish_seen_subcommand_from login logout status whoami doctor" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and not __fish_seen_subcommand_from login logout status whoami doctor" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and not __fish_seen_subcommand_from login logout status whoami doctor" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and not __fish_seen_subcommand_from login logout status whoami doctor" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and not __fish_seen_subcommand_from login logout status whoami doctor" -f -a "login" -d 'Log in to the Spec Kitty SaaS.'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and not __fish_seen_subcommand_from login logout status whoami doctor" -f -a "logout" -d 'Log out and remove the stored tokens.'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and not __fish_seen_subcommand_from login logout status whoami doctor" -f -a "status" -d 'Show authentication status.'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and not __fish_seen_subcommand_from login logout status whoami doctor" -f -a "whoami" -d 'Print the logged-in user\'s e-mail.'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and not __fish_seen_subcommand_from login logout status whoami doctor" -f -a "doctor" -d 'Diagnose the stored login.'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from login" -s u -l username -d '3.0 password login as USER (password prompted, hidden, when not given)' -r -f
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from login" -s p -l password -d 'Password of the 3.0 login (prefer --password-stdin)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from login" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from login" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from login" -l password-stdin -d 'Read the password from standard input'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from login" -l headless -d 'Log in with a device code instead of a browser on this machine'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from login" -l password-stdin -d '3.0 password login, reading the password from standard input'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from login" -s f -l force -d 'Log in again even when already authenticated'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from login" -l json -d 'Render the session as JSON'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from login" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from login" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from logout" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from logout" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from logout" -s f -l force -d 'Do not revoke the refresh token at the server, only delete the local session'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from logout" -l json -d 'Render the result as JSON'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from logout" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from logout" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -169,6 +173,19 @@ complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand au
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from status" -l json -d 'Render authentication status as JSON'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from whoami" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from whoami" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from whoami" -l json -d 'Render the user as JSON'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from whoami" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from whoami" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from doctor" -l stuck-threshold -d 'Age after which a held refresh lock counts as stuck' -r -f
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from doctor" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from doctor" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from doctor" -l server -d 'Also ask the server whether the session is active (GET /api/v1/session-status)'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from doctor" -l unstick-lock -d 'Release a stuck refresh.lock (only when older than the threshold)'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from doctor" -l json -d 'Render the report as JSON'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from doctor" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from doctor" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand completions" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand completions" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand completions" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
@@ -193,4 +210,6 @@ complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand he
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "login" -d 'Log in to the Spec Kitty SaaS.'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "logout" -d 'Log out and remove the stored tokens.'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "status" -d 'Show authentication status.'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "whoami" -d 'Print the logged-in user\'s e-mail.'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "doctor" -d 'Diagnose the stored login.'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand completions" -f -a "bash zsh fish elvish powershell"

@@ -27,6 +27,7 @@ fn cli_cases() {
             issues: 12,
             seed: Some((mock::SEED_ACCESS.into(), mock::SEED_REFRESH.into())),
             slow: Duration::from_secs(3),
+            device_auto_approve: Some(1),
             ..mock::Config::default()
         },
         0,

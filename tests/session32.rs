@@ -508,11 +508,13 @@ fn with_both_logins_the_session_wins_and_logout_removes_it() {
     );
     let text = stdout(&out);
     assert!(
-        text.starts_with("Authenticated\n   Username: ada@example.com\n   Name: Ada Lovelace\n   Team: demo-team\n"),
+        text.starts_with("+ Authenticated (access valid ")
+            && text.contains("\n  User:           ada@example.com (Ada Lovelace)\n")
+            && text.contains("\n  Tracker team:   demo-team\n"),
         "{text}"
     );
     assert!(
-        text.contains("   Login: spec-kitty 3.1+ session "),
+        text.contains("  Storage:        Encrypted session file "),
         "{text}"
     );
     assert_no_tokens(&out, &[&access, &refresh]);

@@ -11,7 +11,9 @@
 //!   original deleted them): the user sees who they were with `auth status`.
 
 pub mod api;
+pub mod doctor;
 pub mod encrypted;
+pub mod oauth;
 pub mod session;
 
 use crate::credentials::CredentialsFile;

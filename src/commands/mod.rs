@@ -1,9 +1,11 @@
 //! One module per leaf command; each is a thin shell over the library layers. Handlers are
 //! named in commands.yaml and called from the generated `dispatch::route`.
 
+pub mod auth_doctor;
 pub mod auth_login;
 pub mod auth_logout;
 pub mod auth_status;
+pub mod auth_whoami;
 pub mod bind;
 pub mod completions;
 pub mod local_sync;

@@ -667,13 +667,17 @@ mod tests {
             [
                 "login",
                 "mappings",
-                "oauth_refresh",
+                "me",
+                "oauth_authorize",
+                "oauth_device",
                 "oauth_revoke",
+                "oauth_token",
                 "operation",
                 "pull",
                 "push",
                 "refresh",
                 "run",
+                "session_status",
                 "status"
             ]
         );

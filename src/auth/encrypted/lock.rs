@@ -67,6 +67,29 @@ pub fn refresh_lock(path: &Path, wait: Duration) -> Result<Held, LockError> {
     Ok(held)
 }
 
+/// Release a `refresh.lock` left by a holder that is gone (`auth doctor --unstick-lock`): take
+/// the OS lock without waiting (a live holder keeps it: `Ok(false)`), re-read the record under
+/// it and, when `still_stuck` says so, truncate the file to 0 bytes (never unlink it, as 3.2.7
+/// does). `Ok(true)` when truncated.
+pub fn release_stuck(path: &Path, still_stuck: impl Fn(&[u8]) -> bool) -> std::io::Result<bool> {
+    if !path.exists() {
+        return Ok(false);
+    }
+    let file = open_lock_file(path)?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(TryLockError::WouldBlock) => return Ok(false),
+        Err(TryLockError::Error(e)) => return Err(e),
+    }
+    let record = std::fs::read(path)?;
+    let released = still_stuck(&record);
+    if released {
+        file.set_len(0)?;
+    }
+    let _ = file.unlock();
+    Ok(released)
+}
+
 fn take(path: &Path, poll: Duration, wait: Duration, record: bool) -> Result<Held, LockError> {
     let file = open_lock_file(path).map_err(LockError::Io)?;
     let deadline = Instant::now() + wait;

@@ -139,6 +139,20 @@ impl EncryptedStore {
         remove_if_present(&self.hot_path())
     }
 
+    /// Encrypt and store a new login: like [`EncryptedStore::write`], first creating the auth
+    /// directory (0700) and a random 16-byte `session.salt` (0600) when they are missing, as
+    /// 3.1+'s first login does. An existing salt is kept.
+    pub fn write_new(&self, session: &StoredSession) -> Result<(), String> {
+        create_private_dir(&self.dir)?;
+        if !self.salt_path().exists() {
+            let mut salt = [0u8; crypto::SALT_LEN];
+            getrandom::fill(&mut salt).map_err(|e| format!("no random salt: {e}"))?;
+            atomic_write(&self.salt_path(), &salt, FileMode::Exactly(0o600))
+                .map_err(|e| format!("cannot write {}: {e}", self.salt_path().display()))?;
+        }
+        self.write(session)
+    }
+
     /// Remove the session, its salt and the hot-path cache (what 3.1+'s logout removes).
     pub fn delete(&self) -> Result<(), String> {
         let _lock = self.lock_session()?;
@@ -214,6 +228,20 @@ fn check_private(path: &Path) -> Result<(), String> {
     #[cfg(not(unix))]
     let _ = path;
     Ok(())
+}
+
+/// Create `dir` (and its parents) with mode 0700 for the new directories.
+fn create_private_dir(dir: &Path) -> Result<(), String> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder
+        .create(dir)
+        .map_err(|e| format!("cannot create {}: {e}", dir.display()))
 }
 
 fn remove_if_present(path: &Path) -> Result<(), String> {
