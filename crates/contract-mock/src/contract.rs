@@ -665,6 +665,11 @@ mod tests {
         assert_eq!(
             ids,
             [
+                "bind_confirm",
+                "bind_resolve",
+                "bind_validate",
+                "issue_search",
+                "list_tickets",
                 "login",
                 "mappings",
                 "oauth_refresh",
@@ -673,6 +678,7 @@ mod tests {
                 "pull",
                 "push",
                 "refresh",
+                "resources",
                 "run",
                 "status"
             ]
@@ -730,11 +736,13 @@ mod tests {
         assert_eq!((v.field.as_str(), v.rule.as_str()), ("verbose", "unknown"));
         let v = check("provider=trello&project_slug=p").expect_err("enum");
         assert_eq!((v.field.as_str(), v.rule.as_str()), ("provider", "enum"));
-        let v = check("provider=linear").expect_err("missing");
+        let v = check("project_slug=p").expect_err("missing");
         assert_eq!(
             (v.field.as_str(), v.rule.as_str()),
-            ("project_slug", "required")
+            ("provider", "required")
         );
+        // Without a routing key: the installation-wide status (`status --all`).
+        assert!(check("provider=linear").expect("unrouted").is_some());
     }
 
     #[test]
