@@ -2,6 +2,7 @@
 //! losslessly and atomically.
 
 pub mod edit;
+pub mod identity;
 
 use crate::error::{io_reason, CliError};
 use crate::fsutil::{atomic_write, display_path, FileMode};

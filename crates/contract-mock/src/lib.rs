@@ -313,7 +313,8 @@ impl Mock {
     pub async fn answer(&self, req: &MockRequest) -> Reply {
         let (config, state) = (&self.config, &self.state);
         if req.method == "GET" && req.path == "/__mock/requests" {
-            let taken = std::mem::take(&mut state.lock().unwrap_or_else(|p| p.into_inner()).requests);
+            let taken =
+                std::mem::take(&mut state.lock().unwrap_or_else(|p| p.into_inner()).requests);
             return reply(200, &json!({ "requests": taken }));
         }
         if !req.path.starts_with("/__mock/") {

@@ -180,9 +180,7 @@ async fn every_3_2_answer_in_every_scenario_follows_the_document() {
 async fn each_bind_scenario_plays_its_story() {
     let mut c = Client::new(Config::default()).await;
     let resolve = |slug: &str| json!({"provider": "linear", "project_identity": identity(slug)});
-    let confirm = |slug: &str, token: &str| {
-        json!({"provider": "linear", "candidate_token": token, "project_identity": identity(slug)})
-    };
+    let confirm = |slug: &str, token: &str| json!({"provider": "linear", "candidate_token": token, "project_identity": identity(slug)});
 
     // Default: exact with a token to confirm; the binding is br-<token>.
     let (_, r) = c.post("bind-resolve", resolve("proj")).await;
@@ -194,38 +192,68 @@ async fn each_bind_scenario_plays_its_story() {
     assert_eq!(b["display_label"], "Core (COR)");
     // A token the mock never issued is refused.
     let (status, e) = c.post("bind-confirm", confirm("proj", "ct-forged")).await;
-    assert_eq!((status, e["code"].as_str()), (400, Some("invalid_candidate_token")));
+    assert_eq!(
+        (status, e["code"].as_str()),
+        (400, Some("invalid_candidate_token"))
+    );
 
     // candidates: three, high to low, sort_position 0..2, tokens fresh on every resolve.
     let (_, r) = c.post("bind-resolve", resolve("candidates")).await;
     assert_eq!(r["match_type"], "candidates");
     let list = r["candidates"].as_array().expect("list");
-    let conf: Vec<&str> = list.iter().filter_map(|x| x["confidence"].as_str()).collect();
+    let conf: Vec<&str> = list
+        .iter()
+        .filter_map(|x| x["confidence"].as_str())
+        .collect();
     assert_eq!(conf, ["high", "medium", "low"]);
-    let pos: Vec<u64> = list.iter().filter_map(|x| x["sort_position"].as_u64()).collect();
+    let pos: Vec<u64> = list
+        .iter()
+        .filter_map(|x| x["sort_position"].as_u64())
+        .collect();
     assert_eq!(pos, [0, 1, 2]);
     let (_, again) = c.post("bind-resolve", resolve("candidates")).await;
-    assert_ne!(again["candidates"][1]["candidate_token"], list[1]["candidate_token"]);
+    assert_ne!(
+        again["candidates"][1]["candidate_token"],
+        list[1]["candidate_token"]
+    );
 
     let (_, r) = c.post("bind-resolve", resolve("no-match")).await;
     assert_eq!(r["match_type"], "none");
     let (_, r) = c.post("bind-resolve", resolve("exact-bound")).await;
-    assert_eq!((r["match_type"].as_str(), r["binding_ref"].as_str()), (Some("exact"), Some("br-core")));
+    assert_eq!(
+        (r["match_type"].as_str(), r["binding_ref"].as_str()),
+        (Some("exact"), Some("br-core"))
+    );
 
     // expired-candidate: the first confirm is refused, a re-resolved token works.
     let (_, r) = c.post("bind-resolve", resolve("expired-candidate")).await;
     let t1 = r["candidate_token"].as_str().expect("token").to_owned();
-    let (status, e) = c.post("bind-confirm", confirm("expired-candidate", &t1)).await;
-    assert_eq!((status, e["code"].as_str()), (400, Some("invalid_candidate_token")));
+    let (status, e) = c
+        .post("bind-confirm", confirm("expired-candidate", &t1))
+        .await;
+    assert_eq!(
+        (status, e["code"].as_str()),
+        (400, Some("invalid_candidate_token"))
+    );
     let (_, r) = c.post("bind-resolve", resolve("expired-candidate")).await;
     let t2 = r["candidate_token"].as_str().expect("token").to_owned();
     assert_ne!(t1, t2);
-    assert_eq!(c.post("bind-confirm", confirm("expired-candidate", &t2)).await.0, 200);
+    assert_eq!(
+        c.post("bind-confirm", confirm("expired-candidate", &t2))
+            .await
+            .0,
+        200
+    );
     // stale-candidate: never accepted.
     for _ in 0..2 {
         let (_, r) = c.post("bind-resolve", resolve("stale-candidate")).await;
         let t = r["candidate_token"].as_str().expect("token").to_owned();
-        assert_eq!(c.post("bind-confirm", confirm("stale-candidate", &t)).await.0, 400);
+        assert_eq!(
+            c.post("bind-confirm", confirm("stale-candidate", &t))
+                .await
+                .0,
+            400
+        );
     }
     // async: 202, then the operation completes with the binding.
     let (_, r) = c.post("bind-resolve", resolve("async")).await;
@@ -243,10 +271,16 @@ async fn each_bind_scenario_plays_its_story() {
     // bind-validate: br-… is valid, anything else names a reason and guidance.
     let v = |r: &str| json!({"provider": "linear", "binding_ref": r, "project_identity": identity("p")});
     let (_, ok) = c.post("bind-validate", v(&format!("br-{token}"))).await;
-    assert_eq!((ok["valid"].as_bool(), ok["display_label"].as_str()), (Some(true), Some("Core (COR)")));
+    assert_eq!(
+        (ok["valid"].as_bool(), ok["display_label"].as_str()),
+        (Some(true), Some("Core (COR)"))
+    );
     let (_, bad) = c.post("bind-validate", v("xyz")).await;
     assert_eq!(bad["valid"], false);
-    assert!(bad["reason"].is_string() && bad["guidance"].is_string(), "{bad}");
+    assert!(
+        bad["reason"].is_string() && bad["guidance"].is_string(),
+        "{bad}"
+    );
 
     // The unrouted status lists the fixed binding and the ones confirmed above.
     let (_, all) = c.get("status/?provider=linear").await;
@@ -271,10 +305,15 @@ async fn the_hosted_reads_list_search_and_empty() {
     let (_, r) = c.get("resources/?provider=gitlab").await;
     assert_eq!(r, json!({"resources": []}));
 
-    let (_, r) = c.post("list-tickets", json!({"provider": "linear", "limit": 5})).await;
+    let (_, r) = c
+        .post("list-tickets", json!({"provider": "linear", "limit": 5}))
+        .await;
     assert_eq!(r["tickets"].as_array().map(Vec::len), Some(5));
     let (_, r) = c
-        .post("list-tickets", json!({"provider": "linear", "limit": 100, "binding_ref": "empty"}))
+        .post(
+            "list-tickets",
+            json!({"provider": "linear", "limit": 100, "binding_ref": "empty"}),
+        )
         .await;
     assert_eq!(r, json!({"tickets": []}));
     // By key, either spelling of the identifier (LIN-4 comes as external_issue_key).
@@ -285,10 +324,17 @@ async fn the_hosted_reads_list_search_and_empty() {
                 json!({"provider": "linear", "limit": 20, "query_key": key, "query_text": key}),
             )
             .await;
-        assert_eq!(r["candidates"].as_array().map(Vec::len), Some(1), "{key}: {r}");
+        assert_eq!(
+            r["candidates"].as_array().map(Vec::len),
+            Some(1),
+            "{key}: {r}"
+        );
     }
     let (_, r) = c
-        .post("issue-search", json!({"provider": "linear", "limit": 20, "query_text": "search"}))
+        .post(
+            "issue-search",
+            json!({"provider": "linear", "limit": 20, "query_text": "search"}),
+        )
         .await;
     let titles: Vec<&str> = r["candidates"]
         .as_array()
@@ -296,13 +342,17 @@ async fn the_hosted_reads_list_search_and_empty() {
         .iter()
         .filter_map(|t| t["title"].as_str())
         .collect();
-    assert!(!titles.is_empty() && titles.iter().all(|t| t.contains("Search")), "{titles:?}");
+    assert!(
+        !titles.is_empty() && titles.iter().all(|t| t.contains("Search")),
+        "{titles:?}"
+    );
 }
 
 #[tokio::test]
 async fn the_mock_records_what_it_received() {
     let mut c = Client::new(Config::default()).await;
-    c.post("list-tickets", json!({"provider": "linear", "limit": 3})).await;
+    c.post("list-tickets", json!({"provider": "linear", "limit": 3}))
+        .await;
     c.get("resources/?provider=jira").await;
     let taken = c.send("GET", "/__mock/requests", None).await;
     let v = json_of(&taken);
@@ -316,7 +366,9 @@ async fn the_mock_records_what_it_received() {
                "idempotency_key": null, "body": {"provider": "linear", "limit": 3}})
     );
     assert_eq!(requests[2]["query"], json!([["provider", "jira"]]));
-    assert!(!v.to_string().contains(c.bearer.trim_start_matches("Bearer ")));
+    assert!(!v
+        .to_string()
+        .contains(c.bearer.trim_start_matches("Bearer ")));
     // Taking them empties the record.
     let again = json_of(&c.send("GET", "/__mock/requests", None).await);
     assert_eq!(again, json!({"requests": []}));
