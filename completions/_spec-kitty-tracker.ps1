@@ -31,9 +31,12 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('providers', 'providers', [CompletionResultType]::ParameterValue, 'List supported tracker providers, categorized by backend type.')
+            [CompletionResult]::new('discover', 'discover', [CompletionResultType]::ParameterValue, 'List the resources a SaaS-backed provider offers for binding.')
             [CompletionResult]::new('bind', 'bind', [CompletionResultType]::ParameterValue, 'Bind the current project to an issue tracker.')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show tracker binding and sync status.')
             [CompletionResult]::new('unbind', 'unbind', [CompletionResultType]::ParameterValue, 'Remove tracker binding for this project.')
+            [CompletionResult]::new('list-tickets', 'list-tickets', [CompletionResultType]::ParameterValue, 'List a SaaS-backed provider''s tickets.')
+            [CompletionResult]::new('issue-search', 'issue-search', [CompletionResultType]::ParameterValue, 'Search a SaaS-backed provider''s tickets by key or text.')
             [CompletionResult]::new('map', 'map', [CompletionResultType]::ParameterValue, 'Work-package mapping commands')
             [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Tracker synchronization commands')
             [CompletionResult]::new('operations', 'operations', [CompletionResultType]::ParameterValue, 'Inspect asynchronous SaaS operations')
@@ -47,6 +50,18 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Render provider list as JSON')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests and decisions to stderr (tokens are never shown)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests and decisions to stderr (tokens are never shown)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'spec-kitty-tracker;discover' {
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Provider name (SaaS-backed)')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
+            [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Render the resources as JSON (an array; each with its number and is_bound)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests and decisions to stderr (tokens are never shown)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests and decisions to stderr (tokens are never shown)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -75,6 +90,7 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Installation-wide: every binding of the bound provider''s installation, not routed to this project (GET /status/?provider=P; SaaS-backed providers only)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Render status as JSON')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests and decisions to stderr (tokens are never shown)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests and decisions to stderr (tokens are never shown)')
@@ -88,6 +104,33 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
             [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
             [CompletionResult]::new('--forget-credentials', '--forget-credentials', [CompletionResultType]::ParameterName, 'Also remove the local provider''s stored settings (shared by every project bound to it)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Render the result as JSON')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests and decisions to stderr (tokens are never shown)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests and decisions to stderr (tokens are never shown)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'spec-kitty-tracker;list-tickets' {
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Provider name (SaaS-backed)')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Maximum number of tickets (1..=100)')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
+            [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Render the tickets as JSON (an array of normalised tickets)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests and decisions to stderr (tokens are never shown)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests and decisions to stderr (tokens are never shown)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'spec-kitty-tracker;issue-search' {
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Provider name (SaaS-backed)')
+            [CompletionResult]::new('--query', '--query', [CompletionResultType]::ParameterName, 'An issue key (LIN-42) or free text')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Maximum number of tickets (1..=100)')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
+            [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Render the matching tickets as JSON (an array of normalised tickets)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests and decisions to stderr (tokens are never shown)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests and decisions to stderr (tokens are never shown)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -123,6 +166,7 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
             break
         }
         'spec-kitty-tracker;map;list' {
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'A SaaS-backed provider whose mappings to list, instead of the binding''s')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
@@ -285,9 +329,12 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
         }
         'spec-kitty-tracker;help' {
             [CompletionResult]::new('providers', 'providers', [CompletionResultType]::ParameterValue, 'List supported tracker providers, categorized by backend type.')
+            [CompletionResult]::new('discover', 'discover', [CompletionResultType]::ParameterValue, 'List the resources a SaaS-backed provider offers for binding.')
             [CompletionResult]::new('bind', 'bind', [CompletionResultType]::ParameterValue, 'Bind the current project to an issue tracker.')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show tracker binding and sync status.')
             [CompletionResult]::new('unbind', 'unbind', [CompletionResultType]::ParameterValue, 'Remove tracker binding for this project.')
+            [CompletionResult]::new('list-tickets', 'list-tickets', [CompletionResultType]::ParameterValue, 'List a SaaS-backed provider''s tickets.')
+            [CompletionResult]::new('issue-search', 'issue-search', [CompletionResultType]::ParameterValue, 'Search a SaaS-backed provider''s tickets by key or text.')
             [CompletionResult]::new('map', 'map', [CompletionResultType]::ParameterValue, 'Work-package mapping commands')
             [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Tracker synchronization commands')
             [CompletionResult]::new('operations', 'operations', [CompletionResultType]::ParameterValue, 'Inspect asynchronous SaaS operations')
@@ -299,6 +346,9 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
         'spec-kitty-tracker;help;providers' {
             break
         }
+        'spec-kitty-tracker;help;discover' {
+            break
+        }
         'spec-kitty-tracker;help;bind' {
             break
         }
@@ -306,6 +356,12 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
             break
         }
         'spec-kitty-tracker;help;unbind' {
+            break
+        }
+        'spec-kitty-tracker;help;list-tickets' {
+            break
+        }
+        'spec-kitty-tracker;help;issue-search' {
             break
         }
         'spec-kitty-tracker;help;map' {

@@ -11,6 +11,7 @@
 
 pub mod item_thread;
 pub mod merge;
+pub mod table;
 
 use crate::error::CliError;
 use crate::saas::envelopes::Envelope;

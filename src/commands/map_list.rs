@@ -12,10 +12,15 @@ use crate::saas::{
 };
 use serde_json::{json, Value};
 
-/// SaaS-backed: `GET /mappings/`; `--json` prints `{"mappings": [...]}` as the server sent them.
-pub fn saas(ctx: &mut Context, _args: MapListArgs) -> Result<Outcome, CliError> {
-    let client = saas::connect(ctx)?;
-    let envelope = saas::call(client.mappings())?;
+/// SaaS-backed: `GET /mappings/` (with `--provider`: `?provider=P` alone); `--json` prints
+/// `{"mappings": [...]}` as the server sent them.
+pub fn saas(ctx: &mut Context, args: MapListArgs) -> Result<Outcome, CliError> {
+    let envelope = if args.provider.is_some() {
+        // Every mapping of the provider, never routed (works without a binding).
+        saas::call(saas::scoped::connect(ctx)?.provider_mappings())?
+    } else {
+        saas::call(saas::connect(ctx)?.mappings())?
+    };
     let value = envelope.value()?;
     let rows = match value.get("mappings") {
         None | Some(Value::Null) => Vec::new(),

@@ -1,5 +1,6 @@
 //! The Spec Kitty SaaS side: the tracker API client, its envelopes and polling.
 
+pub mod bindable;
 pub mod client;
 pub mod envelopes;
 /// The envelope → error mapping lives beside the HTTP layer (auth uses it too).
@@ -7,6 +8,8 @@ pub use crate::http::errors;
 pub mod operation_id;
 pub mod pages;
 pub mod poll;
+pub mod scoped;
+pub mod tickets;
 
 use crate::auth::Tokens;
 use crate::context::Context;

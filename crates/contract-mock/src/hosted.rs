@@ -96,7 +96,7 @@ pub(crate) async fn answer(
     let body = match call.op {
         "resources" => resources(&provider, empty, state),
         "status" => installation(&provider, empty, state),
-        "bind_resolve" => resolve(&provider, scenario, state),
+        "bind_resolve" => resolve(scenario, state),
         "bind_confirm" => return Some(confirm(call, &provider, &key, scenario, state)),
         "bind_validate" => validate(call.body, &provider, state),
         "list_tickets" => json!({"tickets": tickets(&provider, limit(call.body), empty, |_| true)}),
@@ -158,8 +158,7 @@ fn resources(provider: &str, empty: bool, state: &Mutex<State>) -> Value {
     json!({"resources": list})
 }
 
-fn resolve(provider: &str, scenario: Scenario, state: &Mutex<State>) -> Value {
-    let _ = provider;
+fn resolve(scenario: Scenario, state: &Mutex<State>) -> Value {
     match scenario {
         Scenario::NoMatch => json!({"match_type": "none", "candidates": []}),
         Scenario::ExactBound => json!({

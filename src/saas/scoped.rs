@@ -1,0 +1,56 @@
+//! A client for a provider named on the command line (`discover`, `list-tickets`,
+//! `issue-search`, `map list --provider`, `status --all`): no binding needed, and no project
+//! either (outside one, nothing is routed).
+
+use super::client::{Route, TrackerClient};
+use super::poll::Clock;
+use crate::auth::Tokens;
+use crate::context::Context;
+use crate::error::CliError;
+use std::io::IsTerminal;
+
+/// A client for `ctx`'s provider with the server and login resolved; it routes nothing by
+/// itself.
+pub fn connect(ctx: &mut Context) -> Result<TrackerClient, CliError> {
+    let provider = ctx.provider_name().to_owned();
+    let server = crate::server_url::resolve(ctx)?;
+    let (login, _) = crate::auth::login_in_use(&ctx.state_root()?, ctx.logging());
+    let tokens = Tokens {
+        login,
+        http: ctx.http(&server)?,
+        server,
+    };
+    let clock = Clock {
+        ms_per_second: ctx
+            .env
+            .number("SPEC_KITTY_TRACKER_POLL_SCALE")
+            .map_or(1000.0, |n| n as f64),
+    };
+    Ok(TrackerClient::new(
+        tokens,
+        &provider,
+        "",
+        clock,
+        std::io::stderr().is_terminal(),
+    ))
+}
+
+/// The routing key of a provider-scoped read: the project's, only when it is bound to
+/// `provider` (reference/upstream-3.2-tracker.md §4.2); none outside a project or when the
+/// config cannot be read (a read that needs no binding does not fail over it).
+pub fn route_for(ctx: &mut Context, provider: &str) -> Option<(&'static str, String)> {
+    ctx.project_root().ok()?;
+    let tracker = ctx.config().ok()?.tracker();
+    let bound = tracker
+        .provider
+        .is_some_and(|p| p.trim().eq_ignore_ascii_case(provider));
+    if !bound {
+        return None;
+    }
+    tracker.project_slug.map(|slug| ("project_slug", slug))
+}
+
+/// [`route_for`] as the client takes it.
+pub fn as_route<'a>(route: &'a Option<(&'static str, String)>) -> Route<'a> {
+    route.as_ref().map(|(k, v)| (*k, v.as_str()))
+}
