@@ -1,7 +1,6 @@
 //! `bind`: write the `tracker:` section for a SaaS-backed or local provider.
 
 use crate::args::BindArgs;
-use crate::config::edit::TrackerBlock;
 use crate::config::DEFAULT_MODE;
 use crate::context::Context;
 use crate::credentials::{merge_provider, CredentialsFile};
@@ -30,14 +29,8 @@ pub fn saas(ctx: &mut Context, args: BindArgs) -> Result<Outcome, CliError> {
     let provider = ctx.provider_name().to_owned();
     let slug = non_blank(args.project_slug.as_deref())
         .ok_or_else(|| CliError::usage("--project-slug is required for SaaS-backed providers."))?;
-    let block = TrackerBlock {
-        provider: provider.clone(),
-        project_slug: Some(slug.clone()),
-        workspace: None,
-        mode: DEFAULT_MODE.to_owned(),
-        field_owners: Vec::new(),
-    };
-    ctx.config()?.save_tracker(&block)?;
+    let config = ctx.config()?;
+    config.save_tracker(&config.tracker().slug_block(&provider, &slug))?;
     Ok(Outcome::report(
         Template::Bind,
         json!({ "class": "saas", "provider": provider, "project_slug": slug }),
@@ -61,14 +54,10 @@ pub fn local(ctx: &mut Context, args: BindArgs) -> Result<Outcome, CliError> {
         warn("--field-owner only takes effect with --doctrine-mode split_ownership");
     }
     let root = ctx.state_root()?;
-    let block = TrackerBlock {
-        provider: provider.clone(),
-        project_slug: None,
-        workspace: Some(workspace.clone()),
-        mode: mode.clone(),
-        field_owners: owners.clone(),
-    };
     let config = ctx.config()?;
+    let block = config
+        .tracker()
+        .local_block(&provider, &workspace, &mode, owners.clone());
     let mut changed = Vec::new();
     if !args.credential.is_empty() {
         changed = CredentialsFile::new(&root).update(|doc| {

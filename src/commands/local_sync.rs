@@ -26,7 +26,7 @@ pub fn run(ctx: &mut Context, step: Step, limit: i64) -> Result<Outcome, CliErro
     let mut engine = Engine {
         connector: connector.as_ref(),
         store: &mut store,
-        policy: Policy::from_doctrine(&binding.doctrine_mode, &binding.field_owners),
+        policy: Policy::from_doctrine(&binding.ownership_mode, &binding.field_owners),
         checkpoint_key: binding.checkpoint_key(),
     };
     let limit = usize::try_from(limit).unwrap_or(100);

@@ -42,7 +42,7 @@ pub fn local(ctx: &mut Context, _args: StatusArgs) -> Result<Outcome, CliError> 
         "configured": true,
         "credentials_present": !binding.settings.is_empty(),
         "db_path": store.path.display().to_string(),
-        "doctrine_mode": binding.doctrine_mode,
+        "doctrine_mode": binding.ownership_mode,
         "field_owners": binding.field_owners,
         "issue_count": store.issue_count()?,
         "last_checkpoint": store.checkpoint(&binding.checkpoint_key())?.and_then(|(_, since)| since),

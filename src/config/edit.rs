@@ -25,32 +25,68 @@ pub enum EditError {
     Indented(usize),
 }
 
-/// The `tracker:` block as `bind` writes it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The `tracker:` block as `bind` writes it: spec-kitty 3.2's layout (reference
+/// `upstream-3.2-tracker.md` §3.1): unknown keys first, then `provider, binding_ref,
+/// project_slug, display_label, provider_context, workspace, ownership{mode, field_owners}`
+/// (always written, null as an empty value), then `egress` only when one is recorded.
+/// Build one with [`super::TrackerConfig::local_block`] or
+/// [`super::TrackerConfig::saas_block`], which carry `egress` and unknown keys.
+#[derive(Debug, Clone, PartialEq)]
 pub struct TrackerBlock {
+    /// Keys 3.2 does not know, carried from the previous block in their order.
+    pub extra: Vec<(Value, Value)>,
     /// Canonical provider name.
     pub provider: String,
+    /// SaaS routing key.
+    pub binding_ref: Option<String>,
     /// SaaS project slug.
     pub project_slug: Option<String>,
+    /// Human label of the bound resource.
+    pub display_label: Option<String>,
+    /// Provider details (null when absent or empty, as 3.2 writes them).
+    pub provider_context: Option<Vec<(String, String)>>,
     /// Local workspace.
     pub workspace: Option<String>,
-    /// Doctrine mode.
+    /// Ownership mode.
     pub mode: String,
     /// Field owners in the order given.
     pub field_owners: Vec<(String, String)>,
+    /// The recorded `egress` value, written as is (`None`: no key).
+    pub egress: Option<Value>,
 }
 
 impl TrackerBlock {
     /// The YAML lines of the block, each ending in `eol`.
     pub fn render(&self, eol: &str) -> String {
-        let mut lines = vec![
-            "tracker:".to_owned(),
-            format!("  provider: {}", scalar(Some(&self.provider))),
-            format!("  project_slug:{}", spaced(self.project_slug.as_deref())),
-            format!("  workspace:{}", spaced(self.workspace.as_deref())),
-            "  doctrine:".to_owned(),
-            format!("    mode: {}", scalar(Some(&self.mode))),
-        ];
+        let mut lines = vec!["tracker:".to_owned()];
+        for (k, v) in &self.extra {
+            lines.extend(entry_lines(k.clone(), v.clone()));
+        }
+        lines.push(format!("  provider: {}", scalar(Some(&self.provider))));
+        lines.push(format!(
+            "  binding_ref:{}",
+            spaced(self.binding_ref.as_deref())
+        ));
+        lines.push(format!(
+            "  project_slug:{}",
+            spaced(self.project_slug.as_deref())
+        ));
+        lines.push(format!(
+            "  display_label:{}",
+            spaced(self.display_label.as_deref())
+        ));
+        match self.provider_context.as_deref() {
+            Some(context) if !context.is_empty() => {
+                lines.push("  provider_context:".to_owned());
+                for (k, v) in context {
+                    lines.push(format!("    {}: {}", scalar(Some(k)), scalar(Some(v))));
+                }
+            }
+            _ => lines.push("  provider_context:".to_owned()),
+        }
+        lines.push(format!("  workspace:{}", spaced(self.workspace.as_deref())));
+        lines.push("  ownership:".to_owned());
+        lines.push(format!("    mode: {}", scalar(Some(&self.mode))));
         if self.field_owners.is_empty() {
             lines.push("    field_owners: {}".to_owned());
         } else {
@@ -59,6 +95,9 @@ impl TrackerBlock {
                 lines.push(format!("      {}: {}", scalar(Some(k)), scalar(Some(v))));
             }
         }
+        if let Some(egress) = &self.egress {
+            lines.extend(entry_lines("egress".into(), egress.clone()));
+        }
         let mut out = lines.join(eol);
         out.push_str(eol);
         out
@@ -66,26 +105,55 @@ impl TrackerBlock {
 
     /// The value the block must parse back to.
     fn to_value(&self) -> Value {
-        let mut doctrine = Mapping::new();
-        doctrine.insert("mode".into(), Value::String(self.mode.clone()));
+        let text_or_null = |v: &Option<String>| v.clone().map_or(Value::Null, Value::String);
+        let mut ownership = Mapping::new();
+        ownership.insert("mode".into(), Value::String(self.mode.clone()));
         let mut owners = Mapping::new();
         for (k, v) in &self.field_owners {
             owners.insert(Value::String(k.clone()), Value::String(v.clone()));
         }
-        doctrine.insert("field_owners".into(), Value::Mapping(owners));
+        ownership.insert("field_owners".into(), Value::Mapping(owners));
         let mut m = Mapping::new();
+        for (k, v) in &self.extra {
+            m.insert(k.clone(), v.clone());
+        }
         m.insert("provider".into(), Value::String(self.provider.clone()));
-        m.insert(
-            "project_slug".into(),
-            self.project_slug.clone().map_or(Value::Null, Value::String),
-        );
-        m.insert(
-            "workspace".into(),
-            self.workspace.clone().map_or(Value::Null, Value::String),
-        );
-        m.insert("doctrine".into(), Value::Mapping(doctrine));
+        m.insert("binding_ref".into(), text_or_null(&self.binding_ref));
+        m.insert("project_slug".into(), text_or_null(&self.project_slug));
+        m.insert("display_label".into(), text_or_null(&self.display_label));
+        let context = match self.provider_context.as_deref() {
+            Some(c) if !c.is_empty() => Value::Mapping(
+                c.iter()
+                    .map(|(k, v)| (Value::String(k.clone()), Value::String(v.clone())))
+                    .collect(),
+            ),
+            _ => Value::Null,
+        };
+        m.insert("provider_context".into(), context);
+        m.insert("workspace".into(), text_or_null(&self.workspace));
+        m.insert("ownership".into(), Value::Mapping(ownership));
+        if let Some(egress) = &self.egress {
+            m.insert("egress".into(), egress.clone());
+        }
         Value::Mapping(m)
     }
+}
+
+/// The lines of one `key: value` entry of the block (indented by two spaces), as the YAML
+/// serializer writes a one-entry mapping; the splice's read-back check catches anything odd.
+fn entry_lines(key: Value, value: Value) -> Vec<String> {
+    let mut one = Mapping::new();
+    one.insert(key, value);
+    let text = yaml_serde::to_string(&Value::Mapping(one)).unwrap_or_default();
+    text.lines()
+        .map(|l| {
+            if l.is_empty() {
+                String::new()
+            } else {
+                format!("  {l}")
+            }
+        })
+        .collect()
 }
 
 fn spaced(v: Option<&str>) -> String {
@@ -222,10 +290,36 @@ pub fn set_tracker(
     original: &Value,
     block: &TrackerBlock,
 ) -> Result<String, EditError> {
+    splice(text, original, |eol| block.render(eol), block.to_value())
+}
+
+/// Text with the tracker block reduced to `tracker:` + `egress: <value>`, what 3.2's
+/// `unbind` leaves when an `egress` decision is recorded (reference §3.1).
+pub fn keep_only_egress(text: &str, original: &Value, egress: &Value) -> Result<String, EditError> {
+    let render = |eol: &str| {
+        let mut lines = vec!["tracker:".to_owned()];
+        lines.extend(entry_lines("egress".into(), egress.clone()));
+        let mut out = lines.join(eol);
+        out.push_str(eol);
+        out
+    };
+    let mut m = Mapping::new();
+    m.insert("egress".into(), egress.clone());
+    splice(text, original, render, Value::Mapping(m))
+}
+
+/// Text with the tracker block replaced by (or appended as) `render(eol)`, checked to read
+/// back as `value` with every other key unchanged.
+fn splice(
+    text: &str,
+    original: &Value,
+    render: impl Fn(&str) -> String,
+    value: Value,
+) -> Result<String, EditError> {
     let before = root_mapping(original)?;
     let (bom, text) = split_bom(text);
     let eol = line_ending(text);
-    let mut rendered = block.render(eol);
+    let mut rendered = render(eol);
     let unterminated = !text.is_empty() && !ends_with_break(text);
     let new_text = match find_block(text) {
         Some(range) => {
@@ -250,8 +344,7 @@ pub fn set_tracker(
             t
         }
     };
-    verify(&before, &new_text, Some(block.to_value()))
-        .map_err(|e| layout_problem(text).unwrap_or(e))?;
+    verify(&before, &new_text, Some(value)).map_err(|e| layout_problem(text).unwrap_or(e))?;
     Ok(format!("{bom}{new_text}"))
 }
 
@@ -323,13 +416,7 @@ mod tests {
     use super::*;
 
     fn block() -> TrackerBlock {
-        TrackerBlock {
-            provider: "linear".into(),
-            project_slug: Some("proj".into()),
-            workspace: None,
-            mode: "external_authoritative".into(),
-            field_owners: vec![],
-        }
+        crate::config::TrackerConfig::default().slug_block("linear", "proj")
     }
 
     fn parse(text: &str) -> Value {
@@ -340,7 +427,8 @@ mod tests {
         set_tracker(text, &parse(text), &block())
     }
 
-    const BOUND: &str = "tracker:\n  provider: linear\n  project_slug: proj\n  workspace:\n  doctrine:\n    mode: external_authoritative\n    field_owners: {}\n";
+    /// The 3.2 layout (reference §3.1): every known key, nulls as empty values.
+    const BOUND: &str = "tracker:\n  provider: linear\n  binding_ref:\n  project_slug: proj\n  display_label:\n  provider_context:\n  workspace:\n  ownership:\n    mode: external_authoritative\n    field_owners: {}\n";
 
     #[test]
     fn replaces_only_the_tracker_lines_keeping_comments_around_it() {
@@ -429,22 +517,21 @@ mod tests {
     #[test]
     fn unicode_and_odd_values_are_quoted_and_read_back() {
         let text = "naïve: ünï\n";
-        let b = TrackerBlock {
-            provider: "beads".into(),
-            project_slug: None,
-            workspace: Some(" ws: #1 ".into()),
-            mode: "split_ownership".into(),
-            field_owners: vec![
+        let b = crate::config::TrackerConfig::default().local_block(
+            "beads",
+            " ws: #1 ",
+            "split_ownership",
+            vec![
                 ("title".into(), "local".into()),
                 ("yes".into(), "shared".into()),
             ],
-        };
+        );
         let got = set_tracker(text, &parse(text), &b).expect("edit");
         assert!(got.starts_with("naïve: ünï\ntracker:\n"), "{got}");
         let v = parse(&got);
         assert_eq!(v["tracker"]["workspace"], Value::String(" ws: #1 ".into()));
         assert_eq!(
-            v["tracker"]["doctrine"]["field_owners"]["yes"],
+            v["tracker"]["ownership"]["field_owners"]["yes"],
             Value::String("shared".into())
         );
         let nl = TrackerBlock {
@@ -469,5 +556,76 @@ mod tests {
         let text = "trackers:\n  a: 1\ntracker_old: 2\n";
         assert_eq!(find_block(text), None);
         assert_eq!(set(text).expect("edit"), format!("{text}{BOUND}"));
+    }
+
+    /// Oracle: reference §3.1, the two blocks 3.2.7 writes, byte for byte (ruamel's layout).
+    #[test]
+    fn writes_the_3_2_layout_in_3_2_key_order() {
+        use crate::config::{SaasBinding, TrackerConfig};
+        let saas = TrackerConfig::default().saas_block(
+            "linear",
+            SaasBinding {
+                binding_ref: Some("br-core".into()),
+                display_label: Some("Core (COR)".into()),
+                provider_context: Some(vec![("workspace_name".into(), "Acme".into())]),
+                project_slug: None,
+            },
+        );
+        assert_eq!(
+            set_tracker("", &Value::Null, &saas).expect("edit"),
+            "tracker:\n  provider: linear\n  binding_ref: br-core\n  project_slug:\n  display_label: Core (COR)\n  provider_context:\n    workspace_name: Acme\n  workspace:\n  ownership:\n    mode: external_authoritative\n    field_owners: {}\n"
+        );
+        let old = "tracker:\n  egress: permitted\n";
+        let recorded = TrackerConfig::from_value(parse(old).get("tracker"));
+        let local = recorded.local_block(
+            "beads",
+            "ws1",
+            "split_ownership",
+            vec![("title".into(), "local".into())],
+        );
+        assert_eq!(
+            set_tracker(old, &parse(old), &local).expect("edit"),
+            "tracker:\n  provider: beads\n  binding_ref:\n  project_slug:\n  display_label:\n  provider_context:\n  workspace: ws1\n  ownership:\n    mode: split_ownership\n    field_owners:\n      title: local\n  egress: permitted\n"
+        );
+    }
+
+    /// Unknown keys go first with their values intact, `egress` last; unbinding keeps only
+    /// `egress` (reference §3.1), and a file without egress gets its bytes back.
+    #[test]
+    fn unknown_keys_and_egress_survive_bind_and_unbind() {
+        use crate::config::TrackerConfig;
+        let text = "a: 1\ntracker:\n  custom:\n    nested: [1, two]\n    text: \"x\\ny\"\n  provider: jira\n  egress: refused\n  later: 3\nb: 2\n";
+        let doc = parse(text);
+        let old = TrackerConfig::from_value(doc.get("tracker"));
+        let block = old.local_block("fp", "w", "external_authoritative", vec![]);
+        let bound = set_tracker(text, &doc, &block).expect("edit");
+        let v = parse(&bound);
+        let keys: Vec<&str> = v["tracker"]
+            .as_mapping()
+            .expect("mapping")
+            .keys()
+            .filter_map(Value::as_str)
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "custom",
+                "later",
+                "provider",
+                "binding_ref",
+                "project_slug",
+                "display_label",
+                "provider_context",
+                "workspace",
+                "ownership",
+                "egress"
+            ]
+        );
+        assert_eq!(v["tracker"]["custom"], doc["tracker"]["custom"]);
+        assert_eq!(v["a"], doc["a"]);
+        assert!(bound.ends_with("  egress: refused\nb: 2\n"), "{bound}");
+        let unbound =
+            keep_only_egress(&bound, &v, &Value::String("refused".into())).expect("unbind");
+        assert_eq!(unbound, "a: 1\ntracker:\n  egress: refused\nb: 2\n");
     }
 }

@@ -3,31 +3,17 @@
 
 pub mod edit;
 pub mod identity;
+pub mod tracker;
 
 use crate::error::{io_reason, CliError};
 use crate::fsutil::{atomic_write, display_path, FileMode};
 use edit::{EditError, TrackerBlock};
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+pub use tracker::{Egress, OwnershipSource, SaasBinding, TrackerConfig};
 use yaml_serde::Value;
 
-/// The default doctrine mode.
+/// The default ownership mode.
 pub const DEFAULT_MODE: &str = "external_authoritative";
-
-/// The `tracker:` section as read (tolerant: unknown keys ignored, blanks are absent).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct TrackerConfig {
-    /// Provider name as written (trimmed).
-    pub provider: Option<String>,
-    /// SaaS project slug (trimmed).
-    pub project_slug: Option<String>,
-    /// Local workspace (trimmed).
-    pub workspace: Option<String>,
-    /// Doctrine mode (trimmed, lower-cased), default `external_authoritative`.
-    pub doctrine_mode: String,
-    /// Field owners.
-    pub field_owners: BTreeMap<String, String>,
-}
 
 /// The project configuration file and its parsed content.
 #[derive(Debug, Clone)]
@@ -81,35 +67,9 @@ impl ConfigFile {
         })
     }
 
-    /// The tracker binding, read tolerantly.
+    /// The tracker binding, read tolerantly (the 3.2 layout and the 3.0 one).
     pub fn tracker(&self) -> TrackerConfig {
-        let Some(t) = self.doc.get("tracker").filter(|t| t.is_mapping()) else {
-            return TrackerConfig {
-                doctrine_mode: DEFAULT_MODE.to_owned(),
-                ..Default::default()
-            };
-        };
-        let doctrine = t.get("doctrine");
-        let field_owners = doctrine
-            .and_then(|d| d.get("field_owners"))
-            .and_then(Value::as_mapping)
-            .map(|m| {
-                m.iter()
-                    .filter_map(|(k, v)| Some((text_of(k)?, text_of(v)?)))
-                    .collect()
-            })
-            .unwrap_or_default();
-        TrackerConfig {
-            provider: t.get("provider").and_then(text_of),
-            project_slug: t.get("project_slug").and_then(text_of),
-            workspace: t.get("workspace").and_then(text_of),
-            doctrine_mode: doctrine
-                .and_then(|d| d.get("mode"))
-                .and_then(text_of)
-                .map(|m| m.to_lowercase())
-                .unwrap_or_else(|| DEFAULT_MODE.to_owned()),
-            field_owners,
-        }
+        TrackerConfig::from_value(self.doc.get("tracker"))
     }
 
     /// Write `block` as the tracker section, keeping every other byte.
@@ -119,11 +79,20 @@ impl ConfigFile {
         self.write(&new_text)
     }
 
-    /// Remove the tracker section, keeping every other byte. Returns whether there was one.
+    /// Remove the tracker section, keeping every other byte; a recorded `egress` stays, alone
+    /// in the section (3.2's `unbind`). Returns whether there was a section.
     pub fn remove_tracker(&self) -> Result<bool, CliError> {
-        match edit::remove_tracker(&self.text, &self.doc).map_err(|e| self.edit_error(e))? {
+        let edited = match self.tracker().egress {
+            Some(egress) if self.doc.get("tracker").is_some_and(Value::is_mapping) => {
+                Some(edit::keep_only_egress(&self.text, &self.doc, &egress))
+            }
+            _ => edit::remove_tracker(&self.text, &self.doc).transpose(),
+        };
+        match edited.transpose().map_err(|e| self.edit_error(e))? {
             Some(new_text) => {
-                self.write(&new_text)?;
+                if new_text != self.text {
+                    self.write(&new_text)?;
+                }
                 Ok(true)
             }
             None => Ok(false),
@@ -182,17 +151,6 @@ fn parse(shown: &str, text: &str) -> Result<Value, CliError> {
     })
 }
 
-/// A scalar as trimmed text; blank, null, lists and mappings count as absent.
-fn text_of(v: &Value) -> Option<String> {
-    let s = match v {
-        Value::String(s) => s.trim().to_owned(),
-        Value::Number(n) => n.to_string(),
-        Value::Bool(b) => b.to_string(),
-        _ => return None,
-    };
-    (!s.is_empty()).then_some(s)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,7 +176,7 @@ mod tests {
         assert_eq!(t.provider.as_deref(), Some("Linear"));
         assert_eq!(t.project_slug.as_deref(), Some("s"));
         assert_eq!(t.workspace, None);
-        assert_eq!(t.doctrine_mode, DEFAULT_MODE);
+        assert_eq!(t.ownership_mode, DEFAULT_MODE);
         assert_eq!(tracker_of("tracker: [1, 2]\n").provider, None);
         assert_eq!(tracker_of("tracker: text\n").provider, None);
         assert_eq!(tracker_of("").provider, None);
@@ -229,7 +187,7 @@ mod tests {
             Some("123")
         );
         let t = tracker_of("tracker:\n  provider: beads\n  doctrine:\n    mode: Split_Ownership\n    field_owners: {title: local, body: ' '}\n");
-        assert_eq!(t.doctrine_mode, "split_ownership");
+        assert_eq!(t.ownership_mode, "split_ownership");
         assert_eq!(t.field_owners.len(), 1);
     }
 

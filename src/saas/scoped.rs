@@ -35,9 +35,10 @@ pub fn connect(ctx: &mut Context) -> Result<TrackerClient, CliError> {
     ))
 }
 
-/// The routing key of a provider-scoped read: the project's, only when it is bound to
-/// `provider` (reference/upstream-3.2-tracker.md §4.2); none outside a project or when the
-/// config cannot be read (a read that needs no binding does not fail over it).
+/// The routing key of a provider-scoped read: the project's (`binding_ref`, else
+/// `project_slug`), only when it is bound to `provider` (reference/upstream-3.2-tracker.md
+/// §4.2); none outside a project or when the config cannot be read (a read that needs no
+/// binding does not fail over it).
 pub fn route_for(ctx: &mut Context, provider: &str) -> Option<(&'static str, String)> {
     ctx.project_root().ok()?;
     let tracker = ctx.config().ok()?.tracker();
@@ -47,7 +48,7 @@ pub fn route_for(ctx: &mut Context, provider: &str) -> Option<(&'static str, Str
     if !bound {
         return None;
     }
-    tracker.project_slug.map(|slug| ("project_slug", slug))
+    tracker.route().map(|(key, value)| (key, value.to_owned()))
 }
 
 /// [`route_for`] as the client takes it.
