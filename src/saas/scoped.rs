@@ -44,6 +44,7 @@ pub fn route_for(ctx: &mut Context, provider: &str) -> Option<(&'static str, Str
     let tracker = ctx.config().ok()?.tracker();
     let bound = tracker
         .provider
+        .as_deref()
         .is_some_and(|p| p.trim().eq_ignore_ascii_case(provider));
     if !bound {
         return None;
