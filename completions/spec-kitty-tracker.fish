@@ -64,16 +64,18 @@ github\t'SaaS-backed: GitHub Issues'
 gitlab\t'SaaS-backed: GitLab Issues'
 beads\t'local: the bd command-line tool'
 fp\t'local: the fp command-line tool'"
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l project-slug -d 'SaaS project identifier for tracker routing (SaaS providers only)' -r -f
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l project-slug -d 'SaaS project identifier for tracker routing, without discovery (SaaS providers only)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l workspace -d 'Provider workspace/team/project identifier (local providers only)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l doctrine-mode -d 'Doctrine mode (local providers only)' -r -f -a "external_authoritative\t'the tracker owns every field (default)'
 spec_kitty_authoritative\t'Spec Kitty owns every field'
 split_ownership\t'each field has the owner given by --field-owner'"
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l field-owner -d 'Split ownership mapping: field=owner, owner one of local, external, shared (local providers only)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l credential -d 'Provider setting key=value; keys: command, cwd, server_url, base_url, username, email, team_slug (local providers only)' -r -f
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l select -d 'Bind to candidate N when the server offers several (SaaS providers only)' -r -f
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l bind-ref -d 'Bind to this binding ref, checked by the server first (SaaS providers only)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l force -d 'Replace stored provider settings that differ (they are shared by every project bound to this provider)'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l force -d 'Local: replace stored provider settings that differ (they are shared by every project bound to this provider). SaaS: replace an existing binding without asking'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l json -d 'Render the binding as JSON'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -5,6 +5,7 @@ pub mod auth_login;
 pub mod auth_logout;
 pub mod auth_status;
 pub mod bind;
+pub mod bind_discovery;
 pub mod completions;
 pub mod discover;
 pub mod issue_search;

@@ -2,6 +2,7 @@
 
 pub mod bindable;
 pub mod client;
+pub mod discovery;
 pub mod envelopes;
 /// The envelope → error mapping lives beside the HTTP layer (auth uses it too).
 pub use crate::http::errors;

@@ -1,0 +1,336 @@
+//! Bind by discovery end to end against the contract mock: `discover`, `bind` (exact,
+//! `--select`, candidates without a terminal, none, expired and stale candidate tokens, a 202
+//! confirm, `--bind-ref` valid and invalid, an existing binding), then the binding in use.
+//!
+//! Oracles: reference/upstream-3.2-tracker.md §5.2 (the flow, its messages and the requests
+//! 3.2.7 sends), §3.1 (the block a SaaS bind writes) and §2 (the identity block); the contract
+//! document, which the mock checks every request against; and what the mock recorded
+//! (`GET /__mock/requests`).
+
+mod common;
+
+use common::{code, stderr, stdout, Sandbox};
+use contract_mock as mock;
+use serde_json::{json, Value};
+
+const IDENTITY: &str = "project:\n  uuid: 7d0c2f1a-5b3e-4c6d-8e9f-0a1b2c3d4e5f\n  slug: SLUG\n  node_id: 0123456789ab\n  build_id: 35eabafe-284a-5d7c-a819-7d1549333d24\n";
+
+fn start() -> mock::Running {
+    mock::spawn(
+        mock::Config {
+            team_slug: "acme".into(),
+            seed: Some((mock::SEED_ACCESS.into(), mock::SEED_REFRESH.into())),
+            ..mock::Config::default()
+        },
+        0,
+    )
+    .expect("mock")
+}
+
+/// A project whose identity slug selects the mock's scenario, logged in, `extra` appended.
+fn project(mock: &mock::Running, slug: &str, extra: &str) -> Sandbox {
+    let config = format!("# kept\n{}{extra}", IDENTITY.replace("SLUG", slug));
+    let sb = Sandbox::new(Some(&config))
+        .env("SPEC_KITTY_SAAS_URL", &mock.url)
+        .env("SPEC_KITTY_TRACKER_POLL_SCALE", "1");
+    sb.write_credentials(&common::session_toml(
+        &mock.url,
+        mock::SEED_ACCESS,
+        mock::SEED_REFRESH,
+        false,
+    ));
+    sb
+}
+
+fn config(sb: &Sandbox) -> String {
+    std::fs::read_to_string(sb.project().join(".kittify/config.yaml")).expect("config")
+}
+
+/// The tracker requests the mock received since the last call: (method, path, body).
+fn requests(mock: &mock::Running) -> Vec<(String, String, Value, Option<String>)> {
+    let v: Value = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("rt")
+        .block_on(async {
+            let body = reqwest::get(format!("{}/__mock/requests", mock.url))
+                .await
+                .expect("requests")
+                .bytes()
+                .await
+                .expect("body");
+            serde_json::from_slice(&body).expect("json")
+        });
+    v["requests"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|r| {
+            (
+                r["method"].as_str().unwrap_or_default().to_owned(),
+                r["path"].as_str().unwrap_or_default().to_owned(),
+                r["body"].clone(),
+                r["idempotency_key"].as_str().map(str::to_owned),
+            )
+        })
+        .collect()
+}
+
+fn identity(slug: &str) -> Value {
+    json!({"uuid": "7d0c2f1a-5b3e-4c6d-8e9f-0a1b2c3d4e5f", "slug": slug, "node_id": "0123456789ab",
+           "repo_slug": null, "build_id": "35eabafe-284a-5d7c-a819-7d1549333d24"})
+}
+
+#[test]
+fn an_exact_match_is_confirmed_and_the_binding_routes_every_command() {
+    let mock = start();
+    let sb = project(&mock, "fresh", "");
+    let out = sb.run(&["bind", "--provider", "linear", "--json"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let binding_ref = v["binding_ref"].as_str().expect("ref").to_owned();
+    assert!(binding_ref.starts_with("br-ct-1-"), "{v}");
+    assert_eq!(v["display_label"], "Core (COR)");
+    // The requests, as 3.2.7 sends them (§9.5): resolve with the identity, then confirm the
+    // token as a write (an Idempotency-Key), nothing else.
+    let seen = requests(&mock);
+    let paths: Vec<&str> = seen.iter().map(|r| r.1.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "/api/v1/tracker/bind-resolve/",
+            "/api/v1/tracker/bind-confirm/"
+        ]
+    );
+    assert_eq!(
+        seen[0].2,
+        json!({"provider": "linear", "project_identity": identity("fresh")})
+    );
+    assert_eq!(seen[0].3, None);
+    let token = binding_ref.trim_start_matches("br-");
+    assert_eq!(
+        seen[1].2,
+        json!({"provider": "linear", "candidate_token": token, "project_identity": identity("fresh")})
+    );
+    assert!(
+        seen[1].3.is_some(),
+        "bind-confirm carries an Idempotency-Key"
+    );
+    // The block in the 3.2 layout (§3.1), after the untouched rest of the file.
+    let text = config(&sb);
+    let expected_tail = format!(
+        "tracker:\n  provider: linear\n  binding_ref: {binding_ref}\n  project_slug: fresh\n  display_label: Core (COR)\n  provider_context:\n    workspace_name: Acme\n  workspace:\n  ownership:\n    mode: external_authoritative\n    field_owners: {{}}\n"
+    );
+    assert_eq!(
+        text,
+        format!(
+            "# kept\n{}{expected_tail}",
+            IDENTITY.replace("SLUG", "fresh")
+        )
+    );
+    // The binding is used: status, pull, push, run, map list all work against the mock.
+    let items = sb.dir.path().join("items.json");
+    std::fs::write(&items, r#"[{"ref": "LIN-1", "action": "comment"}]"#).expect("items");
+    for args in [
+        vec!["status"],
+        vec!["sync", "pull", "--limit", "3"],
+        vec![
+            "sync",
+            "push",
+            "--items-json",
+            items.to_str().expect("path"),
+        ],
+        vec!["sync", "run"],
+        vec!["map", "list"],
+    ] {
+        let out = sb.run(&args);
+        assert_eq!(code(&out), 0, "{args:?}: {}", stderr(&out));
+    }
+    // status --all lists the new binding.
+    let out = sb.run(&["status", "--all", "--json"]);
+    let all: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert!(
+        all["bindings"]
+            .as_array()
+            .expect("bindings")
+            .iter()
+            .any(|b| b["binding_ref"] == json!(binding_ref)),
+        "{all}"
+    );
+}
+
+#[test]
+fn candidates_need_a_selection_without_a_terminal_and_select_picks_one() {
+    let mock = start();
+    let sb = project(&mock, "candidates", "");
+    let out = sb.run(&["bind", "--provider", "linear"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        "error: Multiple resources found for provider 'linear':\n  1. Core (COR) (high confidence)\n     Reason: repository name matches the resource key\n  2. Platform (PLT) (medium confidence)\n     Reason: project slug resembles the resource name\n  3. Mobile (MOB) (low confidence)\n     Reason: only resource of the workspace not yet bound\nhint: choose one with `spec-kitty-tracker bind --provider linear --select N` (no terminal to ask on)\n"
+    );
+    assert!(!config(&sb).contains("tracker:"), "nothing written");
+    let _ = requests(&mock);
+    let out = sb.run(&["bind", "--provider", "linear", "--select", "2"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stdout(&out)
+            .starts_with("Tracker binding saved\n- provider: linear\n- binding_ref: br-ct-2-"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(stdout(&out).ends_with("- display_label: Platform (PLT)\n"));
+    let seen = requests(&mock);
+    assert_eq!(seen.len(), 2);
+    assert!(seen[1].2["candidate_token"]
+        .as_str()
+        .is_some_and(|t| t.starts_with("ct-2-")));
+    // Out of range: 3.2.7's message.
+    let out = sb.run(&["bind", "--provider", "linear", "--select", "4", "--force"]);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).starts_with("error: Selection 4 is out of range. Valid range: 1-3.\n"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn no_match_expired_and_stale_tokens_and_a_202_confirm() {
+    let mock = start();
+    let out = project(&mock, "no-match", "").run(&["bind", "--provider", "jira"]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        stderr(&out).starts_with("error: No bindable resources found for provider 'jira'. Verify the tracker is connected in the SaaS dashboard.\n"),
+        "{}",
+        stderr(&out)
+    );
+    let _ = requests(&mock);
+
+    // The first confirm is refused; one new resolve, and its token is confirmed.
+    let sb = project(&mock, "expired-candidate", "");
+    let out = sb.run(&["bind", "--provider", "linear"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let paths: Vec<String> = requests(&mock).into_iter().map(|r| r.1).collect();
+    assert_eq!(
+        paths,
+        [
+            "/api/v1/tracker/bind-resolve/",
+            "/api/v1/tracker/bind-confirm/",
+            "/api/v1/tracker/bind-resolve/",
+            "/api/v1/tracker/bind-confirm/"
+        ]
+    );
+
+    // Refused every time: retried once, then 3.2.7's message.
+    let sb = project(&mock, "stale-candidate", "");
+    let out = sb.run(&["bind", "--provider", "linear"]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        stderr(&out).starts_with("error: The candidate token has expired or is not known."),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(requests(&mock).len(), 4);
+    assert!(!config(&sb).contains("tracker:"));
+
+    // bind-confirm accepted with 202 and polled like push.
+    let sb = project(&mock, "async", "");
+    let out = sb.run(&["bind", "--provider", "github", "--json"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let paths: Vec<String> = requests(&mock).into_iter().map(|r| r.1).collect();
+    assert!(
+        paths
+            .iter()
+            .any(|p| p.starts_with("/api/v1/tracker/operations/")),
+        "{paths:?}"
+    );
+    assert!(config(&sb).contains("  binding_ref: br-ct-1-"));
+}
+
+#[test]
+fn a_bind_ref_is_validated_first() {
+    let mock = start();
+    let sb = project(&mock, "ci", "");
+    let out = sb.run(&["bind", "--provider", "linear", "--bind-ref", "nope"]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        stderr(&out).starts_with("error: Binding ref 'nope' is not valid: no binding with this ref exists in the installation. Run `spec-kitty tracker discover --provider linear` to see the bindable resources.\n"),
+        "{}",
+        stderr(&out)
+    );
+    let out = sb.run(&["bind", "--provider", "linear", "--bind-ref", "br-core"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let seen = requests(&mock);
+    assert_eq!(seen.len(), 2);
+    assert!(seen.iter().all(|r| r.1 == "/api/v1/tracker/bind-validate/"));
+    assert_eq!(
+        seen[1].2,
+        json!({"provider": "linear", "binding_ref": "br-core", "project_identity": identity("ci")})
+    );
+    assert!(config(&sb).contains("tracker:\n  provider: linear\n  binding_ref: br-core\n"));
+}
+
+#[test]
+fn an_existing_binding_needs_force_without_a_terminal() {
+    let mock = start();
+    let sb = project(
+        &mock,
+        "rebind",
+        "tracker:\n  provider: jira\n  binding_ref: br-old\n  display_label: Old\n",
+    );
+    let before = config(&sb);
+    let out = sb.run(&["bind", "--provider", "linear"]);
+    assert_eq!(code(&out), 2);
+    assert_eq!(
+        stderr(&out),
+        "error: Existing binding: jira: Old. Replacing it needs --force when there is no terminal to ask on.\nhint: add --force to replace the binding\n"
+    );
+    assert_eq!(config(&sb), before);
+    assert!(requests(&mock).is_empty(), "nothing sent before the answer");
+    let out = sb.run(&["bind", "--provider", "linear", "--force"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(config(&sb).contains("  provider: linear\n  binding_ref: br-ct-"));
+}
+
+#[test]
+fn a_missing_identity_is_generated_and_written_before_the_first_request() {
+    let mock = start();
+    let sb = Sandbox::new(Some("# only a comment\nvcs:\n  type: git\n"))
+        .env("SPEC_KITTY_SAAS_URL", &mock.url)
+        .env("USER", "ada")
+        .env("LOGNAME", "ada");
+    sb.write_credentials(&common::session_toml(
+        &mock.url,
+        mock::SEED_ACCESS,
+        mock::SEED_REFRESH,
+        false,
+    ));
+    let out = sb.run(&["bind", "--provider", "linear"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = config(&sb);
+    assert!(
+        text.starts_with("# only a comment\nvcs:\n  type: git\nproject:\n  uuid: "),
+        "{text}"
+    );
+    let doc: Value = yaml_to_json(&text);
+    let sent = &requests(&mock)[0].2["project_identity"];
+    assert_eq!(
+        sent,
+        &doc["project"]
+            .as_object()
+            .map(|p| {
+                let mut p = p.clone();
+                p.insert("repo_slug".into(), Value::Null);
+                Value::Object(p)
+            })
+            .expect("project")
+    );
+    // No git origin here: the slug is the directory's name (§2.2).
+    assert_eq!(doc["project"]["slug"], "project");
+}
+
+fn yaml_to_json(text: &str) -> Value {
+    let v: yaml_serde::Value = yaml_serde::from_str(text).expect("yaml");
+    serde_json::to_value(v).expect("json")
+}
