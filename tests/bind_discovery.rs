@@ -12,6 +12,8 @@ mod common;
 use common::{code, stderr, stdout, Sandbox};
 use contract_mock as mock;
 use serde_json::{json, Value};
+use std::io::Write;
+use std::process::{Command, Stdio};
 
 const IDENTITY: &str = "project:\n  uuid: 7d0c2f1a-5b3e-4c6d-8e9f-0a1b2c3d4e5f\n  slug: SLUG\n  node_id: 0123456789ab\n  build_id: 35eabafe-284a-5d7c-a819-7d1549333d24\n";
 
@@ -333,4 +335,143 @@ fn a_missing_identity_is_generated_and_written_before_the_first_request() {
 fn yaml_to_json(text: &str) -> Value {
     let v: yaml_serde::Value = yaml_serde::from_str(text).expect("yaml");
     serde_json::to_value(v).expect("json")
+}
+
+/// Run `args` on a pseudo-terminal (util-linux `script`), typing `keys` once it had time to
+/// draw; its output with the terminal's CR LF made LF.
+fn on_terminal(sb: &Sandbox, args: &[&str], keys: &[&str]) -> Option<(i32, String)> {
+    if Command::new("script").arg("--version").output().is_err() {
+        let message = "util-linux `script` is missing: the terminal prompts are not tested";
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "{message}");
+        eprintln!("\n!!!!!!!! SKIPPED: {message} !!!!!!!!\n");
+        return None;
+    }
+    let line = std::iter::once(env!("CARGO_BIN_EXE_spec-kitty-tracker"))
+        .chain(args.iter().copied())
+        .map(|a| format!("'{a}'"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let base = sb.command(&[]);
+    let mut child = Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .env_clear()
+        .envs(
+            base.get_envs()
+                .filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned()))),
+        )
+        .env("TERM", "xterm")
+        .current_dir(sb.project())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("script");
+    let mut input = child.stdin.take().expect("stdin");
+    for key in keys {
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+        input.write_all(key.as_bytes()).expect("type");
+        input.flush().expect("flush");
+    }
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    drop(input);
+    let out = child.wait_with_output().expect("wait");
+    Some((code(&out), stdout(&out).replace("\r\n", "\n")))
+}
+
+#[test]
+fn on_a_terminal_the_candidates_are_a_list_and_a_rebind_is_asked() {
+    let mock = start();
+    let sb = project(&mock, "candidates", "");
+    // Down once, Enter: the second candidate (after a new resolve, as 3.2.7 does).
+    let Some((status, text)) =
+        on_terminal(&sb, &["bind", "--provider", "linear"], &["\x1b[B", "\r"])
+    else {
+        return;
+    };
+    assert_eq!(status, 0, "{text}");
+    assert!(
+        text.contains("Platform (PLT) (medium confidence)"),
+        "{text}"
+    );
+    assert!(text.contains("- display_label: Platform (PLT)\n"), "{text}");
+    let paths: Vec<String> = requests(&mock).into_iter().map(|r| r.1).collect();
+    assert_eq!(
+        paths,
+        [
+            "/api/v1/tracker/bind-resolve/",
+            "/api/v1/tracker/bind-resolve/",
+            "/api/v1/tracker/bind-confirm/"
+        ]
+    );
+    let bound = config(&sb);
+    // Replacing the binding: "n" keeps it and sends nothing.
+    let Some((status, text)) = on_terminal(&sb, &["bind", "--provider", "linear"], &["n"]) else {
+        return;
+    };
+    assert_eq!(status, 0, "{text}");
+    assert!(
+        text.contains("Existing binding: linear: Platform (PLT)"),
+        "{text}"
+    );
+    assert!(text.contains("Bind cancelled."), "{text}");
+    assert_eq!(config(&sb), bound);
+    assert!(requests(&mock).is_empty());
+}
+
+#[test]
+fn from_a_fresh_project_discover_then_select_2_then_every_command() {
+    // The issue's "done when": a fresh project (no identity yet; its origin names the mock's
+    // `candidates` scenario), discover, bind --select 2, then the binding in use.
+    let mock = start();
+    let sb = Sandbox::new(Some("vcs:\n  type: git\n")).env("SPEC_KITTY_SAAS_URL", &mock.url);
+    sb.write_credentials(&common::session_toml(
+        &mock.url,
+        mock::SEED_ACCESS,
+        mock::SEED_REFRESH,
+        false,
+    ));
+    let git = |args: &[&str]| {
+        assert!(Command::new("git")
+            .args(args)
+            .current_dir(sb.project())
+            .output()
+            .expect("git")
+            .status
+            .success());
+    };
+    git(&["init", "-q"]);
+    git(&[
+        "remote",
+        "add",
+        "origin",
+        "https://github.com/acme/candidates.git",
+    ]);
+    let out = sb.run(&["discover", "--provider", "linear"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stdout(&out).contains("\n2  Platform (PLT)  linear    Acme       available\n"));
+    let out = sb.run(&["bind", "--provider", "linear", "--select", "2"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = config(&sb);
+    assert!(text.contains("project:\n  uuid: "), "{text}");
+    assert!(text.contains("  slug: candidates\n"), "{text}");
+    assert!(text.contains("  binding_ref: br-ct-2-"), "{text}");
+    let _ = requests(&mock);
+    let items = sb.dir.path().join("items.json");
+    std::fs::write(&items, r#"[{"ref": "LIN-1", "action": "comment"}]"#).expect("items");
+    for args in [
+        vec!["status"],
+        vec!["sync", "pull"],
+        vec![
+            "sync",
+            "push",
+            "--items-json",
+            items.to_str().expect("path"),
+        ],
+        vec!["sync", "run"],
+        vec!["map", "list"],
+    ] {
+        let out = sb.run(&args);
+        assert_eq!(code(&out), 0, "{args:?}: {}", stderr(&out));
+    }
+    assert_eq!(requests(&mock).len(), 5, "one request each");
 }
