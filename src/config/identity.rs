@@ -18,7 +18,7 @@
 //! other byte of the file stays as it was.
 
 use super::ConfigFile;
-use crate::config::edit::line_ending;
+use crate::config::edit::{line_ending, scalar};
 use crate::env::Env;
 use crate::fsutil::{atomic_write, FileMode};
 use crate::output::warn;
@@ -332,7 +332,7 @@ pub fn set_project(text: &str, doc: &Value, identity: &ProjectIdentity) -> Optio
     let mut block = format!("project:{eol}");
     let mut expected = Mapping::new();
     for (k, v) in fields {
-        block.push_str(&format!("  {k}: {}{eol}", scalar(v)?));
+        block.push_str(&format!("  {k}: {}{eol}", scalar(Some(v))));
         expected.insert(k.into(), Value::String(v.clone()));
     }
     let unterminated = !body.is_empty() && !body.ends_with(['\n', '\r']);
@@ -351,13 +351,6 @@ pub fn set_project(text: &str, doc: &Value, identity: &ProjectIdentity) -> Optio
     let mut want = before;
     want.insert("project".into(), Value::Mapping(expected));
     (after == Value::Mapping(want)).then(|| format!("{bom}{new_body}"))
-}
-
-/// A plain YAML scalar for a string value (quoted when YAML would read it otherwise).
-fn scalar(s: &str) -> Option<String> {
-    let out = yaml_serde::to_string(s).ok()?;
-    let out = out.strip_suffix('\n').unwrap_or(&out);
-    (!out.contains('\n')).then(|| out.to_owned())
 }
 
 /// Byte range of the lines of the top-level `project:` entry: its key line and the indented

@@ -117,14 +117,15 @@ fn next_step(
 ) -> Result<Option<Next>, CliError> {
     let endpoint = "POST /api/v1/tracker/bind-resolve/";
     match answer.match_type.as_str() {
-        "exact" => match (&answer.binding_ref, &answer.candidate_token) {
+        // A blank ref or token is no ref or token (as blanks are everywhere in the config).
+        "exact" => match (non_blank(&answer.binding_ref), non_blank(&answer.candidate_token)) {
             (Some(r), _) => Ok(Some(Next::Bound(SaasBinding {
-                binding_ref: Some(r.clone()),
+                binding_ref: Some(r.to_owned()),
                 project_slug: answer.project_slug.clone(),
                 display_label: answer.display_label.clone(),
                 provider_context: None,
             }))),
-            (None, Some(token)) => Ok(Some(Next::Confirm(token.clone()))),
+            (None, Some(token)) => Ok(Some(Next::Confirm(token.to_owned()))),
             (None, None) => Err(unexpected_response(
                 endpoint,
                 "an exact match without `binding_ref` or `candidate_token`",
@@ -157,6 +158,10 @@ fn next_step(
             &format!("unknown match_type `{other}` (expected exact, candidates or none)"),
         )),
     }
+}
+
+fn non_blank(value: &Option<String>) -> Option<&str> {
+    value.as_deref().filter(|s| !s.trim().is_empty())
 }
 
 /// The candidates in the order their numbers give (sort_position).
