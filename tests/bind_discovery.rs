@@ -475,3 +475,38 @@ fn from_a_fresh_project_discover_then_select_2_then_every_command() {
     }
     assert_eq!(requests(&mock).len(), 5, "one request each");
 }
+
+#[test]
+fn list_tickets_adds_the_url_where_the_terminal_is_wide_enough() {
+    let mock = start();
+    for (columns, url) in [("200", true), ("60", false)] {
+        let sb = project(&mock, "tickets", "").env("COLUMNS", columns);
+        let Some((status, text)) = on_terminal(
+            &sb,
+            &["list-tickets", "--provider", "linear", "--limit", "2"],
+            &[],
+        ) else {
+            return;
+        };
+        assert_eq!(status, 0, "{text}");
+        assert!(text.contains("Identifier  Title"), "{text}");
+        assert_eq!(text.contains("  URL\n"), url, "COLUMNS={columns}: {text}");
+        assert_eq!(
+            text.contains("https://tracker.example/LIN-1"),
+            url,
+            "{text}"
+        );
+    }
+    // Not a terminal: never the URL (the table stays the same for scripts).
+    let out = project(&mock, "tickets", "").env("COLUMNS", "200").run(&[
+        "list-tickets",
+        "--provider",
+        "linear",
+        "--limit",
+        "1",
+    ]);
+    assert_eq!(
+        stdout(&out),
+        "Identifier  Title                                State\nLIN-1       List tickets from the dashboard (1)  In Progress\n"
+    );
+}
