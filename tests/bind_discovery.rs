@@ -257,7 +257,7 @@ fn a_bind_ref_is_validated_first() {
     let out = sb.run(&["bind", "--provider", "linear", "--bind-ref", "nope"]);
     assert_eq!(code(&out), 1);
     assert!(
-        stderr(&out).starts_with("error: Binding ref 'nope' is not valid: no binding with this ref exists in the installation. Run `spec-kitty tracker discover --provider linear` to see the bindable resources.\n"),
+        stderr(&out).starts_with("error: Binding ref 'nope' is not valid: no binding with this ref exists in the installation. Bind one of the linear resources that discovery lists.\n"),
         "{}",
         stderr(&out)
     );

@@ -250,7 +250,7 @@ fn validate(body: &Value, provider: &str, state: &Mutex<State>) -> Value {
             "valid": false,
             "binding_ref": binding_ref,
             "reason": "no binding with this ref exists in the installation",
-            "guidance": format!("Run `spec-kitty tracker discover --provider {provider}` to see the bindable resources."),
+            "guidance": format!("Bind one of the {provider} resources that discovery lists."),
         });
     }
     let label = lock(state)

@@ -106,13 +106,13 @@ struct State {
     /// Bindings made by bind-confirm (shown by the unrouted status).
     bindings: Vec<Value>,
     /// Requests received since `GET /__mock/requests` last took them.
-    requests: Vec<Value>,
+    requests: std::collections::VecDeque<Value>,
 }
 
 /// Requests kept for `GET /__mock/requests` (the oldest are dropped beyond this).
-const MAX_RECORDED: usize = 10_000;
+const MAX_RECORDED: usize = 5_000;
 /// Request bodies larger than this are recorded as their size only.
-const MAX_RECORDED_BODY: usize = 64 * 1024;
+const MAX_RECORDED_BODY: usize = 16 * 1024;
 
 /// What `GET /__mock/requests` shows of a request: method, path, query (decoded pairs, in
 /// order), the headers that say something about the client's behaviour (`Authorization` only as
@@ -320,9 +320,9 @@ impl Mock {
         if !req.path.starts_with("/__mock/") {
             let mut st = state.lock().unwrap_or_else(|p| p.into_inner());
             if st.requests.len() >= MAX_RECORDED {
-                st.requests.remove(0);
+                st.requests.pop_front();
             }
-            st.requests.push(record(req));
+            st.requests.push_back(record(req));
         }
         let view = RequestView {
             method: &req.method,
