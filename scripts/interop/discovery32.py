@@ -1,7 +1,7 @@
 """Run one spec-kitty-cli 3.2.x command in-process with only its hosted-sync bookkeeping cut
-out, for tests/tracker32.rs (the differential oracle of the 3.2 tracker commands).
+out, for tests/discovery32.rs (the differential oracle of the 3.2 tracker commands).
 
-  tracker32.py <spec-kitty arguments...>      e.g. tracker32.py tracker list-tickets --provider linear
+  discovery32.py <spec-kitty arguments...>      e.g. discovery32.py tracker list-tickets --provider linear
 
 Run with the venv made by scripts/interop-venv.sh, in the project directory, with
 SPEC_KITTY_HOME (a session written by driver.py), SPEC_KITTY_SAAS_URL (the contract mock) and

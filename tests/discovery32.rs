@@ -6,7 +6,7 @@
 //! by the mock, so `ct-<resource>-<n>` is compared without its `<n>`. The project identity block
 //! each writes into a fresh project is compared too.
 //!
-//! 3.2.7 runs through scripts/interop/tracker32.py, which cuts out only its hosted-sync
+//! 3.2.7 runs through scripts/interop/discovery32.py, which cuts out only its hosted-sync
 //! bookkeeping (consent and the logical-operation store, reference §1.2 step 5 and §8.2); what
 //! is sent is decided by 3.2.7's own code. Both tools use one session, written with 3.2.7's
 //! own storage class. Without the venv these tests skip loudly, except with CI=true, where they
@@ -141,7 +141,7 @@ fn session(access: &str, refresh: &str) -> Value {
             {"id": "demo-team", "name": "Demo Team", "role": "member", "is_private_teamspace": false, "slug": "demo-team"}
         ],
         "default_team_id": "ada-private",
-        "access_token": access, "refresh_token": refresh, "session_id": "sess-tracker32",
+        "access_token": access, "refresh_token": refresh, "session_id": "sess-discovery32",
         "issued_at": iso(-60), "access_token_expires_at": iso(3600),
         "refresh_token_expires_at": iso(7 * 86_400), "scope": "offline_access",
         "storage_backend": "file", "last_used_at": iso(-60), "auth_method": "device_code", "generation": 1
@@ -222,7 +222,7 @@ impl Python {
     /// Run a spec-kitty 3.2.7 command (`tracker ...`, `issue-search ...`); it must succeed.
     fn spec_kitty(&self, sb: &Sandbox, args: &[&str]) {
         let out = self
-            .command(sb, "tracker32.py", args)
+            .command(sb, "discovery32.py", args)
             .stdin(Stdio::null())
             .output()
             .expect("spec-kitty 3.2.7");
