@@ -430,7 +430,8 @@ mod tests {
         // template's stated fallbacks, a non-object `identity_path` is ignored.
         let data = serde_json::json!({
             "provider": "linear",
-            "project_slug": "p",
+            "route_key": "project_slug",
+            "route_value": "p",
             "env": { "identity_path": "odd", "connected": null },
         });
         assert_eq!(

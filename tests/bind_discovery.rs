@@ -5,7 +5,7 @@
 //! Oracles: reference/upstream-3.2-tracker.md §5.2 (the flow, its messages and the requests
 //! 3.2.7 sends), §3.1 (the block a SaaS bind writes) and §2 (the identity block); the contract
 //! document, which the mock checks every request against; and what the mock recorded
-//! (`GET /__mock/requests`).
+//! (`GET /__mock/received`).
 
 mod common;
 
@@ -55,7 +55,7 @@ fn requests(mock: &mock::Running) -> Vec<(String, String, Value, Option<String>)
         .build()
         .expect("rt")
         .block_on(async {
-            let body = reqwest::get(format!("{}/__mock/requests", mock.url))
+            let body = reqwest::get(format!("{}/__mock/received", mock.url))
                 .await
                 .expect("requests")
                 .bytes()

@@ -73,7 +73,7 @@ fn post_json(url: String, body: Value) -> Value {
 /// What the mock received since the last call, normalised for comparison.
 fn taken(mock: &mock::Running) -> Vec<Value> {
     let v: Value = block_on(async {
-        let bytes = reqwest::get(format!("{}/__mock/requests", mock.url))
+        let bytes = reqwest::get(format!("{}/__mock/received", mock.url))
             .await
             .expect("requests")
             .bytes()

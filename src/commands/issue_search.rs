@@ -14,7 +14,7 @@ pub fn saas(ctx: &mut Context, args: IssueSearchArgs) -> Result<Outcome, CliErro
     }
     let client = scoped::connect(ctx)?;
     let route = scoped::route_for(ctx, &client.provider);
-    let search = client.issue_search(&args.query, args.limit, scoped::as_route(&route));
+    let search = client.issue_search(&args.query, args.limit, route.as_ref());
     let value = saas::call(search)?.value()?;
     Ok(tickets::report(
         ctx,

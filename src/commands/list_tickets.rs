@@ -11,7 +11,7 @@ use crate::saas::{self, scoped, tickets};
 pub fn saas(ctx: &mut Context, args: ListTicketsArgs) -> Result<Outcome, CliError> {
     let client = scoped::connect(ctx)?;
     let route = scoped::route_for(ctx, &client.provider);
-    let envelope = saas::call(client.list_tickets(args.limit, scoped::as_route(&route)))?;
+    let envelope = saas::call(client.list_tickets(args.limit, route.as_ref()))?;
     let value = envelope.value()?;
     Ok(tickets::report(
         ctx,

@@ -18,7 +18,11 @@ pub enum Step {
 }
 
 /// Run `step` with `limit` and report it with the `sync_local` template.
+/// A recorded `tracker.egress` other than `permitted` refuses before the provider's tool
+/// starts or the cache is opened.
 pub fn run(ctx: &mut Context, step: Step, limit: i64) -> Result<Outcome, CliError> {
+    let tracker = ctx.binding()?;
+    crate::egress::check(ctx, &tracker)?;
     let binding = LocalBinding::load(ctx)?;
     let mut store = binding.open_store(ctx)?;
     let runner = binding.runner(ctx);

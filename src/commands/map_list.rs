@@ -6,20 +6,28 @@ use crate::error::CliError;
 use crate::local::LocalBinding;
 use crate::output::{Outcome, Template};
 use crate::saas::{
-    self,
+    self, binding,
     envelopes::{typed, Mapping},
     errors::unexpected_response,
 };
 use serde_json::{json, Value};
 
-/// SaaS-backed: `GET /mappings/` (with `--provider`: `?provider=P` alone); `--json` prints
-/// `{"mappings": [...]}` as the server sent them.
+/// SaaS-backed: `GET /mappings/`; `--json` prints `{"mappings": [...], "pending_binding_upgrade":
+/// <ref|null>}` with the mappings as the server sent them. With `--provider`: `?provider=P`
+/// alone, never routed (it works without a binding), and no upgrade to report.
 pub fn saas(ctx: &mut Context, args: MapListArgs) -> Result<Outcome, CliError> {
-    let envelope = if args.provider.is_some() {
-        // Every mapping of the provider, never routed (works without a binding).
-        saas::call(saas::scoped::connect(ctx)?.provider_mappings())?
+    let (client, envelope) = if args.provider.is_some() {
+        let client = saas::scoped::connect(ctx)?;
+        let envelope = saas::call(client.provider_mappings())?;
+        (client, envelope)
     } else {
-        saas::call(saas::connect(ctx)?.mappings())?
+        let client = saas::connect(ctx)?;
+        let envelope = saas::call(client.mappings())?;
+        (client, envelope)
+    };
+    let pending = match args.provider {
+        Some(_) => None,
+        None => client.route.upgrade_in(&envelope),
     };
     let value = envelope.value()?;
     let rows = match value.get("mappings") {
@@ -35,9 +43,14 @@ pub fn saas(ctx: &mut Context, args: MapListArgs) -> Result<Outcome, CliError> {
     for row in &rows {
         typed::<Mapping>(row).map_err(|why| unexpected_response(&envelope.endpoint, &why))?;
     }
-    Ok(Outcome::report(
+    let outcome = Outcome::report(
         Template::MapList,
-        json!({ "mappings": rows }),
+        json!({ "mappings": rows, binding::PENDING_KEY: pending }),
+    );
+    Ok(binding::hinted(
+        outcome,
+        &client.provider,
+        pending.as_deref(),
     ))
 }
 

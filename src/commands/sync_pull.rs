@@ -7,7 +7,7 @@ use crate::output::item_thread::{ItemThread, Stopped, ITEM_THREAD_GONE};
 use crate::output::merge::{self, MergedPull, SpoolError};
 use crate::output::{Outcome, Template};
 use crate::saas::{
-    self,
+    self, binding,
     client::TrackerClient,
     envelopes::Summary,
     pages::{self, Pager, PullPage},
@@ -37,7 +37,9 @@ pub fn saas(ctx: &mut Context, args: SyncPullArgs) -> Result<Outcome, CliError> 
         };
         return saas::call(pull_all(&client, args.limit, cursor, args.json, caps));
     }
-    let page = PullPage::new(saas::call(client.pull(args.limit, cursor))?)?;
+    let mut page = PullPage::new(saas::call(client.pull(args.limit, cursor))?)?;
+    let (envelope, pending) = binding::marked(&client.route, page.envelope, args.json);
+    page.envelope = envelope;
     let data = json!({ "env": page.view.summary_view(), "extra": { "pages": 1 } });
     let hint = match (page.view.has_more, page.view.next_cursor.as_deref()) {
         (true, Some(next)) => Some(format!(
@@ -52,7 +54,11 @@ pub fn saas(ctx: &mut Context, args: SyncPullArgs) -> Result<Outcome, CliError> 
     if let Some(hint) = hint {
         outcome = outcome.with_hint(hint);
     }
-    Ok(outcome)
+    Ok(binding::hinted(
+        outcome,
+        &client.provider,
+        pending.as_deref(),
+    ))
 }
 
 /// Local pull into the SQLite cache.
@@ -76,12 +82,17 @@ struct Totals {
     /// Item errors for the human summary (`--json` spools them instead).
     item_errors: Vec<Value>,
     items: u64,
+    /// The first newer `binding_ref` a page reported.
+    pending: Option<String>,
 }
 
 impl Totals {
     /// Add a page; counts saturate at `u64::MAX` (a server cannot have that many items, and a
     /// wrapped sum would report a small, wrong number).
-    fn add(&mut self, page: &PullPage) {
+    fn add(&mut self, page: &PullPage, route: &binding::Route) {
+        if self.pending.is_none() {
+            self.pending = route.upgrade_in(&page.envelope);
+        }
         let s = &page.view.summary;
         self.summary = Summary {
             total: self.summary.total.saturating_add(s.total),
@@ -157,13 +168,22 @@ async fn pull_all(
             "summary": totals.summary,
         });
         let data = json!({ "env": env, "extra": { "pages": pages, "items": totals.items } });
-        return Ok(Outcome::report(Template::SyncPullSaas, data).with_exit_code(code));
+        let outcome = Outcome::report(Template::SyncPullSaas, data).with_exit_code(code);
+        return Ok(binding::hinted(
+            outcome,
+            &client.provider,
+            totals.pending.as_deref(),
+        ));
     };
     let mut members: BTreeMap<&'static str, Vec<u8>> = BTreeMap::new();
     members.insert("has_more", b"false".to_vec());
     members.insert("identity_path", identity);
     members.insert("next_cursor", b"null".to_vec());
     members.insert("pages", pages.to_string().into_bytes());
+    members.insert(
+        binding::PENDING_KEY,
+        json!(totals.pending).to_string().into_bytes(),
+    );
     members.insert("status", json!(totals.status).to_string().into_bytes());
     members.insert("summary", json!(totals.summary).to_string().into_bytes());
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
@@ -192,7 +212,7 @@ async fn fetch_every_page(
 ) -> Result<(), CliError> {
     while let Some(mut page) = pager.next(items.as_deref()).await? {
         let n = pager.pages();
-        totals.add(&page);
+        totals.add(&page, &pager.client().route);
         let Some(items) = items.as_deref_mut() else {
             totals.item_errors.append(&mut page.view.item_errors);
             continue;

@@ -58,9 +58,22 @@ pub struct TrackerBlock {
 impl TrackerBlock {
     /// The YAML lines of the block, each ending in `eol`.
     pub fn render(&self, eol: &str) -> String {
+        self.render_keeping(eol, &[])
+    }
+
+    /// [`TrackerBlock::render`], writing each carried entry (unknown keys, `egress`) with its
+    /// lines from the previous block (`raw`, see [`raw_entries`]) when they still hold its
+    /// value: its style, quotes and comments stay, as spec-kitty 3.2's round trip keeps them.
+    fn render_keeping(&self, eol: &str, raw: &[(Value, Vec<String>)]) -> String {
+        let carried = |key: Value, value: &Value| -> Vec<String> {
+            match raw.iter().find(|(k, _)| *k == key) {
+                Some((_, lines)) if entry_value(lines).as_ref() == Some(value) => lines.clone(),
+                _ => entry_lines(key, value.clone()),
+            }
+        };
         let mut lines = vec!["tracker:".to_owned()];
         for (k, v) in &self.extra {
-            lines.extend(entry_lines(k.clone(), v.clone()));
+            lines.extend(carried(k.clone(), v));
         }
         lines.push(format!("  provider: {}", scalar(Some(&self.provider))));
         lines.push(format!(
@@ -96,7 +109,7 @@ impl TrackerBlock {
             }
         }
         if let Some(egress) = &self.egress {
-            lines.extend(entry_lines("egress".into(), egress.clone()));
+            lines.extend(carried("egress".into(), egress));
         }
         let mut out = lines.join(eol);
         out.push_str(eol);
@@ -137,6 +150,61 @@ impl TrackerBlock {
         }
         Value::Mapping(m)
     }
+}
+
+/// The top-level entries of a block-style `tracker:` block (the text of [`find_block`]) whose
+/// keys sit at two spaces, each with its lines (comment and blank lines at its end left out);
+/// empty for any other layout (flow style, a value on the `tracker:` line, other indents).
+fn raw_entries(block: &str) -> Vec<(Value, Vec<String>)> {
+    let mut rows = lines(block).map(|(_, content, _)| content);
+    match rows.next() {
+        Some(first) if first.trim_end().ends_with(':') => {}
+        _ => return Vec::new(),
+    }
+    let mut chunks: Vec<Vec<String>> = Vec::new();
+    for line in rows {
+        let body = line.trim_start_matches(' ');
+        let indent = line.len() - body.len();
+        let structural = !(body.is_empty() || body.starts_with('#'));
+        if structural && indent == 2 && !body.starts_with("- ") && body != "-" {
+            chunks.push(vec![line.to_owned()]);
+        } else if structural && indent < 2 {
+            return Vec::new();
+        } else if let Some(chunk) = chunks.last_mut() {
+            chunk.push(line.to_owned());
+        }
+    }
+    chunks
+        .into_iter()
+        .filter_map(|mut chunk| {
+            while chunk
+                .last()
+                .is_some_and(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+            {
+                chunk.pop();
+            }
+            let key = entry_key(&chunk)?;
+            Some((key, chunk))
+        })
+        .collect()
+}
+
+/// The one entry `lines` hold, parsed.
+fn entry(lines: &[String]) -> Option<(Value, Value)> {
+    let parsed: Value = yaml_serde::from_str(&lines.join("\n")).ok()?;
+    let mapping = parsed.as_mapping()?;
+    if mapping.len() != 1 {
+        return None;
+    }
+    mapping.iter().next().map(|(k, v)| (k.clone(), v.clone()))
+}
+
+fn entry_key(lines: &[String]) -> Option<Value> {
+    entry(lines).map(|(k, _)| k)
+}
+
+fn entry_value(lines: &[String]) -> Option<Value> {
+    entry(lines).map(|(_, v)| v)
 }
 
 /// The lines of one `key: value` entry of the block (indented by two spaces), as the YAML
@@ -296,15 +364,33 @@ pub fn set_tracker(
     original: &Value,
     block: &TrackerBlock,
 ) -> Result<String, EditError> {
-    splice(text, original, |eol| block.render(eol), block.to_value())
+    let raw = raw_of(text);
+    splice(
+        text,
+        original,
+        |eol| block.render_keeping(eol, &raw),
+        block.to_value(),
+    )
+}
+
+/// The entries of the file's current tracker block (see [`raw_entries`]).
+fn raw_of(text: &str) -> Vec<(Value, Vec<String>)> {
+    let (_, text) = split_bom(text);
+    find_block(text).map_or_else(Vec::new, |r| raw_entries(&text[r]))
 }
 
 /// Text with the tracker block reduced to `tracker:` + `egress: <value>`, what 3.2's
 /// `unbind` leaves when an `egress` decision is recorded (reference §3.1).
 pub fn keep_only_egress(text: &str, original: &Value, egress: &Value) -> Result<String, EditError> {
+    let raw = raw_of(text);
     let render = |eol: &str| {
         let mut lines = vec!["tracker:".to_owned()];
-        lines.extend(entry_lines("egress".into(), egress.clone()));
+        match raw.iter().find(|(k, _)| k.as_str() == Some("egress")) {
+            Some((_, kept)) if entry_value(kept).as_ref() == Some(egress) => {
+                lines.extend(kept.iter().cloned());
+            }
+            _ => lines.extend(entry_lines("egress".into(), egress.clone())),
+        }
         let mut out = lines.join(eol);
         out.push_str(eol);
         out
@@ -630,6 +716,10 @@ mod tests {
         assert_eq!(v["tracker"]["custom"], doc["tracker"]["custom"]);
         assert_eq!(v["a"], doc["a"]);
         assert!(bound.ends_with("  egress: refused\nb: 2\n"), "{bound}");
+        assert!(
+            bound.starts_with("a: 1\ntracker:\n  custom:\n    nested: [1, two]\n    text: \"x\\ny\"\n  later: 3\n  provider: fp\n"),
+            "carried entries keep their lines: {bound}"
+        );
         let unbound =
             keep_only_egress(&bound, &v, &Value::String("refused".into())).expect("unbind");
         assert_eq!(unbound, "a: 1\ntracker:\n  egress: refused\nb: 2\n");

@@ -323,17 +323,17 @@ mod tests {
     use super::*;
     use crate::local::model::{ExternalRef, Status};
 
-    /// The modes `bind --doctrine-mode` accepts (commands.yaml `value_sets.doctrine_mode`) are
+    /// The modes `bind --ownership-mode` accepts (commands.yaml `value_sets.ownership_mode`) are
     /// exactly the three policies the engine knows, in the original's order.
     #[test]
-    fn every_declared_doctrine_mode_has_its_own_policy() {
-        let defaults: Vec<Owner> = crate::args::value_sets::DOCTRINE_MODE
+    fn every_declared_ownership_mode_has_its_own_policy() {
+        let defaults: Vec<Owner> = crate::args::value_sets::OWNERSHIP_MODE
             .iter()
             .map(|m| Policy::from_doctrine(m, &BTreeMap::new()).owner("title"))
             .collect();
         assert_eq!(defaults, vec![Owner::External, Owner::Local, Owner::Shared]);
         assert_eq!(
-            crate::args::value_sets::DOCTRINE_MODE.first(),
+            crate::args::value_sets::OWNERSHIP_MODE.first(),
             Some(&crate::config::DEFAULT_MODE)
         );
     }

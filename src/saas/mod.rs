@@ -1,6 +1,7 @@
 //! The Spec Kitty SaaS side: the tracker API client, its envelopes and polling.
 
 pub mod bindable;
+pub mod binding;
 pub mod client;
 pub mod discovery;
 pub mod envelopes;
@@ -16,27 +17,28 @@ use crate::auth::Tokens;
 use crate::context::Context;
 use crate::error::CliError;
 use crate::output::{Outcome, Template};
+use binding::Route;
 use client::TrackerClient;
 use poll::Clock;
 use serde_json::Value;
 use std::io::IsTerminal;
 
-/// The error for a legacy SaaS binding without `project_slug`.
-pub fn missing_slug(provider: &str) -> CliError {
+/// The error for a SaaS binding with neither `binding_ref` nor `project_slug`.
+pub fn missing_route(provider: &str) -> CliError {
     CliError::failed(
         "binding_incomplete",
-        format!("The {provider} binding in .kittify/config.yaml has no project_slug (it was written by an older spec-kitty)."),
+        format!("The {provider} binding in .kittify/config.yaml has neither a binding_ref nor a project_slug."),
     )
-    .hint(format!("run `spec-kitty-tracker bind --provider {provider} --project-slug <slug>` to rebind"))
+    .hint(format!("run `{}` to rebind", binding::rebind_command(provider)))
 }
 
-/// A client for the project's SaaS binding: server URL, credentials and poll clock resolved.
+/// A client for the project's SaaS binding: egress allowed, server URL, credentials and poll
+/// clock resolved, requests routed by the binding's `binding_ref` (else its `project_slug`).
 pub fn connect(ctx: &mut Context) -> Result<TrackerClient, CliError> {
     let binding = ctx.binding()?;
+    crate::egress::check(ctx, &binding)?;
     let provider = ctx.provider_name().to_owned();
-    let slug = binding
-        .project_slug
-        .ok_or_else(|| missing_slug(&provider))?;
+    let route = Route::of(&binding).ok_or_else(|| missing_route(&provider))?;
     let server = crate::server_url::resolve(ctx)?;
     let (login, _) = crate::auth::login_in_use(&ctx.state_root()?, ctx.logging());
     let tokens = Tokens {
@@ -53,7 +55,7 @@ pub fn connect(ctx: &mut Context) -> Result<TrackerClient, CliError> {
     Ok(TrackerClient::new(
         tokens,
         &provider,
-        &slug,
+        route,
         clock,
         std::io::stderr().is_terminal(),
     ))

@@ -2,17 +2,23 @@
 //! `issue-search`, `map list --provider`, `status --all`): no binding needed, and no project
 //! either (outside one, nothing is routed).
 
-use super::client::{Route, TrackerClient};
+use super::binding::Route;
+use super::client::TrackerClient;
 use super::poll::Clock;
 use crate::auth::Tokens;
 use crate::context::Context;
 use crate::error::CliError;
 use std::io::IsTerminal;
 
-/// A client for `ctx`'s provider with the server and login resolved; it routes nothing by
-/// itself.
+/// A client for `ctx`'s provider with the server and login resolved. Its provider-scoped
+/// methods route nothing by themselves; its `route` is the project's when the project is bound
+/// to this provider ([`route_for`]), else an empty `project_slug` that none of them sends.
 pub fn connect(ctx: &mut Context) -> Result<TrackerClient, CliError> {
     let provider = ctx.provider_name().to_owned();
+    let route = route_for(ctx, &provider).unwrap_or(Route {
+        key: "project_slug",
+        value: String::new(),
+    });
     let server = crate::server_url::resolve(ctx)?;
     let (login, _) = crate::auth::login_in_use(&ctx.state_root()?, ctx.logging());
     let tokens = Tokens {
@@ -29,7 +35,7 @@ pub fn connect(ctx: &mut Context) -> Result<TrackerClient, CliError> {
     Ok(TrackerClient::new(
         tokens,
         &provider,
-        "",
+        route,
         clock,
         std::io::stderr().is_terminal(),
     ))
@@ -39,7 +45,7 @@ pub fn connect(ctx: &mut Context) -> Result<TrackerClient, CliError> {
 /// `project_slug`), only when it is bound to `provider` (reference/upstream-3.2-tracker.md
 /// §4.2); none outside a project or when the config cannot be read (a read that needs no
 /// binding does not fail over it).
-pub fn route_for(ctx: &mut Context, provider: &str) -> Option<(&'static str, String)> {
+pub fn route_for(ctx: &mut Context, provider: &str) -> Option<Route> {
     ctx.project_root().ok()?;
     let tracker = ctx.config().ok()?.tracker();
     let bound = tracker
@@ -49,10 +55,5 @@ pub fn route_for(ctx: &mut Context, provider: &str) -> Option<(&'static str, Str
     if !bound {
         return None;
     }
-    tracker.route().map(|(key, value)| (key, value.to_owned()))
-}
-
-/// [`route_for`] as the client takes it.
-pub fn as_route<'a>(route: &'a Option<(&'static str, String)>) -> Route<'a> {
-    route.as_ref().map(|(k, v)| (*k, v.as_str()))
+    Route::of(&tracker)
 }

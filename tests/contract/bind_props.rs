@@ -15,6 +15,7 @@ fn bind(select: Option<i64>, bind_ref: Option<&str>) -> Invocation {
         provider: "linear".into(),
         project_slug: None,
         workspace: None,
+        ownership_mode: None,
         doctrine_mode: None,
         field_owner: Vec::new(),
         credential: Vec::new(),

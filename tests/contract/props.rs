@@ -3,7 +3,7 @@
 //! a panic. `--json` output must be the response itself (unknown fields kept).
 //! Oracle: `contract/tracker-api.yaml` (what a server may send) and SPEC §5 (what must follow).
 
-use crate::gen::{named, response, Shape};
+use crate::gen::{named, response, with_pending, Shape};
 use crate::harness::{Harness, Reply};
 use proptest::prelude::*;
 use proptest::test_runner::TestRunner;
@@ -96,7 +96,7 @@ fn status_takes_every_legal_response() {
             }),
             true,
         ))?;
-        prop_assert_eq!(parse(&text)?, body);
+        prop_assert_eq!(parse(&text)?, with_pending(&body));
         Ok(())
     });
 }
@@ -129,7 +129,10 @@ fn map_list_takes_every_legal_response() {
             }),
             true,
         ))?;
-        prop_assert_eq!(parse(&text)?, json!({"mappings": body["mappings"]}));
+        prop_assert_eq!(
+            parse(&text)?,
+            json!({"mappings": body["mappings"], "pending_binding_upgrade": with_pending(&body)["pending_binding_upgrade"]})
+        );
         Ok(())
     });
 }
@@ -144,7 +147,7 @@ fn sync_pull_takes_every_legal_page() {
         prop_assert!(text.contains(&format!("\n- total: {total}\n")), "{}", text);
         let (code, text) = ok(h.run(pull(false, true), true))?;
         prop_assert_eq!(code, exit_for(&body));
-        prop_assert_eq!(parse(&text)?, body);
+        prop_assert_eq!(parse(&text)?, with_pending(&body));
         Ok(())
     });
 }
@@ -249,7 +252,7 @@ fn check_end(
             let (code, text) = ok(h.run(invocation, json))?;
             prop_assert_eq!(code, exit_for(body));
             if json {
-                prop_assert_eq!(parse(&text)?, body.clone());
+                prop_assert_eq!(parse(&text)?, with_pending(body));
             }
             return Ok(());
         }
@@ -267,7 +270,7 @@ fn check_end(
             let (code, text) = ok(outcome)?;
             prop_assert_eq!(code, exit_for(&last["result"]));
             if json {
-                prop_assert_eq!(parse(&text)?, last["result"].clone());
+                prop_assert_eq!(parse(&text)?, with_pending(&last["result"]));
             }
         }
         (outcome, last) => {
@@ -436,7 +439,7 @@ fn interrupted_requests_are_retried_and_take_the_page() {
             h.script("pull", [first, Reply::json(200, &page)]);
             let (code, text) = ok(h.run(pull(false, true), true))?;
             prop_assert_eq!(code, exit_for(&page));
-            prop_assert_eq!(parse(&text)?, page);
+            prop_assert_eq!(parse(&text)?, with_pending(&page));
             Ok(())
         },
     );
@@ -599,7 +602,10 @@ fn map_list_provider_takes_every_legal_response() {
             provider: Some("github".into()),
         };
         let (_, text) = ok(h.run(Invocation::MapList(args), true))?;
-        prop_assert_eq!(parse(&text)?, json!({"mappings": body["mappings"]}));
+        prop_assert_eq!(
+            parse(&text)?,
+            json!({"mappings": body["mappings"], "pending_binding_upgrade": null})
+        );
         Ok(())
     });
 }

@@ -489,7 +489,7 @@ fn an_fp_pull_cut_by_limit_brings_the_rest_next_time() {
 #[test]
 fn data_from_the_tracker_never_becomes_a_provider_flag() {
     let sb = local_sandbox(BEADS).env("STUB_LIMIT", "100000");
-    sb.bind_beads("demo-ws", &["--doctrine-mode", "spec_kitty_authoritative"]);
+    sb.bind_beads("demo-ws", &["--ownership-mode", "spec_kitty_authoritative"]);
     let evil = "--db=/tmp/evil.db";
     sb.write_stub_state(&json!({"next": 3, "issues": [
         {"id": evil, "title": "--all", "status": "open", "priority": 1, "issue_type": "task",
@@ -551,7 +551,7 @@ fn data_from_the_tracker_never_becomes_a_provider_flag() {
         "fp",
         "--workspace",
         "w",
-        "--doctrine-mode",
+        "--ownership-mode",
         "spec_kitty_authoritative",
     ]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));

@@ -45,8 +45,8 @@ pub(crate) struct Hosted<'a> {
     pub token: &'a str,
 }
 
-/// The answer to a 3.2 operation, or `None` when `op` is one of the frozen six (routed status
-/// and mappings included), which the caller answers.
+/// The answer to a 3.2 operation (the unrouted status and mappings included), or `None` when
+/// `op` is one of the frozen six, which the caller answers.
 pub(crate) async fn answer(
     call: &Hosted<'_>,
     config: &Config,
@@ -56,13 +56,15 @@ pub(crate) async fn answer(
         .iter()
         .any(|k| call.query.contains_key(*k));
     let provider = match call.op {
-        "resources" | "status" => call.query.get("provider").cloned().unwrap_or_default(),
+        "resources" | "status" | "mappings" => {
+            call.query.get("provider").cloned().unwrap_or_default()
+        }
         "bind_resolve" | "bind_confirm" | "bind_validate" | "list_tickets" | "issue_search" => {
             text(call.body, "provider")
         }
         _ => return None,
     };
-    if call.op == "status" && routed {
+    if matches!(call.op, "status" | "mappings") && routed {
         return None;
     }
     let key = match call.op {
@@ -96,6 +98,7 @@ pub(crate) async fn answer(
     let body = match call.op {
         "resources" => resources(&provider, empty, state),
         "status" => installation(&provider, empty, state),
+        "mappings" => super::data::mappings(&provider),
         "bind_resolve" => resolve(scenario, state),
         "bind_confirm" => return Some(confirm(call, &provider, &key, scenario, state)),
         "bind_validate" => validate(call.body, &provider, state),

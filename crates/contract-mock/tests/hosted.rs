@@ -354,7 +354,7 @@ async fn the_mock_records_what_it_received() {
     c.post("list-tickets", json!({"provider": "linear", "limit": 3}))
         .await;
     c.get("resources/?provider=jira").await;
-    let taken = c.send("GET", "/__mock/requests", None).await;
+    let taken = c.send("GET", "/__mock/received", None).await;
     let v = json_of(&taken);
     let requests = v["requests"].as_array().expect("requests");
     // The login, the two tracker requests; never the token itself.
@@ -370,6 +370,6 @@ async fn the_mock_records_what_it_received() {
         .to_string()
         .contains(c.bearer.trim_start_matches("Bearer ")));
     // Taking them empties the record.
-    let again = json_of(&c.send("GET", "/__mock/requests", None).await);
+    let again = json_of(&c.send("GET", "/__mock/received", None).await);
     assert_eq!(again, json!({"requests": []}));
 }

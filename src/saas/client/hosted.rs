@@ -8,10 +8,8 @@
 
 use super::{encode, Envelope, TrackerClient, BASE, PULL, READ};
 use crate::error::CliError;
+use crate::saas::binding::Route;
 use serde_json::{json, Value};
-
-/// A routing key for a body: (`binding_ref` or `project_slug`, its value).
-pub type Route<'a> = Option<(&'a str, &'a str)>;
 
 impl TrackerClient {
     /// `?provider=P`, no routing key.
@@ -67,10 +65,14 @@ impl TrackerClient {
     }
 
     /// `POST /list-tickets/` `{provider, limit, R?}`.
-    pub async fn list_tickets(&self, limit: i64, route: Route<'_>) -> Result<Envelope, CliError> {
+    pub async fn list_tickets(
+        &self,
+        limit: i64,
+        route: Option<&Route>,
+    ) -> Result<Envelope, CliError> {
         let mut body = json!({"provider": self.provider, "limit": limit});
-        if let Some((key, value)) = route {
-            body[key] = json!(value);
+        if let Some(r) = route {
+            body[r.key] = json!(r.value);
         }
         let path = format!("{BASE}/list-tickets/");
         self.call(&path, String::new(), Some(body), PULL).await
@@ -82,11 +84,11 @@ impl TrackerClient {
         &self,
         query: &str,
         limit: i64,
-        route: Route<'_>,
+        route: Option<&Route>,
     ) -> Result<Envelope, CliError> {
         let mut body = json!({"provider": self.provider, "limit": limit, "query_text": query});
-        if let Some((key, value)) = route {
-            body[key] = json!(value);
+        if let Some(r) = route {
+            body[r.key] = json!(r.value);
         }
         if looks_like_key(query.trim()) {
             body["query_key"] = json!(query.trim());
