@@ -473,7 +473,41 @@ fn from_a_fresh_project_discover_then_select_2_then_every_command() {
         let out = sb.run(&args);
         assert_eq!(code(&out), 0, "{args:?}: {}", stderr(&out));
     }
-    assert_eq!(requests(&mock).len(), 5, "one request each");
+    // Each routed by the binding_ref bind wrote (reference §4.2), never by project_slug.
+    let written = text
+        .lines()
+        .find_map(|l| l.strip_prefix("  binding_ref: "))
+        .expect("binding_ref")
+        .to_owned();
+    let v: Value = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("rt")
+        .block_on(async {
+            let body = reqwest::get(format!("{}/__mock/received", mock.url))
+                .await
+                .expect("received")
+                .bytes()
+                .await
+                .expect("body");
+            serde_json::from_slice(&body).expect("json")
+        });
+    let sent = v["requests"].as_array().expect("list");
+    assert_eq!(sent.len(), 5, "one request each: {v}");
+    for r in sent {
+        let routed = r["query"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|p| p == &json!(["binding_ref", written]))
+            || r["body"]["binding_ref"] == json!(written);
+        assert!(routed, "{r}");
+        assert!(
+            r["body"].get("project_slug").is_none()
+                && !r["query"].to_string().contains("project_slug"),
+            "{r}"
+        );
+    }
 }
 
 #[test]
