@@ -544,3 +544,44 @@ fn list_tickets_adds_the_url_where_the_terminal_is_wide_enough() {
         "Identifier  Title                                State\nLIN-1       List tickets from the dashboard (1)  In Progress\n"
     );
 }
+
+#[test]
+fn the_stale_binding_hint_rebinds_by_discovery() {
+    // A binding_ref the server no longer knows (the mock's `binding-not-found`): status says
+    // it is stale and names the command that rebinds; that command works on a terminal (it
+    // asks first) and with --force without one.
+    let mock = start();
+    let sb = project(
+        &mock,
+        "stale",
+        "tracker:\n  provider: linear\n  binding_ref: binding-not-found\n",
+    );
+    let out = sb.run(&["status"]);
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    let hint = stderr(&out)
+        .lines()
+        .find_map(|l| l.strip_prefix("hint: run `"))
+        .and_then(|l| l.split_once('`'))
+        .map(|(cmd, _)| cmd.to_owned())
+        .expect("a rebind hint");
+    assert_eq!(hint, "spec-kitty-tracker bind --provider linear");
+    let args: Vec<&str> = hint.split(' ').skip(1).collect();
+    let Some((status, text)) = on_terminal(&sb, &args, &["y"]) else {
+        return;
+    };
+    assert_eq!(status, 0, "{text}");
+    assert!(text.contains("Tracker binding saved"), "{text}");
+    assert!(config(&sb).contains("  binding_ref: br-ct-1-"));
+    let out = sb.run(&["status"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    // Without a terminal the same command needs --force, and then works too.
+    let sb = project(
+        &mock,
+        "stale",
+        "tracker:\n  provider: linear\n  binding_ref: binding-not-found\n",
+    );
+    let mut forced = args.clone();
+    assert_eq!(code(&sb.run(&args)), 2);
+    forced.push("--force");
+    assert_eq!(code(&sb.run(&forced)), 0);
+}
