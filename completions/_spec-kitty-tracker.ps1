@@ -31,9 +31,12 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('providers', 'providers', [CompletionResultType]::ParameterValue, 'List supported tracker providers, categorized by backend type.')
+            [CompletionResult]::new('discover', 'discover', [CompletionResultType]::ParameterValue, 'List the resources a SaaS-backed provider offers for binding.')
             [CompletionResult]::new('bind', 'bind', [CompletionResultType]::ParameterValue, 'Bind the current project to an issue tracker.')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show tracker binding and sync status.')
             [CompletionResult]::new('unbind', 'unbind', [CompletionResultType]::ParameterValue, 'Remove tracker binding for this project.')
+            [CompletionResult]::new('list-tickets', 'list-tickets', [CompletionResultType]::ParameterValue, 'List a SaaS-backed provider''s tickets.')
+            [CompletionResult]::new('issue-search', 'issue-search', [CompletionResultType]::ParameterValue, 'Search a SaaS-backed provider''s tickets by key or text.')
             [CompletionResult]::new('map', 'map', [CompletionResultType]::ParameterValue, 'Work-package mapping commands')
             [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Tracker synchronization commands')
             [CompletionResult]::new('operations', 'operations', [CompletionResultType]::ParameterValue, 'Inspect asynchronous SaaS operations')
@@ -53,18 +56,32 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'spec-kitty-tracker;discover' {
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Provider name (SaaS-backed)')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
+            [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Render the resources as JSON (an array; each with its number and is_bound)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests and decisions to stderr (tokens are never shown)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests and decisions to stderr (tokens are never shown)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'spec-kitty-tracker;bind' {
             [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Provider name')
-            [CompletionResult]::new('--project-slug', '--project-slug', [CompletionResultType]::ParameterName, 'SaaS project identifier for tracker routing (SaaS providers only)')
+            [CompletionResult]::new('--project-slug', '--project-slug', [CompletionResultType]::ParameterName, 'SaaS project identifier for tracker routing, without discovery (SaaS providers only)')
             [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Provider workspace/team/project identifier (local providers only)')
             [CompletionResult]::new('--ownership-mode', '--ownership-mode', [CompletionResultType]::ParameterName, 'Who owns the issue fields when syncing (local providers only)')
             [CompletionResult]::new('--doctrine-mode', '--doctrine-mode', [CompletionResultType]::ParameterName, 'Deprecated spelling of --ownership-mode (loses when both are given)')
             [CompletionResult]::new('--field-owner', '--field-owner', [CompletionResultType]::ParameterName, 'Field owner for --ownership-mode split_ownership: field=owner, owner one of local, external, shared (local providers only)')
             [CompletionResult]::new('--credential', '--credential', [CompletionResultType]::ParameterName, 'Provider setting key=value; keys: command, cwd, server_url, base_url, username, email, team_slug (local providers only)')
+            [CompletionResult]::new('--select', '--select', [CompletionResultType]::ParameterName, 'Bind to candidate N when the server offers several (SaaS providers only)')
+            [CompletionResult]::new('--bind-ref', '--bind-ref', [CompletionResultType]::ParameterName, 'Bind to this binding ref, checked by the server first (SaaS providers only)')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
-            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace stored provider settings that differ (they are shared by every project bound to this provider)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Local: replace stored provider settings that differ (they are shared by every project bound to this provider). SaaS: replace an existing binding without asking')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Render the binding as JSON')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests and decisions to stderr (tokens are never shown)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests and decisions to stderr (tokens are never shown)')
@@ -76,6 +93,7 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Installation-wide: every binding of the bound provider''s installation, not routed to this project (GET /status/?provider=P; SaaS-backed providers only)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Render status as JSON')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests and decisions to stderr (tokens are never shown)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests and decisions to stderr (tokens are never shown)')
@@ -89,6 +107,33 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
             [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
             [CompletionResult]::new('--forget-credentials', '--forget-credentials', [CompletionResultType]::ParameterName, 'Also remove the local provider''s stored settings (shared by every project bound to it)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Render the result as JSON')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests and decisions to stderr (tokens are never shown)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests and decisions to stderr (tokens are never shown)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'spec-kitty-tracker;list-tickets' {
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Provider name (SaaS-backed)')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Maximum number of tickets (1..=100)')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
+            [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Render the tickets as JSON (an array of normalised tickets)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests and decisions to stderr (tokens are never shown)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests and decisions to stderr (tokens are never shown)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'spec-kitty-tracker;issue-search' {
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Provider name (SaaS-backed)')
+            [CompletionResult]::new('--query', '--query', [CompletionResultType]::ParameterName, 'An issue key (LIN-42) or free text')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Maximum number of tickets (1..=100)')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
+            [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Render the matching tickets as JSON (an array of normalised tickets)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests and decisions to stderr (tokens are never shown)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests and decisions to stderr (tokens are never shown)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -124,6 +169,7 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
             break
         }
         'spec-kitty-tracker;map;list' {
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'A SaaS-backed provider whose mappings to list, instead of the binding''s')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
@@ -316,9 +362,12 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
         }
         'spec-kitty-tracker;help' {
             [CompletionResult]::new('providers', 'providers', [CompletionResultType]::ParameterValue, 'List supported tracker providers, categorized by backend type.')
+            [CompletionResult]::new('discover', 'discover', [CompletionResultType]::ParameterValue, 'List the resources a SaaS-backed provider offers for binding.')
             [CompletionResult]::new('bind', 'bind', [CompletionResultType]::ParameterValue, 'Bind the current project to an issue tracker.')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show tracker binding and sync status.')
             [CompletionResult]::new('unbind', 'unbind', [CompletionResultType]::ParameterValue, 'Remove tracker binding for this project.')
+            [CompletionResult]::new('list-tickets', 'list-tickets', [CompletionResultType]::ParameterValue, 'List a SaaS-backed provider''s tickets.')
+            [CompletionResult]::new('issue-search', 'issue-search', [CompletionResultType]::ParameterValue, 'Search a SaaS-backed provider''s tickets by key or text.')
             [CompletionResult]::new('map', 'map', [CompletionResultType]::ParameterValue, 'Work-package mapping commands')
             [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Tracker synchronization commands')
             [CompletionResult]::new('operations', 'operations', [CompletionResultType]::ParameterValue, 'Inspect asynchronous SaaS operations')
@@ -330,6 +379,9 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
         'spec-kitty-tracker;help;providers' {
             break
         }
+        'spec-kitty-tracker;help;discover' {
+            break
+        }
         'spec-kitty-tracker;help;bind' {
             break
         }
@@ -337,6 +389,12 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
             break
         }
         'spec-kitty-tracker;help;unbind' {
+            break
+        }
+        'spec-kitty-tracker;help;list-tickets' {
+            break
+        }
+        'spec-kitty-tracker;help;issue-search' {
             break
         }
         'spec-kitty-tracker;help;map' {

@@ -25,8 +25,17 @@ _spec__kitty__tracker() {
             spec__kitty__tracker,completions)
                 cmd="spec__kitty__tracker__subcmd__completions"
                 ;;
+            spec__kitty__tracker,discover)
+                cmd="spec__kitty__tracker__subcmd__discover"
+                ;;
             spec__kitty__tracker,help)
                 cmd="spec__kitty__tracker__subcmd__help"
+                ;;
+            spec__kitty__tracker,issue-search)
+                cmd="spec__kitty__tracker__subcmd__issue__subcmd__search"
+                ;;
+            spec__kitty__tracker,list-tickets)
+                cmd="spec__kitty__tracker__subcmd__list__subcmd__tickets"
                 ;;
             spec__kitty__tracker,map)
                 cmd="spec__kitty__tracker__subcmd__map"
@@ -70,8 +79,17 @@ _spec__kitty__tracker() {
             spec__kitty__tracker__subcmd__help,completions)
                 cmd="spec__kitty__tracker__subcmd__help__subcmd__completions"
                 ;;
+            spec__kitty__tracker__subcmd__help,discover)
+                cmd="spec__kitty__tracker__subcmd__help__subcmd__discover"
+                ;;
             spec__kitty__tracker__subcmd__help,help)
                 cmd="spec__kitty__tracker__subcmd__help__subcmd__help"
+                ;;
+            spec__kitty__tracker__subcmd__help,issue-search)
+                cmd="spec__kitty__tracker__subcmd__help__subcmd__issue__subcmd__search"
+                ;;
+            spec__kitty__tracker__subcmd__help,list-tickets)
+                cmd="spec__kitty__tracker__subcmd__help__subcmd__list__subcmd__tickets"
                 ;;
             spec__kitty__tracker__subcmd__help,map)
                 cmd="spec__kitty__tracker__subcmd__help__subcmd__map"
@@ -155,7 +173,7 @@ _spec__kitty__tracker() {
 
     case "${cmd}" in
         spec__kitty__tracker)
-            opts="-C -v -h -V --project --server-url --verbose --help --version providers bind status unbind map sync operations auth completions help"
+            opts="-C -v -h -V --project --server-url --verbose --help --version providers discover bind status unbind list-tickets issue-search map sync operations auth completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -414,7 +432,7 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__bind)
-            opts="-C -v -h --provider --project-slug --workspace --ownership-mode --doctrine-mode --field-owner --credential --force --json --project --server-url --verbose --help"
+            opts="-C -v -h --provider --project-slug --workspace --ownership-mode --doctrine-mode --field-owner --credential --select --bind-ref --force --json --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -463,6 +481,20 @@ _spec__kitty__tracker() {
                     return 0
                     ;;
                 --credential)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                --select)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                --bind-ref)
                     COMPREPLY=("${cur}")
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o nospace
@@ -526,8 +558,47 @@ _spec__kitty__tracker() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        spec__kitty__tracker__subcmd__discover)
+            opts="-C -v -h --provider --json --project --server-url --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --provider)
+                    COMPREPLY=($(compgen -W "linear jira github gitlab beads fp" -- "${cur}"))
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                --project)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --server-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         spec__kitty__tracker__subcmd__help)
-            opts="providers bind status unbind map sync operations auth completions help"
+            opts="providers discover bind status unbind list-tickets issue-search map sync operations auth completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -652,7 +723,49 @@ _spec__kitty__tracker() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        spec__kitty__tracker__subcmd__help__subcmd__discover)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         spec__kitty__tracker__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        spec__kitty__tracker__subcmd__help__subcmd__issue__subcmd__search)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        spec__kitty__tracker__subcmd__help__subcmd__list__subcmd__tickets)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -848,6 +961,105 @@ _spec__kitty__tracker() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        spec__kitty__tracker__subcmd__issue__subcmd__search)
+            opts="-C -v -h --provider --query --limit --json --project --server-url --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --provider)
+                    COMPREPLY=($(compgen -W "linear jira github gitlab beads fp" -- "${cur}"))
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                --project)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --server-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        spec__kitty__tracker__subcmd__list__subcmd__tickets)
+            opts="-C -v -h --provider --limit --json --project --server-url --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --provider)
+                    COMPREPLY=($(compgen -W "linear jira github gitlab beads fp" -- "${cur}"))
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                --project)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --server-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         spec__kitty__tracker__subcmd__map)
             opts="-C -v -h --project --server-url --verbose --help add list"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -941,12 +1153,19 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__map__subcmd__list)
-            opts="-C -v -h --json --project --server-url --verbose --help"
+            opts="-C -v -h --provider --json --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --provider)
+                    COMPREPLY=($(compgen -W "linear jira github gitlab beads fp" -- "${cur}"))
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
                 --project)
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
@@ -1069,7 +1288,7 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__status)
-            opts="-C -v -h --json --project --server-url --verbose --help"
+            opts="-C -v -h --all --json --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

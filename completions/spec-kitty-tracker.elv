@@ -28,9 +28,12 @@ set edit:completion:arg-completer[spec-kitty-tracker] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand providers 'List supported tracker providers, categorized by backend type.'
+            cand discover 'List the resources a SaaS-backed provider offers for binding.'
             cand bind 'Bind the current project to an issue tracker.'
             cand status 'Show tracker binding and sync status.'
             cand unbind 'Remove tracker binding for this project.'
+            cand list-tickets 'List a SaaS-backed provider''s tickets.'
+            cand issue-search 'Search a SaaS-backed provider''s tickets by key or text.'
             cand map 'Work-package mapping commands'
             cand sync 'Tracker synchronization commands'
             cand operations 'Inspect asynchronous SaaS operations'
@@ -48,18 +51,31 @@ set edit:completion:arg-completer[spec-kitty-tracker] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'spec-kitty-tracker;discover'= {
+            cand --provider 'Provider name (SaaS-backed)'
+            cand -C 'Run as if started in DIR (the project is found from there)'
+            cand --project 'Run as if started in DIR (the project is found from there)'
+            cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
+            cand --json 'Render the resources as JSON (an array; each with its number and is_bound)'
+            cand -v 'Log requests and decisions to stderr (tokens are never shown)'
+            cand --verbose 'Log requests and decisions to stderr (tokens are never shown)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'spec-kitty-tracker;bind'= {
             cand --provider 'Provider name'
-            cand --project-slug 'SaaS project identifier for tracker routing (SaaS providers only)'
+            cand --project-slug 'SaaS project identifier for tracker routing, without discovery (SaaS providers only)'
             cand --workspace 'Provider workspace/team/project identifier (local providers only)'
             cand --ownership-mode 'Who owns the issue fields when syncing (local providers only)'
             cand --doctrine-mode 'Deprecated spelling of --ownership-mode (loses when both are given)'
             cand --field-owner 'Field owner for --ownership-mode split_ownership: field=owner, owner one of local, external, shared (local providers only)'
             cand --credential 'Provider setting key=value; keys: command, cwd, server_url, base_url, username, email, team_slug (local providers only)'
+            cand --select 'Bind to candidate N when the server offers several (SaaS providers only)'
+            cand --bind-ref 'Bind to this binding ref, checked by the server first (SaaS providers only)'
             cand -C 'Run as if started in DIR (the project is found from there)'
             cand --project 'Run as if started in DIR (the project is found from there)'
             cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
-            cand --force 'Replace stored provider settings that differ (they are shared by every project bound to this provider)'
+            cand --force 'Local: replace stored provider settings that differ (they are shared by every project bound to this provider). SaaS: replace an existing binding without asking'
             cand --json 'Render the binding as JSON'
             cand -v 'Log requests and decisions to stderr (tokens are never shown)'
             cand --verbose 'Log requests and decisions to stderr (tokens are never shown)'
@@ -70,6 +86,7 @@ set edit:completion:arg-completer[spec-kitty-tracker] = {|@words|
             cand -C 'Run as if started in DIR (the project is found from there)'
             cand --project 'Run as if started in DIR (the project is found from there)'
             cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
+            cand --all 'Installation-wide: every binding of the bound provider''s installation, not routed to this project (GET /status/?provider=P; SaaS-backed providers only)'
             cand --json 'Render status as JSON'
             cand -v 'Log requests and decisions to stderr (tokens are never shown)'
             cand --verbose 'Log requests and decisions to stderr (tokens are never shown)'
@@ -82,6 +99,31 @@ set edit:completion:arg-completer[spec-kitty-tracker] = {|@words|
             cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
             cand --forget-credentials 'Also remove the local provider''s stored settings (shared by every project bound to it)'
             cand --json 'Render the result as JSON'
+            cand -v 'Log requests and decisions to stderr (tokens are never shown)'
+            cand --verbose 'Log requests and decisions to stderr (tokens are never shown)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'spec-kitty-tracker;list-tickets'= {
+            cand --provider 'Provider name (SaaS-backed)'
+            cand --limit 'Maximum number of tickets (1..=100)'
+            cand -C 'Run as if started in DIR (the project is found from there)'
+            cand --project 'Run as if started in DIR (the project is found from there)'
+            cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
+            cand --json 'Render the tickets as JSON (an array of normalised tickets)'
+            cand -v 'Log requests and decisions to stderr (tokens are never shown)'
+            cand --verbose 'Log requests and decisions to stderr (tokens are never shown)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'spec-kitty-tracker;issue-search'= {
+            cand --provider 'Provider name (SaaS-backed)'
+            cand --query 'An issue key (LIN-42) or free text'
+            cand --limit 'Maximum number of tickets (1..=100)'
+            cand -C 'Run as if started in DIR (the project is found from there)'
+            cand --project 'Run as if started in DIR (the project is found from there)'
+            cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
+            cand --json 'Render the matching tickets as JSON (an array of normalised tickets)'
             cand -v 'Log requests and decisions to stderr (tokens are never shown)'
             cand --verbose 'Log requests and decisions to stderr (tokens are never shown)'
             cand -h 'Print help (see more with ''--help'')'
@@ -114,6 +156,7 @@ set edit:completion:arg-completer[spec-kitty-tracker] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'spec-kitty-tracker;map;list'= {
+            cand --provider 'A SaaS-backed provider whose mappings to list, instead of the binding''s'
             cand -C 'Run as if started in DIR (the project is found from there)'
             cand --project 'Run as if started in DIR (the project is found from there)'
             cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
@@ -291,9 +334,12 @@ set edit:completion:arg-completer[spec-kitty-tracker] = {|@words|
         }
         &'spec-kitty-tracker;help'= {
             cand providers 'List supported tracker providers, categorized by backend type.'
+            cand discover 'List the resources a SaaS-backed provider offers for binding.'
             cand bind 'Bind the current project to an issue tracker.'
             cand status 'Show tracker binding and sync status.'
             cand unbind 'Remove tracker binding for this project.'
+            cand list-tickets 'List a SaaS-backed provider''s tickets.'
+            cand issue-search 'Search a SaaS-backed provider''s tickets by key or text.'
             cand map 'Work-package mapping commands'
             cand sync 'Tracker synchronization commands'
             cand operations 'Inspect asynchronous SaaS operations'
@@ -303,11 +349,17 @@ set edit:completion:arg-completer[spec-kitty-tracker] = {|@words|
         }
         &'spec-kitty-tracker;help;providers'= {
         }
+        &'spec-kitty-tracker;help;discover'= {
+        }
         &'spec-kitty-tracker;help;bind'= {
         }
         &'spec-kitty-tracker;help;status'= {
         }
         &'spec-kitty-tracker;help;unbind'= {
+        }
+        &'spec-kitty-tracker;help;list-tickets'= {
+        }
+        &'spec-kitty-tracker;help;issue-search'= {
         }
         &'spec-kitty-tracker;help;map'= {
             cand add 'Add or update a WP-to-external issue mapping.'

@@ -30,9 +30,12 @@ complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_needs_command" -s v
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_needs_command" -s V -l version -d 'Print version'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_needs_command" -f -a "providers" -d 'List supported tracker providers, categorized by backend type.'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_needs_command" -f -a "discover" -d 'List the resources a SaaS-backed provider offers for binding.'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_needs_command" -f -a "bind" -d 'Bind the current project to an issue tracker.'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_needs_command" -f -a "status" -d 'Show tracker binding and sync status.'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_needs_command" -f -a "unbind" -d 'Remove tracker binding for this project.'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_needs_command" -f -a "list-tickets" -d 'List a SaaS-backed provider\'s tickets.'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_needs_command" -f -a "issue-search" -d 'Search a SaaS-backed provider\'s tickets by key or text.'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_needs_command" -f -a "map" -d 'Work-package mapping commands'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_needs_command" -f -a "sync" -d 'Tracker synchronization commands'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_needs_command" -f -a "operations" -d 'Inspect asynchronous SaaS operations'
@@ -44,13 +47,24 @@ complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand pr
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand providers" -l json -d 'Render provider list as JSON'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand providers" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand providers" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand discover" -l provider -d 'Provider name (SaaS-backed)' -r -f -a "linear\t'SaaS-backed: Linear'
+jira\t'SaaS-backed: Jira'
+github\t'SaaS-backed: GitHub Issues'
+gitlab\t'SaaS-backed: GitLab Issues'
+beads\t'local: the bd command-line tool'
+fp\t'local: the fp command-line tool'"
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand discover" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand discover" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand discover" -l json -d 'Render the resources as JSON (an array; each with its number and is_bound)'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand discover" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand discover" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l provider -d 'Provider name' -r -f -a "linear\t'SaaS-backed: Linear'
 jira\t'SaaS-backed: Jira'
 github\t'SaaS-backed: GitHub Issues'
 gitlab\t'SaaS-backed: GitLab Issues'
 beads\t'local: the bd command-line tool'
 fp\t'local: the fp command-line tool'"
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l project-slug -d 'SaaS project identifier for tracker routing (SaaS providers only)' -r -f
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l project-slug -d 'SaaS project identifier for tracker routing, without discovery (SaaS providers only)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l workspace -d 'Provider workspace/team/project identifier (local providers only)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l ownership-mode -d 'Who owns the issue fields when syncing (local providers only)' -r -f -a "external_authoritative\t'the tracker owns every field (default)'
 spec_kitty_authoritative\t'Spec Kitty owns every field'
@@ -60,14 +74,17 @@ spec_kitty_authoritative\t'Spec Kitty owns every field'
 split_ownership\t'each field has the owner given by --field-owner'"
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l field-owner -d 'Field owner for --ownership-mode split_ownership: field=owner, owner one of local, external, shared (local providers only)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l credential -d 'Provider setting key=value; keys: command, cwd, server_url, base_url, username, email, team_slug (local providers only)' -r -f
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l select -d 'Bind to candidate N when the server offers several (SaaS providers only)' -r -f
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l bind-ref -d 'Bind to this binding ref, checked by the server first (SaaS providers only)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l force -d 'Replace stored provider settings that differ (they are shared by every project bound to this provider)'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l force -d 'Local: replace stored provider settings that differ (they are shared by every project bound to this provider). SaaS: replace an existing binding without asking'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l json -d 'Render the binding as JSON'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand status" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand status" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand status" -l all -d 'Installation-wide: every binding of the bound provider\'s installation, not routed to this project (GET /status/?provider=P; SaaS-backed providers only)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand status" -l json -d 'Render status as JSON'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand status" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -77,6 +94,31 @@ complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand un
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand unbind" -l json -d 'Render the result as JSON'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand unbind" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand unbind" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand list-tickets" -l provider -d 'Provider name (SaaS-backed)' -r -f -a "linear\t'SaaS-backed: Linear'
+jira\t'SaaS-backed: Jira'
+github\t'SaaS-backed: GitHub Issues'
+gitlab\t'SaaS-backed: GitLab Issues'
+beads\t'local: the bd command-line tool'
+fp\t'local: the fp command-line tool'"
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand list-tickets" -l limit -d 'Maximum number of tickets (1..=100)' -r -f
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand list-tickets" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand list-tickets" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand list-tickets" -l json -d 'Render the tickets as JSON (an array of normalised tickets)'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand list-tickets" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand list-tickets" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand issue-search" -l provider -d 'Provider name (SaaS-backed)' -r -f -a "linear\t'SaaS-backed: Linear'
+jira\t'SaaS-backed: Jira'
+github\t'SaaS-backed: GitHub Issues'
+gitlab\t'SaaS-backed: GitLab Issues'
+beads\t'local: the bd command-line tool'
+fp\t'local: the fp command-line tool'"
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand issue-search" -l query -d 'An issue key (LIN-42) or free text' -r -f
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand issue-search" -l limit -d 'Maximum number of tickets (1..=100)' -r -f
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand issue-search" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand issue-search" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand issue-search" -l json -d 'Render the matching tickets as JSON (an array of normalised tickets)'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand issue-search" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand issue-search" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and not __fish_seen_subcommand_from add list" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and not __fish_seen_subcommand_from add list" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and not __fish_seen_subcommand_from add list" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
@@ -93,6 +135,12 @@ complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand ma
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from add" -l json -d 'Render the mapping as JSON'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from list" -l provider -d 'A SaaS-backed provider whose mappings to list, instead of the binding\'s' -r -f -a "linear\t'SaaS-backed: Linear'
+jira\t'SaaS-backed: Jira'
+github\t'SaaS-backed: GitHub Issues'
+gitlab\t'SaaS-backed: GitLab Issues'
+beads\t'local: the bd command-line tool'
+fp\t'local: the fp command-line tool'"
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from list" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from list" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from list" -l json -d 'Render mappings as JSON'
@@ -190,16 +238,19 @@ complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand co
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand completions" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand completions" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand help; and not __fish_seen_subcommand_from providers bind status unbind map sync operations auth completions help" -f -a "providers" -d 'List supported tracker providers, categorized by backend type.'
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand help; and not __fish_seen_subcommand_from providers bind status unbind map sync operations auth completions help" -f -a "bind" -d 'Bind the current project to an issue tracker.'
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand help; and not __fish_seen_subcommand_from providers bind status unbind map sync operations auth completions help" -f -a "status" -d 'Show tracker binding and sync status.'
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand help; and not __fish_seen_subcommand_from providers bind status unbind map sync operations auth completions help" -f -a "unbind" -d 'Remove tracker binding for this project.'
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand help; and not __fish_seen_subcommand_from providers bind status unbind map sync operations auth completions help" -f -a "map" -d 'Work-package mapping commands'
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand help; and not __fish_seen_subcommand_from providers bind status unbind map sync operations auth completions help" -f -a "sync" -d 'Tracker synchronization commands'
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand help; and not __fish_seen_subcommand_from providers bind status unbind map sync operations auth completions help" -f -a "operations" -d 'Inspect asynchronous SaaS operations'
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand help; and not __fish_seen_subcommand_from providers bind status unbind map sync operations auth completions help" -f -a "auth" -d 'Authentication commands for the Spec Kitty SaaS'
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand help; and not __fish_seen_subcommand_from providers bind status unbind map sync operations auth completions help" -f -a "completions" -d 'Print a shell completion script.'
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand help; and not __fish_seen_subcommand_from providers bind status unbind map sync operations auth completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand help; and not __fish_seen_subcommand_from providers discover bind status unbind list-tickets issue-search map sync operations auth completions help" -f -a "providers" -d 'List supported tracker providers, categorized by backend type.'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand help; and not __fish_seen_subcommand_from providers discover bind status unbind list-tickets issue-search map sync operations auth completions help" -f -a "discover" -d 'List the resources a SaaS-backed provider offers for binding.'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand help; and not __fish_seen_subcommand_from providers discover bind status unbind list-tickets issue-search map sync operations auth completions help" -f -a "bind" -d 'Bind the current project to an issue tracker.'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand help; and not __fish_seen_subcommand_from providers discover bind status unbind list-tickets issue-search map sync operations auth completions help" -f -a "status" -d 'Show tracker binding and sync status.'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand help; and not __fish_seen_subcommand_from providers discover bind status unbind list-tickets issue-search map sync operations auth completions help" -f -a "unbind" -d 'Remove tracker binding for this project.'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand help; and not __fish_seen_subcommand_from providers discover bind status unbind list-tickets issue-search map sync operations auth completions help" -f -a "list-tickets" -d 'List a SaaS-backed provider\'s tickets.'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand help; and not __fish_seen_subcommand_from providers discover bind status unbind list-tickets issue-search map sync operations auth completions help" -f -a "issue-search" -d 'Search a SaaS-backed provider\'s tickets by key or text.'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand help; and not __fish_seen_subcommand_from providers discover bind status unbind list-tickets issue-search map sync operations auth completions help" -f -a "map" -d 'Work-package mapping commands'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand help; and not __fish_seen_subcommand_from providers discover bind status unbind list-tickets issue-search map sync operations auth completions help" -f -a "sync" -d 'Tracker synchronization commands'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand help; and not __fish_seen_subcommand_from providers discover bind status unbind list-tickets issue-search map sync operations auth completions help" -f -a "operations" -d 'Inspect asynchronous SaaS operations'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand help; and not __fish_seen_subcommand_from providers discover bind status unbind list-tickets issue-search map sync operations auth completions help" -f -a "auth" -d 'Authentication commands for the Spec Kitty SaaS'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand help; and not __fish_seen_subcommand_from providers discover bind status unbind list-tickets issue-search map sync operations auth completions help" -f -a "completions" -d 'Print a shell completion script.'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand help; and not __fish_seen_subcommand_from providers discover bind status unbind list-tickets issue-search map sync operations auth completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand help; and __fish_seen_subcommand_from map" -f -a "add" -d 'Add or update a WP-to-external issue mapping.'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand help; and __fish_seen_subcommand_from map" -f -a "list" -d 'List tracker mappings.'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand help; and __fish_seen_subcommand_from sync" -f -a "pull" -d 'Pull tracker updates into the local cache.'

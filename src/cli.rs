@@ -141,21 +141,22 @@ fn execute(
     if let Some(class) = class {
         check_refusals(id, class, m, ctx)?;
     }
+    let named = id.class_source() == ClassSource::ProviderArg || given_provider(m).is_some();
     let invocation = Invocation::parse(id, m)?;
     let result = route(invocation, class, ctx);
     match class {
-        Some(ProviderClass::Removed) => result.map_err(|e| removed_hint(id, e)),
+        Some(ProviderClass::Removed) => result.map_err(|e| removed_hint(named, e)),
         _ => result,
     }
 }
 
-/// A removed provider's hard-break says what to do next: bind a supported provider, or remove
-/// the stale binding.
-fn removed_hint(id: CommandId, err: CliError) -> CliError {
+/// A removed provider's hard-break says what to do next: name a supported provider (when the
+/// command line named the removed one), or remove the stale binding.
+fn removed_hint(named: bool, err: CliError) -> CliError {
     if err.code != "hard_break" {
         return err;
     }
-    if id == CommandId::Bind {
+    if named {
         err.hint("`spec-kitty-tracker providers` lists the supported providers")
     } else {
         err.hint("remove the stale binding with `spec-kitty-tracker unbind`, then bind a supported provider")
@@ -176,6 +177,12 @@ fn resolve_class(
                 .unwrap_or("");
             classify(raw).ok_or_else(|| unknown_provider_error(raw))?
         }
+        // A command that acts on the binding but also takes `--provider` (`map list
+        // --provider`) is about that provider when it is given, bound or not.
+        ClassSource::Binding if given_provider(m).is_some() => {
+            let raw = given_provider(m).unwrap_or_default();
+            classify(raw).ok_or_else(|| unknown_provider_error(raw))?
+        }
         ClassSource::Binding => {
             let binding = ctx.binding()?;
             let raw = binding.provider.unwrap_or_default();
@@ -192,6 +199,14 @@ fn resolve_class(
     let class = provider.class;
     ctx.provider = Some(provider);
     Ok(Some(class))
+}
+
+/// The `--provider` value of a leaf that declares one, when given.
+fn given_provider(m: &ArgMatches) -> Option<&str> {
+    m.try_get_one::<String>("provider")
+        .ok()
+        .flatten()
+        .map(String::as_str)
 }
 
 fn unknown_binding(raw: &str, ctx: &mut Context) -> CliError {

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// Variables read by the tool.
-pub const VARS: [&str; 14] = [
+pub const VARS: [&str; 19] = [
     "SPEC_KITTY_ENABLE_SAAS_SYNC",
     "SPEC_KITTY_HOME",
     "SPEC_KITTY_SAAS_URL",
@@ -20,6 +20,13 @@ pub const VARS: [&str; 14] = [
     "SPEC_KITTY_TRACKER_BUSY_TIMEOUT_MS",
     "SPEC_KITTY_TRACKER_MAX_PAGES",
     "SPEC_KITTY_TRACKER_MAX_SPOOL_BYTES",
+    // The user name of the project identity's node_id, as Python's getpass.getuser() finds it.
+    "LOGNAME",
+    "USER",
+    "LNAME",
+    "USERNAME",
+    // The terminal width (tables add a URL column where it fits).
+    "COLUMNS",
 ];
 
 /// Environment snapshot.

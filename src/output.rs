@@ -12,6 +12,7 @@
 pub mod item_thread;
 pub mod long_values;
 pub mod merge;
+pub mod table;
 
 use crate::error::CliError;
 use crate::saas::envelopes::Envelope;

@@ -233,12 +233,18 @@ fn spaced(v: Option<&str>) -> String {
 
 /// A YAML scalar for `s`, quoted only when needed; strings with line breaks or control
 /// characters are written double-quoted with escapes.
-fn scalar(s: Option<&str>) -> String {
+pub(super) fn scalar(s: Option<&str>) -> String {
     let Some(s) = s else { return String::new() };
     let plain = yaml_serde::to_string(s).unwrap_or_default();
     let plain = plain.strip_suffix('\n').unwrap_or(&plain);
-    if plain.is_empty() || plain.contains('\n') || s.chars().any(char::is_control) {
-        serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_owned())
+    // U+2028 and U+2029 are line breaks to the YAML reader (and JSON leaves them raw): they
+    // are escaped too.
+    let breaks = |c: char| matches!(c, '\u{2028}' | '\u{2029}');
+    if plain.is_empty() || plain.contains('\n') || s.chars().any(|c| c.is_control() || breaks(c)) {
+        serde_json::to_string(s)
+            .unwrap_or_else(|_| "\"\"".to_owned())
+            .replace('\u{2028}', "\\u2028")
+            .replace('\u{2029}', "\\u2029")
     } else {
         plain.to_owned()
     }

@@ -2,6 +2,7 @@
 //! losslessly and atomically.
 
 pub mod edit;
+pub mod identity;
 pub mod tracker;
 
 use crate::error::{io_reason, CliError};

@@ -1,13 +1,17 @@
 //! The Spec Kitty SaaS side: the tracker API client, its envelopes and polling.
 
+pub mod bindable;
 pub mod binding;
 pub mod client;
+pub mod discovery;
 pub mod envelopes;
 /// The envelope → error mapping lives beside the HTTP layer (auth uses it too).
 pub use crate::http::errors;
 pub mod operation_id;
 pub mod pages;
 pub mod poll;
+pub mod scoped;
+pub mod tickets;
 
 use crate::auth::Tokens;
 use crate::context::Context;

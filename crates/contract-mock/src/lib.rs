@@ -15,6 +15,7 @@ mod cache;
 pub mod contract;
 mod data;
 pub mod oauth;
+mod hosted;
 mod scenario;
 
 pub use cache::pull_page_body;
@@ -23,7 +24,7 @@ use data::{issues_page, mappings, push_result, run_result, status_body};
 pub use scenario::Scenario;
 
 /// Slugs that select a scenario.
-pub const SLUG_NAMES: [&str; 15] = scenario::slug_names();
+pub const SLUG_NAMES: [&str; 21] = scenario::slug_names();
 
 use contract::{Contract, RequestView, Violation};
 use http_body_util::{BodyExt, Full};
@@ -106,11 +107,65 @@ struct State {
     oauth_rejected: u64,
     /// Calls of `/oauth/revoke`.
     revocations: u64,
+    /// Candidate tokens issued (resources, bind-resolve) → resource index (`hosted`).
+    candidates: HashMap<String, usize>,
+    /// Candidate tokens issued so far (numbers them).
+    candidates_issued: u64,
+    /// Bindings made by bind-confirm (shown by the unrouted status).
+    bindings: Vec<Value>,
+    /// Every request received since `GET /__mock/received` last took them ([`record`]).
+    received: std::collections::VecDeque<Value>,
     /// Every tracker request that passed the contract check, in order (`GET /__mock/requests`):
     /// `{op, query, body}`.
     requests: Vec<Value>,
     /// The OAuth login (codes, device codes, sessions).
     oauth: oauth::OAuthState,
+}
+
+/// Requests kept for `GET /__mock/received` (the oldest are dropped beyond this).
+const MAX_RECORDED: usize = 5_000;
+/// Request bodies larger than this are recorded as their size only.
+const MAX_RECORDED_BODY: usize = 16 * 1024;
+
+/// What `GET /__mock/received` shows of a request: method, path, query (decoded pairs, in
+/// order), the headers that say something about the client's behaviour (`Authorization` only as
+/// whether it carried a bearer token) and the body (JSON parsed; form bodies as pairs).
+fn record(req: &MockRequest) -> Value {
+    let header = |name: &str| {
+        req.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.clone())
+    };
+    let content_type = header("content-type");
+    let body = if req.body.is_empty() {
+        Value::Null
+    } else if req.body.len() > MAX_RECORDED_BODY {
+        json!({"bytes": req.body.len()})
+    } else if content_type
+        .as_deref()
+        .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"))
+    {
+        let pairs = contract::parse_query(&String::from_utf8_lossy(&req.body));
+        Value::Array(pairs.into_iter().map(|(k, v)| json!([k, v])).collect())
+    } else {
+        serde_json::from_slice(&req.body)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&req.body).into_owned()))
+    };
+    let query: Vec<Value> = contract::parse_query(req.query.as_deref().unwrap_or(""))
+        .into_iter()
+        .map(|(k, v)| json!([k, v]))
+        .collect();
+    json!({
+        "method": req.method,
+        "path": req.path,
+        "query": query,
+        "bearer": header("authorization").is_some_and(|a| a.starts_with("Bearer ")),
+        "content_type": content_type,
+        "x_team_slug": header("x-team-slug"),
+        "idempotency_key": header("idempotency-key"),
+        "body": body,
+    })
 }
 
 /// A running mock.
@@ -278,6 +333,18 @@ impl Mock {
     /// 400 `contract_violation` envelope naming it), then played by the slug's scenario.
     pub async fn answer(&self, req: &MockRequest) -> Reply {
         let (config, state) = (&self.config, &self.state);
+        if req.method == "GET" && req.path == "/__mock/received" {
+            let taken =
+                std::mem::take(&mut state.lock().unwrap_or_else(|p| p.into_inner()).received);
+            return reply(200, &json!({ "requests": taken }));
+        }
+        if !req.path.starts_with("/__mock/") {
+            let mut st = state.lock().unwrap_or_else(|p| p.into_inner());
+            if st.received.len() >= MAX_RECORDED {
+                st.received.pop_front();
+            }
+            st.received.push_back(record(req));
+        }
         let view = RequestView {
             method: &req.method,
             path: &req.path,
@@ -367,6 +434,16 @@ impl Mock {
         if op == "operation" {
             let id = matched.path_params.get("id").map_or("", String::as_str);
             return poll(id, state);
+        }
+        let hosted = hosted::Hosted {
+            op,
+            query: &query,
+            body: &body,
+            idempotency: header("idempotency-key"),
+            token: bearer.unwrap_or(""),
+        };
+        if let Some(reply) = hosted::answer(&hosted, config, state).await {
+            return reply;
         }
         let call = Call {
             query: &query,
