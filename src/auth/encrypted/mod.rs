@@ -138,7 +138,9 @@ impl EncryptedStore {
     }
 }
 
-/// Refuse a session file with any group/other permission bit, as 3.1+ does.
+/// Refuse a session file with any group/other permission bit, as 3.1+ does on POSIX. Windows has
+/// no mode bits and 3.2.7 checks nothing there: the store lives under `%LOCALAPPDATA%`, whose
+/// ACL admits only the user, SYSTEM and Administrators (see the `fsutil` module docs).
 fn check_private(path: &Path) -> Result<(), String> {
     #[cfg(unix)]
     {
