@@ -86,7 +86,7 @@ work=$(mktemp -d)
 trap 'wineserver -k 2> /dev/null || true; rm -rf "$work"' EXIT
 mock_log="$work/mock.log"
 # The contract mock (native) for the checks below; the Rust tests start their own.
-cargo build --quiet --locked -p contract-mock --bin spec-kitty-tracker-mock
+cargo build --quiet --locked --workspace --all-features --bins
 "$target/debug/spec-kitty-tracker-mock" --port 0 > "$mock_log" 2>&1 &
 mock_pid=$!
 trap 'kill $mock_pid 2> /dev/null || true; wineserver -k 2> /dev/null || true; rm -rf "$work"' EXIT
@@ -156,5 +156,5 @@ say "SKIPPED under Wine: tests/cmd/local/ (the stub bd/fp are Python scripts, wh
 say "SKIPPED under Wine: tests/cmd/saas/auth-{logout,status}-json.toml (--json shows a Windows path)"
 say "SKIPPED under Wine: saas_e2e rate_limit_waits_are_announced_on_a_terminal (Wine's console escapes on the pty)"
 SPEC_KITTY_TRACKER_TEST_BIN="$launcher" SPEC_KITTY_TRACKER_TEST_TARGET=windows \
-  cargo test --quiet --locked --no-fail-fast --test cli --test saas_e2e >&2
+  cargo test --quiet --locked --workspace --all-features --no-fail-fast --test cli --test saas_e2e >&2
 say "ok: the Windows build under Wine ($((SECONDS - started))s)"
