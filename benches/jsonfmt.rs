@@ -17,6 +17,8 @@ fn page() -> Vec<u8> {
     let fields = Fields {
         provider: "linear".into(),
         project_slug: "bench".into(),
+        by_ref: false,
+        has_slug: true,
         limit: 10_000,
         cursor: None,
         items: Vec::new(),

@@ -331,7 +331,7 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__bind)
-            opts="-C -v -h --provider --project-slug --workspace --doctrine-mode --field-owner --credential --force --json --project --server-url --verbose --help"
+            opts="-C -v -h --provider --project-slug --workspace --ownership-mode --doctrine-mode --field-owner --credential --force --json --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -353,6 +353,13 @@ _spec__kitty__tracker() {
                     ;;
                 --workspace)
                     COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                --ownership-mode)
+                    COMPREPLY=($(compgen -W "external_authoritative spec_kitty_authoritative split_ownership" -- "${cur}"))
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o nospace
                     fi

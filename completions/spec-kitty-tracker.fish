@@ -52,10 +52,13 @@ beads\t'local: the bd command-line tool'
 fp\t'local: the fp command-line tool'"
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l project-slug -d 'SaaS project identifier for tracker routing (SaaS providers only)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l workspace -d 'Provider workspace/team/project identifier (local providers only)' -r -f
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l doctrine-mode -d 'Doctrine mode (local providers only)' -r -f -a "external_authoritative\t'the tracker owns every field (default)'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l ownership-mode -d 'Who owns the issue fields when syncing (local providers only)' -r -f -a "external_authoritative\t'the tracker owns every field (default)'
 spec_kitty_authoritative\t'Spec Kitty owns every field'
 split_ownership\t'each field has the owner given by --field-owner'"
-complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l field-owner -d 'Split ownership mapping: field=owner, owner one of local, external, shared (local providers only)' -r -f
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l doctrine-mode -d 'Deprecated spelling of --ownership-mode (loses when both are given)' -r -f -a "external_authoritative\t'the tracker owns every field (default)'
+spec_kitty_authoritative\t'Spec Kitty owns every field'
+split_ownership\t'each field has the owner given by --field-owner'"
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l field-owner -d 'Field owner for --ownership-mode split_ownership: field=owner, owner one of local, external, shared (local providers only)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l credential -d 'Provider setting key=value; keys: command, cwd, server_url, base_url, username, email, team_slug (local providers only)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f

@@ -28,6 +28,7 @@ pub fn spec() -> Result<&'static command_spec::Spec, CliError> {
 
 /// Run the program with `args` (including the program name); returns the exit code.
 pub fn run(args: Vec<OsString>) -> u8 {
+    crate::output::long_values::remember(&args);
     let wants_json = args
         .iter()
         .skip(1)
@@ -94,9 +95,21 @@ fn clap_failure(err: &clap::Error, wants_json: bool) -> u8 {
         let rendered = err.render().to_string();
         let first = rendered.lines().next().unwrap_or("invalid usage");
         let message = first.strip_prefix("error: ").unwrap_or(first);
+        let message = crate::output::long_values::cut(message);
         write_stdout(&to_json_text(&CliError::usage(message).to_json()));
     }
-    let _ = err.print();
+    if is_output {
+        let _ = err.print();
+    } else {
+        // clap's own message, styled as clap styles it, with long values cut.
+        use std::io::Write;
+        let rendered = err.render().ansi().to_string();
+        let _ = write!(
+            anstream::stderr().lock(),
+            "{}",
+            crate::output::long_values::cut(&rendered)
+        );
+    }
     if is_output {
         0
     } else {

@@ -300,14 +300,22 @@ impl Http {
                 format!("cannot build the request to {url}: {reason}"),
             );
         }
-        CliError::new(
-            ErrorKind::Network,
-            "network",
-            format!(
-                "Cannot connect to Spec Kitty SaaS at {server}. Check your network connection."
-            ),
-        )
-        .detail("reason", reason)
+        // Connected (or never tried to connect, e.g. reused) and then let down: a stall or a
+        // cut is no reason to check the network; say what happened.
+        let message = if e.is_connect() {
+            format!("Cannot connect to Spec Kitty SaaS at {server}. Check your network connection.")
+        } else if e.is_timeout() {
+            format!("Timed out waiting for Spec Kitty SaaS at {server}: it accepted the connection, then sent nothing more within the time limit.")
+        } else {
+            format!("Spec Kitty SaaS at {server} closed the connection before its response was complete.")
+        };
+        let err = CliError::new(ErrorKind::Network, "network", message).detail("reason", reason);
+        match e.is_connect() {
+            true => err,
+            false => {
+                err.hint("run the command again; if it keeps happening, the server is in trouble")
+            }
+        }
     }
 }
 

@@ -13,6 +13,7 @@ pub mod config;
 pub mod context;
 pub mod credentials;
 pub mod dispatch;
+pub mod egress;
 pub mod env;
 pub mod error;
 pub mod fsutil;

@@ -10,6 +10,7 @@
 //! retitle the terminal. `--json` output is JSON, where those characters are escaped already.
 
 pub mod item_thread;
+pub mod long_values;
 pub mod merge;
 
 use crate::error::CliError;
@@ -314,7 +315,7 @@ pub fn emit(outcome: Outcome, json: bool) -> u8 {
                     let _ = writeln!(
                         anstream::stderr().lock(),
                         "{HINT}hint:{HINT:#} {}",
-                        clean(hint, true)
+                        clean(&long_values::cut(hint), true)
                     );
                 }
             }
@@ -345,7 +346,12 @@ pub fn clean(text: &str, keep_newlines: bool) -> Cow<'_, str> {
 /// Print an error (with this binary's equivalent of any quoted `spec-kitty` command as a
 /// hint); returns its exit code.
 pub fn emit_error(err: &CliError, json: bool) -> u8 {
-    let err = &err.clone().with_equivalent_hints();
+    let mut err = err.clone().with_equivalent_hints();
+    err.message = long_values::cut(&err.message).into_owned();
+    for hint in &mut err.hints {
+        *hint = long_values::cut(hint).into_owned();
+    }
+    let err = &err;
     if json {
         write_stdout(&to_json_text(&err.to_json()));
     }
@@ -378,7 +384,7 @@ pub fn warn(message: &str) {
     let _ = writeln!(
         anstream::stderr().lock(),
         "{HINT}warning:{HINT:#} {}",
-        clean(message, true)
+        clean(&long_values::cut(message), true)
     );
 }
 
@@ -387,7 +393,7 @@ pub fn note(message: &str) {
     let _ = writeln!(
         anstream::stderr().lock(),
         "{HINT}note:{HINT:#} {}",
-        clean(message, true)
+        clean(&long_values::cut(message), true)
     );
 }
 
@@ -429,7 +435,8 @@ mod tests {
         // template's stated fallbacks, a non-object `identity_path` is ignored.
         let data = serde_json::json!({
             "provider": "linear",
-            "project_slug": "p",
+            "route_key": "project_slug",
+            "route_value": "p",
             "env": { "identity_path": "odd", "connected": null },
         });
         assert_eq!(

@@ -209,7 +209,7 @@ fn values_come_from_commands_yaml_without_removed_providers() {
             set(&["linear", "jira", "github", "gitlab", "beads", "fp"]),
             "{shell:?}"
         );
-        let modes = complete(&format!("{BIN} bind --provider beads --doctrine-mode "));
+        let modes = complete(&format!("{BIN} bind --provider beads --ownership-mode "));
         assert_eq!(
             modes,
             set(&[

@@ -389,7 +389,7 @@ fn update_refuses_fields_fp_cannot_change_before_running_anything() {
         err.message,
         "FPConnector does not currently support patch keys: assignees, labels, parent"
     );
-    assert!(err.hints[0].contains("--doctrine-mode external_authoritative"));
+    assert!(err.hints[0].contains("--ownership-mode external_authoritative"));
     for fields in [&["title"][..], &["status", "body"][..]] {
         let err = fp(&r)
             .update_issue(&one, &one, fields)
@@ -465,7 +465,7 @@ fn pulled(mode: &str) -> Sandbox {
         "fp",
         "--workspace",
         "demo-ws",
-        "--doctrine-mode",
+        "--ownership-mode",
         mode,
     ]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));

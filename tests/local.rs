@@ -31,7 +31,7 @@ fn bound(config: &str, mode: &str) -> Sandbox {
         if config.contains("fp") { "fp" } else { "beads" },
         "--workspace",
         "demo-ws",
-        "--doctrine-mode",
+        "--ownership-mode",
         mode,
     ]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
@@ -188,7 +188,7 @@ fn split_ownership_pushes_local_fields_and_takes_newer_shared_ones() {
         "beads",
         "--workspace",
         "demo-ws",
-        "--doctrine-mode",
+        "--ownership-mode",
         "split_ownership",
         "--field-owner",
         "title=local",

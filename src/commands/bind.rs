@@ -1,7 +1,6 @@
 //! `bind`: write the `tracker:` section for a SaaS-backed or local provider.
 
 use crate::args::BindArgs;
-use crate::config::edit::TrackerBlock;
 use crate::config::DEFAULT_MODE;
 use crate::context::Context;
 use crate::credentials::{merge_provider, CredentialsFile};
@@ -10,7 +9,10 @@ use crate::local::model::CORE_FIELDS;
 use crate::output::{warn, Outcome, Template};
 use serde_json::json;
 
-/// Field owners a split doctrine accepts.
+/// The warning for the hidden `--doctrine-mode` spelling (printed once per run).
+pub const DOCTRINE_MODE_DEPRECATED: &str = "--doctrine-mode is deprecated: use --ownership-mode (the mode is written under `ownership:` in .kittify/config.yaml, as spec-kitty 3.2 does)";
+
+/// Field owners a split ownership accepts.
 pub const OWNERS: [&str; 3] = ["local", "external", "shared"];
 
 /// Provider settings a local binding may store: `command` and `cwd` drive the provider CLI;
@@ -30,14 +32,8 @@ pub fn saas(ctx: &mut Context, args: BindArgs) -> Result<Outcome, CliError> {
     let provider = ctx.provider_name().to_owned();
     let slug = non_blank(args.project_slug.as_deref())
         .ok_or_else(|| CliError::usage("--project-slug is required for SaaS-backed providers."))?;
-    let block = TrackerBlock {
-        provider: provider.clone(),
-        project_slug: Some(slug.clone()),
-        workspace: None,
-        mode: DEFAULT_MODE.to_owned(),
-        field_owners: Vec::new(),
-    };
-    ctx.config()?.save_tracker(&block)?;
+    let config = ctx.config()?;
+    config.save_tracker(&config.tracker().slug_block(&provider, &slug))?;
     Ok(Outcome::report(
         Template::Bind,
         json!({ "class": "saas", "provider": provider, "project_slug": slug }),
@@ -51,24 +47,25 @@ pub fn local(ctx: &mut Context, args: BindArgs) -> Result<Outcome, CliError> {
     let provider = ctx.provider_name().to_owned();
     let workspace = non_blank(args.workspace.as_deref())
         .ok_or_else(|| CliError::usage("--workspace is required for local providers."))?;
+    if args.doctrine_mode.is_some() {
+        warn(DOCTRINE_MODE_DEPRECATED);
+    }
+    // The old spelling loses when both are given (as in spec-kitty 3.2).
     let mode = args
-        .doctrine_mode
+        .ownership_mode
         .clone()
+        .or_else(|| args.doctrine_mode.clone())
         .unwrap_or_else(|| DEFAULT_MODE.to_owned());
     let owners = validate_owners(&args.field_owner)?;
     validate_settings(&args.credential)?;
     if !owners.is_empty() && mode != "split_ownership" {
-        warn("--field-owner only takes effect with --doctrine-mode split_ownership");
+        warn("--field-owner only takes effect with --ownership-mode split_ownership");
     }
     let root = ctx.state_root()?;
-    let block = TrackerBlock {
-        provider: provider.clone(),
-        project_slug: None,
-        workspace: Some(workspace.clone()),
-        mode: mode.clone(),
-        field_owners: owners.clone(),
-    };
     let config = ctx.config()?;
+    let block = config
+        .tracker()
+        .local_block(&provider, &workspace, &mode, owners.clone());
     let mut changed = Vec::new();
     if !args.credential.is_empty() {
         changed = CredentialsFile::new(&root).update(|doc| {
@@ -87,6 +84,7 @@ pub fn local(ctx: &mut Context, args: BindArgs) -> Result<Outcome, CliError> {
             "class": "local",
             "provider": provider,
             "workspace": workspace,
+            "ownership_mode": mode,
             "doctrine_mode": mode,
             "field_owners": owners.iter().map(|(k, v)| (k.clone(), json!(v))).collect::<serde_json::Map<_, _>>(),
             "credentials_saved": !args.credential.is_empty(),

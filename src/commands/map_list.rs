@@ -6,16 +6,18 @@ use crate::error::CliError;
 use crate::local::LocalBinding;
 use crate::output::{Outcome, Template};
 use crate::saas::{
-    self,
+    self, binding,
     envelopes::{typed, Mapping},
     errors::unexpected_response,
 };
 use serde_json::{json, Value};
 
-/// SaaS-backed: `GET /mappings/`; `--json` prints `{"mappings": [...]}` as the server sent them.
+/// SaaS-backed: `GET /mappings/`; `--json` prints `{"mappings": [...], "pending_binding_upgrade":
+/// <ref|null>}` with the mappings as the server sent them.
 pub fn saas(ctx: &mut Context, _args: MapListArgs) -> Result<Outcome, CliError> {
     let client = saas::connect(ctx)?;
     let envelope = saas::call(client.mappings())?;
+    let pending = client.route.upgrade_in(&envelope);
     let value = envelope.value()?;
     let rows = match value.get("mappings") {
         None | Some(Value::Null) => Vec::new(),
@@ -30,9 +32,14 @@ pub fn saas(ctx: &mut Context, _args: MapListArgs) -> Result<Outcome, CliError> 
     for row in &rows {
         typed::<Mapping>(row).map_err(|why| unexpected_response(&envelope.endpoint, &why))?;
     }
-    Ok(Outcome::report(
+    let outcome = Outcome::report(
         Template::MapList,
-        json!({ "mappings": rows }),
+        json!({ "mappings": rows, binding::PENDING_KEY: pending }),
+    );
+    Ok(binding::hinted(
+        outcome,
+        &client.provider,
+        pending.as_deref(),
     ))
 }
 

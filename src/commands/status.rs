@@ -5,7 +5,7 @@ use crate::context::Context;
 use crate::error::CliError;
 use crate::local::LocalBinding;
 use crate::output::{Outcome, Template};
-use crate::saas::{self, envelopes::StatusEnvelope};
+use crate::saas::{self, binding, envelopes::StatusEnvelope};
 use serde_json::json;
 
 /// SaaS-backed binding: the binding plus the remote state from `GET /status/`.
@@ -16,13 +16,16 @@ pub fn saas(ctx: &mut Context, _args: StatusArgs) -> Result<Outcome, CliError> {
     let data = json!({
         "class": "saas",
         "provider": client.provider,
-        "project_slug": client.project_slug,
+        "route_key": client.route.key,
+        "route_value": client.route.value,
         "env": envelope.value()?,
     });
-    Ok(Outcome::report_raw_json(
-        Template::StatusSaas,
-        data,
-        envelope.body,
+    let (envelope, pending) = binding::marked(&client.route, envelope, ctx.json);
+    let outcome = Outcome::report_raw_json(Template::StatusSaas, data, envelope.body);
+    Ok(binding::hinted(
+        outcome,
+        &client.provider,
+        pending.as_deref(),
     ))
 }
 
@@ -38,7 +41,8 @@ pub fn local(ctx: &mut Context, _args: StatusArgs) -> Result<Outcome, CliError> 
         "configured": true,
         "credentials_present": !binding.settings.is_empty(),
         "db_path": store.path.display().to_string(),
-        "doctrine_mode": binding.doctrine_mode,
+        "doctrine_mode": binding.ownership_mode,
+        "ownership_mode": binding.ownership_mode,
         "field_owners": binding.field_owners,
         "issue_count": store.issue_count()?,
         "last_checkpoint": store.checkpoint(&binding.checkpoint_key())?.and_then(|(_, since)| since),

@@ -7,7 +7,7 @@ use crate::output::item_thread::{ItemThread, Stopped, ITEM_THREAD_GONE};
 use crate::output::merge::{self, MergedPull, SpoolError};
 use crate::output::{Outcome, Template};
 use crate::saas::{
-    self,
+    self, binding,
     client::TrackerClient,
     envelopes::Summary,
     pages::{self, Pager, PullPage},
@@ -37,7 +37,9 @@ pub fn saas(ctx: &mut Context, args: SyncPullArgs) -> Result<Outcome, CliError> 
         };
         return saas::call(pull_all(&client, args.limit, cursor, args.json, caps));
     }
-    let page = PullPage::new(saas::call(client.pull(args.limit, cursor))?)?;
+    let mut page = PullPage::new(saas::call(client.pull(args.limit, cursor))?)?;
+    let (envelope, pending) = binding::marked(&client.route, page.envelope, args.json);
+    page.envelope = envelope;
     let data = json!({ "env": page.view.summary_view(), "extra": { "pages": 1 } });
     let hint = match (page.view.has_more, page.view.next_cursor.as_deref()) {
         (true, Some(next)) => Some(format!(
@@ -46,13 +48,17 @@ pub fn saas(ctx: &mut Context, args: SyncPullArgs) -> Result<Outcome, CliError> 
         )),
         _ => None,
     };
-    let code = saas::status_exit_code(&page.view.status);
+    let code = saas::judge_status(&page.view.status);
     let mut outcome =
         Outcome::report_envelope(Template::SyncPullSaas, data, page.envelope).with_exit_code(code);
     if let Some(hint) = hint {
         outcome = outcome.with_hint(hint);
     }
-    Ok(outcome)
+    Ok(binding::hinted(
+        outcome,
+        &client.provider,
+        pending.as_deref(),
+    ))
 }
 
 /// Local pull into the SQLite cache.
@@ -76,12 +82,34 @@ struct Totals {
     /// Item errors for the human summary (`--json` spools them instead).
     item_errors: Vec<Value>,
     items: u64,
+    /// The first newer `binding_ref` a page reported.
+    pending: Option<String>,
+    /// The first page's other top-level members (`doctrine`, members the contract does not
+    /// name yet), carried into the merged `--json` document as the one-page `--json` keeps
+    /// them (SPEC §5.1): (key, raw value), a repeated key's last value winning as in serde_json.
+    carried: Option<BTreeMap<String, Vec<u8>>>,
 }
+
+/// The members the merged document writes itself (the paging ones and those added up).
+const MERGED: [&str; 9] = [
+    "has_more",
+    "identity_path",
+    "item_errors",
+    "items",
+    "next_cursor",
+    "pages",
+    binding::PENDING_KEY,
+    "status",
+    "summary",
+];
 
 impl Totals {
     /// Add a page; counts saturate at `u64::MAX` (a server cannot have that many items, and a
     /// wrapped sum would report a small, wrong number).
-    fn add(&mut self, page: &PullPage) {
+    fn add(&mut self, page: &PullPage, route: &binding::Route) {
+        if self.pending.is_none() {
+            self.pending = route.upgrade_in(&page.envelope);
+        }
         let s = &page.view.summary;
         self.summary = Summary {
             total: self.summary.total.saturating_add(s.total),
@@ -91,6 +119,19 @@ impl Totals {
         };
         self.items += page.items as u64;
         self.status = saas::worst_status(&self.status, &page.view.status).to_owned();
+        if self.carried.is_none() {
+            let body = &page.envelope.body;
+            let mut carried = BTreeMap::new();
+            for m in &page.envelope.outline.members {
+                let key = serde_json::from_slice::<String>(&body[m.key.start - 1..m.key.end + 1])
+                    .ok()
+                    .filter(|k| !MERGED.contains(&k.as_str()));
+                if let Some(key) = key {
+                    carried.insert(key, body[m.value.clone()].to_vec());
+                }
+            }
+            self.carried = Some(carried);
+        }
         if self.identity.is_none() {
             self.identity = page
                 .member("identity_path")
@@ -143,7 +184,7 @@ async fn pull_all(
         Err(e) => return Err(e),
     };
     let pages = pager.pages();
-    let code = saas::status_exit_code(&totals.status);
+    let code = saas::judge_status(&totals.status);
     let identity = totals.identity.unwrap_or_else(|| b"null".to_vec());
     let Some(merged) = merged else {
         let env = json!({
@@ -157,15 +198,30 @@ async fn pull_all(
             "summary": totals.summary,
         });
         let data = json!({ "env": env, "extra": { "pages": pages, "items": totals.items } });
-        return Ok(Outcome::report(Template::SyncPullSaas, data).with_exit_code(code));
+        let outcome = Outcome::report(Template::SyncPullSaas, data).with_exit_code(code);
+        return Ok(binding::hinted(
+            outcome,
+            &client.provider,
+            totals.pending.as_deref(),
+        ));
     };
-    let mut members: BTreeMap<&'static str, Vec<u8>> = BTreeMap::new();
-    members.insert("has_more", b"false".to_vec());
-    members.insert("identity_path", identity);
-    members.insert("next_cursor", b"null".to_vec());
-    members.insert("pages", pages.to_string().into_bytes());
-    members.insert("status", json!(totals.status).to_string().into_bytes());
-    members.insert("summary", json!(totals.summary).to_string().into_bytes());
+    let mut members: BTreeMap<String, Vec<u8>> = totals.carried.unwrap_or_default();
+    members.insert("has_more".into(), b"false".to_vec());
+    members.insert("identity_path".into(), identity);
+    members.insert("next_cursor".into(), b"null".to_vec());
+    members.insert("pages".into(), pages.to_string().into_bytes());
+    members.insert(
+        binding::PENDING_KEY.into(),
+        json!(totals.pending).to_string().into_bytes(),
+    );
+    members.insert(
+        "status".into(),
+        json!(totals.status).to_string().into_bytes(),
+    );
+    members.insert(
+        "summary".into(),
+        json!(totals.summary).to_string().into_bytes(),
+    );
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let finished = merged.finish().map_err(spool_error)?;
     match finished
@@ -192,7 +248,7 @@ async fn fetch_every_page(
 ) -> Result<(), CliError> {
     while let Some(mut page) = pager.next(items.as_deref()).await? {
         let n = pager.pages();
-        totals.add(&page);
+        totals.add(&page, &pager.client().route);
         let Some(items) = items.as_deref_mut() else {
             totals.item_errors.append(&mut page.view.item_errors);
             continue;

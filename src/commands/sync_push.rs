@@ -5,13 +5,16 @@ use crate::args::SyncPushArgs;
 use crate::context::Context;
 use crate::error::CliError;
 use crate::output::{Outcome, Template};
-use crate::saas::{self, envelopes::PushEnvelope};
+use crate::saas::{self, binding, envelopes::PushEnvelope};
 use crate::vocabulary::STATUSES;
 use serde_json::{json, Value};
 use std::io::Read;
 
 /// SaaS-backed push.
 pub fn saas(ctx: &mut Context, args: SyncPushArgs) -> Result<Outcome, CliError> {
+    // A refused egress is said before the items are even read.
+    let binding = ctx.binding()?;
+    crate::egress::check(ctx, &binding)?;
     let source = args.items_json.as_deref().ok_or_else(|| {
         CliError::usage(
             "--items-json is required for SaaS-backed providers.\nProvide a JSON file with PushItem[] mutations, or use '-' for stdin.\nFor full bidirectional sync, use: tracker sync run",
@@ -22,12 +25,18 @@ pub fn saas(ctx: &mut Context, args: SyncPushArgs) -> Result<Outcome, CliError> 
     let envelope = saas::call(client.push(items))?;
     let push: PushEnvelope = envelope.typed()?;
     let value = envelope.value()?;
-    Ok(saas::envelope_report(
+    let (envelope, pending) = binding::marked(&client.route, envelope, ctx.json);
+    let outcome = saas::envelope_report(
         Template::SyncPushSaas,
         &envelope,
         value,
         &push.status,
         json!({}),
+    );
+    Ok(binding::hinted(
+        outcome,
+        &client.provider,
+        pending.as_deref(),
     ))
 }
 

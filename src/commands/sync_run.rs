@@ -4,7 +4,7 @@ use crate::args::SyncRunArgs;
 use crate::context::Context;
 use crate::error::CliError;
 use crate::output::{Outcome, Template};
-use crate::saas::{self, envelopes::RunEnvelope};
+use crate::saas::{self, binding, envelopes::RunEnvelope};
 use serde_json::json;
 
 /// SaaS-backed run.
@@ -13,12 +13,18 @@ pub fn saas(ctx: &mut Context, args: SyncRunArgs) -> Result<Outcome, CliError> {
     let envelope = saas::call(client.run(args.limit))?;
     let run: RunEnvelope = envelope.typed()?;
     let value = envelope.value()?;
-    Ok(saas::envelope_report(
+    let (envelope, pending) = binding::marked(&client.route, envelope, ctx.json);
+    let outcome = saas::envelope_report(
         Template::SyncRunSaas,
         &envelope,
         value,
         &run.status,
         json!({}),
+    );
+    Ok(binding::hinted(
+        outcome,
+        &client.provider,
+        pending.as_deref(),
     ))
 }
 

@@ -25,32 +25,81 @@ pub enum EditError {
     Indented(usize),
 }
 
-/// The `tracker:` block as `bind` writes it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The `tracker:` block as `bind` writes it: spec-kitty 3.2's layout (reference
+/// `upstream-3.2-tracker.md` §3.1): unknown keys first, then `provider, binding_ref,
+/// project_slug, display_label, provider_context, workspace, ownership{mode, field_owners}`
+/// (always written, null as an empty value), then `egress` only when one is recorded.
+/// Build one with [`super::TrackerConfig::local_block`] or
+/// [`super::TrackerConfig::saas_block`], which carry `egress` and unknown keys.
+#[derive(Debug, Clone, PartialEq)]
 pub struct TrackerBlock {
+    /// Keys 3.2 does not know, carried from the previous block in their order.
+    pub extra: Vec<(Value, Value)>,
     /// Canonical provider name.
     pub provider: String,
+    /// SaaS routing key.
+    pub binding_ref: Option<String>,
     /// SaaS project slug.
     pub project_slug: Option<String>,
+    /// Human label of the bound resource.
+    pub display_label: Option<String>,
+    /// Provider details (null when absent or empty, as 3.2 writes them).
+    pub provider_context: Option<Vec<(String, String)>>,
     /// Local workspace.
     pub workspace: Option<String>,
-    /// Doctrine mode.
+    /// Ownership mode.
     pub mode: String,
     /// Field owners in the order given.
     pub field_owners: Vec<(String, String)>,
+    /// The recorded `egress` value, written as is (`None`: no key).
+    pub egress: Option<Value>,
 }
 
 impl TrackerBlock {
     /// The YAML lines of the block, each ending in `eol`.
     pub fn render(&self, eol: &str) -> String {
-        let mut lines = vec![
-            "tracker:".to_owned(),
-            format!("  provider: {}", scalar(Some(&self.provider))),
-            format!("  project_slug:{}", spaced(self.project_slug.as_deref())),
-            format!("  workspace:{}", spaced(self.workspace.as_deref())),
-            "  doctrine:".to_owned(),
-            format!("    mode: {}", scalar(Some(&self.mode))),
-        ];
+        self.render_keeping(eol, &[])
+    }
+
+    /// [`TrackerBlock::render`], writing each carried entry (unknown keys, `egress`) with its
+    /// lines from the previous block (`raw`, see [`raw_entries`]) when they still hold its
+    /// value: its style, quotes and comments stay, as spec-kitty 3.2's round trip keeps them.
+    fn render_keeping(&self, eol: &str, raw: &[(Value, Vec<String>)]) -> String {
+        let carried = |key: Value, value: &Value| -> Vec<String> {
+            match raw.iter().find(|(k, _)| *k == key) {
+                Some((_, lines)) if entry_value(lines).as_ref() == Some(value) => lines.clone(),
+                _ => entry_lines(key, value.clone()),
+            }
+        };
+        let mut lines = vec!["tracker:".to_owned()];
+        for (k, v) in &self.extra {
+            lines.extend(carried(k.clone(), v));
+        }
+        lines.push(format!("  provider: {}", scalar(Some(&self.provider))));
+        lines.push(format!(
+            "  binding_ref:{}",
+            spaced(self.binding_ref.as_deref())
+        ));
+        lines.push(format!(
+            "  project_slug:{}",
+            spaced(self.project_slug.as_deref())
+        ));
+        lines.push(format!(
+            "  display_label:{}",
+            spaced(self.display_label.as_deref())
+        ));
+        match self.provider_context.as_deref() {
+            Some(context) if !context.is_empty() => {
+                lines.push("  provider_context:".to_owned());
+                for (k, v) in context {
+                    lines.push(format!("    {}: {}", scalar(Some(k)), scalar(Some(v))));
+                }
+            }
+            _ => lines.push("  provider_context:".to_owned()),
+        }
+        lines.push(format!("  workspace:{}", spaced(self.workspace.as_deref())));
+        lines.push("  ownership:".to_owned());
+        lines.push(format!("    mode: {}", scalar(Some(&self.mode))));
         if self.field_owners.is_empty() {
             lines.push("    field_owners: {}".to_owned());
         } else {
@@ -59,6 +108,9 @@ impl TrackerBlock {
                 lines.push(format!("      {}: {}", scalar(Some(k)), scalar(Some(v))));
             }
         }
+        if let Some(egress) = &self.egress {
+            lines.extend(carried("egress".into(), egress));
+        }
         let mut out = lines.join(eol);
         out.push_str(eol);
         out
@@ -66,26 +118,110 @@ impl TrackerBlock {
 
     /// The value the block must parse back to.
     fn to_value(&self) -> Value {
-        let mut doctrine = Mapping::new();
-        doctrine.insert("mode".into(), Value::String(self.mode.clone()));
+        let text_or_null = |v: &Option<String>| v.clone().map_or(Value::Null, Value::String);
+        let mut ownership = Mapping::new();
+        ownership.insert("mode".into(), Value::String(self.mode.clone()));
         let mut owners = Mapping::new();
         for (k, v) in &self.field_owners {
             owners.insert(Value::String(k.clone()), Value::String(v.clone()));
         }
-        doctrine.insert("field_owners".into(), Value::Mapping(owners));
+        ownership.insert("field_owners".into(), Value::Mapping(owners));
         let mut m = Mapping::new();
+        for (k, v) in &self.extra {
+            m.insert(k.clone(), v.clone());
+        }
         m.insert("provider".into(), Value::String(self.provider.clone()));
-        m.insert(
-            "project_slug".into(),
-            self.project_slug.clone().map_or(Value::Null, Value::String),
-        );
-        m.insert(
-            "workspace".into(),
-            self.workspace.clone().map_or(Value::Null, Value::String),
-        );
-        m.insert("doctrine".into(), Value::Mapping(doctrine));
+        m.insert("binding_ref".into(), text_or_null(&self.binding_ref));
+        m.insert("project_slug".into(), text_or_null(&self.project_slug));
+        m.insert("display_label".into(), text_or_null(&self.display_label));
+        let context = match self.provider_context.as_deref() {
+            Some(c) if !c.is_empty() => Value::Mapping(
+                c.iter()
+                    .map(|(k, v)| (Value::String(k.clone()), Value::String(v.clone())))
+                    .collect(),
+            ),
+            _ => Value::Null,
+        };
+        m.insert("provider_context".into(), context);
+        m.insert("workspace".into(), text_or_null(&self.workspace));
+        m.insert("ownership".into(), Value::Mapping(ownership));
+        if let Some(egress) = &self.egress {
+            m.insert("egress".into(), egress.clone());
+        }
         Value::Mapping(m)
     }
+}
+
+/// The top-level entries of a block-style `tracker:` block (the text of [`find_block`]) whose
+/// keys sit at two spaces, each with its lines (comment and blank lines at its end left out);
+/// empty for any other layout (flow style, a value on the `tracker:` line, other indents).
+fn raw_entries(block: &str) -> Vec<(Value, Vec<String>)> {
+    let mut rows = lines(block).map(|(_, content, _)| content);
+    match rows.next() {
+        Some(first) if first.trim_end().ends_with(':') => {}
+        _ => return Vec::new(),
+    }
+    let mut chunks: Vec<Vec<String>> = Vec::new();
+    for line in rows {
+        let body = line.trim_start_matches(' ');
+        let indent = line.len() - body.len();
+        let structural = !(body.is_empty() || body.starts_with('#'));
+        if structural && indent == 2 && !body.starts_with("- ") && body != "-" {
+            chunks.push(vec![line.to_owned()]);
+        } else if structural && indent < 2 {
+            return Vec::new();
+        } else if let Some(chunk) = chunks.last_mut() {
+            chunk.push(line.to_owned());
+        }
+    }
+    chunks
+        .into_iter()
+        .filter_map(|mut chunk| {
+            while chunk
+                .last()
+                .is_some_and(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+            {
+                chunk.pop();
+            }
+            let key = entry_key(&chunk)?;
+            Some((key, chunk))
+        })
+        .collect()
+}
+
+/// The one entry `lines` hold, parsed.
+fn entry(lines: &[String]) -> Option<(Value, Value)> {
+    let parsed: Value = yaml_serde::from_str(&lines.join("\n")).ok()?;
+    let mapping = parsed.as_mapping()?;
+    if mapping.len() != 1 {
+        return None;
+    }
+    mapping.iter().next().map(|(k, v)| (k.clone(), v.clone()))
+}
+
+fn entry_key(lines: &[String]) -> Option<Value> {
+    entry(lines).map(|(k, _)| k)
+}
+
+fn entry_value(lines: &[String]) -> Option<Value> {
+    entry(lines).map(|(_, v)| v)
+}
+
+/// The lines of one `key: value` entry of the block (indented by two spaces), as the YAML
+/// serializer writes a one-entry mapping; the splice's read-back check catches anything odd.
+fn entry_lines(key: Value, value: Value) -> Vec<String> {
+    let mut one = Mapping::new();
+    one.insert(key, value);
+    let text = yaml_serde::to_string(&Value::Mapping(one)).unwrap_or_default();
+    text.lines()
+        .map(|l| {
+            if l.is_empty() {
+                String::new()
+            } else {
+                format!("  {l}")
+            }
+        })
+        .collect()
 }
 
 fn spaced(v: Option<&str>) -> String {
@@ -222,10 +358,54 @@ pub fn set_tracker(
     original: &Value,
     block: &TrackerBlock,
 ) -> Result<String, EditError> {
+    let raw = raw_of(text);
+    splice(
+        text,
+        original,
+        |eol| block.render_keeping(eol, &raw),
+        block.to_value(),
+    )
+}
+
+/// The entries of the file's current tracker block (see [`raw_entries`]).
+fn raw_of(text: &str) -> Vec<(Value, Vec<String>)> {
+    let (_, text) = split_bom(text);
+    find_block(text).map_or_else(Vec::new, |r| raw_entries(&text[r]))
+}
+
+/// Text with the tracker block reduced to `tracker:` + `egress: <value>`, what 3.2's
+/// `unbind` leaves when an `egress` decision is recorded (reference §3.1).
+pub fn keep_only_egress(text: &str, original: &Value, egress: &Value) -> Result<String, EditError> {
+    let raw = raw_of(text);
+    let render = |eol: &str| {
+        let mut lines = vec!["tracker:".to_owned()];
+        match raw.iter().find(|(k, _)| k.as_str() == Some("egress")) {
+            Some((_, kept)) if entry_value(kept).as_ref() == Some(egress) => {
+                lines.extend(kept.iter().cloned());
+            }
+            _ => lines.extend(entry_lines("egress".into(), egress.clone())),
+        }
+        let mut out = lines.join(eol);
+        out.push_str(eol);
+        out
+    };
+    let mut m = Mapping::new();
+    m.insert("egress".into(), egress.clone());
+    splice(text, original, render, Value::Mapping(m))
+}
+
+/// Text with the tracker block replaced by (or appended as) `render(eol)`, checked to read
+/// back as `value` with every other key unchanged.
+fn splice(
+    text: &str,
+    original: &Value,
+    render: impl Fn(&str) -> String,
+    value: Value,
+) -> Result<String, EditError> {
     let before = root_mapping(original)?;
     let (bom, text) = split_bom(text);
     let eol = line_ending(text);
-    let mut rendered = block.render(eol);
+    let mut rendered = render(eol);
     let unterminated = !text.is_empty() && !ends_with_break(text);
     let new_text = match find_block(text) {
         Some(range) => {
@@ -239,6 +419,11 @@ pub fn set_tracker(
                 EditError::Unverifiable("the tracker key is not at the start of a line".into())
             }))
         }
+        // Inside the document: before its end marker `...`, not after it (a second document).
+        None if document_end(text).is_some() => {
+            let at = document_end(text).unwrap_or(text.len());
+            format!("{}{}{}", &text[..at], rendered, &text[at..])
+        }
         None => {
             let mut t = text.to_owned();
             if unterminated {
@@ -250,8 +435,7 @@ pub fn set_tracker(
             t
         }
     };
-    verify(&before, &new_text, Some(block.to_value()))
-        .map_err(|e| layout_problem(text).unwrap_or(e))?;
+    verify(&before, &new_text, Some(value)).map_err(|e| layout_problem(text).unwrap_or(e))?;
     Ok(format!("{bom}{new_text}"))
 }
 
@@ -282,6 +466,13 @@ pub fn remove_tracker(text: &str, original: &Value) -> Result<Option<String>, Ed
     Ok(Some(format!("{bom}{new_text}")))
 }
 
+/// Offset of the first document-end marker line (`...`), if any.
+fn document_end(text: &str) -> Option<usize> {
+    lines(text)
+        .find(|(_, l, _)| super::is_marker(l.trim_end(), "..."))
+        .map(|(start, _, _)| start)
+}
+
 /// Why a block edit cannot work on this layout, when the reason is one we can name: the first
 /// line with content opens a flow mapping, or is indented.
 fn layout_problem(text: &str) -> Option<EditError> {
@@ -301,8 +492,11 @@ fn layout_problem(text: &str) -> Option<EditError> {
 }
 
 fn verify(before: &Mapping, new_text: &str, tracker: Option<Value>) -> Result<(), EditError> {
-    let parsed: Value = yaml_serde::from_str(new_text)
-        .map_err(|e| EditError::Unverifiable(format!("the edited file does not parse: {e}")))?;
+    let parsed: Value = match super::is_empty_document(new_text) {
+        true => Value::Null,
+        false => yaml_serde::from_str(new_text)
+            .map_err(|e| EditError::Unverifiable(format!("the edited file does not parse: {e}")))?,
+    };
     let mut after = root_mapping(&parsed).map_err(|e| EditError::Unverifiable(e.to_string()))?;
     let got = after.remove("tracker");
     let mut rest = before.clone();
@@ -323,13 +517,7 @@ mod tests {
     use super::*;
 
     fn block() -> TrackerBlock {
-        TrackerBlock {
-            provider: "linear".into(),
-            project_slug: Some("proj".into()),
-            workspace: None,
-            mode: "external_authoritative".into(),
-            field_owners: vec![],
-        }
+        crate::config::TrackerConfig::default().slug_block("linear", "proj")
     }
 
     fn parse(text: &str) -> Value {
@@ -340,7 +528,8 @@ mod tests {
         set_tracker(text, &parse(text), &block())
     }
 
-    const BOUND: &str = "tracker:\n  provider: linear\n  project_slug: proj\n  workspace:\n  doctrine:\n    mode: external_authoritative\n    field_owners: {}\n";
+    /// The 3.2 layout (reference §3.1): every known key, nulls as empty values.
+    const BOUND: &str = "tracker:\n  provider: linear\n  binding_ref:\n  project_slug: proj\n  display_label:\n  provider_context:\n  workspace:\n  ownership:\n    mode: external_authoritative\n    field_owners: {}\n";
 
     #[test]
     fn replaces_only_the_tracker_lines_keeping_comments_around_it() {
@@ -375,6 +564,29 @@ mod tests {
             set("# only a comment\n").expect("edit"),
             format!("# only a comment\n{BOUND}")
         );
+    }
+
+    /// Red-team 2 item 7: a file ending with the document-end marker `...` (YAML 1.2 §9.1.2)
+    /// gets the block inside its document, before the marker, and unbind gives the bytes back.
+    #[test]
+    fn a_block_is_added_before_the_document_end_marker() {
+        for (text, want) in [
+            ("vcs: git\n...\n", "vcs: git\ntracker:\n"),
+            ("vcs: git\n... # end\n# trailing\n", "vcs: git\ntracker:\n"),
+            ("vcs: git\r\n...\r\n", "vcs: git\r\ntracker:\r\n"),
+        ] {
+            let out = set(text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+            assert!(out.starts_with(want), "{text:?}: {out:?}");
+            let marker = out.find("...").expect("marker kept");
+            assert!(out[..marker].contains("provider: linear"), "{out:?}");
+            assert_eq!(
+                remove_tracker(&out, &parse(&out))
+                    .expect("remove")
+                    .as_deref(),
+                Some(text),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]
@@ -429,22 +641,21 @@ mod tests {
     #[test]
     fn unicode_and_odd_values_are_quoted_and_read_back() {
         let text = "naïve: ünï\n";
-        let b = TrackerBlock {
-            provider: "beads".into(),
-            project_slug: None,
-            workspace: Some(" ws: #1 ".into()),
-            mode: "split_ownership".into(),
-            field_owners: vec![
+        let b = crate::config::TrackerConfig::default().local_block(
+            "beads",
+            " ws: #1 ",
+            "split_ownership",
+            vec![
                 ("title".into(), "local".into()),
                 ("yes".into(), "shared".into()),
             ],
-        };
+        );
         let got = set_tracker(text, &parse(text), &b).expect("edit");
         assert!(got.starts_with("naïve: ünï\ntracker:\n"), "{got}");
         let v = parse(&got);
         assert_eq!(v["tracker"]["workspace"], Value::String(" ws: #1 ".into()));
         assert_eq!(
-            v["tracker"]["doctrine"]["field_owners"]["yes"],
+            v["tracker"]["ownership"]["field_owners"]["yes"],
             Value::String("shared".into())
         );
         let nl = TrackerBlock {
@@ -469,5 +680,80 @@ mod tests {
         let text = "trackers:\n  a: 1\ntracker_old: 2\n";
         assert_eq!(find_block(text), None);
         assert_eq!(set(text).expect("edit"), format!("{text}{BOUND}"));
+    }
+
+    /// Oracle: reference §3.1, the two blocks 3.2.7 writes, byte for byte (ruamel's layout).
+    #[test]
+    fn writes_the_3_2_layout_in_3_2_key_order() {
+        use crate::config::{SaasBinding, TrackerConfig};
+        let saas = TrackerConfig::default().saas_block(
+            "linear",
+            SaasBinding {
+                binding_ref: Some("br-core".into()),
+                display_label: Some("Core (COR)".into()),
+                provider_context: Some(vec![("workspace_name".into(), "Acme".into())]),
+                project_slug: None,
+            },
+        );
+        assert_eq!(
+            set_tracker("", &Value::Null, &saas).expect("edit"),
+            "tracker:\n  provider: linear\n  binding_ref: br-core\n  project_slug:\n  display_label: Core (COR)\n  provider_context:\n    workspace_name: Acme\n  workspace:\n  ownership:\n    mode: external_authoritative\n    field_owners: {}\n"
+        );
+        let old = "tracker:\n  egress: permitted\n";
+        let recorded = TrackerConfig::from_value(parse(old).get("tracker"));
+        let local = recorded.local_block(
+            "beads",
+            "ws1",
+            "split_ownership",
+            vec![("title".into(), "local".into())],
+        );
+        assert_eq!(
+            set_tracker(old, &parse(old), &local).expect("edit"),
+            "tracker:\n  provider: beads\n  binding_ref:\n  project_slug:\n  display_label:\n  provider_context:\n  workspace: ws1\n  ownership:\n    mode: split_ownership\n    field_owners:\n      title: local\n  egress: permitted\n"
+        );
+    }
+
+    /// Unknown keys go first with their values intact, `egress` last; unbinding keeps only
+    /// `egress` (reference §3.1), and a file without egress gets its bytes back.
+    #[test]
+    fn unknown_keys_and_egress_survive_bind_and_unbind() {
+        use crate::config::TrackerConfig;
+        let text = "a: 1\ntracker:\n  custom:\n    nested: [1, two]\n    text: \"x\\ny\"\n  provider: jira\n  egress: refused\n  later: 3\nb: 2\n";
+        let doc = parse(text);
+        let old = TrackerConfig::from_value(doc.get("tracker"));
+        let block = old.local_block("fp", "w", "external_authoritative", vec![]);
+        let bound = set_tracker(text, &doc, &block).expect("edit");
+        let v = parse(&bound);
+        let keys: Vec<&str> = v["tracker"]
+            .as_mapping()
+            .expect("mapping")
+            .keys()
+            .filter_map(Value::as_str)
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "custom",
+                "later",
+                "provider",
+                "binding_ref",
+                "project_slug",
+                "display_label",
+                "provider_context",
+                "workspace",
+                "ownership",
+                "egress"
+            ]
+        );
+        assert_eq!(v["tracker"]["custom"], doc["tracker"]["custom"]);
+        assert_eq!(v["a"], doc["a"]);
+        assert!(bound.ends_with("  egress: refused\nb: 2\n"), "{bound}");
+        assert!(
+            bound.starts_with("a: 1\ntracker:\n  custom:\n    nested: [1, two]\n    text: \"x\\ny\"\n  later: 3\n  provider: fp\n"),
+            "carried entries keep their lines: {bound}"
+        );
+        let unbound =
+            keep_only_egress(&bound, &v, &Value::String("refused".into())).expect("unbind");
+        assert_eq!(unbound, "a: 1\ntracker:\n  egress: refused\nb: 2\n");
     }
 }

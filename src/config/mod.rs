@@ -2,31 +2,17 @@
 //! losslessly and atomically.
 
 pub mod edit;
+pub mod tracker;
 
 use crate::error::{io_reason, CliError};
 use crate::fsutil::{atomic_write, display_path, FileMode};
 use edit::{EditError, TrackerBlock};
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+pub use tracker::{Egress, OwnershipSource, SaasBinding, TrackerConfig};
 use yaml_serde::Value;
 
-/// The default doctrine mode.
+/// The default ownership mode.
 pub const DEFAULT_MODE: &str = "external_authoritative";
-
-/// The `tracker:` section as read (tolerant: unknown keys ignored, blanks are absent).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct TrackerConfig {
-    /// Provider name as written (trimmed).
-    pub provider: Option<String>,
-    /// SaaS project slug (trimmed).
-    pub project_slug: Option<String>,
-    /// Local workspace (trimmed).
-    pub workspace: Option<String>,
-    /// Doctrine mode (trimmed, lower-cased), default `external_authoritative`.
-    pub doctrine_mode: String,
-    /// Field owners.
-    pub field_owners: BTreeMap<String, String>,
-}
 
 /// The project configuration file and its parsed content.
 #[derive(Debug, Clone)]
@@ -80,35 +66,9 @@ impl ConfigFile {
         })
     }
 
-    /// The tracker binding, read tolerantly.
+    /// The tracker binding, read tolerantly (the 3.2 layout and the 3.0 one).
     pub fn tracker(&self) -> TrackerConfig {
-        let Some(t) = self.doc.get("tracker").filter(|t| t.is_mapping()) else {
-            return TrackerConfig {
-                doctrine_mode: DEFAULT_MODE.to_owned(),
-                ..Default::default()
-            };
-        };
-        let doctrine = t.get("doctrine");
-        let field_owners = doctrine
-            .and_then(|d| d.get("field_owners"))
-            .and_then(Value::as_mapping)
-            .map(|m| {
-                m.iter()
-                    .filter_map(|(k, v)| Some((text_of(k)?, text_of(v)?)))
-                    .collect()
-            })
-            .unwrap_or_default();
-        TrackerConfig {
-            provider: t.get("provider").and_then(text_of),
-            project_slug: t.get("project_slug").and_then(text_of),
-            workspace: t.get("workspace").and_then(text_of),
-            doctrine_mode: doctrine
-                .and_then(|d| d.get("mode"))
-                .and_then(text_of)
-                .map(|m| m.to_lowercase())
-                .unwrap_or_else(|| DEFAULT_MODE.to_owned()),
-            field_owners,
-        }
+        TrackerConfig::from_value(self.doc.get("tracker"))
     }
 
     /// Write `block` as the tracker section, keeping every other byte.
@@ -118,11 +78,20 @@ impl ConfigFile {
         self.write(&new_text)
     }
 
-    /// Remove the tracker section, keeping every other byte. Returns whether there was one.
+    /// Remove the tracker section, keeping every other byte; a recorded `egress` stays, alone
+    /// in the section (3.2's `unbind`). Returns whether there was a section.
     pub fn remove_tracker(&self) -> Result<bool, CliError> {
-        match edit::remove_tracker(&self.text, &self.doc).map_err(|e| self.edit_error(e))? {
+        let edited = match self.tracker().egress {
+            Some(egress) if self.doc.get("tracker").is_some_and(Value::is_mapping) => {
+                Some(edit::keep_only_egress(&self.text, &self.doc, &egress))
+            }
+            _ => edit::remove_tracker(&self.text, &self.doc).transpose(),
+        };
+        match edited.transpose().map_err(|e| self.edit_error(e))? {
             Some(new_text) => {
-                self.write(&new_text)?;
+                if new_text != self.text {
+                    self.write(&new_text)?;
+                }
                 Ok(true)
             }
             None => Ok(false),
@@ -154,11 +123,11 @@ fn write_error(shown: &str, e: &std::io::Error) -> CliError {
 fn parse(shown: &str, text: &str) -> Result<Value, CliError> {
     // A byte order mark is not content (YAML 1.2 §5.2); the parser would take it for one.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if text.trim().is_empty() {
+    if is_empty_document(text) {
         return Ok(Value::Null);
     }
     yaml_serde::from_str(text).map_err(|e| {
-        let (pos, line, column) = match e.location() {
+        let (mut pos, mut line, mut column) = match e.location() {
             Some(l) => (
                 format!(":{}:{}", l.line(), l.column()),
                 l.line(),
@@ -169,6 +138,16 @@ fn parse(shown: &str, text: &str) -> Result<Value, CliError> {
         let mut reason = e.to_string();
         if let Some(i) = reason.find(" at line ") {
             reason.truncate(i);
+        }
+        // A document-end marker with more after it: name the marker, not "more than one
+        // document" alone.
+        let end = text.lines().position(|l| is_marker(l.trim_end(), "..."));
+        if let (true, Some(n)) = (reason.contains("more than one document"), end) {
+            (pos, line, column) = (format!(":{}:1", n + 1), n + 1, 1);
+            reason = format!(
+                "the document-end marker `...` on line {} is followed by more YAML (a second document); keep one document: remove the marker or what follows it",
+                n + 1
+            );
         }
         CliError::failed(
             "config_parse",
@@ -181,15 +160,20 @@ fn parse(shown: &str, text: &str) -> Result<Value, CliError> {
     })
 }
 
-/// A scalar as trimmed text; blank, null, lists and mappings count as absent.
-fn text_of(v: &Value) -> Option<String> {
-    let s = match v {
-        Value::String(s) => s.trim().to_owned(),
-        Value::Number(n) => n.to_string(),
-        Value::Bool(b) => b.to_string(),
-        _ => return None,
-    };
-    (!s.is_empty()).then_some(s)
+/// Nothing but blank lines, comments and document markers (`---`, `...`): an empty document,
+/// as PyYAML reads it (the parser refuses a lone `...`).
+fn is_empty_document(text: &str) -> bool {
+    text.lines()
+        .map(str::trim)
+        .all(|l| l.is_empty() || l.starts_with('#') || is_marker(l, "...") || is_marker(l, "---"))
+}
+
+/// Whether `line` (trimmed at its end) is the document marker `marker`, alone or before a
+/// comment.
+fn is_marker(line: &str, marker: &str) -> bool {
+    line.strip_prefix(marker).is_some_and(|rest| {
+        rest.is_empty() || rest.starts_with([' ', '\t']) && rest.trim_start().starts_with('#')
+    })
 }
 
 #[cfg(test)]
@@ -217,7 +201,7 @@ mod tests {
         assert_eq!(t.provider.as_deref(), Some("Linear"));
         assert_eq!(t.project_slug.as_deref(), Some("s"));
         assert_eq!(t.workspace, None);
-        assert_eq!(t.doctrine_mode, DEFAULT_MODE);
+        assert_eq!(t.ownership_mode, DEFAULT_MODE);
         assert_eq!(tracker_of("tracker: [1, 2]\n").provider, None);
         assert_eq!(tracker_of("tracker: text\n").provider, None);
         assert_eq!(tracker_of("").provider, None);
@@ -228,7 +212,7 @@ mod tests {
             Some("123")
         );
         let t = tracker_of("tracker:\n  provider: beads\n  doctrine:\n    mode: Split_Ownership\n    field_owners: {title: local, body: ' '}\n");
-        assert_eq!(t.doctrine_mode, "split_ownership");
+        assert_eq!(t.ownership_mode, "split_ownership");
         assert_eq!(t.field_owners.len(), 1);
     }
 
@@ -244,5 +228,38 @@ mod tests {
         assert!(err.details.contains_key("line"));
         let tabs = parse("c.yaml", "a:\n\tb: 1\n").expect_err("tabs");
         assert!(tabs.message.contains("c.yaml:2:"), "{}", tabs.message);
+    }
+
+    /// Red-team 2 item 7. Oracle: YAML 1.2 §9.1.2 (`...` ends a document; a stream may hold
+    /// several) and PyYAML's `safe_load`, which reads a file ending with the marker, or holding
+    /// nothing but markers and comments, as that one (possibly empty) document and refuses a
+    /// second document after the marker.
+    #[test]
+    fn a_document_end_marker_is_accepted_and_named_when_more_follows() {
+        let one = serde_json::json!({"tracker": {"provider": "beads"}});
+        for text in [
+            "tracker:\n  provider: beads\n...\n",
+            "tracker:\n  provider: beads\n...",
+            "---\ntracker:\n  provider: beads\n...\n\n# end\n",
+            "tracker:\n  provider: beads\n... # end\n",
+        ] {
+            let v = parse("c.yaml", text).unwrap_or_else(|e| panic!("{text:?}: {}", e.message));
+            assert_eq!(serde_json::to_value(&v).expect("json"), one, "{text:?}");
+        }
+        for text in [
+            "...\n",
+            "---\n...\n",
+            "# only a comment\n...\n",
+            "--- # c\n... # c\n",
+        ] {
+            assert_eq!(parse("c.yaml", text).expect(text), Value::Null, "{text:?}");
+        }
+        for (text, line) in [("a: 1\n...\nb: 2\n", 2), ("a: 1\n\n...\n---\nb: 2\n", 3)] {
+            let err = parse("c.yaml", text).expect_err(text);
+            assert_eq!(
+                err.message,
+                format!("cannot parse c.yaml:{line}:1: the document-end marker `...` on line {line} is followed by more YAML (a second document); keep one document: remove the marker or what follows it")
+            );
+        }
     }
 }

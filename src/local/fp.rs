@@ -316,7 +316,7 @@ impl Connector for Fp<'_> {
 
 fn capability(message: &str) -> CliError {
     CliError::failed("capability_not_supported", message)
-        .hint("fp cannot change these fields; use --doctrine-mode external_authoritative, or give these fields to the external owner with --field-owner")
+        .hint("fp cannot change these fields; use --ownership-mode external_authoritative, or give these fields to the external owner with --field-owner")
 }
 
 #[cfg(test)]

@@ -30,8 +30,8 @@ pub struct LocalBinding {
     pub provider: String,
     /// Workspace label (None: bound without one, "not configured").
     pub workspace: Option<String>,
-    /// Doctrine mode.
-    pub doctrine_mode: String,
+    /// Ownership mode.
+    pub ownership_mode: String,
     /// Field owners.
     pub field_owners: BTreeMap<String, String>,
     /// `[tracker.providers.<provider>]` settings.
@@ -58,7 +58,7 @@ impl LocalBinding {
         Ok(LocalBinding {
             provider,
             workspace: binding.workspace,
-            doctrine_mode: binding.doctrine_mode,
+            ownership_mode: binding.ownership_mode,
             field_owners: binding.field_owners,
             settings,
             db_path,

@@ -3,6 +3,7 @@
 //! 429 with back-off, legacy_flow_forbidden, error envelopes, non-JSON bodies, network errors.
 //! Push and run carry one Idempotency-Key per logical request, reused on every retry.
 
+use super::binding::Route;
 use super::envelopes::{Envelope, Operation};
 use super::poll::{base_delay, jitter, Clock, TOTAL_SECONDS};
 use crate::auth::Tokens;
@@ -34,8 +35,8 @@ pub struct TrackerClient {
     server: ServerUrl,
     /// Provider name sent in every request.
     pub provider: String,
-    /// Project slug sent in every request.
-    pub project_slug: String,
+    /// The routing key (`binding_ref` or `project_slug`) sent in every routed request.
+    pub route: Route,
     clock: Clock,
     spinner: bool,
 }
@@ -80,7 +81,7 @@ impl TrackerClient {
     pub fn new(
         tokens: Tokens,
         provider: &str,
-        project_slug: &str,
+        route: Route,
         clock: Clock,
         spinner: bool,
     ) -> TrackerClient {
@@ -89,7 +90,7 @@ impl TrackerClient {
             server: tokens.server.clone(),
             tokens,
             provider: provider.to_owned(),
-            project_slug: project_slug.to_owned(),
+            route,
             clock,
             spinner,
         }
@@ -135,8 +136,8 @@ impl TrackerClient {
 
     /// The request body of a pull.
     fn pull_body(&self, limit: i64, cursor: Option<&str>) -> Value {
-        let mut body =
-            json!({ "provider": self.provider, "project_slug": self.project_slug, "limit": limit });
+        let mut body = self.routed_body();
+        body["limit"] = json!(limit);
         if let Some(c) = cursor {
             body["cursor"] = json!(c);
         }
@@ -145,14 +146,16 @@ impl TrackerClient {
 
     /// `POST /push/` (a 202 is polled to its result).
     pub async fn push(&self, items: Vec<Value>) -> Result<Envelope, CliError> {
-        let body =
-            json!({ "provider": self.provider, "project_slug": self.project_slug, "items": items });
+        let mut body = self.routed_body();
+        body["items"] = Value::Array(items);
         self.mutate(&format!("{BASE}/push/"), body).await
     }
 
     /// `POST /run/` (a 202 is polled to its result).
     pub async fn run(&self, limit: i64) -> Result<Envelope, CliError> {
-        let body = json!({ "provider": self.provider, "project_slug": self.project_slug, "pull_first": true, "limit": limit });
+        let mut body = self.routed_body();
+        body["pull_first"] = json!(true);
+        body["limit"] = json!(limit);
         self.mutate(&format!("{BASE}/run/"), body).await
     }
 
@@ -161,7 +164,11 @@ impl TrackerClient {
         let endpoint = endpoint(MUTATION.method, path);
         match self.send(path, String::new(), Some(body), MUTATION).await? {
             Answer::Done(opened) => json_object(opened.read_all().await?, &endpoint),
-            Answer::Accepted(id) => self.wait(&id).await,
+            // A failed operation may name a stale binding as well.
+            Answer::Accepted(id) => self
+                .wait(&id)
+                .await
+                .map_err(|e| self.route.stale(&self.provider, e)),
         }
     }
 
@@ -230,12 +237,21 @@ impl TrackerClient {
         }
     }
 
+    /// `?provider=P&<route key>=<value>` (reference §4.2).
     fn query(&self) -> String {
         format!(
-            "?provider={}&project_slug={}",
+            "?provider={}&{}={}",
             encode(&self.provider),
-            encode(&self.project_slug)
+            self.route.key,
+            encode(&self.route.value)
         )
+    }
+
+    /// `{provider, <route key>}`, the start of every routed body (reference §4.2).
+    fn routed_body(&self) -> Value {
+        let mut body = json!({ "provider": self.provider });
+        body[self.route.key] = json!(self.route.value);
+        body
     }
 
     async fn call(
@@ -329,7 +345,10 @@ impl TrackerClient {
                     err.code = "legacy_flow_forbidden".into();
                     return Err(err);
                 }
-                _ => return Err(error_from_response(&resp, &endpoint, ErrorKind::Failed)),
+                _ => {
+                    let err = error_from_response(&resp, &endpoint, ErrorKind::Failed);
+                    return Err(self.route.stale(&self.provider, err));
+                }
             }
         }
     }

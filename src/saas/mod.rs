@@ -1,5 +1,6 @@
 //! The Spec Kitty SaaS side: the tracker API client, its envelopes and polling.
 
+pub mod binding;
 pub mod client;
 pub mod envelopes;
 /// The envelope → error mapping lives beside the HTTP layer (auth uses it too).
@@ -12,27 +13,28 @@ use crate::auth::Tokens;
 use crate::context::Context;
 use crate::error::CliError;
 use crate::output::{Outcome, Template};
+use binding::Route;
 use client::TrackerClient;
 use poll::Clock;
 use serde_json::Value;
 use std::io::IsTerminal;
 
-/// The error for a legacy SaaS binding without `project_slug`.
-pub fn missing_slug(provider: &str) -> CliError {
+/// The error for a SaaS binding with neither `binding_ref` nor `project_slug`.
+pub fn missing_route(provider: &str) -> CliError {
     CliError::failed(
         "binding_incomplete",
-        format!("The {provider} binding in .kittify/config.yaml has no project_slug (it was written by an older spec-kitty)."),
+        format!("The {provider} binding in .kittify/config.yaml has neither a binding_ref nor a project_slug."),
     )
-    .hint(format!("run `spec-kitty-tracker bind --provider {provider} --project-slug <slug>` to rebind"))
+    .hint(format!("run `{}` to rebind", binding::rebind_command(provider)))
 }
 
-/// A client for the project's SaaS binding: server URL, credentials and poll clock resolved.
+/// A client for the project's SaaS binding: egress allowed, server URL, credentials and poll
+/// clock resolved, requests routed by the binding's `binding_ref` (else its `project_slug`).
 pub fn connect(ctx: &mut Context) -> Result<TrackerClient, CliError> {
     let binding = ctx.binding()?;
+    crate::egress::check(ctx, &binding)?;
     let provider = ctx.provider_name().to_owned();
-    let slug = binding
-        .project_slug
-        .ok_or_else(|| missing_slug(&provider))?;
+    let route = Route::of(&binding).ok_or_else(|| missing_route(&provider))?;
     let server = crate::server_url::resolve(ctx)?;
     let (login, _) = crate::auth::login_in_use(&ctx.state_root()?, ctx.logging());
     let tokens = Tokens {
@@ -49,7 +51,7 @@ pub fn connect(ctx: &mut Context) -> Result<TrackerClient, CliError> {
     Ok(TrackerClient::new(
         tokens,
         &provider,
-        &slug,
+        route,
         clock,
         std::io::stderr().is_terminal(),
     ))
@@ -62,22 +64,39 @@ pub fn call<T>(
     crate::http::block_on(future)?
 }
 
-/// Severity of an envelope status (SPEC §5.1 `ok | partial | error`): `error` > `partial` >
-/// anything else.
+/// The result statuses the contract lists (`SyncStatus` in contract/tracker-api.yaml, SPEC
+/// §5.1).
+pub const STATUSES: [&str; 3] = ["ok", "partial", "error"];
+
+/// Severity of an envelope status: a status the contract does not list (`failed`,
+/// `cancelled`, `ERROR`, …) > `error` > `partial` > `ok`. The vocabulary fails closed: only
+/// `ok` is a success, and nothing unknown ranks below a status the contract names.
 fn status_rank(status: &str) -> u8 {
     match status {
-        "error" => 2,
+        "ok" => 0,
         "partial" => 1,
-        _ => 0,
+        "error" => 2,
+        _ => 3,
     }
 }
 
-/// Exit code for an envelope status: `partial` and `error` are failures (1).
+/// Exit code for an envelope status: anything but `ok` is a failure (1).
 pub fn status_exit_code(status: &str) -> u8 {
     u8::from(status_rank(status) > 0)
 }
 
-/// The worse of two envelope statuses (`a` when they rank the same), e.g. across pages.
+/// [`status_exit_code`], warning on stderr first when the contract does not list `status`.
+pub fn judge_status(status: &str) -> u8 {
+    if !STATUSES.contains(&status) {
+        crate::output::warn(&format!(
+            "the server answered status {status:?}, which the contract does not list (ok, partial, error): treated as a failure"
+        ));
+    }
+    status_exit_code(status)
+}
+
+/// The worse of two envelope statuses (`a` when they rank the same), e.g. across pages: the
+/// result never improves on a page's.
 pub fn worst_status<'a>(a: &'a str, b: &'a str) -> &'a str {
     if status_rank(b) > status_rank(a) {
         b
@@ -87,7 +106,7 @@ pub fn worst_status<'a>(a: &'a str, b: &'a str) -> &'a str {
 }
 
 /// A report of a sync envelope: the template sees `env` (the envelope as a value) and `extra`;
-/// `--json` prints the envelope as received; partial/error exit 1.
+/// `--json` prints the envelope as received; anything but `ok` exits 1 (see [`judge_status`]).
 pub fn envelope_report(
     template: Template,
     envelope: &envelopes::Envelope,
@@ -96,8 +115,7 @@ pub fn envelope_report(
     extra: Value,
 ) -> Outcome {
     let data = serde_json::json!({ "env": value, "extra": extra });
-    Outcome::report_envelope(template, data, envelope.clone())
-        .with_exit_code(status_exit_code(status))
+    Outcome::report_envelope(template, data, envelope.clone()).with_exit_code(judge_status(status))
 }
 
 #[cfg(test)]
@@ -113,6 +131,14 @@ mod tests {
         assert_eq!(worst_status("ok", "partial"), "partial");
         assert_eq!(worst_status("error", "partial"), "error");
         assert_eq!(worst_status("partial", "ok"), "partial");
-        assert_eq!(worst_status("ok", "unknown"), "ok");
+        // Fails closed (red team 2, item 2): a status the contract does not list is a failure
+        // and ranks worst, so a merge never improves on it.
+        for unknown in ["failed", "cancelled", "ERROR", "OK", "", "completed"] {
+            assert_eq!(status_exit_code(unknown), 1, "{unknown:?}");
+            for known in STATUSES {
+                assert_eq!(worst_status(known, unknown), unknown);
+                assert_eq!(worst_status(unknown, known), unknown);
+            }
+        }
     }
 }

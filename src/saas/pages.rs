@@ -109,6 +109,11 @@ impl<'c> Pager<'c> {
         }
     }
 
+    /// The client the pages come from.
+    pub fn client(&self) -> &'c TrackerClient {
+        self.client
+    }
+
     /// Pages fetched so far.
     pub fn pages(&self) -> u64 {
         self.pages

@@ -263,7 +263,10 @@ fn string(schema: &Value) -> BoxedStrategy<Value> {
                     ts.to_string()
                 } else {
                     let off = jiff::tz::Offset::from_seconds(offset * 60).expect("offset");
-                    off.to_datetime(ts).to_string() + &off.to_string()
+                    // RFC 3339 wants `±HH:MM`; jiff prints a whole-hour offset as `-01`.
+                    let sign = if offset < 0 { '-' } else { '+' };
+                    let (h, m) = (offset.abs() / 60, offset.abs() % 60);
+                    format!("{}{sign}{h:02}:{m:02}", off.to_datetime(ts))
                 }
             })
             .boxed(),
@@ -349,4 +352,21 @@ fn generated_responses_follow_the_document() {
                 .unwrap_or_else(|e| panic!("{e}"));
         }
     }
+}
+
+/// A response as `--json` prints it for status, map list, sync pull (one page), push and run:
+/// with `pending_binding_upgrade` set (reference upstream-3.2-tracker.md §4.4: the key is
+/// always present). The harness binding routes by project_slug and stores no binding_ref, so
+/// any non-empty string `binding_ref` in the response is the pending upgrade (3.2.7's
+/// `_report_binding_upgrade`).
+pub fn with_pending(v: &Value) -> Value {
+    let mut v = v.clone();
+    let pending = v["binding_ref"]
+        .as_str()
+        .filter(|s| !s.is_empty())
+        .map_or(Value::Null, |s| Value::String(s.to_owned()));
+    if let Some(obj) = v.as_object_mut() {
+        obj.insert("pending_binding_upgrade".into(), pending);
+    }
+    v
 }

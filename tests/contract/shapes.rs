@@ -3,7 +3,7 @@
 //! with unknown fields added at every level (which `--json` keeps), plus a sample of random
 //! responses. Oracle: `contract/tracker-api.yaml`; `--json` must print the response itself.
 
-use crate::gen::{named, response, Shape};
+use crate::gen::{named, response, with_pending, Shape};
 use crate::harness::{Harness, Reply};
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::TestRunner;
@@ -46,7 +46,10 @@ fn every_command_in(shape: Shape, samples: usize) {
             [Reply::json(200, &status), Reply::json(200, &status)],
         );
         assert_eq!(run(&h, &["status"]).0, 0, "{status}");
-        assert_eq!(json_of(&run(&h, &["status", "--json"]).1), status);
+        assert_eq!(
+            json_of(&run(&h, &["status", "--json"]).1),
+            with_pending(&status)
+        );
 
         let mappings = sample(&mut runner, response("mappings", 200, shape));
         h.script(
@@ -56,14 +59,17 @@ fn every_command_in(shape: Shape, samples: usize) {
         assert_eq!(run(&h, &["map", "list"]).0, 0, "{mappings}");
         assert_eq!(
             json_of(&run(&h, &["map", "list", "--json"]).1),
-            json!({"mappings": mappings["mappings"]})
+            json!({"mappings": mappings["mappings"], "pending_binding_upgrade": with_pending(&mappings)["pending_binding_upgrade"]})
         );
 
         let page = sample(&mut runner, response("pull", 200, shape));
         h.script("pull", [Reply::json(200, &page), Reply::json(200, &page)]);
         assert_eq!(run(&h, &["sync", "pull"]).0, exit_for(&page), "{page}");
         let (code, text) = run(&h, &["sync", "pull", "--json"]);
-        assert_eq!((code, json_of(&text)), (exit_for(&page), page.clone()));
+        assert_eq!(
+            (code, json_of(&text)),
+            (exit_for(&page), with_pending(&page))
+        );
 
         let mut first = sample(&mut runner, response("pull", 200, shape));
         let mut last = sample(&mut runner, response("pull", 200, shape));
@@ -110,7 +116,10 @@ fn every_command_in(shape: Shape, samples: usize) {
             assert_eq!(run(&h, &args).0, exit_for(&direct), "{direct}");
             let json_args: Vec<&str> = args.iter().copied().chain(["--json"]).collect();
             let (code, text) = run(&h, &json_args);
-            assert_eq!((code, json_of(&text)), (exit_for(&direct), direct.clone()));
+            assert_eq!(
+                (code, json_of(&text)),
+                (exit_for(&direct), with_pending(&direct))
+            );
 
             let accepted = sample(&mut runner, response(kind, 202, shape));
             let mut pending = sample(&mut runner, response("operation", 200, shape));
@@ -129,7 +138,10 @@ fn every_command_in(shape: Shape, samples: usize) {
             );
             assert_eq!(run(&h, &args).0, exit_for(&result), "{done}");
             let (code, text) = run(&h, &json_args);
-            assert_eq!((code, json_of(&text)), (exit_for(&result), result));
+            assert_eq!(
+                (code, json_of(&text)),
+                (exit_for(&result), with_pending(&result))
+            );
         }
         if let Err(problems) = h.finish() {
             panic!("{shape:?}: {problems}");

@@ -2,7 +2,8 @@
 //! round-trips that must hold. Case counts are bounded so CI stays fast.
 
 use proptest::prelude::*;
-use spec_kitty_tracker::config::edit::{set_tracker, TrackerBlock};
+use spec_kitty_tracker::config::edit::set_tracker;
+use spec_kitty_tracker::config::TrackerConfig;
 use spec_kitty_tracker::jsonfmt::write_sorted;
 use spec_kitty_tracker::local::fp::{find_issue_id, parse_line};
 use spec_kitty_tracker::local::model::{IsoTime, Issue};
@@ -125,7 +126,7 @@ proptest! {
             }
         }
         let doc: yaml_serde::Value = yaml_serde::from_str(&text).unwrap_or(yaml_serde::Value::Null);
-        let block = TrackerBlock { provider: "linear".into(), project_slug: Some("s".into()), workspace: None, mode: "external_authoritative".into(), field_owners: vec![] };
+        let block = TrackerConfig::default().slug_block("linear", "s");
         let edited = set_tracker(&text, &doc, &block).expect("plain files can be edited");
         prop_assert!(edited.starts_with(&text));
     }
@@ -133,10 +134,14 @@ proptest! {
     #[test]
     fn arbitrary_yaml_never_panics_the_editor(text in "\\PC{0,120}") {
         if let Ok(doc) = yaml_serde::from_str::<yaml_serde::Value>(&text) {
-            let block = TrackerBlock { provider: "fp".into(), project_slug: None, workspace: Some("w".into()), mode: "split_ownership".into(), field_owners: vec![("title".into(), "local".into())] };
+            // The block carries the old block's unknown keys and egress, whatever they hold.
+            let old = TrackerConfig::from_value(doc.get("tracker"));
+            let block = old.local_block("fp", "w", "split_ownership", vec![("title".into(), "local".into())]);
             if let Ok(edited) = set_tracker(&text, &doc, &block) {
                 let reread: yaml_serde::Value = yaml_serde::from_str(&edited).expect("an accepted edit parses");
-                prop_assert!(reread.get("tracker").is_some());
+                let again = TrackerConfig::from_value(reread.get("tracker"));
+                prop_assert_eq!(again.extra, old.extra);
+                prop_assert_eq!(again.egress, old.egress);
             }
         }
     }

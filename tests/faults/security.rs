@@ -108,7 +108,7 @@ fn shell_metacharacters_reach_the_provider_literally() {
     let sb = local_sandbox("tracker:\n  provider: beads\n  workspace: w\n");
     sb.bind_beads(
         "$(touch pwned3)",
-        &["--doctrine-mode", "spec_kitty_authoritative"],
+        &["--ownership-mode", "spec_kitty_authoritative"],
     );
     sb.write_stub_state(&json!({"next": 2, "issues": [{"id": "demo-001", "title": hostile, "status": "open", "updated_at": "2026-03-05T10:00:00Z"}]}));
     assert_eq!(code(&sb.run(&["sync", "pull"])), 0);

@@ -292,6 +292,9 @@ pub struct ArgSpec {
     /// Per provider class refusal of this argument (absent class = accepted).
     #[serde(default)]
     pub classes: BTreeMap<DispatchKey, Refusal>,
+    /// Accepted but left out of help, man pages and completions (a deprecated spelling).
+    #[serde(default)]
+    pub hidden: bool,
 }
 
 impl ArgSpec {

@@ -108,7 +108,7 @@ fn to_arg(model: &Spec, spec: &ArgSpec) -> Arg {
     for other in &spec.conflicts_with {
         arg = arg.conflicts_with(other.clone());
     }
-    arg
+    arg.hide(spec.hidden)
 }
 
 /// A `choice` value: trimmed and matched without regard to case against a value set (aliases

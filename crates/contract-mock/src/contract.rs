@@ -730,11 +730,27 @@ mod tests {
         assert_eq!((v.field.as_str(), v.rule.as_str()), ("verbose", "unknown"));
         let v = check("provider=trello&project_slug=p").expect_err("enum");
         assert_eq!((v.field.as_str(), v.rule.as_str()), ("provider", "enum"));
-        let v = check("provider=linear").expect_err("missing");
-        assert_eq!(
-            (v.field.as_str(), v.rule.as_str()),
-            ("project_slug", "required")
-        );
+        assert!(check("provider=linear&binding_ref=br-1")
+            .expect("routed by binding_ref")
+            .is_some());
+        // "Exactly one of project_slug and binding_ref" is beyond a parameter list: the mock
+        // checks it (lib.rs `routing`), the document only describes both.
+        assert!(check("provider=linear").expect("no routing key").is_some());
+    }
+
+    /// Oracle: reference upstream-3.2-tracker.md §4.2 (a body carries `binding_ref` or
+    /// `project_slug`, never both, never neither).
+    #[test]
+    fn bodies_carry_exactly_one_routing_key() {
+        let h = headers(&[("content-type", "application/json"), ("x-team-slug", "t")]);
+        assert!(pull(&h, r#"{"provider":"linear","binding_ref":"br","limit":10}"#).is_ok());
+        assert!(pull(&h, r#"{"provider":"linear","project_slug":"p","limit":10}"#).is_ok());
+        for body in [
+            r#"{"provider":"linear","limit":10}"#,
+            r#"{"provider":"linear","project_slug":"p","binding_ref":"br","limit":10}"#,
+        ] {
+            assert!(pull(&h, body).is_err(), "{body}");
+        }
     }
 
     #[test]

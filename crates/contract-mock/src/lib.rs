@@ -98,6 +98,9 @@ struct State {
     oauth_rejected: u64,
     /// Calls of `/oauth/revoke`.
     revocations: u64,
+    /// Every tracker request that passed the contract check, in order (`GET /__mock/requests`):
+    /// `{op, query, body}`.
+    requests: Vec<Value>,
 }
 
 /// A running mock.
@@ -279,6 +282,10 @@ impl Mock {
                     }),
                 );
             }
+            Ok(None) if req.method == "GET" && req.path == "/__mock/requests" => {
+                let st = state.lock().unwrap_or_else(|p| p.into_inner());
+                return reply(200, &json!({ "requests": st.requests }));
+            }
             Ok(None) => {
                 return reply(
                     404,
@@ -306,6 +313,15 @@ impl Mock {
             "oauth_revoke" => return oauth_revoke(&body, state),
             _ => {}
         }
+        let query: HashMap<String, String> =
+            contract::parse_query(req.query.as_deref().unwrap_or(""))
+                .into_iter()
+                .collect();
+        state
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .requests
+            .push(json!({ "op": matched.operation_id, "query": query, "body": body }));
         let bearer = header("authorization").and_then(|h| h.strip_prefix("Bearer "));
         if let Err(resp) = authorize(bearer, header("x-team-slug"), state) {
             return *resp;
@@ -315,10 +331,6 @@ impl Mock {
             let id = matched.path_params.get("id").map_or("", String::as_str);
             return poll(id, state);
         }
-        let query: HashMap<String, String> =
-            contract::parse_query(req.query.as_deref().unwrap_or(""))
-                .into_iter()
-                .collect();
         let call = Call {
             query: &query,
             body: &body,
@@ -500,6 +512,9 @@ async fn tracker(
     state: &Mutex<State>,
 ) -> Reply {
     let fields = Fields::of(op, &call);
+    if let Some(resp) = routing(op, &fields) {
+        return resp;
+    }
     let scenario = Scenario::from_slug(&fields.project_slug).unwrap_or(config.default_scenario);
     if let Some(resp) = scenario
         .interrupt(op, token, call.idempotency, state_tripped(state), config)
@@ -518,6 +533,7 @@ async fn tracker(
         "push" => push_result(&fields, scenario),
         _ => run_result(&fields, config.issues, scenario),
     };
+    let body = with_binding_ref(body, &fields);
     if matches!(op, "push" | "run") {
         if let Some(polls) = scenario.accepts() {
             let id = format!("op-{}", uuid::Uuid::new_v4().simple());
@@ -534,6 +550,64 @@ async fn tracker(
         return reply(200, &json!({"status": "ok"}));
     }
     reply(200, &body)
+}
+
+/// The `binding_ref` values that play a stale binding (reference upstream-3.2-tracker.md
+/// §4.3): `binding-not-found`, `mapping-disabled`, `project-mismatch` answer 404 / 409 / 409
+/// with that code (in `_` spelling).
+pub const STALE_REFS: [(&str, u16); 3] = [
+    ("binding-not-found", 404),
+    ("mapping-disabled", 409),
+    ("project-mismatch", 409),
+];
+
+/// The `binding_ref` whose answers report a newer one, `upgrade-v2` (a binding upgrade,
+/// reference §4.4). Every other ref is echoed back unchanged.
+pub const UPGRADE_REF: &str = "upgrade";
+
+/// Routing rules the parameter list of the document cannot state: exactly one of
+/// `project_slug` and `binding_ref` in the query of status and mappings (the bodies say it in
+/// their schemas); then the stale-binding refs.
+fn routing(op: &str, fields: &Fields) -> Option<Reply> {
+    if matches!(op, "status" | "mappings") && fields.by_ref == fields.has_slug {
+        return Some(violation_reply(&Violation {
+            location: "query",
+            field: "binding_ref".into(),
+            rule: "oneOf".into(),
+            message: format!(
+                "{op} needs exactly one of `project_slug` and `binding_ref` in its query"
+            ),
+        }));
+    }
+    let (stale, status) = STALE_REFS
+        .iter()
+        .find(|(r, _)| fields.by_ref && *r == fields.project_slug)?;
+    let code = stale.replace('-', "_");
+    Some(reply(
+        *status,
+        &envelope(
+            *status,
+            &code,
+            &format!("No active binding {stale} for this project"),
+            false,
+        ),
+    ))
+}
+
+/// A 200 body of a request routed by `binding_ref` carries the binding's current ref at the
+/// top level: the same one, or `upgrade-v2` for [`UPGRADE_REF`].
+fn with_binding_ref(mut body: Value, fields: &Fields) -> Value {
+    if fields.by_ref {
+        if let Value::Object(obj) = &mut body {
+            let current = if fields.project_slug == UPGRADE_REF {
+                format!("{UPGRADE_REF}-v2")
+            } else {
+                fields.project_slug.clone()
+            };
+            obj.insert("binding_ref".into(), json!(current));
+        }
+    }
+    body
 }
 
 fn state_tripped(state: &Mutex<State>) -> impl FnMut(String) -> bool + '_ {
@@ -578,8 +652,13 @@ fn poll(id: &str, state: &Mutex<State>) -> Reply {
 pub struct Fields {
     /// Provider.
     pub provider: String,
-    /// Project slug.
+    /// The routing value: the project slug, or the binding ref when the request is routed by
+    /// one (scenarios are chosen by either).
     pub project_slug: String,
+    /// Whether the request was routed by `binding_ref`.
+    pub by_ref: bool,
+    /// Whether a `project_slug` was sent.
+    pub has_slug: bool,
     /// Page size (pull, run).
     pub limit: usize,
     /// Cursor (pull).
@@ -591,12 +670,16 @@ pub struct Fields {
 impl Fields {
     fn of(op: &str, call: &Call<'_>) -> Fields {
         let text = |key: &str| match op {
-            "status" | "mappings" => call.query.get(key).cloned().unwrap_or_default(),
-            _ => call.body[key].as_str().unwrap_or_default().to_owned(),
+            "status" | "mappings" => call.query.get(key).cloned(),
+            _ => call.body[key].as_str().map(str::to_owned),
         };
+        let slug = text("project_slug");
+        let by_ref = text("binding_ref");
         Fields {
-            provider: text("provider"),
-            project_slug: text("project_slug"),
+            provider: text("provider").unwrap_or_default(),
+            has_slug: slug.is_some(),
+            by_ref: by_ref.is_some(),
+            project_slug: by_ref.or(slug).unwrap_or_default(),
             limit: call.body["limit"]
                 .as_u64()
                 .and_then(|n| usize::try_from(n).ok())
