@@ -38,7 +38,10 @@ pub fn run(args: Vec<OsString>) -> u8 {
         Ok(s) => s,
         Err(e) => return emit_error(&e, wants_json),
     };
-    let matches = match command_spec::to_clap::build(spec, VERSION).try_get_matches_from(args) {
+    // The name in "Usage:" lines is the command's, not argv[0]'s (`spec-kitty-tracker.exe` on
+    // Windows, a symbolic link's name elsewhere), as in the man pages and completions.
+    let command = command_spec::to_clap::build(spec, VERSION).bin_name("spec-kitty-tracker");
+    let matches = match command.try_get_matches_from(args) {
         Ok(m) => m,
         Err(e) => return clap_failure(&e, wants_json),
     };

@@ -5,12 +5,13 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// Variables read by the tool.
-pub const VARS: [&str; 19] = [
+pub const VARS: [&str; 20] = [
     "SPEC_KITTY_ENABLE_SAAS_SYNC",
     "SPEC_KITTY_HOME",
     "SPEC_KITTY_SAAS_URL",
     "SPECIFY_REPO_ROOT",
     "HOME",
+    "LOCALAPPDATA",
     "NO_COLOR",
     "RUST_LOG",
     "SPEC_KITTY_TRACKER_POLL_SCALE",

@@ -371,10 +371,15 @@ fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
     while let Some(next) = current.source() {
         current = next;
     }
-    let text = current.to_string();
-    match text.find(" (os error") {
-        Some(i) => text[..i].to_owned(),
-        None => text,
+    match current.downcast_ref::<std::io::Error>() {
+        Some(io) => crate::error::io_reason(io),
+        None => {
+            let text = current.to_string();
+            match text.find(" (os error") {
+                Some(i) => text[..i].to_owned(),
+                None => text,
+            }
+        }
     }
 }
 

@@ -14,8 +14,8 @@
 mod cache;
 pub mod contract;
 mod data;
-pub mod oauth;
 mod hosted;
+pub mod oauth;
 mod scenario;
 
 pub use cache::pull_page_body;

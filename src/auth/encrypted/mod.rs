@@ -196,8 +196,10 @@ impl EncryptedStore {
     }
 }
 
-/// Refuse a session file with any group/other permission bit, as 3.1+ does; something that is
-/// not a file at all (a directory) is named as such, not sent to `chmod`.
+/// Refuse a session file with any group/other permission bit, as 3.1+ does on POSIX; something
+/// that is not a file at all (a directory) is named as such, not sent to `chmod`. Windows has no
+/// mode bits and 3.2.7 checks none there: the store lives under `%LOCALAPPDATA%`, whose ACL
+/// admits only the user, SYSTEM and Administrators (see the `fsutil` module docs).
 fn check_private(path: &Path) -> Result<(), String> {
     let meta = std::fs::metadata(path).map_err(|e| format!("cannot read it: {e}"))?;
     if !meta.is_file() {
