@@ -25,8 +25,17 @@ _spec__kitty__tracker() {
             spec__kitty__tracker,completions)
                 cmd="spec__kitty__tracker__subcmd__completions"
                 ;;
+            spec__kitty__tracker,discover)
+                cmd="spec__kitty__tracker__subcmd__discover"
+                ;;
             spec__kitty__tracker,help)
                 cmd="spec__kitty__tracker__subcmd__help"
+                ;;
+            spec__kitty__tracker,issue-search)
+                cmd="spec__kitty__tracker__subcmd__issue__subcmd__search"
+                ;;
+            spec__kitty__tracker,list-tickets)
+                cmd="spec__kitty__tracker__subcmd__list__subcmd__tickets"
                 ;;
             spec__kitty__tracker,map)
                 cmd="spec__kitty__tracker__subcmd__map"
@@ -46,6 +55,9 @@ _spec__kitty__tracker() {
             spec__kitty__tracker,unbind)
                 cmd="spec__kitty__tracker__subcmd__unbind"
                 ;;
+            spec__kitty__tracker__subcmd__auth,doctor)
+                cmd="spec__kitty__tracker__subcmd__auth__subcmd__doctor"
+                ;;
             spec__kitty__tracker__subcmd__auth,login)
                 cmd="spec__kitty__tracker__subcmd__auth__subcmd__login"
                 ;;
@@ -54,6 +66,9 @@ _spec__kitty__tracker() {
                 ;;
             spec__kitty__tracker__subcmd__auth,status)
                 cmd="spec__kitty__tracker__subcmd__auth__subcmd__status"
+                ;;
+            spec__kitty__tracker__subcmd__auth,whoami)
+                cmd="spec__kitty__tracker__subcmd__auth__subcmd__whoami"
                 ;;
             spec__kitty__tracker__subcmd__help,auth)
                 cmd="spec__kitty__tracker__subcmd__help__subcmd__auth"
@@ -64,8 +79,17 @@ _spec__kitty__tracker() {
             spec__kitty__tracker__subcmd__help,completions)
                 cmd="spec__kitty__tracker__subcmd__help__subcmd__completions"
                 ;;
+            spec__kitty__tracker__subcmd__help,discover)
+                cmd="spec__kitty__tracker__subcmd__help__subcmd__discover"
+                ;;
             spec__kitty__tracker__subcmd__help,help)
                 cmd="spec__kitty__tracker__subcmd__help__subcmd__help"
+                ;;
+            spec__kitty__tracker__subcmd__help,issue-search)
+                cmd="spec__kitty__tracker__subcmd__help__subcmd__issue__subcmd__search"
+                ;;
+            spec__kitty__tracker__subcmd__help,list-tickets)
+                cmd="spec__kitty__tracker__subcmd__help__subcmd__list__subcmd__tickets"
                 ;;
             spec__kitty__tracker__subcmd__help,map)
                 cmd="spec__kitty__tracker__subcmd__help__subcmd__map"
@@ -85,6 +109,9 @@ _spec__kitty__tracker() {
             spec__kitty__tracker__subcmd__help,unbind)
                 cmd="spec__kitty__tracker__subcmd__help__subcmd__unbind"
                 ;;
+            spec__kitty__tracker__subcmd__help__subcmd__auth,doctor)
+                cmd="spec__kitty__tracker__subcmd__help__subcmd__auth__subcmd__doctor"
+                ;;
             spec__kitty__tracker__subcmd__help__subcmd__auth,login)
                 cmd="spec__kitty__tracker__subcmd__help__subcmd__auth__subcmd__login"
                 ;;
@@ -93,6 +120,9 @@ _spec__kitty__tracker() {
                 ;;
             spec__kitty__tracker__subcmd__help__subcmd__auth,status)
                 cmd="spec__kitty__tracker__subcmd__help__subcmd__auth__subcmd__status"
+                ;;
+            spec__kitty__tracker__subcmd__help__subcmd__auth,whoami)
+                cmd="spec__kitty__tracker__subcmd__help__subcmd__auth__subcmd__whoami"
                 ;;
             spec__kitty__tracker__subcmd__help__subcmd__map,add)
                 cmd="spec__kitty__tracker__subcmd__help__subcmd__map__subcmd__add"
@@ -143,7 +173,7 @@ _spec__kitty__tracker() {
 
     case "${cmd}" in
         spec__kitty__tracker)
-            opts="-C -v -h -V --project --server-url --verbose --help --version providers bind status unbind map sync operations auth completions help"
+            opts="-C -v -h -V --project --server-url --verbose --help --version providers discover bind status unbind list-tickets issue-search map sync operations auth completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -175,7 +205,7 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__auth)
-            opts="-C -v -h --project --server-url --verbose --help login logout status"
+            opts="-C -v -h --project --server-url --verbose --help login logout status whoami doctor"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -206,8 +236,47 @@ _spec__kitty__tracker() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        spec__kitty__tracker__subcmd__auth__subcmd__doctor)
+            opts="-C -v -h --server --unstick-lock --stuck-threshold --json --project --server-url --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --stuck-threshold)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                --project)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --server-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         spec__kitty__tracker__subcmd__auth__subcmd__login)
-            opts="-u -p -f -C -v -h --username --password --password-stdin --force --json --jq --project --server-url --verbose --help"
+            opts="-u -p -f -C -v -h --headless --username --password --password-stdin --force --json --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -241,10 +310,6 @@ _spec__kitty__tracker() {
                     fi
                     return 0
                     ;;
-                --jq)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --project)
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
@@ -271,16 +336,12 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__auth__subcmd__logout)
-            opts="-C -v -h --json --jq --project --server-url --verbose --help"
+            opts="-f -C -v -h --force --json --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --jq)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --project)
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
@@ -307,16 +368,44 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__auth__subcmd__status)
-            opts="-C -v -h --json --jq --project --server-url --verbose --help"
+            opts="-C -v -h --json --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --jq)
+                --project)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --server-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        spec__kitty__tracker__subcmd__auth__subcmd__whoami)
+            opts="-C -v -h --json --project --server-url --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --project)
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
@@ -343,7 +432,7 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__bind)
-            opts="-C -v -h --provider --project-slug --workspace --ownership-mode --doctrine-mode --field-owner --credential --force --json --jq --project --server-url --verbose --help"
+            opts="-C -v -h --provider --project-slug --workspace --ownership-mode --doctrine-mode --field-owner --credential --select --bind-ref --force --json --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -398,8 +487,18 @@ _spec__kitty__tracker() {
                     fi
                     return 0
                     ;;
-                --jq)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                --select)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                --bind-ref)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
                     return 0
                     ;;
                 --project)
@@ -459,8 +558,47 @@ _spec__kitty__tracker() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        spec__kitty__tracker__subcmd__discover)
+            opts="-C -v -h --provider --json --project --server-url --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --provider)
+                    COMPREPLY=($(compgen -W "linear jira github gitlab beads fp" -- "${cur}"))
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                --project)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --server-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         spec__kitty__tracker__subcmd__help)
-            opts="providers bind status unbind map sync operations auth completions help"
+            opts="providers discover bind status unbind list-tickets issue-search map sync operations auth completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -474,8 +612,22 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__help__subcmd__auth)
-            opts="login logout status"
+            opts="login logout status whoami doctor"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        spec__kitty__tracker__subcmd__help__subcmd__auth__subcmd__doctor)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -529,6 +681,20 @@ _spec__kitty__tracker() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        spec__kitty__tracker__subcmd__help__subcmd__auth__subcmd__whoami)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         spec__kitty__tracker__subcmd__help__subcmd__bind)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -557,7 +723,49 @@ _spec__kitty__tracker() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        spec__kitty__tracker__subcmd__help__subcmd__discover)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         spec__kitty__tracker__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        spec__kitty__tracker__subcmd__help__subcmd__issue__subcmd__search)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        spec__kitty__tracker__subcmd__help__subcmd__list__subcmd__tickets)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -753,6 +961,105 @@ _spec__kitty__tracker() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        spec__kitty__tracker__subcmd__issue__subcmd__search)
+            opts="-C -v -h --provider --query --limit --json --project --server-url --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --provider)
+                    COMPREPLY=($(compgen -W "linear jira github gitlab beads fp" -- "${cur}"))
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                --project)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --server-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        spec__kitty__tracker__subcmd__list__subcmd__tickets)
+            opts="-C -v -h --provider --limit --json --project --server-url --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --provider)
+                    COMPREPLY=($(compgen -W "linear jira github gitlab beads fp" -- "${cur}"))
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                --project)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --server-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         spec__kitty__tracker__subcmd__map)
             opts="-C -v -h --project --server-url --verbose --help add list"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -786,7 +1093,7 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__map__subcmd__add)
-            opts="-C -v -h --wp-id --external-id --external-key --external-url --force --json --jq --project --server-url --verbose --help"
+            opts="-C -v -h --wp-id --external-id --external-key --external-url --force --json --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -820,10 +1127,6 @@ _spec__kitty__tracker() {
                     fi
                     return 0
                     ;;
-                --jq)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --project)
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
@@ -850,14 +1153,17 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__map__subcmd__list)
-            opts="-C -v -h --json --jq --project --server-url --verbose --help"
+            opts="-C -v -h --provider --json --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --jq)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                --provider)
+                    COMPREPLY=($(compgen -W "linear jira github gitlab beads fp" -- "${cur}"))
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
                     return 0
                     ;;
                 --project)
@@ -918,16 +1224,12 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__operations__subcmd__show)
-            opts="-C -v -h --wait --json --jq --project --server-url --verbose --help"
+            opts="-C -v -h --wait --json --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --jq)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --project)
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
@@ -954,16 +1256,12 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__providers)
-            opts="-C -v -h --json --jq --project --server-url --verbose --help"
+            opts="-C -v -h --json --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --jq)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --project)
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
@@ -990,16 +1288,12 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__status)
-            opts="-C -v -h --json --jq --project --server-url --verbose --help"
+            opts="-C -v -h --all --json --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --jq)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --project)
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
@@ -1058,16 +1352,12 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__sync__subcmd__publish)
-            opts="-C -v -h --json --jq --project --server-url --verbose --help"
+            opts="-C -v -h --json --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --jq)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --project)
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
@@ -1094,7 +1384,7 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__sync__subcmd__pull)
-            opts="-C -v -h --limit --all --cursor --json --jq --project --server-url --verbose --help"
+            opts="-C -v -h --limit --all --cursor --json --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1112,10 +1402,6 @@ _spec__kitty__tracker() {
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o nospace
                     fi
-                    return 0
-                    ;;
-                --jq)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --project)
@@ -1144,7 +1430,7 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__sync__subcmd__push)
-            opts="-C -v -h --limit --items-json --json --jq --project --server-url --verbose --help"
+            opts="-C -v -h --limit --items-json --json --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1170,10 +1456,6 @@ _spec__kitty__tracker() {
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o filenames
                     fi
-                    return 0
-                    ;;
-                --jq)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --project)
@@ -1202,7 +1484,7 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__sync__subcmd__run)
-            opts="-C -v -h --limit --json --jq --project --server-url --verbose --help"
+            opts="-C -v -h --limit --json --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1213,10 +1495,6 @@ _spec__kitty__tracker() {
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o nospace
                     fi
-                    return 0
-                    ;;
-                --jq)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --project)
@@ -1245,16 +1523,12 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__unbind)
-            opts="-C -v -h --forget-credentials --json --jq --project --server-url --verbose --help"
+            opts="-C -v -h --forget-credentials --json --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --jq)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --project)
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job, end to end: start the bundled contract mock (the Spec Kitty SaaS tracker API on
-# 127.0.0.1), log in, bind a throw-away project to Linear, and run status, sync pull, sync push
+# 127.0.0.1), log in with the device flow (the demo approves the code itself), bind a throw-away project to Linear, and run status, sync pull, sync push
 # (accepted with 202 and polled), sync run and map list; then show hard-breaks and a local
 # binding. Everything lives in a temp directory; $HOME is not touched.
 # SPEC_KITTY_TRACKER_BIN=PATH|NAME runs the demo with that binary (e.g. one installed from the wheel,
@@ -43,12 +43,23 @@ cat > changes.json <<'JSON'
 JSON
 
 step() { printf '\n\033[1m$ spec-kitty-tracker %s\033[0m\n' "$*"; "$bin" "$@" || printf '(exit %s)\n' "$?"; }
-stepin() { local input=$1; shift; printf '\n\033[1m$ ... | spec-kitty-tracker %s\033[0m\n' "$*"; printf '%s' "$input" | "$bin" "$@" || printf '(exit %s)\n' "$?"; }
 
 printf 'contract mock: %s\n' "$url"
 step providers
-stepin demo-password auth login -u alice --password-stdin
+# The headless (device code) login; a user would enter the code in a browser, the demo
+# approves it through the mock's test endpoint instead.
+printf '\n\033[1m$ spec-kitty-tracker auth login --headless\033[0m\n'
+"$bin" auth login --headless > "$work/login.out" 2> "$work/login.err" &
+login_pid=$!
+for _ in $(seq 100); do grep -q 'enter the code' "$work/login.err" && break; sleep 0.1; done
+cat "$work/login.err"
+user_code=$(sed -n 's/.*enter the code: //p' "$work/login.err")
+printf '(the demo approves code %s for the user: POST /__mock/oauth/device/approve)\n' "$user_code"
+curl -sf -X POST "$url/__mock/oauth/device/approve?user_code=$user_code" > /dev/null
+wait "$login_pid" || printf '(exit %s)\n' "$?"
+cat "$work/login.out"
 step auth status
+step auth whoami
 step bind --provider linear --project-slug demo-project
 printf '\n--- .kittify/config.yaml ---\n'; cat .kittify/config.yaml
 step status

@@ -1,36 +1,78 @@
 #!/usr/bin/env bash
-# Build the Python wheel (maturin, `bindings = "bin"`, see pyproject.toml) and check it the way a
-# user gets it: installed into a fresh venv, with pipx and with `uv tool install`.
+# Build the Python wheels (maturin, `bindings = "bin"`, see pyproject.toml), one per platform,
+# and check them; the Linux x86_64 one also the way a user gets it: installed into a fresh venv,
+# with pipx and with `uv tool install`.
+#
+# The five wheels (target triple, how it is linked, platform tag):
+#   x86_64-unknown-linux-gnu   host gcc                          manylinux_2_34_x86_64
+#   aarch64-unknown-linux-gnu  zig (maturin --zig)               manylinux_2_17_aarch64 (and 2014)
+#   x86_64-apple-darwin        zig (maturin --zig)               macosx_10_12_x86_64
+#   aarch64-apple-darwin       zig (maturin --zig)               macosx_11_0_arm64
+#   x86_64-pc-windows-gnu      Debian's gcc-mingw-w64-x86-64     win_amd64
+# The macOS binaries link only libSystem (no framework), so zig needs no macOS SDK. Each is one
+# release build; scripts/wine-test.sh then runs the Windows wheel's .exe under Wine.
+# `--native` builds and checks only the Linux x86_64 wheel (quick local runs).
 #
 # Checks (each against a tool we did not write):
-# - the wheel's file list (Python's zipfile): exactly one executable, the binary, and nothing
+# - each wheel's file list (Python's zipfile): exactly one executable, the binary, and nothing
 #   of Python; every committed man page and the bash/zsh/fish completion scripts, byte for byte;
-#   name and version in METADATA equal Cargo's (`cargo metadata`);
+#   name and version in METADATA equal Cargo's (`cargo metadata`); the platform tag in its name
+#   and WHEEL file is the expected one;
+# - each wheel's binary: file(1) names its format and architecture (ELF x86-64 / ARM aarch64,
+#   Mach-O x86_64 / arm64, PE32+ x86-64 console);
 # - in a fresh venv (pip): `spec-kitty-tracker --version` equals Cargo's version; every man page
 #   renders with `man -l` without a groff warning, and `man` finds it through PATH alone; the bash
 #   completion script is at share/bash-completion/completions/ and real bash completes with it;
 #   scripts/demo.sh runs every step with the installed binary;
 # - pipx links the man pages where `man` finds them; the README's MANPATH line for uv works.
 #
-# maturin, pipx and uv come from PyPI, pinned, into a venv kept under target/wheel-tools (reruns
-# reuse it). The wheel is left in target/wheels/. One release build.
+# maturin, ziglang (zig as a cross linker), pipx and uv come from PyPI, pinned, into a venv kept
+# under target/wheel-tools (reruns reuse it); missing rustup targets and Debian packages (mingw,
+# file, man-db, groff) are installed. The wheels are left in target/wheels/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$SECONDS
-MATURIN_VERSION=1.16.0 PIPX_VERSION=1.18.4 UV_VERSION=0.13.8
+MATURIN_VERSION=1.16.0 ZIGLANG_VERSION=0.17.1 PIPX_VERSION=1.18.4 UV_VERSION=0.13.8
 python=${PYTHON:-python3}
 target=$(realpath -m "${CARGO_TARGET_DIR:-target}")
 say() { printf 'wheel.sh: %s\n' "$*" >&2; }
 fail() { printf 'wheel.sh: FAILED: %s\n' "$*" >&2; exit 1; }
 
-# man-db and groff render the man pages; install them when missing (Debian/Ubuntu, as root).
-if ! command -v man > /dev/null || ! command -v groff > /dev/null; then
-  say "installing man-db and groff-base"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq man-db groff-base > /dev/null
+# target triple, extra maturin options, platform tag, file(1) pattern of the binary
+platforms=(
+  "x86_64-unknown-linux-gnu||manylinux_2_34_x86_64|ELF 64-bit LSB .*x86-64"
+  "aarch64-unknown-linux-gnu|--zig --compatibility manylinux_2_17|manylinux_2_17_aarch64|ELF 64-bit LSB .*ARM aarch64"
+  "x86_64-apple-darwin|--zig|macosx_10_12_x86_64|Mach-O 64-bit x86_64 executable"
+  "aarch64-apple-darwin|--zig|macosx_11_0_arm64|Mach-O 64-bit arm64 executable"
+  "x86_64-pc-windows-gnu||win_amd64|PE32\\+ executable \\(console\\) x86-64.*MS Windows"
+)
+case "${1-}" in
+  --native) platforms=("${platforms[0]}") ;;
+  "") ;;
+  *) fail "usage: scripts/wheel.sh [--native]" ;;
+esac
+
+# man-db and groff render the man pages, file(1) names the binaries, mingw links the Windows
+# one; install them when missing (Debian/Ubuntu, as root).
+packages=()
+command -v man > /dev/null || packages+=(man-db)
+command -v groff > /dev/null || packages+=(groff-base)
+command -v file > /dev/null || packages+=(file)
+if [ ${#platforms[@]} -gt 1 ] && ! command -v x86_64-w64-mingw32-gcc > /dev/null; then
+  packages+=(gcc-mingw-w64-x86-64)
 fi
+if [ ${#packages[@]} -gt 0 ]; then
+  say "installing ${packages[*]}"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}" > /dev/null
+fi
+installed_targets=$(rustup target list --installed)
+for platform in "${platforms[@]}"; do
+  triple=${platform%%|*}
+  grep -qx "$triple" <<< "$installed_targets" || rustup target add "$triple" >&2
+done
 
 tools="$target/wheel-tools"
-pins="maturin==$MATURIN_VERSION pipx==$PIPX_VERSION uv==$UV_VERSION"
+pins="maturin==$MATURIN_VERSION ziglang==$ZIGLANG_VERSION pipx==$PIPX_VERSION uv==$UV_VERSION"
 if [ "$(cat "$tools/pins" 2> /dev/null)" != "$pins" ]; then
   say "setting up $tools ($pins)"
   rm -rf "$tools"
@@ -45,30 +87,39 @@ fi
 version=$(cargo metadata --locked --no-deps --format-version 1 |
   "$python" -c 'import json, sys; print(next(p["version"] for p in json.load(sys.stdin)["packages"] if p["name"] == "spec-kitty-tracker"))')
 rm -f "$target"/wheels/spec_kitty_tracker_cli-*.whl
-say "building the wheel of spec-kitty-tracker $version (release build)"
-build_started=$SECONDS
-"$tools/bin/maturin" build --release --quiet --out "$target/wheels" >&2
-build_seconds=$((SECONDS - build_started))
-wheels=("$target"/wheels/spec_kitty_tracker_cli-*.whl)
-[ ${#wheels[@]} -eq 1 ] && [ -f "${wheels[0]}" ] || fail "expected one wheel in $target/wheels, got: ${wheels[*]}"
-wheel=${wheels[0]}
-
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# maturin --zig finds zig through the ziglang package of the tools venv.
+export PATH="$tools/bin:$PATH"
+build_seconds=""
+for platform in "${platforms[@]}"; do
+  IFS='|' read -r triple options tag pattern <<< "$platform"
+  say "building the $tag wheel of spec-kitty-tracker $version ($triple, release build)"
+  build_started=$SECONDS
+  # shellcheck disable=SC2086  # $options is a list of options
+  "$tools/bin/maturin" build --release --quiet --target "$triple" $options --out "$target/wheels" >&2
+  build_seconds+="${build_seconds:+, }$triple $((SECONDS - build_started))s"
+  # maturin may put an older alias first (manylinux2014_aarch64.manylinux_2_17_aarch64).
+  wheels=("$target"/wheels/spec_kitty_tracker_cli-"$version"-py3-none-*"$tag".whl)
+  [ ${#wheels[@]} -eq 1 ] && [ -f "${wheels[0]}" ] || fail "expected one $tag wheel in $target/wheels, got: ${wheels[*]}"
+  wheel=${wheels[0]}
+  exe=spec-kitty-tracker
+  [[ $triple != *windows* ]] || exe=spec-kitty-tracker.exe
 
-say "checking the file list of $(basename "$wheel")"
-"$python" - "$wheel" "$version" << 'PY'
+  say "checking the file list of $(basename "$wheel")"
+  "$python" - "$wheel" "$version" "$tag" "$exe" "$work/binary" << 'PY'
 import pathlib, sys, zipfile
 from email.parser import Parser
 
-wheel, version = sys.argv[1], sys.argv[2]
+wheel, version, tag, exe, binary_out = sys.argv[1:]
 data = f"spec_kitty_tracker_cli-{version}.data"
 info = f"spec_kitty_tracker_cli-{version}.dist-info"
+binary = f"{data}/scripts/{exe}"
 errors = []
 with zipfile.ZipFile(wheel) as z:
     entries = {e.filename: e for e in z.infolist() if not e.is_dir()}
     executables = sorted(n for n, e in entries.items() if (e.external_attr >> 16) & 0o111)
-    if executables != [f"{data}/scripts/spec-kitty-tracker"]:
+    if executables != [binary]:
         errors.append(f"executables: expected only the binary, got {executables}")
     outside = sorted(n for n in entries if not n.startswith((data + "/", info + "/")))
     if outside:
@@ -82,7 +133,7 @@ with zipfile.ZipFile(wheel) as z:
         f"{share}/fish/vendor_completions.d/spec-kitty-tracker.fish": pathlib.Path("completions/spec-kitty-tracker.fish"),
     })
     in_data = {n for n in entries if n.startswith(data + "/")}
-    expected = set(shipped) | {f"{data}/scripts/spec-kitty-tracker"}
+    expected = set(shipped) | {binary}
     if in_data != expected:
         errors.append(
             f"data files: missing {sorted(expected - in_data)}, unexpected {sorted(in_data - expected)}"
@@ -94,9 +145,19 @@ with zipfile.ZipFile(wheel) as z:
     meta = Parser().parsestr(z.read(f"{info}/METADATA").decode())
     if (meta["Name"], meta["Version"]) != ("spec-kitty-tracker-cli", version):
         errors.append(f"METADATA names {meta['Name']} {meta['Version']}")
+    tags = Parser().parsestr(z.read(f"{info}/WHEEL").decode()).get_all("Tag")
+    if f"py3-none-{tag}" not in tags or any(not t.startswith("py3-none-") for t in tags):
+        errors.append(f"WHEEL tags {tags}, expected py3-none-{tag}")
+    if binary in entries:
+        pathlib.Path(binary_out).write_bytes(z.read(binary))
 if errors:
     sys.exit("wheel.sh: FAILED:\n  " + "\n  ".join(errors))
 PY
+  format=$(file -b "$work/binary")
+  grep -Eq "^$pattern" <<< "$format" || fail "$(basename "$wheel"): the binary is '$format', expected /$pattern/"
+  say "ok: $(basename "$wheel"): $format"
+done
+wheel=$(echo "$target"/wheels/spec_kitty_tracker_cli-"$version"-py3-none-manylinux_2_34_x86_64.whl)
 
 say "installing into a fresh venv"
 venv="$work/venv"
@@ -166,4 +227,4 @@ found=$(
 )
 [ "$found" = "$UV_TOOL_DIR/spec-kitty-tracker-cli/share/man/man1/spec-kitty-tracker.1" ] || fail "uv: man -w found '$found'"
 
-say "ok: $(basename "$wheel") ($(du -k "$wheel" | cut -f1) KiB; build ${build_seconds}s, total $((SECONDS - started))s)"
+say "ok: ${#platforms[@]} wheels, $(basename "$wheel") installed and exercised (builds: $build_seconds; total $((SECONDS - started))s)"

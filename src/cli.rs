@@ -28,6 +28,7 @@ pub fn spec() -> Result<&'static command_spec::Spec, CliError> {
 
 /// Run the program with `args` (including the program name); returns the exit code.
 pub fn run(args: Vec<OsString>) -> u8 {
+    crate::output::long_values::remember(&args);
     let wants_json = args
         .iter()
         .skip(1)
@@ -37,7 +38,10 @@ pub fn run(args: Vec<OsString>) -> u8 {
         Ok(s) => s,
         Err(e) => return emit_error(&e, wants_json),
     };
-    let matches = match command_spec::to_clap::build(spec, VERSION).try_get_matches_from(args) {
+    // The name in "Usage:" lines is the command's, not argv[0]'s (`spec-kitty-tracker.exe` on
+    // Windows, a symbolic link's name elsewhere), as in the man pages and completions.
+    let command = command_spec::to_clap::build(spec, VERSION).bin_name("spec-kitty-tracker");
+    let matches = match command.try_get_matches_from(args) {
         Ok(m) => m,
         Err(e) => return clap_failure(&e, wants_json),
     };
@@ -102,9 +106,21 @@ fn clap_failure(err: &clap::Error, wants_json: bool) -> u8 {
         let rendered = err.render().to_string();
         let first = rendered.lines().next().unwrap_or("invalid usage");
         let message = first.strip_prefix("error: ").unwrap_or(first);
+        let message = crate::output::long_values::cut(message);
         write_stdout(&to_json_text(&CliError::usage(message).to_json()));
     }
-    let _ = err.print();
+    if is_output {
+        let _ = err.print();
+    } else {
+        // clap's own message, styled as clap styles it, with long values cut.
+        use std::io::Write;
+        let rendered = err.render().ansi().to_string();
+        let _ = write!(
+            anstream::stderr().lock(),
+            "{}",
+            crate::output::long_values::cut(&rendered)
+        );
+    }
     if is_output {
         0
     } else {
@@ -139,21 +155,22 @@ fn execute(
     if let Some(class) = class {
         check_refusals(id, class, m, ctx)?;
     }
+    let named = id.class_source() == ClassSource::ProviderArg || given_provider(m).is_some();
     let invocation = Invocation::parse(id, m)?;
     let result = route(invocation, class, ctx);
     match class {
-        Some(ProviderClass::Removed) => result.map_err(|e| removed_hint(id, e)),
+        Some(ProviderClass::Removed) => result.map_err(|e| removed_hint(named, e)),
         _ => result,
     }
 }
 
-/// A removed provider's hard-break says what to do next: bind a supported provider, or remove
-/// the stale binding.
-fn removed_hint(id: CommandId, err: CliError) -> CliError {
+/// A removed provider's hard-break says what to do next: name a supported provider (when the
+/// command line named the removed one), or remove the stale binding.
+fn removed_hint(named: bool, err: CliError) -> CliError {
     if err.code != "hard_break" {
         return err;
     }
-    if id == CommandId::Bind {
+    if named {
         err.hint("`spec-kitty-tracker providers` lists the supported providers")
     } else {
         err.hint("remove the stale binding with `spec-kitty-tracker unbind`, then bind a supported provider")
@@ -174,6 +191,12 @@ fn resolve_class(
                 .unwrap_or("");
             classify(raw).ok_or_else(|| unknown_provider_error(raw))?
         }
+        // A command that acts on the binding but also takes `--provider` (`map list
+        // --provider`) is about that provider when it is given, bound or not.
+        ClassSource::Binding if given_provider(m).is_some() => {
+            let raw = given_provider(m).unwrap_or_default();
+            classify(raw).ok_or_else(|| unknown_provider_error(raw))?
+        }
         ClassSource::Binding => {
             let binding = ctx.binding()?;
             let raw = binding.provider.unwrap_or_default();
@@ -190,6 +213,14 @@ fn resolve_class(
     let class = provider.class;
     ctx.provider = Some(provider);
     Ok(Some(class))
+}
+
+/// The `--provider` value of a leaf that declares one, when given.
+fn given_provider(m: &ArgMatches) -> Option<&str> {
+    m.try_get_one::<String>("provider")
+        .ok()
+        .flatten()
+        .map(String::as_str)
 }
 
 fn unknown_binding(raw: &str, ctx: &mut Context) -> CliError {

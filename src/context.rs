@@ -119,27 +119,45 @@ impl Context {
         Http::new(server, log, timeout, max_body)
     }
 
-    /// Directory for credentials and caches: `SPEC_KITTY_HOME`, else `~/.spec-kitty`.
-    /// A relative `SPEC_KITTY_HOME` is used as given (relative to the working directory).
-    /// The first call of a run sweeps the temp files a killed run left there.
+    /// Directory for credentials and caches: `SPEC_KITTY_HOME`, else the platform's default
+    /// (see [`default_state_root`]). A relative `SPEC_KITTY_HOME` is used as given (relative to
+    /// the working directory). The first call of a run sweeps the temp files a killed run left
+    /// there.
     pub fn state_root(&self) -> Result<PathBuf, CliError> {
-        let root = if let Some(home) = self.env.path("SPEC_KITTY_HOME") {
-            home
-        } else {
-            match self.env.path("HOME") {
-                Some(home) => home.join(".spec-kitty"),
-                None => {
-                    return Err(CliError::failed(
-                        "no_home",
-                        "cannot find the home directory: HOME is not set",
-                    )
-                    .hint("set HOME or SPEC_KITTY_HOME"))
-                }
-            }
+        let root = match self.env.path("SPEC_KITTY_HOME") {
+            Some(home) => home,
+            None => default_state_root(&self.env, cfg!(windows))?,
         };
         static SWEPT: std::sync::Once = std::sync::Once::new();
         SWEPT.call_once(|| crate::fsutil::sweep_stale_temps(&root));
         Ok(root)
+    }
+}
+
+/// Where spec-kitty-cli 3.2.7 keeps its state when `SPEC_KITTY_HOME` is unset: `~/.spec-kitty`
+/// on POSIX; on Windows `%LOCALAPPDATA%\spec-kitty` (its
+/// `platformdirs.user_data_dir("spec-kitty", appauthor=False, roaming=False)`, which is the
+/// Local AppData known folder; Windows sets `LOCALAPPDATA` to that folder in every session).
+pub fn default_state_root(env: &Env, windows: bool) -> Result<PathBuf, CliError> {
+    let (var, name) = if windows {
+        ("LOCALAPPDATA", "spec-kitty")
+    } else {
+        ("HOME", ".spec-kitty")
+    };
+    match env.path(var) {
+        Some(dir) => Ok(dir.join(name)),
+        None => Err(CliError::failed(
+            "no_home",
+            format!(
+                "cannot find the {}: {var} is not set",
+                if windows {
+                    "local application data directory"
+                } else {
+                    "home directory"
+                }
+            ),
+        )
+        .hint(format!("set {var} or SPEC_KITTY_HOME"))),
     }
 }
 
@@ -150,4 +168,39 @@ pub fn not_bound() -> CliError {
         "not_bound",
         "No tracker bound. Run `spec-kitty tracker bind` first.",
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Oracle: spec-kitty-cli 3.2.7's `paths/windows_paths.py` (`get_runtime_root`).
+    #[test]
+    fn the_default_state_root_is_the_one_of_3_2_7_on_each_platform() {
+        let env = Env::from_pairs(&[
+            ("HOME", "/home/alice"),
+            ("LOCALAPPDATA", r"C:\Users\alice\AppData\Local"),
+        ]);
+        assert_eq!(
+            default_state_root(&env, false).expect("posix"),
+            Path::new("/home/alice").join(".spec-kitty")
+        );
+        assert_eq!(
+            default_state_root(&env, true).expect("windows"),
+            Path::new(r"C:\Users\alice\AppData\Local").join("spec-kitty")
+        );
+        let bare = Env::from_pairs(&[("HOME", "/home/alice")]);
+        let err = default_state_root(&bare, true).expect_err("no LOCALAPPDATA");
+        assert_eq!(err.code, "no_home");
+        assert!(
+            err.message.contains("LOCALAPPDATA is not set"),
+            "{}",
+            err.message
+        );
+        let ctx = Context::new(
+            Env::from_pairs(&[("SPEC_KITTY_HOME", "state"), ("LOCALAPPDATA", "x")]),
+            PathBuf::from("/"),
+        );
+        assert_eq!(ctx.state_root().expect("wins"), PathBuf::from("state"));
+    }
 }

@@ -6,10 +6,10 @@
 
 use crate::error::io_reason;
 use crate::error::CliError;
-use crate::fsutil::{atomic_write, open_or_create, warn_if_loose, FileMode};
-use std::fs::{File, TryLockError};
+use crate::fsutil::{atomic_write, lock_file, warn_if_loose, FileMode};
+use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use toml_edit::{DocumentMut, Item, Table};
 
 /// How long to wait for another process holding the lock.
@@ -69,30 +69,18 @@ impl CredentialsFile {
     /// Take the exclusive lock, waiting up to [`LOCK_WAIT`].
     pub fn lock(&self) -> Result<CredentialsLock, CliError> {
         self.ensure_dir()?;
-        let file = open_or_create(&self.lock_path, 0o600)
-            .map_err(|e| self.io_error("open", &self.lock_path, &e))?;
-        let deadline = Instant::now() + LOCK_WAIT;
-        loop {
-            match file.try_lock() {
-                Ok(()) => return Ok(CredentialsLock { _file: file }),
-                Err(TryLockError::WouldBlock) if Instant::now() < deadline => {
-                    std::thread::sleep(Duration::from_millis(25));
-                }
-                Err(TryLockError::WouldBlock) => {
-                    return Err(CliError::failed(
-                        "credentials_locked",
-                        format!(
-                            "another spec-kitty process holds {} (waited {} s)",
-                            self.lock_path.display(),
-                            LOCK_WAIT.as_secs()
-                        ),
-                    )
-                    .hint("wait for the other command to finish, then try again"))
-                }
-                Err(TryLockError::Error(e)) => {
-                    return Err(self.io_error("lock", &self.lock_path, &e))
-                }
-            }
+        match lock_file(&self.lock_path, Duration::from_millis(25), LOCK_WAIT) {
+            Ok(Some(file)) => Ok(CredentialsLock { _file: file }),
+            Ok(None) => Err(CliError::failed(
+                "credentials_locked",
+                format!(
+                    "another spec-kitty process holds {} (waited {} s)",
+                    self.lock_path.display(),
+                    LOCK_WAIT.as_secs()
+                ),
+            )
+            .hint("wait for the other command to finish, then try again")),
+            Err(e) => Err(self.io_error("lock", &self.lock_path, &e)),
         }
     }
 
@@ -153,6 +141,8 @@ fn restrict(path: &Path, mode: u32) {
         use std::os::unix::fs::PermissionsExt;
         let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode));
     }
+    // Windows has no POSIX modes: the inherited ACL of the user's profile protects the file
+    // (see the `fsutil` module docs).
     #[cfg(not(unix))]
     let _ = (path, mode);
 }
@@ -346,6 +336,9 @@ mod tests {
             .write(true)
             .open(&file.lock_path)
             .expect("open");
-        assert!(matches!(other.try_lock(), Err(TryLockError::WouldBlock)));
+        assert!(matches!(
+            other.try_lock(),
+            Err(std::fs::TryLockError::WouldBlock)
+        ));
     }
 }

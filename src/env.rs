@@ -5,12 +5,13 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// Variables read by the tool.
-pub const VARS: [&str; 14] = [
+pub const VARS: [&str; 20] = [
     "SPEC_KITTY_ENABLE_SAAS_SYNC",
     "SPEC_KITTY_HOME",
     "SPEC_KITTY_SAAS_URL",
     "SPECIFY_REPO_ROOT",
     "HOME",
+    "LOCALAPPDATA",
     "NO_COLOR",
     "RUST_LOG",
     "SPEC_KITTY_TRACKER_POLL_SCALE",
@@ -20,6 +21,13 @@ pub const VARS: [&str; 14] = [
     "SPEC_KITTY_TRACKER_BUSY_TIMEOUT_MS",
     "SPEC_KITTY_TRACKER_MAX_PAGES",
     "SPEC_KITTY_TRACKER_MAX_SPOOL_BYTES",
+    // The user name of the project identity's node_id, as Python's getpass.getuser() finds it.
+    "LOGNAME",
+    "USER",
+    "LNAME",
+    "USERNAME",
+    // The terminal width (tables add a URL column where it fits).
+    "COLUMNS",
 ];
 
 /// Environment snapshot.

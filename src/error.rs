@@ -5,12 +5,50 @@ use serde_json::{Map, Value};
 use std::fmt;
 
 /// An I/O error's reason without the "(os error N)" noise.
+///
+/// On Windows the common reasons are worded as on Linux and macOS ("No such file or directory",
+/// "Permission denied", "Connection refused"), so a message, its documentation and a script
+/// matching it are the same on every platform; the others keep Windows' text (without its final
+/// full stop, which would end our sentence twice).
 pub fn io_reason(e: &std::io::Error) -> String {
-    let s = e.to_string();
-    match s.find(" (os error") {
-        Some(i) => s[..i].to_owned(),
-        None => s,
+    if cfg!(windows) && e.raw_os_error().is_some() {
+        if let Some(posix) = posix_wording(e.kind()) {
+            return posix.to_owned();
+        }
     }
+    let s = e.to_string();
+    let s = match s.find(" (os error") {
+        Some(i) => &s[..i],
+        None => &s,
+    };
+    if cfg!(windows) {
+        s.trim_end_matches('.')
+    } else {
+        s
+    }
+    .to_owned()
+}
+
+/// strerror(3)'s text (glibc and macOS agree) for the kinds of error users meet most.
+fn posix_wording(kind: std::io::ErrorKind) -> Option<&'static str> {
+    use std::io::ErrorKind as K;
+    Some(match kind {
+        K::NotFound => "No such file or directory",
+        K::PermissionDenied => "Permission denied",
+        K::AlreadyExists => "File exists",
+        K::ConnectionRefused => "Connection refused",
+        K::ConnectionReset => "Connection reset by peer",
+        K::ConnectionAborted => "Software caused connection abort",
+        K::TimedOut => "Connection timed out",
+        K::AddrInUse => "Address already in use",
+        K::NotADirectory => "Not a directory",
+        K::IsADirectory => "Is a directory",
+        K::DirectoryNotEmpty => "Directory not empty",
+        K::ReadOnlyFilesystem => "Read-only file system",
+        K::StorageFull => "No space left on device",
+        K::BrokenPipe => "Broken pipe",
+        _ => return None,
+    })
 }
 
 /// What kind of failure, which decides the exit code (SPEC §8).
@@ -169,6 +207,19 @@ impl std::error::Error for CliError {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Oracle: the OS's own strerror text (Linux here; on Windows the mapping gives the same).
+    #[test]
+    fn io_reasons_read_as_strerror_says() {
+        let missing = std::fs::File::open("/nonexistent/spec-kitty-tracker").expect_err("missing");
+        assert_eq!(io_reason(&missing), "No such file or directory");
+        assert_eq!(
+            posix_wording(missing.kind()),
+            Some(io_reason(&missing).as_str())
+        );
+        let plain = std::io::Error::other("a reason");
+        assert_eq!(io_reason(&plain), "a reason");
+    }
 
     #[test]
     fn json_error_object_has_code_message_and_exit_code() {

@@ -1,6 +1,23 @@
 //! Atomic file replacement: write a temp file in the same directory, fsync, rename. A symbolic
 //! link is followed: its target is replaced (the temp file is written next to the target), so
 //! the link keeps working. Temp files that a killed process left behind are swept.
+//!
+//! On Windows the rename (std's `FileRenameInfoEx` with POSIX semantics, else `MoveFileExW`)
+//! fails where POSIX's does not, and both cases are handled here:
+//! - a **read-only** target (`FILE_ATTRIBUTE_READONLY`, what `attrib +r` or Explorer set) is
+//!   refused with "access denied": its read-only attribute is cleared, the rename retried, and
+//!   the new file made read-only again (`FileMode::Keep` keeps the attribute as it keeps a POSIX
+//!   mode);
+//! - a target **open in another process** without `FILE_SHARE_DELETE` (Python's `open()`, an
+//!   editor, a virus scanner, the indexer) gives a sharing violation or "access denied": the
+//!   rename is retried for up to [`REPLACE_RETRY`] (what such a reader needs to finish), then the
+//!   error is reported and the temp file removed; the target is never left half-written.
+//!
+//! POSIX modes do not exist on Windows: `FileMode` is ignored there, except the read-only bit.
+//! Secrets are protected by the directory they live in: under `%LOCALAPPDATA%` (the user's
+//! profile, whose ACL grants only the user, SYSTEM and Administrators) new files inherit that
+//! ACL. [`warn_if_loose`] and the session store's "unsafe permissions" check are POSIX-only, as
+//! in spec-kitty-cli 3.2.7 (which skips them on Windows too).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -39,9 +56,62 @@ pub fn atomic_write(path: &Path, bytes: &[u8], mode: FileMode) -> std::io::Resul
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     set_mode(tmp.path(), &target, mode)?;
-    tmp.persist(&target).map_err(|e| e.error)?;
+    persist(tmp, &target)?;
     sync_dir(dir);
     Ok(())
+}
+
+/// How long a Windows rename is retried while another process has the target open.
+pub const REPLACE_RETRY: Duration = Duration::from_secs(2);
+
+#[cfg(not(windows))]
+fn persist(tmp: tempfile::NamedTempFile, target: &Path) -> std::io::Result<()> {
+    tmp.persist(target).map(drop).map_err(|e| e.error)
+}
+
+/// The Windows rename: read-only targets and targets open elsewhere (see the module docs).
+#[cfg(windows)]
+fn persist(mut tmp: tempfile::NamedTempFile, target: &Path) -> std::io::Result<()> {
+    let was_read_only = std::fs::metadata(target).is_ok_and(|m| m.permissions().readonly());
+    if was_read_only {
+        set_read_only(target, false)?;
+    }
+    let deadline = std::time::Instant::now() + REPLACE_RETRY;
+    let result = loop {
+        match tmp.persist(target) {
+            Ok(_) => break Ok(()),
+            Err(e) if is_busy(&e.error) && std::time::Instant::now() < deadline => {
+                tmp = e.file;
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            Err(e) => break Err(e.error),
+        }
+    };
+    if was_read_only {
+        // The new file when the rename happened, else the old one: read-only again either way.
+        let _ = set_read_only(target, true);
+    }
+    result
+}
+
+#[cfg(windows)]
+fn set_read_only(path: &Path, read_only: bool) -> std::io::Result<()> {
+    let mut permissions = std::fs::metadata(path)?.permissions();
+    permissions.set_readonly(read_only);
+    std::fs::set_permissions(path, permissions)
+}
+
+/// Whether a Windows error means another process has the file open (sharing violation, lock
+/// violation) or it is being deleted ("access denied" for a delete-pending name).
+#[cfg(windows)]
+pub fn is_busy(e: &std::io::Error) -> bool {
+    const ERROR_ACCESS_DENIED: i32 = 5;
+    const ERROR_SHARING_VIOLATION: i32 = 32;
+    const ERROR_LOCK_VIOLATION: i32 = 33;
+    matches!(
+        e.raw_os_error(),
+        Some(ERROR_ACCESS_DENIED | ERROR_SHARING_VIOLATION | ERROR_LOCK_VIOLATION)
+    )
 }
 
 /// `path` itself, or the file its chain of symbolic links ends at.
@@ -76,12 +146,14 @@ fn set_mode(tmp: &Path, target: &Path, mode: FileMode) -> std::io::Result<()> {
     std::fs::set_permissions(tmp, std::fs::Permissions::from_mode(mode))
 }
 
+/// No POSIX modes here (see the module docs); the read-only bit is kept by [`persist`].
 #[cfg(not(unix))]
 fn set_mode(_tmp: &Path, _target: &Path, _mode: FileMode) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Make the rename durable; failure here is not fatal (the rename itself happened).
+/// Make the rename durable; failure here is not fatal (the rename itself happened). Windows
+/// cannot open a directory as a file and needs no such step (NTFS journals the rename).
 fn sync_dir(dir: &Path) {
     #[cfg(unix)]
     if let Ok(d) = std::fs::File::open(dir) {
@@ -125,20 +197,65 @@ fn owned_by_us(meta: &std::fs::Metadata) -> bool {
     meta.uid() == unsafe { libc::geteuid() }
 }
 
+/// Windows: the directory is the user's own (under `%LOCALAPPDATA%` or `SPEC_KITTY_HOME`), and
+/// a file another user has open cannot be removed anyway (sharing violation, ignored).
 #[cfg(not(unix))]
 fn owned_by_us(_meta: &std::fs::Metadata) -> bool {
     true
 }
 
-/// Open `path` for writing, creating it with `mode` if missing. An existing file (or the target
-/// of a link) keeps its mode: nothing is chmodded.
-pub fn open_or_create(path: &Path, mode: u32) -> std::io::Result<std::fs::File> {
+/// Take an exclusive lock on the lock file `path` (created when missing, never truncated),
+/// trying every `poll` for up to `wait`; `Ok(None)` when another process held it all along.
+///
+/// The lock is std's `File::try_lock`: `flock` on Linux and macOS (what Python's `filelock` and
+/// `fcntl.flock` take), `LockFileEx` over the whole file on Windows, which conflicts with the
+/// byte-0 `LockFileEx` of `filelock` and the `msvcrt.locking(fd, LK_NBLCK, 1)` of 3.2.7's own
+/// locks (byte-range locks conflict when the ranges overlap).
+///
+/// On Windows the file is opened sharing read and write but not delete, like `filelock`'s: while
+/// the handle is open nobody can unlink the name (`filelock` unlinks its lock file on release),
+/// so the lock is on the live file. An open refused because another process is deleting the
+/// name or has it open exclusively ("access denied", sharing violation) is retried like a held
+/// lock, as `filelock` does; one still refused at the end of the wait is reported as the error.
+pub fn lock_file(
+    path: &Path,
+    poll: Duration,
+    wait: Duration,
+) -> std::io::Result<Option<std::fs::File>> {
+    let deadline = std::time::Instant::now() + wait;
+    loop {
+        let opened = open_lock_file(path);
+        let last_try = std::time::Instant::now() >= deadline;
+        match opened {
+            Ok(file) => match file.try_lock() {
+                Ok(()) => return Ok(Some(file)),
+                Err(std::fs::TryLockError::WouldBlock) if last_try => return Ok(None),
+                Err(std::fs::TryLockError::WouldBlock) => {}
+                Err(std::fs::TryLockError::Error(e)) => return Err(e),
+            },
+            #[cfg(windows)]
+            Err(e) if is_busy(&e) && !last_try && !path.is_dir() => {}
+            Err(e) => return Err(e),
+        }
+        std::thread::sleep(poll);
+    }
+}
+
+/// Open (creating it when missing) a lock file the way every lock of this tool opens it.
+pub fn open_lock_file(path: &Path) -> std::io::Result<std::fs::File> {
     let mut options = std::fs::OpenOptions::new();
-    options.create(true).truncate(false).write(true);
+    options.read(true).write(true).create(true).truncate(false);
     #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, mode);
-    #[cfg(not(unix))]
-    let _ = mode;
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    #[cfg(windows)]
+    {
+        const FILE_SHARE_READ: u32 = 1;
+        const FILE_SHARE_WRITE: u32 = 2;
+        std::os::windows::fs::OpenOptionsExt::share_mode(
+            &mut options,
+            FILE_SHARE_READ | FILE_SHARE_WRITE,
+        );
+    }
     options.open(path)
 }
 

@@ -300,14 +300,22 @@ impl Http {
                 format!("cannot build the request to {url}: {reason}"),
             );
         }
-        CliError::new(
-            ErrorKind::Network,
-            "network",
-            format!(
-                "Cannot connect to Spec Kitty SaaS at {server}. Check your network connection."
-            ),
-        )
-        .detail("reason", reason)
+        // Connected (or never tried to connect, e.g. reused) and then let down: a stall or a
+        // cut is no reason to check the network; say what happened.
+        let message = if e.is_connect() {
+            format!("Cannot connect to Spec Kitty SaaS at {server}. Check your network connection.")
+        } else if e.is_timeout() {
+            format!("Timed out waiting for Spec Kitty SaaS at {server}: it accepted the connection, then sent nothing more within the time limit.")
+        } else {
+            format!("Spec Kitty SaaS at {server} closed the connection before its response was complete.")
+        };
+        let err = CliError::new(ErrorKind::Network, "network", message).detail("reason", reason);
+        match e.is_connect() {
+            true => err,
+            false => {
+                err.hint("run the command again; if it keeps happening, the server is in trouble")
+            }
+        }
     }
 }
 
@@ -363,10 +371,15 @@ fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
     while let Some(next) = current.source() {
         current = next;
     }
-    let text = current.to_string();
-    match text.find(" (os error") {
-        Some(i) => text[..i].to_owned(),
-        None => text,
+    match current.downcast_ref::<std::io::Error>() {
+        Some(io) => crate::error::io_reason(io),
+        None => {
+            let text = current.to_string();
+            match text.find(" (os error") {
+                Some(i) => text[..i].to_owned(),
+                None => text,
+            }
+        }
     }
 }
 

@@ -11,7 +11,9 @@
 
 pub mod item_thread;
 pub mod jq;
+pub mod long_values;
 pub mod merge;
+pub mod table;
 
 pub use crate::term::{clean, note};
 
@@ -334,7 +336,7 @@ pub fn emit(outcome: Outcome, json: bool, jq: Option<&jq::Jq>) -> u8 {
                     let _ = writeln!(
                         anstream::stderr().lock(),
                         "{HINT}hint:{HINT:#} {}",
-                        clean(hint, true)
+                        clean(&long_values::cut(hint), true)
                     );
                 }
             }
@@ -347,7 +349,12 @@ pub fn emit(outcome: Outcome, json: bool, jq: Option<&jq::Jq>) -> u8 {
 /// Print an error (with this binary's equivalent of any quoted `spec-kitty` command as a
 /// hint); returns its exit code.
 pub fn emit_error(err: &CliError, json: bool) -> u8 {
-    let err = &err.clone().with_equivalent_hints();
+    let mut err = err.clone().with_equivalent_hints();
+    err.message = long_values::cut(&err.message).into_owned();
+    for hint in &mut err.hints {
+        *hint = long_values::cut(hint).into_owned();
+    }
+    let err = &err;
     if json {
         write_stdout(&to_json_text(&err.to_json()));
     }
@@ -371,7 +378,7 @@ pub fn warn(message: &str) {
     let _ = writeln!(
         anstream::stderr().lock(),
         "{HINT}warning:{HINT:#} {}",
-        clean(message, true)
+        clean(&long_values::cut(message), true)
     );
 }
 

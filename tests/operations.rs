@@ -285,3 +285,24 @@ async fn any_other_id_is_sent_as_exactly_one_path_segment() {
         "RFC 3986 §3.3: '/', '?' and '#' are percent-encoded inside a segment"
     );
 }
+
+/// Red-team 2 item 2, the polled result. Oracle: the contract's `SyncStatus` (`ok | partial |
+/// error`): a completed operation whose result says another status fails closed (exit 1, a
+/// warning naming it); one without a result is simply completed (exit 0, as above).
+#[tokio::test]
+async fn wait_on_a_result_with_a_status_outside_the_contract_fails_closed() {
+    for status in ["failed", "cancelled", "ERROR"] {
+        let server = server_with(&[json!({"operation_id": "op-1", "status": "completed",
+                                           "result": {"status": status, "summary": summary()}})])
+        .await;
+        let out = sandbox(&server).run(&["operations", "show", "op-1", "--wait"]);
+        assert_eq!(code(&out), 1, "{status}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains(&format!(
+                "warning: the server answered status {status:?}, which the contract does not list"
+            )),
+            "{}",
+            stderr(&out)
+        );
+    }
+}

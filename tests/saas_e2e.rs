@@ -183,6 +183,15 @@ async fn the_mock_rejects_requests_that_break_the_contract() {
 /// terminal; the mock's `rate-storm` answers 429 with `retry_after_seconds: 2` forever.
 #[test]
 fn rate_limit_waits_are_announced_on_a_terminal() {
+    if std::env::var_os("SPEC_KITTY_TRACKER_TEST_TARGET").is_some_and(|t| t == "windows") {
+        // Listed in scripts/wine-test.sh too.
+        eprintln!(
+            "SKIPPED under Wine: rate_limit_waits_are_announced_on_a_terminal (Wine draws the \
+             Windows console onto the pty with its own cursor escapes, ESC[1C for a space, so \
+             the text cannot be compared)"
+        );
+        return;
+    }
     if std::process::Command::new("script")
         .arg("--version")
         .output()
@@ -207,7 +216,7 @@ fn rate_limit_waits_are_announced_on_a_terminal() {
         ])),
         0
     );
-    let inner = format!("{} sync pull", env!("CARGO_BIN_EXE_spec-kitty-tracker"));
+    let inner = format!("{} sync pull", common::bin().display());
     let cmd = sb.command(&[]);
     let out = std::process::Command::new("script")
         .args(["-qec", &inner, "/dev/null"])

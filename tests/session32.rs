@@ -508,11 +508,13 @@ fn with_both_logins_the_session_wins_and_logout_removes_it() {
     );
     let text = stdout(&out);
     assert!(
-        text.starts_with("Authenticated\n   Username: ada@example.com\n   Name: Ada Lovelace\n   Team: demo-team\n"),
+        text.starts_with("+ Authenticated (access valid ")
+            && text.contains("\n  User:           ada@example.com (Ada Lovelace)\n")
+            && text.contains("\n  Tracker team:   demo-team\n"),
         "{text}"
     );
     assert!(
-        text.contains("   Login: spec-kitty 3.1+ session "),
+        text.contains("  Storage:        Encrypted session file "),
         "{text}"
     );
     assert_no_tokens(&out, &[&access, &refresh]);
@@ -771,4 +773,234 @@ fn request_shape(r: &wiremock::Request) -> (String, String, bool) {
         String::from_utf8_lossy(&r.body).into_owned(),
         r.headers.get("authorization").is_some(),
     )
+}
+
+/// A rotating token server for one test: each refresh token can be spent once (a reuse is
+/// `invalid_grant`), spending `t` issues `t+`; the first grant of each token family (a token
+/// without `+`) answers `hostile` merged over a normal answer. GET tracker status answers 200.
+struct Rotating {
+    spent: std::sync::Mutex<std::collections::HashSet<String>>,
+    hostile: Value,
+    rejected: std::sync::atomic::AtomicUsize,
+}
+
+impl wiremock::Respond for Rotating {
+    fn respond(&self, req: &wiremock::Request) -> wiremock::ResponseTemplate {
+        let body = String::from_utf8_lossy(&req.body).into_owned();
+        let token = body
+            .split('&')
+            .find_map(|kv| kv.strip_prefix("refresh_token="))
+            .unwrap_or_default()
+            .replace("%2B", "+");
+        if !self.spent.lock().expect("spent").insert(token.clone()) {
+            self.rejected
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            return wiremock::ResponseTemplate::new(400)
+                .set_body_json(json!({"error": "invalid_grant"}));
+        }
+        let next = format!("{token}+");
+        let mut answer = json!({"access_token": format!("acc-{next}"), "refresh_token": next,
+                                "expires_in": 600, "token_type": "Bearer"});
+        if !token.contains('+') {
+            for (k, v) in self.hostile.as_object().expect("object") {
+                answer[k] = v.clone();
+            }
+        }
+        wiremock::ResponseTemplate::new(200).set_body_json(answer)
+    }
+}
+
+async fn rotating_server(hostile: Value) -> (wiremock::MockServer, std::sync::Arc<Rotating>) {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    let rotating = std::sync::Arc::new(Rotating {
+        spent: Default::default(),
+        hostile,
+        rejected: Default::default(),
+    });
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(SharedRespond(rotating.clone()))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/tracker/status/"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"provider": "linear", "project_slug": "demo-project", "connected": true, "sync_state": "idle"}),
+        ))
+        .mount(&server)
+        .await;
+    (server, rotating)
+}
+
+struct SharedRespond(std::sync::Arc<Rotating>);
+
+impl wiremock::Respond for SharedRespond {
+    fn respond(&self, req: &wiremock::Request) -> wiremock::ResponseTemplate {
+        self.0.respond(req)
+    }
+}
+
+/// Red-team 2 item 3. Oracle: spec-kitty-cli 3.2.7, run beside ours against the same rotating
+/// server: given a granted answer with `expires_in: -100` or an access token holding CR/LF or
+/// a non-ASCII character, 3.2.7 stores the refresh token it carries. Ours stores it too (3.2.7
+/// reads it back from our write), marks the access token expired, reports the problem (exit 1),
+/// and the next command refreshes with the issued token: no refresh token is refused, and the
+/// shared login survives. (Was: the answer was refused, the spent token kept, the next command
+/// got `invalid_grant` and deleted session.json for both tools.)
+#[tokio::test]
+async fn a_granted_refresh_answer_we_cannot_use_keeps_the_issued_refresh_token_as_3_2_7_does() {
+    let Some(py) = python() else { return };
+    for (hostile, problem) in [
+        (json!({"expires_in": -100}), "`expires_in` is -100"),
+        (
+            json!({"access_token": "acc\r\nX-Evil: 1"}),
+            "`access_token`: it holds U+000D",
+        ),
+        (
+            json!({"access_token": "acc-\u{e9}t\u{e9}"}),
+            "`access_token`: it holds U+00E9",
+        ),
+    ] {
+        let (server, rotating) = rotating_server(hostile.clone()).await;
+        let ours = Sandbox::saas().env("SPEC_KITTY_SAAS_URL", &server.uri());
+        let theirs = Sandbox::saas().env("SPEC_KITTY_SAAS_URL", &server.uri());
+        py.write(&ours, &session("acc-0", "ours", -60));
+        py.write(&theirs, &session("acc-0", "theirs", -60));
+
+        let outcome: Value =
+            serde_json::from_str(&py.run(&theirs, &["refresh"], "", &[])).expect("json");
+        let theirs_after = py.read(&theirs);
+        assert_eq!(
+            theirs_after["refresh_token"], "theirs+",
+            "3.2.7 stores it: {outcome}"
+        );
+
+        let out = ours.run(&["status"]);
+        assert_eq!(code(&out), 1, "{hostile}: {}", stderr(&out));
+        assert!(
+            stderr(&out)
+                .starts_with("error: unexpected response from server (POST /oauth/token): ")
+                && stderr(&out).contains(problem),
+            "{}",
+            stderr(&out)
+        );
+        let ours_after = py.read(&ours);
+        assert_eq!(
+            ours_after["refresh_token"], "ours+",
+            "{hostile}: stored as 3.2.7 stores it"
+        );
+        let sent = |family: &str| {
+            hostile
+                .get("access_token")
+                .cloned()
+                .unwrap_or_else(|| json!(format!("acc-{family}+")))
+        };
+        assert_eq!(theirs_after["access_token"], sent("theirs"));
+        assert_eq!(
+            ours_after["access_token"],
+            sent("ours"),
+            "{hostile}: the access token as 3.2.7 stores it"
+        );
+
+        // The next command refreshes with the issued token and works.
+        let out = ours.run(&["status"]);
+        assert_eq!(code(&out), 0, "{hostile}: {}", stderr(&out));
+        assert_eq!(py.read(&ours)["refresh_token"], "ours++");
+        assert_eq!(
+            rotating.rejected.load(std::sync::atomic::Ordering::SeqCst),
+            0,
+            "{hostile}: no refresh token was spent twice"
+        );
+    }
+}
+
+/// Red-team 2 item 3, the stored side. Oracle: 3.2.7's storage writes a session whose access
+/// token cannot go into a header (what it stores from such an answer); we use that session:
+/// the access token counts as expired and is refreshed, nothing is refused or deleted. (Was:
+/// exit 4, "Cannot use the spec-kitty session".)
+#[tokio::test]
+async fn a_3_2_7_session_with_an_unsendable_access_token_is_refreshed() {
+    let Some(py) = python() else { return };
+    for access in ["acc\r\nX-Evil: 1", "acc-\u{fc}", "acc 1", "acc\u{7f}"] {
+        let (server, rotating) = rotating_server(json!({})).await;
+        let sb = Sandbox::saas().env("SPEC_KITTY_SAAS_URL", &server.uri());
+        py.write(&sb, &session(access, "stored", 3600));
+        let out = sb.run(&["status"]);
+        assert_eq!(code(&out), 0, "{access:?}: {}", stderr(&out));
+        let after = py.read(&sb);
+        assert_eq!(
+            after["refresh_token"], "stored+",
+            "{access:?}: refreshed once"
+        );
+        assert_eq!(after["access_token"], "acc-stored+");
+        assert_eq!(
+            rotating.rejected.load(std::sync::atomic::Ordering::SeqCst),
+            0
+        );
+    }
+}
+
+/// Red-team 2 item 4. Oracle: spec-kitty-cli 3.2.7's own storage write (what its `auth login`
+/// does, taking only `session.lock`) while our refresh grant is in flight (the server delays
+/// its answer): our rotated copy of the older session does not overwrite it; the login's
+/// session is kept and used, and 3.2.7 reads it back unchanged.
+#[tokio::test]
+async fn a_login_by_3_2_7_while_our_refresh_is_in_flight_is_kept_and_used() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let Some(py) = python() else { return };
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"access_token": "acc-rotated", "refresh_token": "ref-rotated", "expires_in": 600}))
+                .set_delay(Duration::from_secs(4)),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/tracker/status/"))
+        .and(wiremock::matchers::header(
+            "Authorization",
+            "Bearer acc-login",
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"provider": "linear", "project_slug": "demo-project", "connected": true}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let sb = Sandbox::saas().env("SPEC_KITTY_SAAS_URL", &server.uri());
+    py.write(&sb, &session("acc-old", "ref-old", -60));
+    let child = sb
+        .command(&["status"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let started = Instant::now();
+    while server.received_requests().await.map_or(0, |r| r.len()) == 0 {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the grant was sent"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let login = session("acc-login", "ref-login", 3600);
+    py.write(&sb, &login);
+    let out = wait_bounded(child, Duration::from_secs(30));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let after = py.read(&sb);
+    assert_eq!(
+        after["session_id"], login["session_id"],
+        "the login's session stays"
+    );
+    assert_eq!(
+        (&after["access_token"], &after["refresh_token"]),
+        (&json!("acc-login"), &json!("ref-login"))
+    );
 }

@@ -42,8 +42,8 @@ pub struct Grant {
 /// Outcome of a refresh call.
 #[derive(Debug, Clone)]
 pub enum Refreshed {
-    /// New tokens.
-    Granted(Grant),
+    /// New tokens, and what was wrong with them (see [`parse_refresh_grant`]).
+    Granted(Grant, Vec<String>),
     /// The server rejected the refresh token (401).
     Rejected,
 }
@@ -188,7 +188,8 @@ pub async fn refresh(
         .json(&json!({ "refresh": refresh.expose() }));
     let resp = http.send(req, server.as_str()).await?;
     match resp.status {
-        200..=299 => parse_grant(&resp.body, &endpoint, false).map(Refreshed::Granted),
+        200..=299 => parse_refresh_grant(&resp.body, &endpoint)
+            .map(|(grant, problems)| Refreshed::Granted(grant, problems)),
         401 => Ok(Refreshed::Rejected),
         _ => Err(error_from_response(&resp, &endpoint, ErrorKind::Failed)),
     }
@@ -196,64 +197,119 @@ pub async fn refresh(
 
 /// Parse a token response; lifetimes may be numbers or numeric strings.
 pub fn parse_grant(body: &[u8], endpoint: &str, need_refresh: bool) -> Result<Grant, CliError> {
+    let (grant, problems) = read_grant(body, endpoint, need_refresh, false)?;
+    debug_assert!(problems.is_empty(), "strict reading returns no problems");
+    Ok(grant)
+}
+
+/// Parse the answer to a refresh, which never refuses what the server issued: the server may
+/// have rotated the refresh token already, so the answer's `refresh` is kept whatever else it
+/// holds. An `access` that is missing or cannot go into a header, or an unusable lifetime, is
+/// listed as a problem with the access token made already expired (an empty access token:
+/// keep the previous one); a team that cannot be sent is listed and left out. The caller
+/// stores the grant, then reports the problems.
+pub fn parse_refresh_grant(body: &[u8], endpoint: &str) -> Result<(Grant, Vec<String>), CliError> {
+    read_grant(body, endpoint, false, true)
+}
+
+/// The token response `body`; with `lenient`, problems with the access token, its lifetime
+/// and the team are listed instead of refused (see [`parse_refresh_grant`]).
+fn read_grant(
+    body: &[u8],
+    endpoint: &str,
+    need_refresh: bool,
+    lenient: bool,
+) -> Result<(Grant, Vec<String>), CliError> {
     let value: Value = serde_json::from_slice(body)
         .map_err(|_| unexpected_response(endpoint, "the body is not JSON"))?;
     let obj = value
         .as_object()
         .ok_or_else(|| unexpected_response(endpoint, "the body is not a JSON object"))?;
+    let mut problems = Vec::new();
+    let mut problem = |why: String| -> Result<(), CliError> {
+        match lenient {
+            true => {
+                problems.push(why);
+                Ok(())
+            }
+            false => Err(unexpected_response(endpoint, &why)),
+        }
+    };
     let token = |key: &str| {
         obj.get(key)
             .and_then(Value::as_str)
             .filter(|s| !s.is_empty())
             .map(Secret::new)
     };
-    let access =
-        token("access").ok_or_else(|| unexpected_response(endpoint, "`access` is missing"))?;
+    let access = match token("access") {
+        Some(access) => access,
+        None => {
+            problem("`access` is missing".to_owned())?;
+            Secret::new("")
+        }
+    };
     let refresh = token("refresh");
     if need_refresh && refresh.is_none() {
         return Err(unexpected_response(endpoint, "`refresh` is missing"));
     }
-    let team_slug = obj
+    let mut team_slug = obj
         .get("team_slug")
         .and_then(Value::as_str)
         .filter(|s| !s.is_empty())
         .map(str::to_owned);
     // Checked before anything is stored: a value that cannot go into a header would make
-    // every later request fail.
-    let unsendable = [
-        ("access", Some(access.expose()), true),
-        ("refresh", refresh.as_ref().map(Secret::expose), true),
-        ("team_slug", team_slug.as_deref(), false),
-    ];
-    for (key, value, is_token) in unsendable {
-        if let Some(why) = value.and_then(|v| header_problem(v, is_token)) {
-            return Err(unexpected_response(endpoint, &format!("`{key}`: {why}")));
+    // every later request fail. (The refresh token goes into a JSON body: any string can.)
+    let mut usable = !access.expose().is_empty();
+    if let Some(why) = header_problem(access.expose(), true).filter(|_| usable) {
+        problem(format!("`access`: {why}"))?;
+        usable = false;
+    }
+    if !lenient {
+        if let Some(why) = refresh
+            .as_ref()
+            .and_then(|r| header_problem(r.expose(), true))
+        {
+            problem(format!("`refresh`: {why}"))?;
         }
     }
-    let seconds = |keys: [&str; 2]| -> Result<Option<i64>, CliError> {
+    if let Some(why) = team_slug.as_deref().and_then(|t| header_problem(t, false)) {
+        problem(format!("`team_slug`: {why}"))?;
+        team_slug = None;
+    }
+    // Outer `None`: present but unusable (a problem was listed).
+    let mut seconds = |keys: [&str; 2]| -> Result<Option<Option<i64>>, CliError> {
         for key in keys {
             match obj.get(key) {
                 None | Some(Value::Null) => continue,
-                Some(v) => {
-                    return lifetime(v).map(Some).ok_or_else(|| {
-                        unexpected_response(
-                            endpoint,
-                            &format!("`{key}` is not a number of seconds"),
-                        )
-                    })
-                }
+                Some(v) => match lifetime(v) {
+                    Some(n) => return Ok(Some(Some(n))),
+                    None => {
+                        problem(format!("`{key}` is not a number of seconds"))?;
+                        return Ok(None);
+                    }
+                },
             }
         }
-        Ok(None)
+        Ok(Some(None))
     };
-    Ok(Grant {
-        access,
-        refresh,
-        access_lifetime: seconds(["access_lifetime", "expires_in"])?
-            .unwrap_or(DEFAULT_ACCESS_LIFETIME),
-        refresh_lifetime: seconds(["refresh_lifetime", "refresh_expires_in"])?,
-        team_slug,
-    })
+    let access_lifetime = match seconds(["access_lifetime", "expires_in"])? {
+        // Marked expired: the next command refreshes again with the refresh token kept.
+        _ if !usable => 0,
+        None => 0,
+        Some(n) => n.unwrap_or(DEFAULT_ACCESS_LIFETIME),
+    };
+    // Unusable: the previous expiry is kept (as when none is given).
+    let refresh_lifetime = seconds(["refresh_lifetime", "refresh_expires_in"])?.flatten();
+    Ok((
+        Grant {
+            access,
+            refresh,
+            access_lifetime,
+            refresh_lifetime,
+            team_slug,
+        },
+        problems,
+    ))
 }
 
 fn lifetime(v: &Value) -> Option<i64> {

@@ -11,7 +11,9 @@
 //!   original deleted them): the user sees who they were with `auth status`.
 
 pub mod api;
+pub mod doctor;
 pub mod encrypted;
+pub mod oauth;
 pub mod session;
 
 use crate::credentials::CredentialsFile;
@@ -282,18 +284,29 @@ impl LegacyTokens<'_> {
                 return Err(session_expired());
             }
             match api::refresh(self.http, self.server, &current.refresh).await? {
-                Refreshed::Granted(grant) => {
-                    let fresh = session_from_grant(
+                Refreshed::Granted(grant, problems) => {
+                    let mut fresh = session_from_grant(
                         grant,
                         Some(&current),
                         None,
                         self.server,
                         Timestamp::now(),
                     );
+                    if fresh.access.expose().is_empty() {
+                        fresh.access = current.access.clone();
+                    }
+                    // Stored first: the server may have rotated the refresh token already.
                     self.file.update_locked(|doc| {
                         session::write(doc, &fresh);
                         Ok(())
                     })?;
+                    if !problems.is_empty() {
+                        return Err(crate::http::errors::unexpected_response(
+                            &format!("POST {}", api::REFRESH_PATH),
+                            &problems.join("; "),
+                        )
+                        .hint("the refresh token it issued was saved and the access token marked expired; run the command again to refresh once more"));
+                    }
                     return Ok(fresh);
                 }
                 Refreshed::Rejected => {
@@ -323,10 +336,8 @@ impl LegacyTokens<'_> {
             )
             .hint(format!("run `spec-kitty-tracker auth login --server-url {}` to log in to it", self.server.as_str())));
         }
-        let sendable = [
-            ("[tokens] access", Some(session.access.expose()), true),
-            ("[user] team_slug", session.team_slug.as_deref(), false),
-        ];
+        // An access token that cannot be sent counts as expired (see `Session::access_valid`).
+        let sendable = [("[user] team_slug", session.team_slug.as_deref(), false)];
         for (field, value, is_token) in sendable {
             if let Some(why) = value.and_then(|v| header_problem(v, is_token)) {
                 return Err(CliError::new(

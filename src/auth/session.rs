@@ -30,9 +30,11 @@ pub struct Session {
 }
 
 impl Session {
-    /// Whether the access token is usable at `now`.
+    /// Whether the access token is usable at `now`; one that cannot go into an HTTP header
+    /// counts as expired (it is refreshed, not refused).
     pub fn access_valid(&self, now: Timestamp) -> bool {
         self.access_expires_at.as_second() - SKEW_SECONDS > now.as_second()
+            && crate::http::header_problem(self.access.expose(), true).is_none()
     }
 
     /// Whether the refresh token is usable at `now`.

@@ -1,13 +1,24 @@
-//! `auth login`: exchange a username and password for tokens and store them in the 3.0
-//! credentials file (the password grant; 3.2's device flow is not implemented). While a
-//! spec-kitty 3.1+ session decrypts it stays the login in use: without `--force` that counts
-//! as logged in, with `--force` a warning says the new login is not used until it is removed.
+//! `auth login`: the OAuth login of spec-kitty 3.1+ (browser, or `--headless` device code; see
+//! [`crate::auth::oauth`]) stored in the encrypted session store, or, with `--username` /
+//! `--password-stdin`, the 3.0 password grant stored in the 3.0 credentials file.
+//!
+//! OAuth: a session that decrypts and whose refresh token is not known to be expired counts as
+//! logged in (without `--force` nothing changes). The new session is written only once it is
+//! complete, so a failed or cancelled (Ctrl-C, exit 130) login leaves the previous one as it
+//! was; 3.2.7 deletes it before starting, we do not.
+//!
+//! 3.0 password login: while a spec-kitty 3.1+ session decrypts it stays the login in use:
+//! without `--force` that counts as logged in, with `--force` a warning says the new login is
+//! not used until it is removed.
 
 use crate::args::AuthLoginArgs;
+use crate::auth::encrypted::refresh::store_error;
+use crate::auth::encrypted::EncryptedStore;
+use crate::auth::oauth::{self, LoginMethod, Scale};
 use crate::auth::{api, login_in_use, read_session, session, session_from_grant, Login};
 use crate::context::Context;
 use crate::credentials::CredentialsFile;
-use crate::error::CliError;
+use crate::error::{CliError, ErrorKind};
 use crate::http::block_on;
 use crate::output::{Outcome, Template};
 use crate::secret::Secret;
@@ -17,6 +28,84 @@ use std::io::{BufRead, IsTerminal, Read, Write};
 
 /// Log in.
 pub fn run(ctx: &mut Context, args: AuthLoginArgs) -> Result<Outcome, CliError> {
+    if args.username.is_some() || args.password.is_some() || args.password_stdin {
+        return password_login(ctx, args);
+    }
+    let server = ctx.server_url()?;
+    let store = EncryptedStore::new(&ctx.state_root()?);
+    let store_path = crate::fsutil::display_path(&store.session_path(), &ctx.cwd);
+    if !args.force {
+        // A session this user cannot decrypt is simply replaced by logging in.
+        if let Ok(Some(current)) = store.read() {
+            if !current.refresh_expired(Timestamp::now()) {
+                return Ok(oauth_report(ctx, &current, true, &store_path, &server));
+            }
+        }
+    }
+    let method = if args.headless {
+        LoginMethod::Device
+    } else {
+        LoginMethod::Browser
+    };
+    let scale = Scale {
+        ms_per_second: ctx
+            .env
+            .number("SPEC_KITTY_TRACKER_POLL_SCALE")
+            .map_or(1000.0, |n| n as f64),
+    };
+    let http = ctx.http(&server)?;
+    let fresh = block_on(async {
+        tokio::select! {
+            result = oauth::log_in(&http, &server, method, scale) => result,
+            () = ctrl_c() => Err(CliError::new(
+                ErrorKind::Interrupted,
+                "login_cancelled",
+                "Login cancelled; the stored session was not changed.",
+            )),
+        }
+    })??;
+    store
+        .write_new(&fresh)
+        .map_err(|why| store_error(&store, &why))?;
+    Ok(oauth_report(ctx, &fresh, false, &store_path, &server))
+}
+
+/// Resolves at the first SIGINT (Ctrl-C); never, when the handler cannot be installed.
+async fn ctrl_c() {
+    if tokio::signal::ctrl_c().await.is_err() {
+        std::future::pending::<()>().await;
+    }
+}
+
+/// The report of an OAuth login (or of the one already there).
+fn oauth_report(
+    ctx: &Context,
+    s: &crate::auth::encrypted::model::StoredSession,
+    already: bool,
+    store_path: &str,
+    server: &crate::server_url::ServerUrl,
+) -> Outcome {
+    let default_team = s.teams.iter().find(|t| t.id == s.default_team_id);
+    report(
+        ctx,
+        json!({
+            "already": already,
+            "store": "session",
+            "username": s.email,
+            "name": s.name,
+            "user_id": s.user_id,
+            "default_team": default_team.map(|t| json!({"id": t.id, "name": t.name, "is_private_teamspace": t.is_private_teamspace})),
+            "team_slug": s.tracker_team().ok(),
+            "auth_method": s.auth_method,
+            "session_id": s.session_id,
+            "store_path": store_path,
+            "server_url": server.as_str(),
+        }),
+    )
+}
+
+/// The 3.0 password login into the credentials file.
+fn password_login(ctx: &mut Context, args: AuthLoginArgs) -> Result<Outcome, CliError> {
     let server = ctx.server_url()?;
     let root = ctx.state_root()?;
     let file = CredentialsFile::new(&root);
@@ -81,6 +170,9 @@ pub fn run(ctx: &mut Context, args: AuthLoginArgs) -> Result<Outcome, CliError> 
 fn report(ctx: &Context, data: serde_json::Value) -> Outcome {
     let mut human = data.clone();
     human["fancy"] = json!(ctx.fancy);
+    if human.get("store").is_none() {
+        human["store"] = json!("credentials");
+    }
     Outcome::report_with_json(Template::AuthLogin, human, data)
 }
 

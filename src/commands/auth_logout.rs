@@ -3,6 +3,9 @@
 //! (`POST /oauth/revoke`, best effort: no server, an error or no answer never keeps the
 //! session), then `session.json`, `session.salt` and the hot-path cache are deleted. From the
 //! 3.0 credentials file only the session tables go, local provider credentials stay.
+//! `--force` skips the revocation. The result names what happened to each
+//! (`revocation`: `revoked`, `server_failure`, `network_error`, `skipped` (no server),
+//! `skipped_force`; the local session: removed).
 
 use crate::args::AuthLogoutArgs;
 use crate::auth::encrypted::refresh::store_error;
@@ -15,10 +18,11 @@ use crate::output::{Outcome, Template};
 use serde_json::json;
 
 /// Log out.
-pub fn run(ctx: &mut Context, _args: AuthLogoutArgs) -> Result<Outcome, CliError> {
+pub fn run(ctx: &mut Context, args: AuthLogoutArgs) -> Result<Outcome, CliError> {
     let file = match login_in_use(&ctx.state_root()?, ctx.logging()).0 {
         Login::Encrypted(store, stored) => {
             let revocation = match ctx.server_url() {
+                _ if args.force => "skipped_force",
                 Ok(server) => {
                     let http = ctx.http(&server)?;
                     block_on(api::oauth_revoke(&http, &server, &stored.refresh_token))?.as_str()

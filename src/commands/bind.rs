@@ -27,11 +27,15 @@ pub const KNOWN_SETTINGS: [&str; 7] = [
     "team_slug",
 ];
 
-/// Bind a SaaS-backed provider (needs `--project-slug`).
+/// Bind a SaaS-backed provider: by discovery (see [`super::bind_discovery`]), or with
+/// `--project-slug` by slug as the 3.0 contract does.
 pub fn saas(ctx: &mut Context, args: BindArgs) -> Result<Outcome, CliError> {
+    if args.project_slug.is_none() {
+        return super::bind_discovery::run(ctx, args);
+    }
     let provider = ctx.provider_name().to_owned();
     let slug = non_blank(args.project_slug.as_deref())
-        .ok_or_else(|| CliError::usage("--project-slug is required for SaaS-backed providers."))?;
+        .ok_or_else(|| CliError::usage("--project-slug must not be empty."))?;
     let config = ctx.config()?;
     config.save_tracker(&config.tracker().slug_block(&provider, &slug))?;
     Ok(Outcome::report(

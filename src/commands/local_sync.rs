@@ -39,6 +39,22 @@ pub fn run(ctx: &mut Context, step: Step, limit: i64) -> Result<Outcome, CliErro
         Step::Push => engine.push(limit)?,
         Step::Run => engine.run(limit)?,
     };
+    if !result.duplicates.is_empty() {
+        let shown: Vec<String> = result
+            .duplicates
+            .iter()
+            .take(5)
+            .map(|(id, n)| format!("{id} ({n} times)"))
+            .collect();
+        let more = match result.duplicates.len() {
+            n if n > 5 => format!(" and {} more", n - 5),
+            _ => String::new(),
+        };
+        crate::output::warn(&format!(
+            "the provider listed the same issue more than once: {}{more}; each was stored and counted once (its most recently updated copy)",
+            shown.join(", ")
+        ));
+    }
     if result.remaining > 0 {
         crate::output::warn(&format!(
             "--limit {limit} reached: {} more listed issues are left for the next pull (the checkpoint only covers what was stored); run `sync pull` again",

@@ -13,11 +13,22 @@ use crate::saas::{
 use serde_json::{json, Value};
 
 /// SaaS-backed: `GET /mappings/`; `--json` prints `{"mappings": [...], "pending_binding_upgrade":
-/// <ref|null>}` with the mappings as the server sent them.
-pub fn saas(ctx: &mut Context, _args: MapListArgs) -> Result<Outcome, CliError> {
-    let client = saas::connect(ctx)?;
-    let envelope = saas::call(client.mappings())?;
-    let pending = client.route.upgrade_in(&envelope);
+/// <ref|null>}` with the mappings as the server sent them. With `--provider`: `?provider=P`
+/// alone, never routed (it works without a binding), and no upgrade to report.
+pub fn saas(ctx: &mut Context, args: MapListArgs) -> Result<Outcome, CliError> {
+    let (client, envelope) = if args.provider.is_some() {
+        let client = saas::scoped::connect(ctx)?;
+        let envelope = saas::call(client.provider_mappings())?;
+        (client, envelope)
+    } else {
+        let client = saas::connect(ctx)?;
+        let envelope = saas::call(client.mappings())?;
+        (client, envelope)
+    };
+    let pending = match args.provider {
+        Some(_) => None,
+        None => client.route.upgrade_in(&envelope),
+    };
     let value = envelope.value()?;
     let rows = match value.get("mappings") {
         None | Some(Value::Null) => Vec::new(),

@@ -17,11 +17,20 @@ pub fn saas(ctx: &mut Context, args: OperationsShowArgs) -> Result<Outcome, CliE
     if args.wait {
         let result = saas::call(client.wait(&args.id))?;
         let value = result.value()?;
-        let status = value
-            .get("status")
-            .and_then(Value::as_str)
-            .unwrap_or("completed")
-            .to_owned();
+        // A completed operation without a result object comes back as the operation itself:
+        // its state `completed` is not a result status, so there is nothing to judge. A result
+        // (it has a `summary`) is judged by the result vocabulary, failing closed.
+        let status = match (
+            value.get("status").and_then(Value::as_str),
+            value.get("summary"),
+        ) {
+            (Some(status), Some(_)) => status,
+            (Some("completed") | None, None) => "ok",
+            (Some(status), None) => status,
+            // A result without a status: not one the contract lists.
+            (None, Some(_)) => "",
+        }
+        .to_owned();
         return Ok(super::saas_report::envelope_report(
             Template::OperationResult,
             &result,

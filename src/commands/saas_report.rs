@@ -23,7 +23,7 @@ pub fn envelope_report(
         envelope.body.clone(),
         envelope.outline.clone(),
     )
-    .with_exit_code(status_exit_code(status))
+    .with_exit_code(judge_status(status))
 }
 
 /// `outcome` with the upgrade hint (printed on stderr in human output only) when one is
@@ -33,4 +33,14 @@ pub fn hinted(outcome: Outcome, provider: &str, pending: Option<&str>) -> Outcom
         Some(pending) => outcome.with_hint(upgrade_hint(provider, pending)),
         None => outcome,
     }
+}
+
+/// [`status_exit_code`], warning on stderr first when the contract does not list `status`.
+pub fn judge_status(status: &str) -> u8 {
+    if !crate::saas::STATUSES.contains(&status) {
+        crate::output::warn(&format!(
+            "the server answered status {status:?}, which the contract does not list (ok, partial, error): treated as a failure"
+        ));
+    }
+    status_exit_code(status)
 }

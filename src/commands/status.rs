@@ -8,8 +8,12 @@ use crate::output::{Outcome, Template};
 use crate::saas::{self, binding, envelopes::StatusEnvelope};
 use serde_json::json;
 
-/// SaaS-backed binding: the binding plus the remote state from `GET /status/`.
-pub fn saas(ctx: &mut Context, _args: StatusArgs) -> Result<Outcome, CliError> {
+/// SaaS-backed binding: the binding plus the remote state from `GET /status/` (with `--all`:
+/// the installation, see [`super::status_all`]).
+pub fn saas(ctx: &mut Context, args: StatusArgs) -> Result<Outcome, CliError> {
+    if args.all {
+        return super::status_all::run(ctx);
+    }
     let client = saas::connect(ctx)?;
     let envelope = saas::call(client.status())?;
     envelope.typed::<StatusEnvelope>()?;

@@ -49,7 +49,7 @@ pub fn saas(ctx: &mut Context, args: SyncPullArgs) -> Result<Outcome, CliError> 
         )),
         _ => None,
     };
-    let code = saas::status_exit_code(&page.view.status);
+    let code = super::saas_report::judge_status(&page.view.status);
     let mut outcome = Outcome::report_validated(
         Template::SyncPullSaas,
         data,
@@ -90,7 +90,24 @@ struct Totals {
     items: u64,
     /// The first newer `binding_ref` a page reported.
     pending: Option<String>,
+    /// The first page's other top-level members (`doctrine`, members the contract does not
+    /// name yet), carried into the merged `--json` document as the one-page `--json` keeps
+    /// them (SPEC §5.1): (key, raw value), a repeated key's last value winning as in serde_json.
+    carried: Option<BTreeMap<String, Vec<u8>>>,
 }
+
+/// The members the merged document writes itself (the paging ones and those added up).
+const MERGED: [&str; 9] = [
+    "has_more",
+    "identity_path",
+    "item_errors",
+    "items",
+    "next_cursor",
+    "pages",
+    binding::PENDING_KEY,
+    "status",
+    "summary",
+];
 
 impl Totals {
     /// Add a page; counts saturate at `u64::MAX` (a server cannot have that many items, and a
@@ -108,6 +125,19 @@ impl Totals {
         };
         self.items += page.items as u64;
         self.status = saas::worst_status(&self.status, &page.view.status).to_owned();
+        if self.carried.is_none() {
+            let body = &page.envelope.body;
+            let mut carried = BTreeMap::new();
+            for m in &page.envelope.outline.members {
+                let key = serde_json::from_slice::<String>(&body[m.key.start - 1..m.key.end + 1])
+                    .ok()
+                    .filter(|k| !MERGED.contains(&k.as_str()));
+                if let Some(key) = key {
+                    carried.insert(key, body[m.value.clone()].to_vec());
+                }
+            }
+            self.carried = Some(carried);
+        }
         if self.identity.is_none() {
             self.identity = page
                 .member("identity_path")
@@ -160,7 +190,7 @@ async fn pull_all(
         Err(e) => return Err(e),
     };
     let pages = pager.pages();
-    let code = saas::status_exit_code(&totals.status);
+    let code = super::saas_report::judge_status(&totals.status);
     let identity = totals.identity.unwrap_or_else(|| b"null".to_vec());
     let Some(merged) = merged else {
         let env = json!({
@@ -181,17 +211,23 @@ async fn pull_all(
             totals.pending.as_deref(),
         ));
     };
-    let mut members: BTreeMap<&'static str, Vec<u8>> = BTreeMap::new();
-    members.insert("has_more", b"false".to_vec());
-    members.insert("identity_path", identity);
-    members.insert("next_cursor", b"null".to_vec());
-    members.insert("pages", pages.to_string().into_bytes());
+    let mut members: BTreeMap<String, Vec<u8>> = totals.carried.unwrap_or_default();
+    members.insert("has_more".into(), b"false".to_vec());
+    members.insert("identity_path".into(), identity);
+    members.insert("next_cursor".into(), b"null".to_vec());
+    members.insert("pages".into(), pages.to_string().into_bytes());
     members.insert(
-        binding::PENDING_KEY,
+        binding::PENDING_KEY.into(),
         json!(totals.pending).to_string().into_bytes(),
     );
-    members.insert("status", json!(totals.status).to_string().into_bytes());
-    members.insert("summary", json!(totals.summary).to_string().into_bytes());
+    members.insert(
+        "status".into(),
+        json!(totals.status).to_string().into_bytes(),
+    );
+    members.insert(
+        "summary".into(),
+        json!(totals.summary).to_string().into_bytes(),
+    );
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let finished = merged.finish().map_err(spool_error)?;
     match finished

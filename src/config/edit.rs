@@ -233,12 +233,18 @@ fn spaced(v: Option<&str>) -> String {
 
 /// A YAML scalar for `s`, quoted only when needed; strings with line breaks or control
 /// characters are written double-quoted with escapes.
-fn scalar(s: Option<&str>) -> String {
+pub(super) fn scalar(s: Option<&str>) -> String {
     let Some(s) = s else { return String::new() };
     let plain = yaml_serde::to_string(s).unwrap_or_default();
     let plain = plain.strip_suffix('\n').unwrap_or(&plain);
-    if plain.is_empty() || plain.contains('\n') || s.chars().any(char::is_control) {
-        serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_owned())
+    // U+2028 and U+2029 are line breaks to the YAML reader (and JSON leaves them raw): they
+    // are escaped too.
+    let breaks = |c: char| matches!(c, '\u{2028}' | '\u{2029}');
+    if plain.is_empty() || plain.contains('\n') || s.chars().any(|c| c.is_control() || breaks(c)) {
+        serde_json::to_string(s)
+            .unwrap_or_else(|_| "\"\"".to_owned())
+            .replace('\u{2028}', "\\u2028")
+            .replace('\u{2029}', "\\u2029")
     } else {
         plain.to_owned()
     }
@@ -419,6 +425,11 @@ fn splice(
                 EditError::Unverifiable("the tracker key is not at the start of a line".into())
             }))
         }
+        // Inside the document: before its end marker `...`, not after it (a second document).
+        None if document_end(text).is_some() => {
+            let at = document_end(text).unwrap_or(text.len());
+            format!("{}{}{}", &text[..at], rendered, &text[at..])
+        }
         None => {
             let mut t = text.to_owned();
             if unterminated {
@@ -461,6 +472,13 @@ pub fn remove_tracker(text: &str, original: &Value) -> Result<Option<String>, Ed
     Ok(Some(format!("{bom}{new_text}")))
 }
 
+/// Offset of the first document-end marker line (`...`), if any.
+fn document_end(text: &str) -> Option<usize> {
+    lines(text)
+        .find(|(_, l, _)| super::is_marker(l.trim_end(), "..."))
+        .map(|(start, _, _)| start)
+}
+
 /// Why a block edit cannot work on this layout, when the reason is one we can name: the first
 /// line with content opens a flow mapping, or is indented.
 fn layout_problem(text: &str) -> Option<EditError> {
@@ -480,8 +498,11 @@ fn layout_problem(text: &str) -> Option<EditError> {
 }
 
 fn verify(before: &Mapping, new_text: &str, tracker: Option<Value>) -> Result<(), EditError> {
-    let parsed: Value = yaml_serde::from_str(new_text)
-        .map_err(|e| EditError::Unverifiable(format!("the edited file does not parse: {e}")))?;
+    let parsed: Value = match super::is_empty_document(new_text) {
+        true => Value::Null,
+        false => yaml_serde::from_str(new_text)
+            .map_err(|e| EditError::Unverifiable(format!("the edited file does not parse: {e}")))?,
+    };
     let mut after = root_mapping(&parsed).map_err(|e| EditError::Unverifiable(e.to_string()))?;
     let got = after.remove("tracker");
     let mut rest = before.clone();
@@ -549,6 +570,29 @@ mod tests {
             set("# only a comment\n").expect("edit"),
             format!("# only a comment\n{BOUND}")
         );
+    }
+
+    /// Red-team 2 item 7: a file ending with the document-end marker `...` (YAML 1.2 §9.1.2)
+    /// gets the block inside its document, before the marker, and unbind gives the bytes back.
+    #[test]
+    fn a_block_is_added_before_the_document_end_marker() {
+        for (text, want) in [
+            ("vcs: git\n...\n", "vcs: git\ntracker:\n"),
+            ("vcs: git\n... # end\n# trailing\n", "vcs: git\ntracker:\n"),
+            ("vcs: git\r\n...\r\n", "vcs: git\r\ntracker:\r\n"),
+        ] {
+            let out = set(text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+            assert!(out.starts_with(want), "{text:?}: {out:?}");
+            let marker = out.find("...").expect("marker kept");
+            assert!(out[..marker].contains("provider: linear"), "{out:?}");
+            assert_eq!(
+                remove_tracker(&out, &parse(&out))
+                    .expect("remove")
+                    .as_deref(),
+                Some(text),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

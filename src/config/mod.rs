@@ -2,6 +2,7 @@
 //! losslessly and atomically.
 
 pub mod edit;
+pub mod identity;
 pub mod tracker;
 
 use crate::error::{io_reason, CliError};
@@ -123,11 +124,11 @@ fn write_error(shown: &str, e: &std::io::Error) -> CliError {
 fn parse(shown: &str, text: &str) -> Result<Value, CliError> {
     // A byte order mark is not content (YAML 1.2 §5.2); the parser would take it for one.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if text.trim().is_empty() {
+    if is_empty_document(text) {
         return Ok(Value::Null);
     }
     yaml_serde::from_str(text).map_err(|e| {
-        let (pos, line, column) = match e.location() {
+        let (mut pos, mut line, mut column) = match e.location() {
             Some(l) => (
                 format!(":{}:{}", l.line(), l.column()),
                 l.line(),
@@ -139,6 +140,16 @@ fn parse(shown: &str, text: &str) -> Result<Value, CliError> {
         if let Some(i) = reason.find(" at line ") {
             reason.truncate(i);
         }
+        // A document-end marker with more after it: name the marker, not "more than one
+        // document" alone.
+        let end = text.lines().position(|l| is_marker(l.trim_end(), "..."));
+        if let (true, Some(n)) = (reason.contains("more than one document"), end) {
+            (pos, line, column) = (format!(":{}:1", n + 1), n + 1, 1);
+            reason = format!(
+                "the document-end marker `...` on line {} is followed by more YAML (a second document); keep one document: remove the marker or what follows it",
+                n + 1
+            );
+        }
         CliError::failed(
             "config_parse",
             format!("cannot parse {shown}{pos}: {reason}"),
@@ -147,6 +158,22 @@ fn parse(shown: &str, text: &str) -> Result<Value, CliError> {
         .detail("path", shown)
         .detail("line", line)
         .detail("column", column)
+    })
+}
+
+/// Nothing but blank lines, comments and document markers (`---`, `...`): an empty document,
+/// as PyYAML reads it (the parser refuses a lone `...`).
+fn is_empty_document(text: &str) -> bool {
+    text.lines()
+        .map(str::trim)
+        .all(|l| l.is_empty() || l.starts_with('#') || is_marker(l, "...") || is_marker(l, "---"))
+}
+
+/// Whether `line` (trimmed at its end) is the document marker `marker`, alone or before a
+/// comment.
+fn is_marker(line: &str, marker: &str) -> bool {
+    line.strip_prefix(marker).is_some_and(|rest| {
+        rest.is_empty() || rest.starts_with([' ', '\t']) && rest.trim_start().starts_with('#')
     })
 }
 
@@ -202,5 +229,38 @@ mod tests {
         assert!(err.details.contains_key("line"));
         let tabs = parse("c.yaml", "a:\n\tb: 1\n").expect_err("tabs");
         assert!(tabs.message.contains("c.yaml:2:"), "{}", tabs.message);
+    }
+
+    /// Red-team 2 item 7. Oracle: YAML 1.2 §9.1.2 (`...` ends a document; a stream may hold
+    /// several) and PyYAML's `safe_load`, which reads a file ending with the marker, or holding
+    /// nothing but markers and comments, as that one (possibly empty) document and refuses a
+    /// second document after the marker.
+    #[test]
+    fn a_document_end_marker_is_accepted_and_named_when_more_follows() {
+        let one = serde_json::json!({"tracker": {"provider": "beads"}});
+        for text in [
+            "tracker:\n  provider: beads\n...\n",
+            "tracker:\n  provider: beads\n...",
+            "---\ntracker:\n  provider: beads\n...\n\n# end\n",
+            "tracker:\n  provider: beads\n... # end\n",
+        ] {
+            let v = parse("c.yaml", text).unwrap_or_else(|e| panic!("{text:?}: {}", e.message));
+            assert_eq!(serde_json::to_value(&v).expect("json"), one, "{text:?}");
+        }
+        for text in [
+            "...\n",
+            "---\n...\n",
+            "# only a comment\n...\n",
+            "--- # c\n... # c\n",
+        ] {
+            assert_eq!(parse("c.yaml", text).expect(text), Value::Null, "{text:?}");
+        }
+        for (text, line) in [("a: 1\n...\nb: 2\n", 2), ("a: 1\n\n...\n---\nb: 2\n", 3)] {
+            let err = parse("c.yaml", text).expect_err(text);
+            assert_eq!(
+                err.message,
+                format!("cannot parse c.yaml:{line}:1: the document-end marker `...` on line {line} is followed by more YAML (a second document); keep one document: remove the marker or what follows it")
+            );
+        }
     }
 }

@@ -111,6 +111,10 @@ pub struct SyncResult {
     /// the JSON document; reported as a warning).
     #[serde(skip)]
     pub remaining: usize,
+    /// Identities the provider listed more than once, with how many times (not part of the
+    /// JSON document; reported as a warning). Each is stored and counted once.
+    #[serde(skip)]
+    pub duplicates: Vec<(String, usize)>,
 }
 
 /// Merge `external` into `local` by `policy` (the original's `_merge_issues`).
@@ -184,6 +188,7 @@ impl Engine<'_> {
         let mut remote = self.connector.list_issues(since.as_ref(), None)?;
         // Stable: the provider's order is kept among equal (or missing) timestamps.
         remote.sort_by(|a, b| a.updated_at.map(|t| t.ts).cmp(&b.updated_at.map(|t| t.ts)));
+        let (remote, duplicates) = one_per_identity(remote);
         let mut cached: HashMap<String, Issue> = self
             .store
             .list_issues(self.connector.name())?
@@ -191,6 +196,7 @@ impl Engine<'_> {
             .map(|i| (i.reference.identity(), i))
             .collect();
         let mut result = self.result();
+        result.duplicates = duplicates;
         let mut newest = since;
         let mut merged_rows = Vec::with_capacity(remote.len().min(limit));
         let total = remote.len();
@@ -316,6 +322,33 @@ impl Engine<'_> {
             ..SyncResult::default()
         }
     }
+}
+
+/// `remote` with one issue per identity — the last one (after the sort by change time: the
+/// newest change, the provider's later one among equals), which is the row an upsert of each in
+/// turn would leave — and the identities listed more than once with their counts.
+fn one_per_identity(remote: Vec<Issue>) -> (Vec<Issue>, Vec<(String, usize)>) {
+    let mut last: HashMap<String, (usize, usize)> = HashMap::new();
+    for (i, issue) in remote.iter().enumerate() {
+        let seen = last.entry(issue.reference.identity()).or_insert((i, 0));
+        *seen = (i, seen.1 + 1);
+    }
+    let mut duplicates: Vec<(String, usize)> = last
+        .iter()
+        .filter(|(_, &(_, n))| n > 1)
+        .map(|(id, &(_, n))| (id.clone(), n))
+        .collect();
+    duplicates.sort();
+    let kept = remote
+        .into_iter()
+        .enumerate()
+        .filter(|(i, issue)| {
+            last.get(&issue.reference.identity())
+                .is_some_and(|&(at, _)| at == *i)
+        })
+        .map(|(_, issue)| issue)
+        .collect();
+    (kept, duplicates)
 }
 
 #[cfg(test)]

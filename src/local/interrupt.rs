@@ -1,6 +1,6 @@
 //! Ctrl-C and SIGTERM while a provider CLI runs.
 //!
-//! The provider runs in its own process group (so a timeout can stop everything it started),
+//! The provider runs in its own process group (so a timeout can stop what it started there),
 //! which also means the terminal's SIGINT never reaches it. While a provider runs, SIGINT and
 //! SIGTERM therefore only set a flag: the runner ends the provider's process group and the
 //! command exits 130 with a message. At any other moment the signals keep their default action
@@ -44,13 +44,20 @@ pub fn received() -> Option<i32> {
     }
 }
 
-/// The error that ends the command after `signal` stopped `what`: exit 130.
-pub fn error(signal: i32, what: &str) -> CliError {
+/// The error that ends the command after `signal` stopped `what`: exit 130. `held`: a pipe of
+/// the provider was still open after its process group was stopped, so a process it started
+/// outside the group (`setsid`) is still running; the message says so instead of claiming
+/// everything was stopped.
+pub fn error(signal: i32, what: &str, held: bool) -> CliError {
+    let left = match held {
+        true => ", but a process it started outside that group still holds its output and may still be running",
+        false => "",
+    };
     CliError::new(
         ErrorKind::Interrupted,
         "interrupted",
         format!(
-            "interrupted by {}: stopped `{what}` and everything it started; the cache was not changed",
+            "interrupted by {}: stopped `{what}` and its process group{left}; the cache was not changed",
             signal_name(signal)
         ),
     )

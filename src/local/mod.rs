@@ -6,6 +6,8 @@ pub mod connector;
 pub mod engine;
 pub mod fp;
 pub mod interrupt;
+#[cfg(windows)]
+pub mod job;
 pub mod model;
 pub mod runner;
 pub mod store;

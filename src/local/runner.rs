@@ -2,12 +2,21 @@
 //! configured working directory, a time limit after which the child is killed and reaped,
 //! Ctrl-C / SIGTERM ending the child's process group (exit 130, see [`super::interrupt`]), and
 //! stdout/stderr captured up to a size cap.
+//!
+//! The reading of stdout/stderr is bounded too, not only the child: a process the provider
+//! started in a session of its own (`setsid`, a daemon) is out of reach of the group kill and
+//! may keep the pipes open for ever. The pipes are read until the child has exited (or was
+//! killed at the timeout) plus a short grace of 2 s, or until Ctrl-C / SIGTERM, whichever
+//! comes first; what was read is used, with a warning that something the provider started
+//! still holds its output. The reader threads left blocked on such a pipe end when it
+//! closes, or with the process.
 
 use super::interrupt;
 use crate::error::CliError;
 use std::io::Read;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 /// Default time limit for one command (the original's 30 s).
@@ -51,29 +60,93 @@ pub fn shown(argv: &[String]) -> String {
     argv.join(" ")
 }
 
-fn reader(
-    mut stream: impl Read + Send + 'static,
-    cap: usize,
-) -> std::thread::JoinHandle<(Vec<u8>, bool)> {
+/// How long the pipes are still read after the provider exited (or was killed at the
+/// timeout): what it printed is in the pipe by then, so this only has to cover the reader
+/// threads getting to it. A pipe still open past it is held by a process the provider left
+/// behind (a daemon that called `setsid`, out of reach of the process-group kill). 2 s, not
+/// less: on a loaded machine (a test suite on 2 cores) a reader thread can wait that long for
+/// a core, and a shorter grace then cut a healthy provider's last output short.
+const EXIT_GRACE: Duration = Duration::from_secs(2);
+
+/// A piece of one pipe (0: stdout, 1: stderr): bytes, or `None` at its end.
+type Piece = (usize, Option<Vec<u8>>);
+
+/// Read `stream` on a thread of its own, sending what arrives on `to`. The thread ends at the
+/// end of the pipe or once nobody receives any more (the pipe is then dropped: a process still
+/// writing to it gets EPIPE, not a blocked write).
+fn reader(n: usize, mut stream: impl Read + Send + 'static, to: mpsc::Sender<Piece>) {
     std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let mut chunk = [0u8; 64 * 1024];
-        let mut overflow = false;
+        let mut chunk = vec![0u8; 64 * 1024];
         loop {
             match stream.read(&mut chunk) {
-                Ok(0) | Err(_) => break,
-                Ok(n) => {
-                    if buf.len() + n > cap {
-                        overflow = true;
-                        // Keep draining so the child is not blocked on a full pipe.
-                        continue;
+                Ok(0) | Err(_) => {
+                    let _ = to.send((n, None));
+                    break;
+                }
+                Ok(got) => {
+                    if to.send((n, Some(chunk[..got].to_vec()))).is_err() {
+                        break;
                     }
-                    buf.extend_from_slice(&chunk[..n]);
                 }
             }
         }
-        (buf, overflow)
-    })
+    });
+}
+
+/// What has been read from the child's stdout and stderr. The reading is bounded by whoever
+/// calls [`Pipes::receive`]: nothing here waits for a pipe to end.
+struct Pipes {
+    from: mpsc::Receiver<Piece>,
+    bytes: [Vec<u8>; 2],
+    overflow: bool,
+    open: usize,
+    cap: usize,
+}
+
+impl Pipes {
+    /// Receive for `wait` (less when every pipe ends meanwhile; when they have all ended
+    /// already, just wait, so the caller's polling loop does not spin).
+    fn receive(&mut self, wait: Duration) {
+        if self.open == 0 {
+            std::thread::sleep(wait);
+            return;
+        }
+        let until = Instant::now() + wait;
+        while self.open > 0 {
+            let left = until.saturating_duration_since(Instant::now());
+            match self.from.recv_timeout(left) {
+                Ok((_, None)) => self.open -= 1,
+                Ok((n, Some(data))) => {
+                    if self.bytes[n].len() + data.len() > self.cap {
+                        // Keep receiving (the reader keeps draining the pipe) but not storing.
+                        self.overflow = true;
+                    } else {
+                        self.bytes[n].extend_from_slice(&data);
+                    }
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => break,
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    self.open = 0;
+                }
+            }
+        }
+    }
+
+    /// After the child was reaped: read until both pipes end or [`EXIT_GRACE`] passes (and,
+    /// with `stop_on_signal`, until Ctrl-C / SIGTERM). True when a pipe is still open: a process
+    /// the child started outside its process group holds it.
+    fn finish(&mut self, stop_on_signal: bool) -> bool {
+        let until = Instant::now() + EXIT_GRACE;
+        while self.open > 0 && Instant::now() < until {
+            if stop_on_signal && interrupt::received().is_some() {
+                break;
+            }
+            self.receive(
+                Duration::from_millis(10).min(until.saturating_duration_since(Instant::now())),
+            );
+        }
+        self.open > 0
+    }
 }
 
 impl CommandRunner for SubprocessRunner {
@@ -89,21 +162,37 @@ impl CommandRunner for SubprocessRunner {
         if let Some(dir) = &self.cwd {
             cmd.current_dir(dir);
         }
-        // Its own process group, so a timeout can stop everything it started (and so Ctrl-C
-        // reaches only us: see `interrupt`).
+        // Its own process group, so a timeout can stop what it started in that group (and so
+        // Ctrl-C reaches only us: see `interrupt`). A child that leaves the group (`setsid`) is
+        // out of reach: the reading of the pipes is bounded instead (see [`Pipes`]).
         #[cfg(unix)]
         std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
         let running = interrupt::Running::start();
         let mut child = cmd
             .spawn()
             .map_err(|e| spawn_error(program, self.cwd.as_ref(), &e))?;
-        let out = child.stdout.take().map(|s| reader(s, self.max_output));
-        let err = child.stderr.take().map(|s| reader(s, self.max_output));
+        let (to, from) = mpsc::channel();
+        let mut pipes = Pipes {
+            from,
+            bytes: [Vec::new(), Vec::new()],
+            overflow: false,
+            open: 0,
+            cap: self.max_output,
+        };
+        if let Some(s) = child.stdout.take() {
+            reader(0, s, to.clone());
+            pipes.open += 1;
+        }
+        if let Some(s) = child.stderr.take() {
+            reader(1, s, to);
+            pipes.open += 1;
+        }
         let started = Instant::now();
         let status = loop {
             if let Some(signal) = interrupt::received() {
                 stop_group(&mut child);
-                return Err(interrupt::error(signal, &shown(argv)));
+                let held = pipes.finish(false);
+                return Err(interrupt::error(signal, &shown(argv), held));
             }
             match child.try_wait() {
                 Ok(Some(status)) => break Ok(status),
@@ -111,7 +200,7 @@ impl CommandRunner for SubprocessRunner {
                     kill_group(&mut child);
                     break Err(());
                 }
-                Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+                Ok(None) => pipes.receive(Duration::from_millis(5)),
                 Err(e) => {
                     kill_group(&mut child);
                     return Err(CliError::failed(
@@ -121,6 +210,7 @@ impl CommandRunner for SubprocessRunner {
                 }
             }
         };
+        let held = pipes.finish(true);
         if self.log {
             let how = match &status {
                 Ok(s) => s
@@ -130,13 +220,21 @@ impl CommandRunner for SubprocessRunner {
             };
             eprintln!("run: {how} after {} ms", started.elapsed().as_millis());
         }
-        let (stdout, out_overflow) = out.and_then(|h| h.join().ok()).unwrap_or_default();
-        let (stderr, err_overflow) = err.and_then(|h| h.join().ok()).unwrap_or_default();
         drop(running);
         if let Some(signal) = interrupt::received() {
-            // It finished, but the user asked to stop: nothing after it may run.
-            return Err(interrupt::error(signal, &shown(argv)));
+            // It finished, but the user asked to stop: nothing after it may run, and what is
+            // left of its process group is stopped too.
+            kill_group(&mut child);
+            return Err(interrupt::error(signal, &shown(argv), held));
         }
+        if held {
+            crate::output::warn(&format!(
+                "`{}` {}, but a process it started still holds its output open and may still be running; stopped reading its output",
+                shown(argv),
+                if status.is_ok() { "exited" } else { "was stopped" }
+            ));
+        }
+        let [stdout, stderr] = std::mem::take(&mut pipes.bytes);
         let Ok(status) = status else {
             return Err(CliError::failed(
                 "local_timeout",
@@ -150,7 +248,7 @@ impl CommandRunner for SubprocessRunner {
                 "the process was stopped; check that the tool is not waiting for input or a lock",
             ));
         };
-        if out_overflow || err_overflow {
+        if pipes.overflow {
             return Err(CliError::failed(
                 "local_output_too_large",
                 format!(

@@ -348,6 +348,8 @@ fn restrict(path: &Path, mode: u32) {
         use std::os::unix::fs::PermissionsExt;
         let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode));
     }
+    // Windows has no POSIX modes: the inherited ACL of the user's profile protects the file
+    // (see the `fsutil` module docs).
     #[cfg(not(unix))]
     let _ = (path, mode);
 }

@@ -196,19 +196,24 @@ pub struct FinishedPull {
 }
 
 impl FinishedPull {
-    /// Write the merged document and a newline: `members` (raw JSON values under our keys)
+    /// Write the merged document and a newline: `members` (raw JSON values under their keys:
+    /// ours, and those carried from the first page)
     /// and the spooled `items` and `item_errors`, all in key order. `to_stdout`: `out` writes
     /// to stdout (so the kernel may copy the spools there).
     pub fn write<W: Write>(
         self,
-        members: BTreeMap<&'static str, Vec<u8>>,
+        members: BTreeMap<String, Vec<u8>>,
         out: &mut W,
         to_stdout: bool,
     ) -> io::Result<()> {
         let mut spooled = BTreeMap::new();
         spooled.insert("item_errors", self.item_errors);
         spooled.insert("items", self.items);
-        let mut keys: Vec<&'static str> = members.keys().chain(spooled.keys()).copied().collect();
+        let mut keys: Vec<&str> = members
+            .keys()
+            .map(String::as_str)
+            .chain(spooled.keys().copied())
+            .collect();
         keys.sort_unstable();
         keys.dedup();
         out.write_all(b"{")?;
@@ -243,7 +248,7 @@ mod tests {
             .expect("add");
         merge.add(Some(br#"[{"id": 2}]"#), None).expect("add");
         let mut members = BTreeMap::new();
-        members.insert("status", b"\"ok\"".to_vec());
+        members.insert("status".to_owned(), b"\"ok\"".to_vec());
         let mut out = Vec::new();
         merge
             .finish()

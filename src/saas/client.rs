@@ -17,6 +17,9 @@ use crate::server_url::ServerUrl;
 use serde_json::{json, Value};
 use std::time::Instant;
 
+mod hosted;
+pub use hosted::looks_like_key;
+
 /// Retries after a 429 before giving up (the original: 1).
 pub const MAX_RATE_LIMIT_RETRIES: u32 = 3;
 /// Wait after a 429 that names no delay, in seconds.

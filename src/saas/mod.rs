@@ -1,13 +1,17 @@
 //! The Spec Kitty SaaS side: the tracker API client, its envelopes and polling.
 
+pub mod bindable;
 pub mod binding;
 pub mod client;
+pub mod discovery;
 pub mod envelopes;
 /// The envelope → error mapping lives beside the HTTP layer (auth uses it too).
 pub use crate::http::errors;
 pub mod operation_id;
 pub mod pages;
 pub mod poll;
+pub mod scoped;
+pub mod tickets;
 
 use crate::auth::Tokens;
 use crate::context::Context;
@@ -62,22 +66,29 @@ pub fn call<T>(
     crate::http::block_on(future)?
 }
 
-/// Severity of an envelope status (SPEC §5.1 `ok | partial | error`): `error` > `partial` >
-/// anything else.
+/// The result statuses the contract lists (`SyncStatus` in contract/tracker-api.yaml, SPEC
+/// §5.1).
+pub const STATUSES: [&str; 3] = ["ok", "partial", "error"];
+
+/// Severity of an envelope status: a status the contract does not list (`failed`,
+/// `cancelled`, `ERROR`, …) > `error` > `partial` > `ok`. The vocabulary fails closed: only
+/// `ok` is a success, and nothing unknown ranks below a status the contract names.
 fn status_rank(status: &str) -> u8 {
     match status {
-        "error" => 2,
+        "ok" => 0,
         "partial" => 1,
-        _ => 0,
+        "error" => 2,
+        _ => 3,
     }
 }
 
-/// Exit code for an envelope status: `partial` and `error` are failures (1).
+/// Exit code for an envelope status: anything but `ok` is a failure (1).
 pub fn status_exit_code(status: &str) -> u8 {
     u8::from(status_rank(status) > 0)
 }
 
-/// The worse of two envelope statuses (`a` when they rank the same), e.g. across pages.
+/// The worse of two envelope statuses (`a` when they rank the same), e.g. across pages: the
+/// result never improves on a page's.
 pub fn worst_status<'a>(a: &'a str, b: &'a str) -> &'a str {
     if status_rank(b) > status_rank(a) {
         b
@@ -99,6 +110,14 @@ mod tests {
         assert_eq!(worst_status("ok", "partial"), "partial");
         assert_eq!(worst_status("error", "partial"), "error");
         assert_eq!(worst_status("partial", "ok"), "partial");
-        assert_eq!(worst_status("ok", "unknown"), "ok");
+        // Fails closed (red team 2, item 2): a status the contract does not list is a failure
+        // and ranks worst, so a merge never improves on it.
+        for unknown in ["failed", "cancelled", "ERROR", "OK", "", "completed"] {
+            assert_eq!(status_exit_code(unknown), 1, "{unknown:?}");
+            for known in STATUSES {
+                assert_eq!(worst_status(known, unknown), unknown);
+                assert_eq!(worst_status(unknown, known), unknown);
+            }
+        }
     }
 }

@@ -11,6 +11,15 @@ use std::process::{Command, Output, Stdio};
 /// Tokens used by tests; no captured output may ever contain one.
 pub const SECRETS: [&str; 6] = ["acc-1", "ref-1", "acc-2", "ref-2", "acc-3", "s3cret-pass"];
 
+/// The binary under test: cargo's, or the launcher `SPEC_KITTY_TRACKER_TEST_BIN` names
+/// (`scripts/wine-test.sh` points it at the Windows build run by Wine).
+pub fn bin() -> PathBuf {
+    std::env::var_os("SPEC_KITTY_TRACKER_TEST_BIN").map_or_else(
+        || env!("CARGO_BIN_EXE_spec-kitty-tracker").into(),
+        PathBuf::from,
+    )
+}
+
 /// A temp HOME with a project, run the binary inside it.
 pub struct Sandbox {
     pub dir: tempfile::TempDir,
@@ -62,7 +71,7 @@ impl Sandbox {
 
     /// The command, ready to run in the project with a clean environment.
     pub fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_spec-kitty-tracker"));
+        let mut cmd = Command::new(bin());
         cmd.args(args)
             .current_dir(self.project())
             .env_clear()

@@ -5,6 +5,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod bind_props;
 mod gen;
 mod harness;
 mod props;

@@ -9,7 +9,8 @@ use proptest::prelude::*;
 use proptest::test_runner::TestRunner;
 use serde_json::{json, Value};
 use spec_kitty_tracker::args::{
-    Invocation, MapListArgs, StatusArgs, SyncPullArgs, SyncPushArgs, SyncRunArgs,
+    DiscoverArgs, Invocation, IssueSearchArgs, ListTicketsArgs, MapListArgs, StatusArgs,
+    SyncPullArgs, SyncPushArgs, SyncRunArgs,
 };
 use spec_kitty_tracker::error::CliError;
 
@@ -79,10 +80,22 @@ fn run(json: bool) -> Invocation {
 fn status_takes_every_legal_response() {
     property(response("status", 200, Shape::Any), |h, body| {
         h.script("status", [Reply::json(200, &body), Reply::json(200, &body)]);
-        let (code, text) = ok(h.run(Invocation::Status(StatusArgs { json: false }), false))?;
+        let (code, text) = ok(h.run(
+            Invocation::Status(StatusArgs {
+                json: false,
+                all: false,
+            }),
+            false,
+        ))?;
         prop_assert_eq!(code, 0);
         prop_assert!(text.starts_with("Tracker status\n"), "{}", text);
-        let (_, text) = ok(h.run(Invocation::Status(StatusArgs { json: true }), true))?;
+        let (_, text) = ok(h.run(
+            Invocation::Status(StatusArgs {
+                json: true,
+                all: false,
+            }),
+            true,
+        ))?;
         prop_assert_eq!(parse(&text)?, with_pending(&body));
         Ok(())
     });
@@ -95,7 +108,13 @@ fn map_list_takes_every_legal_response() {
             "mappings",
             [Reply::json(200, &body), Reply::json(200, &body)],
         );
-        let (_, text) = ok(h.run(Invocation::MapList(MapListArgs { json: false }), false))?;
+        let (_, text) = ok(h.run(
+            Invocation::MapList(MapListArgs {
+                json: false,
+                provider: None,
+            }),
+            false,
+        ))?;
         let rows = body["mappings"].as_array().map_or(0, Vec::len);
         prop_assert_eq!(
             text.lines().filter(|l| l.starts_with("- ")).count(),
@@ -103,7 +122,13 @@ fn map_list_takes_every_legal_response() {
             "{}",
             text
         );
-        let (_, text) = ok(h.run(Invocation::MapList(MapListArgs { json: true }), true))?;
+        let (_, text) = ok(h.run(
+            Invocation::MapList(MapListArgs {
+                json: true,
+                provider: None,
+            }),
+            true,
+        ))?;
         prop_assert_eq!(
             parse(&text)?,
             json!({"mappings": body["mappings"], "pending_binding_upgrade": with_pending(&body)["pending_binding_upgrade"]})
@@ -305,7 +330,16 @@ fn message_of(envelope: &serde_json::Map<String, Value>, status: Option<u16>) ->
 
 #[test]
 fn every_error_envelope_class_is_the_documented_error() {
-    let ops = prop::sample::select(vec!["status", "mappings", "pull", "push", "run"]);
+    let ops = prop::sample::select(vec![
+        "status",
+        "mappings",
+        "pull",
+        "push",
+        "run",
+        "resources",
+        "list-tickets",
+        "issue-search",
+    ]);
     let statuses = prop::sample::select(vec![400u16, 401, 403, 404, 409, 429, 500, 502, 503]);
     let strategy = (
         ops,
@@ -336,8 +370,14 @@ fn every_error_envelope_class_is_the_documented_error() {
             h.script("refresh", [Harness::refreshed()]);
         }
         let invocation = match op {
-            "status" => Invocation::Status(StatusArgs { json }),
-            "mappings" => Invocation::MapList(MapListArgs { json }),
+            "status" => Invocation::Status(StatusArgs { json, all: false }),
+            "mappings" => Invocation::MapList(MapListArgs {
+                json,
+                provider: None,
+            }),
+            "resources" => discover(json),
+            "list-tickets" => list_tickets(json),
+            "issue-search" => issue_search("LIN-7", json),
             "pull" => pull(false, json),
             "push" => push(h, json),
             _ => run(json),
@@ -403,4 +443,169 @@ fn interrupted_requests_are_retried_and_take_the_page() {
             Ok(())
         },
     );
+}
+
+fn discover(json: bool) -> Invocation {
+    Invocation::Discover(DiscoverArgs {
+        provider: "linear".into(),
+        json,
+    })
+}
+
+fn list_tickets(json: bool) -> Invocation {
+    Invocation::ListTickets(ListTicketsArgs {
+        provider: "linear".into(),
+        limit: 20,
+        json,
+    })
+}
+
+fn issue_search(query: &str, json: bool) -> Invocation {
+    Invocation::IssueSearch(IssueSearchArgs {
+        provider: "linear".into(),
+        query: query.into(),
+        limit: 20,
+        json,
+    })
+}
+
+#[test]
+fn discover_takes_every_legal_resource_list() {
+    property(response("resources", 200, Shape::Any), |h, body| {
+        h.script(
+            "resources",
+            [Reply::json(200, &body), Reply::json(200, &body)],
+        );
+        let listed = body["resources"].as_array().cloned().unwrap_or_default();
+        let (code, text) = ok(h.run(discover(false), false))?;
+        prop_assert_eq!(code, 0);
+        if listed.is_empty() {
+            prop_assert!(
+                text.starts_with("No bindable resources found for provider 'linear'."),
+                "{}",
+                text
+            );
+        } else {
+            // A title, a header and one numbered line per resource, in the server's order.
+            prop_assert_eq!(text.lines().count(), listed.len() + 2, "{}", text);
+        }
+        let (_, text) = ok(h.run(discover(true), true))?;
+        let printed = parse(&text)?;
+        let rows = printed.as_array().cloned().unwrap_or_default();
+        prop_assert_eq!(rows.len(), listed.len());
+        for (i, (row, resource)) in rows.iter().zip(&listed).enumerate() {
+            // Oracle: reference §5.1 (`number` from 1, `is_bound` = binding_ref non-null).
+            prop_assert_eq!(&row["number"], &json!(i + 1));
+            prop_assert_eq!(&row["candidate_token"], &resource["candidate_token"]);
+            prop_assert_eq!(&row["display_label"], &resource["display_label"]);
+            let bound = !resource["binding_ref"].is_null();
+            prop_assert_eq!(&row["is_bound"], &json!(bound));
+        }
+        Ok(())
+    });
+}
+
+/// The §5.4 identifier rule, written out for the check: the first truthy of three fields.
+fn expected_identifier(ticket: &Value) -> Value {
+    ["identifier", "external_issue_key", "external_issue_id"]
+        .iter()
+        .map(|k| &ticket[*k])
+        .find(|v| v.as_str().is_some_and(|s| !s.is_empty()))
+        .cloned()
+        .unwrap_or(Value::Null)
+}
+
+/// A ticket list answer: every ticket object listed once (normalised), the table one line per
+/// ticket under a header (or `No tickets found`).
+fn check_tickets(
+    h: &Harness,
+    member: &str,
+    body: &Value,
+    run: &dyn Fn(bool) -> Invocation,
+) -> Result<(), TestCaseError> {
+    let listed = body[member].as_array().cloned().unwrap_or_default();
+    let (code, text) = ok(h.run(run(false), false))?;
+    prop_assert_eq!(code, 0);
+    if listed.is_empty() {
+        prop_assert_eq!(text.as_str(), "No tickets found\n");
+    } else {
+        prop_assert_eq!(text.lines().count(), listed.len() + 1, "{}", text);
+    }
+    let (_, text) = ok(h.run(run(true), true))?;
+    let printed = parse(&text)?;
+    let rows = printed.as_array().cloned().unwrap_or_default();
+    prop_assert_eq!(rows.len(), listed.len());
+    for (row, ticket) in rows.iter().zip(&listed) {
+        prop_assert_eq!(&row["identifier"], &expected_identifier(ticket));
+        let keys: Vec<&String> = row
+            .as_object()
+            .map(|o| o.keys().collect())
+            .unwrap_or_default();
+        prop_assert_eq!(keys.len(), 10, "{:?}", keys);
+        let state = match &ticket["state"] {
+            Value::Object(s) => s.get("name").cloned().unwrap_or(Value::Null),
+            _ => ticket["status"].clone(),
+        };
+        prop_assert_eq!(&row["state"]["name"], &state);
+    }
+    Ok(())
+}
+
+#[test]
+fn list_tickets_takes_every_legal_ticket_list() {
+    property(response("list_tickets", 200, Shape::Any), |h, body| {
+        h.script(
+            "list-tickets",
+            [Reply::json(200, &body), Reply::json(200, &body)],
+        );
+        check_tickets(h, "tickets", &body, &list_tickets)
+    });
+}
+
+#[test]
+fn issue_search_takes_every_legal_candidate_list() {
+    property(response("issue_search", 200, Shape::Any), |h, body| {
+        h.script(
+            "issue-search",
+            [Reply::json(200, &body), Reply::json(200, &body)],
+        );
+        check_tickets(h, "candidates", &body, &|json| {
+            issue_search("login timeout", json)
+        })
+    });
+}
+
+#[test]
+fn status_all_takes_every_legal_installation_status() {
+    property(response("status", 200, Shape::Any), |h, body| {
+        h.script("status", [Reply::json(200, &body), Reply::json(200, &body)]);
+        let all = |json| Invocation::Status(StatusArgs { json, all: true });
+        let (code, text) = ok(h.run(all(false), false))?;
+        prop_assert_eq!(code, 0);
+        prop_assert!(
+            text.starts_with("Installation-wide tracker status\n- provider: "),
+            "{}",
+            text
+        );
+        let (_, text) = ok(h.run(all(true), true))?;
+        prop_assert_eq!(parse(&text)?, body);
+        Ok(())
+    });
+}
+
+#[test]
+fn map_list_provider_takes_every_legal_response() {
+    property(response("mappings", 200, Shape::Any), |h, body| {
+        h.script("mappings", [Reply::json(200, &body)]);
+        let args = MapListArgs {
+            json: true,
+            provider: Some("github".into()),
+        };
+        let (_, text) = ok(h.run(Invocation::MapList(args), true))?;
+        prop_assert_eq!(
+            parse(&text)?,
+            json!({"mappings": body["mappings"], "pending_binding_upgrade": null})
+        );
+        Ok(())
+    });
 }

@@ -143,6 +143,42 @@ fn every_command_in(shape: Shape, samples: usize) {
                 (exit_for(&result), with_pending(&result))
             );
         }
+        // The spec-kitty 3.2 reads: human output, and --json as documented.
+        for (kind, op, args) in [
+            (
+                "resources",
+                "resources",
+                vec!["discover", "--provider", "linear"],
+            ),
+            (
+                "list-tickets",
+                "list_tickets",
+                vec!["list-tickets", "--provider", "linear"],
+            ),
+            (
+                "issue-search",
+                "issue_search",
+                vec!["issue-search", "--provider", "linear", "--query", "LIN-1"],
+            ),
+        ] {
+            let body = sample(&mut runner, response(op, 200, shape));
+            h.script(kind, [Reply::json(200, &body), Reply::json(200, &body)]);
+            assert_eq!(run(&h, &args).0, 0, "{body}");
+            let json_args: Vec<&str> = args.iter().copied().chain(["--json"]).collect();
+            let (code, text) = run(&h, &json_args);
+            assert_eq!(code, 0, "{body}");
+            assert!(json_of(&text).is_array(), "{text}");
+        }
+        let all = sample(&mut runner, response("status", 200, shape));
+        h.script("status", [Reply::json(200, &all), Reply::json(200, &all)]);
+        assert_eq!(run(&h, &["status", "--all"]).0, 0, "{all}");
+        assert_eq!(json_of(&run(&h, &["status", "--all", "--json"]).1), all);
+        let mappings = sample(&mut runner, response("mappings", 200, shape));
+        h.script("mappings", [Reply::json(200, &mappings)]);
+        assert_eq!(
+            json_of(&run(&h, &["map", "list", "--provider", "github", "--json"]).1),
+            json!({"mappings": mappings["mappings"], "pending_binding_upgrade": null})
+        );
         if let Err(problems) = h.finish() {
             panic!("{shape:?}: {problems}");
         }

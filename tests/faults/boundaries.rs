@@ -311,23 +311,106 @@ async fn unsendable_header_values_are_refused_where_they_arrive() {
     );
     assert_eq!(sb.read_credentials(), "", "nothing stored");
 
-    // A refresh whose access token holds DEL: refused, the stored pair kept.
+    // Red-team 2 item 3, the 3.0 file. A refresh answer whose access token cannot be used
+    // (DEL, CR LF, non-ASCII, missing, a negative lifetime): the server may have spent the old
+    // refresh token already, so the one it issued is stored with the access token marked
+    // expired, the field is named (exit 1), and the next command refreshes with the issued
+    // token. Oracle: the server sees `ref-2` spent on the second command (a resent `ref-1`
+    // would be the lost login); the credentials file holds `ref-2` between the two.
+    for (tokens, why) in [
+        (
+            json!({"access": "acc-2\u{7f}", "refresh": "ref-2"}),
+            "`access`: it holds U+007F at byte 5",
+        ),
+        (
+            json!({"access": "acc-2\r\nX-Evil: 1", "refresh": "ref-2"}),
+            "`access`: it holds U+000D at byte 5",
+        ),
+        (
+            json!({"access": "acc-\u{e9}", "refresh": "ref-2"}),
+            "`access`: it holds U+00E9 at byte 4",
+        ),
+        (json!({"refresh": "ref-2"}), "`access` is missing"),
+        (
+            json!({"access": "acc-2", "refresh": "ref-2", "expires_in": -100}),
+            "`expires_in` is not a number of seconds",
+        ),
+    ] {
+        let server = Registry::start().await;
+        let refresh = "/api/v1/token/refresh/";
+        server
+            .register(
+                post(refresh).and(wiremock::matchers::body_json(json!({"refresh": "ref-1"}))),
+                reply(200, tokens.clone()),
+            )
+            .times(1)
+            .await;
+        server
+            .register(
+                post(refresh).and(wiremock::matchers::body_json(json!({"refresh": "ref-2"}))),
+                reply(200, json!({"access": "acc-3", "refresh": "ref-3"})),
+            )
+            .times(1)
+            .await;
+        server
+            .register(
+                get("/api/v1/tracker/status/"),
+                reply(
+                    200,
+                    json!({"provider": "linear", "project_slug": "demo-project"}),
+                ),
+            )
+            .await;
+        let sb = sandbox(&server.uri());
+        sb.write_credentials(&session_toml(&server.uri(), "acc-1", "ref-1", true));
+        let out = sb.run(&["status"]);
+        assert_eq!(code(&out), 1, "{tokens}: {}", stderr(&out));
+        assert!(
+            stderr(&out).starts_with(&format!(
+                "error: unexpected response from server (POST /api/v1/token/refresh/): {why}"
+            )),
+            "{}",
+            stderr(&out)
+        );
+        assert!(
+            sb.read_credentials().contains("refresh = \"ref-2\""),
+            "{tokens}: the issued token is stored"
+        );
+        let out = sb.run(&["status"]);
+        assert_eq!(code(&out), 0, "{tokens}: {}", stderr(&out));
+        assert!(sb.read_credentials().contains("refresh = \"ref-3\""));
+    }
+
+    // A stored access token that cannot be sent counts as expired: refreshed, not refused.
     let server = Registry::start().await;
-    let tokens = json!({"access": "acc-2\u{7f}", "refresh": "ref-2"});
     server
-        .register(post("/api/v1/token/refresh/"), reply(200, tokens))
+        .register(
+            post("/api/v1/token/refresh/"),
+            reply(200, json!({"access": "acc-3", "refresh": "ref-3"})),
+        )
+        .times(1)
+        .await;
+    server
+        .register(
+            get("/api/v1/tracker/status/"),
+            reply(
+                200,
+                json!({"provider": "linear", "project_slug": "demo-project"}),
+            ),
+        )
         .await;
     let sb = sandbox(&server.uri());
-    sb.write_credentials(&session_toml(&server.uri(), "acc-1", "ref-1", true));
-    let before = sb.read_credentials();
-    let out = sb.run(&["sync", "pull"]);
-    assert_eq!(code(&out), 1, "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("`access`: it holds U+007F at byte 5"),
-        "{}",
-        stderr(&out)
+    sb.write_credentials(
+        &session_toml(&server.uri(), "acc-1", "ref-1", false)
+            .replace("access = \"acc-1\"", "access = \"acc\\r\\n1\""),
     );
-    assert_eq!(sb.read_credentials(), before);
+    assert!(
+        sb.read_credentials().contains("acc\\r\\n1"),
+        "the fixture changed"
+    );
+    let out = sb.run(&["status"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(sb.read_credentials().contains("refresh = \"ref-3\""));
 
     // A stored team that cannot be sent (written by an older version): named, exit 4, no
     // request, not "Cannot connect".
@@ -548,4 +631,76 @@ async fn ctrl_c_while_polling_names_the_operation_and_exits_130() {
             assert_eq!(stdout(&out), "");
         }
     }
+}
+
+/// Red-team 2 item 7. Oracle: the command line itself — a 120 000-character value (an unknown
+/// provider, a bad `--limit`, a bad `--credential`, an unknown flag, an unknown command) is
+/// cut in every message, ours and clap's, human and `--json`: its first 80 characters and how
+/// many were cut. (Was: echoed whole, 120 KB on stderr.)
+#[test]
+fn long_argument_values_are_cut_in_every_message() {
+    let long = "x".repeat(120_000);
+    let flag = format!("--{long}");
+    let credential = format!("command={long}");
+    let sb = Sandbox::new(Some("tracker:\n  provider: beads\n  workspace: w\n"));
+    let kept = "x".repeat(78);
+    for (args, cut) in [
+        (vec!["bind", "--provider", &long], 119_920),
+        (
+            vec![
+                "bind",
+                "--provider",
+                "beads",
+                "--workspace",
+                "w",
+                "--credential",
+                &long,
+            ],
+            119_920,
+        ),
+        (vec!["sync", "pull", "--limit", &long], 119_920),
+        (vec!["status", &flag], 119_922),
+        (vec!["status", "--json", &flag], 119_922),
+        (vec![long.as_str()], 119_920),
+    ] {
+        let out = sb.run(&args);
+        let shown = args
+            .iter()
+            .map(|a| a.get(..12).unwrap_or(a))
+            .collect::<Vec<_>>();
+        assert_ne!(code(&out), 0, "{shown:?}");
+        let text = format!("{}{}", stdout(&out), stderr(&out));
+        assert!(text.len() < 2000, "{shown:?}: {} bytes", text.len());
+        assert!(
+            text.contains(&format!("… ({cut} more characters)")) && text.contains(&kept),
+            "{shown:?}: {text}"
+        );
+        if args.contains(&"--json") {
+            let v: Value = serde_json::from_slice(&out.stdout).expect("one JSON error");
+            assert!(
+                v["error"]["message"]
+                    .as_str()
+                    .is_some_and(|m| m.len() < 300),
+                "{v}"
+            );
+        }
+    }
+    // A long value that comes back from a file (the bound command), not the command line.
+    let bind = [
+        "bind",
+        "--provider",
+        "beads",
+        "--workspace",
+        "w",
+        "--credential",
+        &credential,
+    ];
+    assert_eq!(code(&sb.run(&bind)), 0);
+    let out = sb.run(&["sync", "pull"]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        stderr(&out).len() < 1000 && stderr(&out).contains("… (119920 more characters)"),
+        "{}",
+        stderr(&out)
+    );
 }

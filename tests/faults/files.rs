@@ -395,3 +395,67 @@ fn stale_temp_files_of_killed_runs_are_swept_and_nothing_else() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(!stale_cfg.exists(), "writing config.yaml sweeps .kittify");
 }
+
+/// Red-team 2 item 7. Oracle: the OS (`session.json` made a directory with mkdir). It is named
+/// as a directory with the way out (move it away, log in again), never sent to `chmod 600`,
+/// which cannot help. (Was: "it has unsafe permissions (mode 755; expected 600); fix with:
+/// chmod 600 …".)
+#[test]
+fn a_session_json_that_is_a_directory_is_named_as_one() {
+    let sb = Sandbox::saas().env("SPEC_KITTY_SAAS_URL", "http://127.0.0.1:9");
+    std::fs::create_dir_all(sb.state().join("auth/session.json/inside")).expect("mkdir");
+    for args in [&["status"][..], &["sync", "pull"], &["auth", "status"]] {
+        let out = sb.run(args);
+        let err = stderr(&out);
+        assert!(!err.contains("chmod"), "{args:?}: {err}");
+        assert!(
+            err.contains("/auth/session.json: it is a directory, not a session file; move it out of the way (or remove it) and log in again"),
+            "{args:?}: {err}"
+        );
+    }
+    assert!(
+        sb.state().join("auth/session.json/inside").is_dir(),
+        "left as it was"
+    );
+}
+
+/// Red-team 2 item 7. Oracle: YAML 1.2 §9.1.2 (`...` ends the document; what follows it is
+/// another document). A config.yaml ending with the marker is read, bound (the block goes
+/// inside the document, before the marker) and unbound back to its bytes; a second document
+/// after the marker is refused naming the marker and its line. (Was: bind refused the first
+/// with "more than one document is not supported".)
+#[test]
+fn a_config_ending_with_a_document_end_marker_is_accepted() {
+    for text in [
+        "vcs: git\n...\n",
+        "# project\nvcs: git\n... # end of document\n",
+    ] {
+        let sb = Sandbox::new(Some(text));
+        let out = sb.run(&["bind", "--provider", "beads", "--workspace", "demo-ws"]);
+        assert_eq!(code(&out), 0, "{text:?}: {}", stderr(&out));
+        let bound = String::from_utf8(config_bytes(&sb)).expect("utf-8");
+        let marker = bound.find("\n...").expect("the marker stays");
+        assert!(bound[..marker].contains("workspace: demo-ws"), "{bound}");
+        let out = sb.run(&["status"]);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        assert!(
+            stdout(&out).contains("- workspace: demo-ws"),
+            "{}",
+            stdout(&out)
+        );
+        assert_eq!(code(&sb.run(&["unbind"])), 0);
+        assert_eq!(
+            config_bytes(&sb),
+            text.as_bytes(),
+            "unbind gives the bytes back"
+        );
+    }
+    let sb = Sandbox::new(Some("vcs: git\n...\ntracker:\n  provider: linear\n"));
+    let out = sb.run(&["status"]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        stderr(&out).starts_with("error: cannot parse .kittify/config.yaml:2:1: the document-end marker `...` on line 2 is followed by more YAML (a second document)"),
+        "{}",
+        stderr(&out)
+    );
+}

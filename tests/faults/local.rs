@@ -634,11 +634,264 @@ fn ctrl_c_and_sigterm_end_the_provider_and_its_children() {
         assert_eq!(code(&out), 130, "{name}: {}", stderr(&out));
         assert!(
             stderr(&out).starts_with(&format!(
-                "error: interrupted by {name}: stopped `bd --json list --limit=0` and everything it started; the cache was not changed\n"
+                "error: interrupted by {name}: stopped `bd --json list --limit=0` and its process group; the cache was not changed\n"
             )),
             "{}",
             stderr(&out)
         );
         assert!(started.elapsed() < Duration::from_secs(15));
     }
+}
+
+/// A `bd` that first starts a daemon in a session of its own (`setsid`, out of reach of a
+/// process-group kill) which keeps the provider's stdout and stderr open for 60 s, then runs the
+/// stub `bd`. The daemon's pid goes to `daemon.pid`; `bd.exited` is written as it exits.
+fn bound_with_daemon(sb: Sandbox) -> Sandbox {
+    let wrapper = sb.dir.path().join("bd-with-daemon");
+    let pidfile = sb.dir.path().join("daemon.pid");
+    let stub = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bin/bd");
+    std::fs::write(
+        &wrapper,
+        format!(
+            "#!/bin/sh\nsetsid sh -c 'echo $$ > {}; exec sleep 60' &\nwhile [ ! -s {} ]; do sleep 0.01; done\n{} \"$@\"\nstatus=$?\necho $status > {}\nexit $status\n",
+            pidfile.display(),
+            pidfile.display(),
+            stub.display(),
+            sb.dir.path().join("bd.exited").display()
+        ),
+    )
+    .expect("wrapper");
+    std::fs::set_permissions(
+        &wrapper,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .expect("chmod");
+    sb.bind_beads(
+        "demo-ws",
+        &["--credential", &format!("command={}", wrapper.display())],
+    );
+    sb
+}
+
+/// The daemon `bound_with_daemon` started: still running (the OS says so), then killed.
+fn daemon_was_running(sb: &Sandbox) -> bool {
+    let pid: i32 = std::fs::read_to_string(sb.dir.path().join("daemon.pid"))
+        .expect("daemon pid")
+        .trim()
+        .parse()
+        .expect("pid");
+    let running = process_state(i64::from(pid)).is_some_and(|s| s != 'Z' && s != 'X');
+    // SAFETY: kill(2) on the daemon this test's wrapper started.
+    unsafe {
+        libc::kill(pid, libc::SIGKILL);
+    }
+    running
+}
+
+/// Red-team 2 item 1. Oracle: the OS — a `setsid` daemon holding the provider's pipes, the
+/// pipes' end, /proc. The reading of the pipes ends at the provider's exit plus a short grace
+/// (the pull succeeds and warns), at the timeout (while the provider still runs), and at
+/// SIGINT/SIGTERM (exit 130, saying the detached process may still run, not that everything
+/// was stopped). On a runner that reads the pipes to their end, each of these waits the
+/// daemon's 60 s.
+#[test]
+fn a_detached_daemon_holding_the_provider_s_pipes_bounds_the_reading() {
+    // Exit 0 with the daemon holding the pipes.
+    let sb =
+        bound_with_daemon(local_sandbox(BEADS).env("SPEC_KITTY_TRACKER_LOCAL_TIMEOUT_MS", "30000"));
+    sb.write_stub_state(&issues(3, "v1", 1));
+    let started = Instant::now();
+    let out = sb.run(&["sync", "pull"]);
+    let took = started.elapsed();
+    assert!(daemon_was_running(&sb), "the daemon is out of our reach");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(took < Duration::from_secs(8), "took {took:?}");
+    assert!(stdout(&out).contains("created: 3"), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("but a process it started still holds its output open"),
+        "{}",
+        stderr(&out)
+    );
+
+    // The provider still runs at the timeout.
+    let sb = bound_with_daemon(
+        local_sandbox(BEADS)
+            .env("SPEC_KITTY_TRACKER_LOCAL_TIMEOUT_MS", "1000")
+            .env("STUB_SLEEP", "30"),
+    );
+    let started = Instant::now();
+    let out = sb.run(&["sync", "pull"]);
+    let took = started.elapsed();
+    assert!(daemon_was_running(&sb));
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Command timed out:"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(took < Duration::from_secs(8), "took {took:?}");
+
+    // Ctrl-C and SIGTERM while the provider runs.
+    for (signal, name) in [(libc::SIGINT, "SIGINT"), (libc::SIGTERM, "SIGTERM")] {
+        let sb = bound_with_daemon(
+            local_sandbox(BEADS)
+                .env("SPEC_KITTY_TRACKER_LOCAL_TIMEOUT_MS", "60000")
+                .env("STUB_SLEEP", "30"),
+        );
+        let log = sb.dir.path().join("argv.log");
+        let child = sb
+            .command(&["sync", "pull"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        let started = Instant::now();
+        while !std::fs::read_to_string(&log).is_ok_and(|t| t.contains("\"pid\"")) {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "the stub started"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let signalled = Instant::now();
+        // SAFETY: kill(2) on the child we spawned.
+        unsafe {
+            libc::kill(i32::try_from(child.id()).expect("pid"), signal);
+        }
+        let out = child.wait_with_output().expect("wait");
+        let took = signalled.elapsed();
+        assert!(daemon_was_running(&sb));
+        assert_eq!(code(&out), 130, "{name}: {}", stderr(&out));
+        assert!(took < Duration::from_secs(5), "{name}: took {took:?}");
+        assert!(
+            stderr(&out).starts_with(&format!(
+                "error: interrupted by {name}: stopped `{} --json list --limit=0` and its process group, but a process it started outside that group still holds its output and may still be running; the cache was not changed\n",
+                sb.dir.path().join("bd-with-daemon").display()
+            )),
+            "{}",
+            stderr(&out)
+        );
+    }
+
+    // SIGTERM once bd has exited, while its pipes are still read: the signal ends the reading
+    // (exit 130) — or, on a machine slow enough that the 2 s grace had already passed, the
+    // pull has finished (exit 0). Either way in time; a runner reading to the pipes' end hangs.
+    let sb =
+        bound_with_daemon(local_sandbox(BEADS).env("SPEC_KITTY_TRACKER_LOCAL_TIMEOUT_MS", "60000"));
+    let exited = sb.dir.path().join("bd.exited");
+    let child = sb
+        .command(&["sync", "pull"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let started = Instant::now();
+    while !exited.exists() {
+        assert!(started.elapsed() < Duration::from_secs(20), "bd ran");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let signalled = Instant::now();
+    // SAFETY: kill(2) on the child we spawned.
+    unsafe {
+        libc::kill(i32::try_from(child.id()).expect("pid"), libc::SIGTERM);
+    }
+    let out = child.wait_with_output().expect("wait");
+    let took = signalled.elapsed();
+    assert!(daemon_was_running(&sb));
+    assert!(took < Duration::from_secs(5), "took {took:?}");
+    match code(&out) {
+        130 => assert!(
+            stderr(&out).starts_with("error: interrupted by SIGTERM: stopped `")
+                && stderr(&out)
+                    .contains("but a process it started outside that group still holds its output"),
+            "{}",
+            stderr(&out)
+        ),
+        0 => eprintln!("note: the pull had finished before SIGTERM arrived"),
+        other => panic!("exit {other}: {}", stderr(&out)),
+    }
+}
+
+/// Rows in the cache, as SQLite counts them.
+fn stored_rows(sb: &Sandbox) -> i64 {
+    sb.db()
+        .query_row("SELECT count(*) FROM tracker_issues", [], |r| r.get(0))
+        .expect("count")
+}
+
+/// Red-team 2 item 6. Oracle: SQLite's own `count(*)` of the cache. A provider that lists an
+/// issue more than once (twice the same, three different copies, among unique ones) gets each
+/// stored once; `created` says what was stored, a repeat pull of the same list creates nothing,
+/// and a warning names each duplicated id with its count. (Was: "created: 2", one row stored,
+/// then "created: 1" on the unchanged list.)
+#[test]
+fn a_duplicated_id_is_stored_counted_and_reported_once() {
+    let row = |id: &str, title: &str, day: u32| {
+        json!({"id": id, "title": title, "status": "open", "priority": 1, "issue_type": "task",
+               "created_at": "2026-03-01T00:00:00Z", "updated_at": format!("2026-04-{day:02}T10:00:00Z")})
+    };
+    for (issues, unique, warning) in [
+        (
+            vec![row("demo-1", "a", 1), row("demo-1", "a", 1)],
+            1,
+            "demo-ws:demo-1 (2 times)",
+        ),
+        (
+            vec![
+                row("demo-1", "old", 1),
+                row("demo-2", "x", 1),
+                row("demo-1", "newest", 3),
+                row("demo-1", "mid", 2),
+            ],
+            2,
+            "demo-ws:demo-1 (3 times)",
+        ),
+        (
+            vec![
+                row("demo-1", "a", 1),
+                row("demo-2", "b", 1),
+                row("demo-2", "b", 1),
+                row("demo-1", "a", 1),
+                row("demo-3", "c", 1),
+            ],
+            3,
+            "demo-ws:demo-1 (2 times), ",
+        ),
+    ] {
+        let sb = bound_local();
+        sb.write_stub_state(&json!({"next": 9, "issues": issues}));
+        let out = sb.run(&["sync", "pull", "--json"]);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+        assert_eq!(stored_rows(&sb), unique);
+        assert_eq!(v["stats"]["pulled_created"], unique, "{}", stdout(&out));
+        assert!(
+            stderr(&out)
+                .starts_with("warning: the provider listed the same issue more than once: ")
+                && stderr(&out).contains(warning),
+            "{}",
+            stderr(&out)
+        );
+        let again = sb.run(&["sync", "pull"]);
+        assert_eq!(code(&again), 0, "{}", stderr(&again));
+        assert!(
+            stdout(&again).contains("- created: 0\n- updated: 0\n"),
+            "{}",
+            stdout(&again)
+        );
+        assert_eq!(stored_rows(&sb), unique);
+    }
+    // The copy kept is the most recently updated one.
+    let sb = bound_local();
+    sb.write_stub_state(&json!({"next": 9, "issues": [row("demo-1", "old", 1), row("demo-1", "newest", 3), row("demo-1", "mid", 2)]}));
+    assert_eq!(code(&sb.run(&["sync", "pull"])), 0);
+    let title: String = sb
+        .db()
+        .query_row(
+            "SELECT json_extract(payload, '$.title') FROM tracker_issues",
+            [],
+            |r| r.get(0),
+        )
+        .expect("title");
+    assert_eq!(title, "newest");
 }

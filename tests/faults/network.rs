@@ -43,16 +43,31 @@ fn read_request(stream: &mut std::net::TcpStream) {
 }
 
 fn assert_network_failure(sb: &Sandbox, args: &[&str], url: &str) {
+    assert_network_failure_says(
+        sb,
+        args,
+        &format!(
+            "error: Cannot connect to Spec Kitty SaaS at {url}. Check your network connection.\n"
+        ),
+    );
+}
+
+/// Red-team 2 item 7: a server that accepted the connection and then stalled or cut its answer
+/// is reported as that (exit 5 still), not as a network to check.
+fn stalled(url: &str) -> String {
+    format!("error: Timed out waiting for Spec Kitty SaaS at {url}: it accepted the connection, then sent nothing more within the time limit.\nhint: run the command again; if it keeps happening, the server is in trouble\n")
+}
+
+fn cut_short(url: &str) -> String {
+    format!("error: Spec Kitty SaaS at {url} closed the connection before its response was complete.\nhint: run the command again; if it keeps happening, the server is in trouble\n")
+}
+
+fn assert_network_failure_says(sb: &Sandbox, args: &[&str], message: &str) {
     let before = sb.read_credentials();
     let started = Instant::now();
     let out = sb.run(args);
     assert_eq!(code(&out), 5, "{}", stderr(&out));
-    assert_eq!(
-        stderr(&out),
-        format!(
-            "error: Cannot connect to Spec Kitty SaaS at {url}. Check your network connection.\n"
-        )
-    );
+    assert_eq!(stderr(&out), message);
     assert!(
         started.elapsed() < Duration::from_secs(10),
         "bounded by the timeout"
@@ -89,7 +104,7 @@ fn a_server_that_never_answers_hits_the_timeout() {
         read_request(&mut s);
         std::thread::sleep(Duration::from_secs(5));
     });
-    assert_network_failure(&sandbox(&url), &["sync", "pull"], &url);
+    assert_network_failure_says(&sandbox(&url), &["sync", "pull"], &stalled(&url));
     assert_eq!(count.load(Ordering::SeqCst), 1);
 }
 
@@ -100,7 +115,7 @@ fn headers_then_a_stalled_body_hits_the_timeout() {
         let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"status\"");
         std::thread::sleep(Duration::from_secs(5));
     });
-    assert_network_failure(&sandbox(&url), &["sync", "pull", "--json"], &url);
+    assert_network_failure_says(&sandbox(&url), &["sync", "pull", "--json"], &stalled(&url));
 }
 
 #[test]
@@ -110,7 +125,13 @@ fn a_reset_mid_body_is_a_network_error() {
         let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"status\":");
         let _ = s.shutdown(std::net::Shutdown::Both);
     });
-    assert_network_failure(&sandbox(&url), &["sync", "run"], &url);
+    assert_network_failure_says(&sandbox(&url), &["sync", "run"], &cut_short(&url));
+    // Closed before a byte of the answer.
+    let (url, _) = raw_server(|mut s| {
+        read_request(&mut s);
+        let _ = s.shutdown(std::net::Shutdown::Both);
+    });
+    assert_network_failure_says(&sandbox(&url), &["status"], &cut_short(&url));
 }
 
 #[test]

@@ -254,3 +254,194 @@ async fn a_page_with_two_items_members_is_refused() {
         stderr(&one)
     );
 }
+
+/// A server answering every pull, push and run with `status` for the pages `bad_pages` (1-based;
+/// the other pages say `ok`), two pages to a pull.
+async fn status_server(status: &'static str, bad_pages: &'static [usize]) -> MockServer {
+    let server = MockServer::start().await;
+    let summary = json!({"total": 1, "succeeded": 1, "failed": 0, "skipped": 0});
+    Mock::given(method("POST"))
+        .and(path("/api/v1/tracker/pull/"))
+        .respond_with(move |req: &Request| {
+            let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
+            let n = if body["cursor"].is_string() { 2 } else { 1 };
+            let mut answer = page(json!([{"id": n}]), (n == 1).then_some("p2"));
+            if bad_pages.contains(&n) {
+                answer["status"] = json!(status);
+            }
+            ResponseTemplate::new(200).set_body_json(answer)
+        })
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/tracker/push/"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"status": status, "summary": summary, "items": [], "item_errors": []}),
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/tracker/run/"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"status": status, "summary": summary,
+            "pull": {"status": "ok", "summary": summary}, "push": {"status": "ok", "summary": summary}, "identity_path": null})))
+        .mount(&server)
+        .await;
+    server
+}
+
+/// Red-team 2 item 2. Oracle: the contract's `SyncStatus` vocabulary (contract/tracker-api.yaml:
+/// `ok | partial | error`) and SPEC §8 (a failure exits 1). A result status outside it fails
+/// closed — sync pull (one page, `--all`, human and `--json`), push and run exit 1 and a warning
+/// names the status — and the merged `--all` status never improves on a page's, whichever page
+/// says it. (Was: exit 0, and `--all` printed "Pull ok" over a page's `failed`.)
+#[tokio::test]
+async fn result_statuses_the_contract_does_not_list_fail_closed() {
+    let contract = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/contract/tracker-api.yaml"
+    ))
+    .expect("contract");
+    assert!(
+        contract.contains("SyncStatus:\n      type: string\n      enum: [ok, partial, error]"),
+        "the contract's status vocabulary changed: revisit this test"
+    );
+    let items = tempfile::NamedTempFile::new().expect("items");
+    std::fs::write(items.path(), r#"[{"ref": "PROJ-1", "action": "update"}]"#).expect("write");
+    let items = items.path().display().to_string();
+    for status in ["failed", "cancelled", "ERROR", "OK", "completed"] {
+        let warning = format!(
+            "warning: the server answered status {status:?}, which the contract does not list (ok, partial, error): treated as a failure\n"
+        );
+        for bad_pages in [&[1usize][..], &[2], &[1, 2]] {
+            let server = status_server(status, bad_pages).await;
+            let sb = sandbox(&server.uri());
+            let human = sb.run(&["sync", "pull", "--all"]);
+            assert_eq!(
+                code(&human),
+                1,
+                "{status} {bad_pages:?}: {}",
+                stdout(&human)
+            );
+            assert!(
+                stdout(&human).starts_with(&format!("Pull {status}\n")),
+                "{status} {bad_pages:?}: {}",
+                stdout(&human)
+            );
+            assert!(stderr(&human).contains(&warning), "{}", stderr(&human));
+            let merged = sb.run(&["sync", "pull", "--all", "--json"]);
+            assert_eq!(code(&merged), 1, "{status} {bad_pages:?}");
+            let v: Value = serde_json::from_slice(&merged.stdout).expect("one JSON document");
+            assert_eq!(v["status"], status, "{bad_pages:?}: never improved to ok");
+            assert_eq!(v["pages"], 2);
+            assert!(stderr(&merged).contains(&warning), "{}", stderr(&merged));
+        }
+        let server = status_server(status, &[1]).await;
+        let sb = sandbox(&server.uri());
+        for (args, shown) in [
+            (vec!["sync", "pull"], format!("Pull {status}\n")),
+            (
+                vec!["sync", "push", "--items-json", &items],
+                format!("Push {status}\n"),
+            ),
+            (vec!["sync", "run"], format!("Sync run {status}\n")),
+        ] {
+            let out = sb.run(&args);
+            assert_eq!(code(&out), 1, "{status} {args:?}: {}", stderr(&out));
+            assert!(
+                stdout(&out).starts_with(&shown),
+                "{args:?}: {}",
+                stdout(&out)
+            );
+            assert!(
+                stderr(&out).contains(&warning),
+                "{args:?}: {}",
+                stderr(&out)
+            );
+            let mut json_args = args.clone();
+            json_args.push("--json");
+            let out = sb.run(&json_args);
+            assert_eq!(code(&out), 1, "{status} {json_args:?}: {}", stderr(&out));
+            let v: Value = serde_json::from_slice(&out.stdout).expect("the envelope");
+            assert_eq!(v["status"], status);
+        }
+    }
+}
+
+/// Red-team 2 item 5. Oracle: the contract (`PullResponse` lists `doctrine`; SPEC §5.1:
+/// unknown members are kept in `--json`) and serde_json reading the one-page `--json` output of
+/// the same first page: every member of it that `--all` does not merge itself (`doctrine`,
+/// unknown keys, an escaped key) is in the merged document with the same value, wherever it
+/// stands in the body (before, between or after the items); a later page's members do not
+/// replace the first page's. (Was: all dropped.)
+#[tokio::test]
+async fn pull_all_json_keeps_the_first_page_s_other_members() {
+    let contract = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/contract/tracker-api.yaml"
+    ))
+    .expect("contract");
+    assert!(contract.contains("        doctrine: { $ref: \"#/components/schemas/Doctrine\" }"));
+    const SUMMARY: &str = r#""summary": {"total": 1, "succeeded": 1, "failed": 0, "skipped": 0}"#;
+    let first = format!(
+        r#"{{"doctrine": {{"mode": "split", "field_owners": {{"title": "local"}}}}, "status": "ok", {SUMMARY},
+            "a_before": [1, {{"x": null}}], "items": [{{"id": 1}}], "between": "\u00e9\n", "has_more": true,
+            "k\u00e9y": 1.5e3, "next_cursor": "p2", "identity_path": null, "item_errors": [],
+            "zz_after": {{"deep": [[[]]]}}, "repeated": 1, "repeated": 2}}"#
+    );
+    let second = format!(
+        r#"{{"status": "ok", {SUMMARY}, "items": [{{"id": 2}}], "has_more": false, "next_cursor": null,
+            "identity_path": null, "doctrine": {{"mode": "second page"}}, "page2_only": true}}"#
+    );
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/tracker/pull/"))
+        .respond_with(move |req: &Request| {
+            let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
+            let page = if body["cursor"].is_string() {
+                &second
+            } else {
+                &first
+            };
+            ResponseTemplate::new(200).set_body_raw(page.clone().into_bytes(), "application/json")
+        })
+        .mount(&server)
+        .await;
+    let sb = sandbox(&server.uri());
+    let one = sb.run(&["sync", "pull", "--json"]);
+    assert_eq!(code(&one), 0, "{}", stderr(&one));
+    let one: Value = serde_json::from_slice(&one.stdout).expect("the one-page document");
+    let all = sb.run(&["sync", "pull", "--all", "--json"]);
+    assert_eq!(code(&all), 0, "{}", stderr(&all));
+    let all: Value = serde_json::from_slice(&all.stdout).expect("the merged document");
+    let merged_here = [
+        "has_more",
+        "identity_path",
+        "item_errors",
+        "items",
+        "next_cursor",
+        "pages",
+        "pending_binding_upgrade",
+        "status",
+        "summary",
+    ];
+    let one = one.as_object().expect("object");
+    let carried: Vec<&String> = one
+        .keys()
+        .filter(|k| !merged_here.contains(&k.as_str()))
+        .collect();
+    assert_eq!(
+        carried,
+        ["a_before", "between", "doctrine", "k\u{e9}y", "repeated", "zz_after"],
+        "the one-page document keeps them all"
+    );
+    for key in carried {
+        assert_eq!(all[key], one[key], "{key}");
+    }
+    assert_eq!(all["doctrine"]["mode"], "split", "the first page's");
+    assert!(
+        all.get("page2_only").is_none(),
+        "only the first page's members are carried"
+    );
+    assert_eq!(all["items"], json!([{"id": 1}, {"id": 2}]));
+    assert_eq!(all["pages"], 2);
+}

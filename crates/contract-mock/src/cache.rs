@@ -31,6 +31,7 @@ impl BodyCache {
             status: 200,
             content_type: "application/json",
             body,
+            location: None,
         }
     }
 }

@@ -655,15 +655,25 @@ mod tests {
         assert_eq!(
             ids,
             [
+                "bind_confirm",
+                "bind_resolve",
+                "bind_validate",
+                "issue_search",
+                "list_tickets",
                 "login",
                 "mappings",
-                "oauth_refresh",
+                "me",
+                "oauth_authorize",
+                "oauth_device",
                 "oauth_revoke",
+                "oauth_token",
                 "operation",
                 "pull",
                 "push",
                 "refresh",
+                "resources",
                 "run",
+                "session_status",
                 "status"
             ]
         );
@@ -720,11 +730,17 @@ mod tests {
         assert_eq!((v.field.as_str(), v.rule.as_str()), ("verbose", "unknown"));
         let v = check("provider=trello&project_slug=p").expect_err("enum");
         assert_eq!((v.field.as_str(), v.rule.as_str()), ("provider", "enum"));
+        let v = check("project_slug=p").expect_err("missing");
+        assert_eq!(
+            (v.field.as_str(), v.rule.as_str()),
+            ("provider", "required")
+        );
         assert!(check("provider=linear&binding_ref=br-1")
             .expect("routed by binding_ref")
             .is_some());
         // "Exactly one of project_slug and binding_ref" is beyond a parameter list: the mock
         // checks it (lib.rs `routing`), the document only describes both.
+        // Without a routing key: the installation-wide status (`status --all`).
         assert!(check("provider=linear").expect("no routing key").is_some());
     }
 

@@ -14,6 +14,8 @@
 mod cache;
 pub mod contract;
 mod data;
+mod hosted;
+pub mod oauth;
 mod scenario;
 
 pub use cache::pull_page_body;
@@ -22,7 +24,7 @@ use data::{issues_page, mappings, push_result, run_result, status_body};
 pub use scenario::Scenario;
 
 /// Slugs that select a scenario.
-pub const SLUG_NAMES: [&str; 15] = scenario::slug_names();
+pub const SLUG_NAMES: [&str; 21] = scenario::slug_names();
 
 use contract::{Contract, RequestView, Violation};
 use http_body_util::{BodyExt, Full};
@@ -57,6 +59,11 @@ pub struct Config {
     pub seed: Option<(String, String)>,
     /// Serve each pull page from bytes built once (benchmarks: the mock's cost drops out).
     pub cache_bodies: bool,
+    /// Device codes approve themselves after this many polls answered `authorization_pending`
+    /// (`None`: only `POST /__mock/oauth/device/approve` approves one).
+    pub device_auto_approve: Option<u32>,
+    /// `expires_in` of new device codes (seconds).
+    pub device_expires_in: i64,
 }
 
 /// The seeded access token used by test fixtures.
@@ -75,6 +82,8 @@ impl Default for Config {
             slow: Duration::from_secs(2),
             seed: None,
             cache_bodies: false,
+            device_auto_approve: None,
+            device_expires_in: 900,
         }
     }
 }
@@ -98,9 +107,65 @@ struct State {
     oauth_rejected: u64,
     /// Calls of `/oauth/revoke`.
     revocations: u64,
+    /// Candidate tokens issued (resources, bind-resolve) → resource index (`hosted`).
+    candidates: HashMap<String, usize>,
+    /// Candidate tokens issued so far (numbers them).
+    candidates_issued: u64,
+    /// Bindings made by bind-confirm (shown by the unrouted status).
+    bindings: Vec<Value>,
+    /// Every request received since `GET /__mock/received` last took them ([`record`]).
+    received: std::collections::VecDeque<Value>,
     /// Every tracker request that passed the contract check, in order (`GET /__mock/requests`):
     /// `{op, query, body}`.
     requests: Vec<Value>,
+    /// The OAuth login (codes, device codes, sessions).
+    oauth: oauth::OAuthState,
+}
+
+/// Requests kept for `GET /__mock/received` (the oldest are dropped beyond this).
+const MAX_RECORDED: usize = 5_000;
+/// Request bodies larger than this are recorded as their size only.
+const MAX_RECORDED_BODY: usize = 16 * 1024;
+
+/// What `GET /__mock/received` shows of a request: method, path, query (decoded pairs, in
+/// order), the headers that say something about the client's behaviour (`Authorization` only as
+/// whether it carried a bearer token) and the body (JSON parsed; form bodies as pairs).
+fn record(req: &MockRequest) -> Value {
+    let header = |name: &str| {
+        req.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.clone())
+    };
+    let content_type = header("content-type");
+    let body = if req.body.is_empty() {
+        Value::Null
+    } else if req.body.len() > MAX_RECORDED_BODY {
+        json!({"bytes": req.body.len()})
+    } else if content_type
+        .as_deref()
+        .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"))
+    {
+        let pairs = contract::parse_query(&String::from_utf8_lossy(&req.body));
+        Value::Array(pairs.into_iter().map(|(k, v)| json!([k, v])).collect())
+    } else {
+        serde_json::from_slice(&req.body)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&req.body).into_owned()))
+    };
+    let query: Vec<Value> = contract::parse_query(req.query.as_deref().unwrap_or(""))
+        .into_iter()
+        .map(|(k, v)| json!([k, v]))
+        .collect();
+    json!({
+        "method": req.method,
+        "path": req.path,
+        "query": query,
+        "bearer": header("authorization").is_some_and(|a| a.starts_with("Bearer ")),
+        "content_type": content_type,
+        "x_team_slug": header("x-team-slug"),
+        "idempotency_key": header("idempotency-key"),
+        "body": body,
+    })
 }
 
 /// A running mock.
@@ -197,6 +262,8 @@ pub struct Reply {
     pub content_type: &'static str,
     /// The body.
     pub body: Vec<u8>,
+    /// `Location` (redirects).
+    pub location: Option<String>,
 }
 
 /// The mock's logic without the network: its configuration and state.
@@ -253,6 +320,12 @@ impl Mock {
             "content-type",
             hyper::header::HeaderValue::from_static(reply.content_type),
         );
+        if let Some(location) = reply
+            .location
+            .and_then(|l| hyper::header::HeaderValue::from_str(&l).ok())
+        {
+            resp.headers_mut().insert("location", location);
+        }
         resp
     }
 
@@ -260,6 +333,18 @@ impl Mock {
     /// 400 `contract_violation` envelope naming it), then played by the slug's scenario.
     pub async fn answer(&self, req: &MockRequest) -> Reply {
         let (config, state) = (&self.config, &self.state);
+        if req.method == "GET" && req.path == "/__mock/received" {
+            let taken =
+                std::mem::take(&mut state.lock().unwrap_or_else(|p| p.into_inner()).received);
+            return reply(200, &json!({ "requests": taken }));
+        }
+        if !req.path.starts_with("/__mock/") {
+            let mut st = state.lock().unwrap_or_else(|p| p.into_inner());
+            if st.received.len() >= MAX_RECORDED {
+                st.received.pop_front();
+            }
+            st.received.push_back(record(req));
+        }
         let view = RequestView {
             method: &req.method,
             path: &req.path,
@@ -279,12 +364,22 @@ impl Mock {
                         "oauth_refreshes": st.oauth_refreshes,
                         "oauth_rejected": st.oauth_rejected,
                         "revocations": st.revocations,
+                        "oauth": oauth::stats(&st),
                     }),
                 );
             }
             Ok(None) if req.method == "GET" && req.path == "/__mock/requests" => {
                 let st = state.lock().unwrap_or_else(|p| p.into_inner());
                 return reply(200, &json!({ "requests": st.requests }));
+            }
+            Ok(None) if req.path.starts_with("/__mock/oauth/") => {
+                if let Some(r) = oauth::control(req, state) {
+                    return r;
+                }
+                return reply(
+                    404,
+                    &envelope(404, "not_found", "unknown mock control", false),
+                );
             }
             Ok(None) => {
                 return reply(
@@ -309,8 +404,17 @@ impl Mock {
         match matched.operation_id.as_str() {
             "login" => return login(&body, config, state),
             "refresh" => return refresh(&body, config, state),
-            "oauth_refresh" => return oauth_token(&body, config, state),
-            "oauth_revoke" => return oauth_revoke(&body, state),
+            "oauth_token" => return oauth::token(&body, config, state),
+            "oauth_revoke" => return oauth::revoke(&body, state),
+            "oauth_device" => {
+                let host = header("host").unwrap_or("127.0.0.1");
+                return oauth::device(config, state, &format!("http://{host}"));
+            }
+            "oauth_authorize" => {
+                return oauth::authorize(req.query.as_deref().unwrap_or(""), state)
+            }
+            "me" => return oauth::me(req, config, state),
+            "session_status" => return oauth::session_status(req, state),
             _ => {}
         }
         let query: HashMap<String, String> =
@@ -331,6 +435,16 @@ impl Mock {
             let id = matched.path_params.get("id").map_or("", String::as_str);
             return poll(id, state);
         }
+        let hosted = hosted::Hosted {
+            op,
+            query: &query,
+            body: &body,
+            idempotency: header("idempotency-key"),
+            token: bearer.unwrap_or(""),
+        };
+        if let Some(reply) = hosted::answer(&hosted, config, state).await {
+            return reply;
+        }
         let call = Call {
             query: &query,
             body: &body,
@@ -345,6 +459,7 @@ fn reply(status: u16, body: &Value) -> Reply {
         status,
         content_type: "application/json",
         body: serde_json::to_vec(body).unwrap_or_default(),
+        location: None,
     }
 }
 
@@ -353,6 +468,7 @@ fn raw(status: u16, content_type: &'static str, body: &'static str) -> Reply {
         status,
         content_type,
         body: body.as_bytes().to_vec(),
+        location: None,
     }
 }
 
@@ -420,49 +536,6 @@ fn refresh(body: &Value, config: &Config, state: &Mutex<State>) -> Reply {
         }
     }
     reply(200, &issue_tokens(config, state))
-}
-
-/// `POST /oauth/token`, the refresh grant of spec-kitty-cli 3.1+ (its form fields already
-/// checked against the document). Every refresh token is single use, the seeded one too; a
-/// spent or unknown one gets `400 invalid_grant`.
-fn oauth_token(form: &Value, config: &Config, state: &Mutex<State>) -> Reply {
-    let token = form["refresh_token"].as_str().unwrap_or_default();
-    {
-        let mut st = state.lock().unwrap_or_else(|p| p.into_inner());
-        st.oauth_refreshes += 1;
-        if !st.refresh.remove(token) {
-            st.oauth_rejected += 1;
-            return reply(
-                400,
-                &json!({
-                    "error": "invalid_grant",
-                    "error_description": "the refresh token is invalid, expired or already used",
-                }),
-            );
-        }
-    }
-    let issued = issue_tokens(config, state);
-    reply(
-        200,
-        &json!({
-            "access_token": issued["access"],
-            "refresh_token": issued["refresh"],
-            "token_type": "Bearer",
-            "expires_in": config.access_lifetime,
-            "refresh_token_expires_in": 604800,
-            "scope": "offline_access",
-        }),
-    )
-}
-
-/// `POST /oauth/revoke` (RFC 7009): the refresh token can no longer be used; an unknown token
-/// is `{"revoked": true}` too, as the RFC says.
-fn oauth_revoke(form: &Value, state: &Mutex<State>) -> Reply {
-    let token = form["token"].as_str().unwrap_or_default();
-    let mut st = state.lock().unwrap_or_else(|p| p.into_inner());
-    st.refresh.remove(token);
-    st.revocations += 1;
-    reply(200, &json!({"revoked": true}))
 }
 
 /// Token checks the document cannot express: a known bearer token, of the team it names.

@@ -1,5 +1,8 @@
 //! Response classes the mock can play, chosen by the project slug of a request
 //! (`bind --project-slug rate-limited` → every call of that project is rate limited once).
+//! The spec-kitty 3.2 operations name no project slug: bind-resolve, -confirm and -validate
+//! take the scenario from `project_identity.slug`, list-tickets and issue-search from their
+//! routing key (none: `--scenario`), resources always from `--scenario` (see `hosted`).
 
 use super::{envelope, garbage, html_bad_gateway, reply, Config, Reply};
 use serde_json::{json, Value};
@@ -39,10 +42,23 @@ pub enum Scenario {
     ExpiredToken,
     /// Every tracker request is answered 401.
     Unauthorized,
+    /// bind-resolve offers three candidates (high, medium, low confidence).
+    Candidates,
+    /// bind-resolve finds nothing to bind (`none`).
+    NoMatch,
+    /// bind-resolve answers `exact` with a binding ref: bound already, nothing to confirm.
+    ExactBound,
+    /// The first bind-confirm of the project is refused (`invalid_candidate_token`); a token
+    /// from a new bind-resolve is accepted.
+    ExpiredCandidate,
+    /// Every bind-confirm of the project is refused (`invalid_candidate_token`).
+    StaleCandidate,
+    /// resources, list-tickets and issue-search answer empty lists.
+    Empty,
 }
 
 /// Slug → scenario table (the slug names are the documented switches).
-pub const SLUGS: [(&str, Scenario); 15] = [
+pub const SLUGS: [(&str, Scenario); 21] = [
     ("partial", Scenario::Partial),
     ("server-error", Scenario::ServerError),
     ("needs-action", Scenario::NeedsAction),
@@ -58,11 +74,17 @@ pub const SLUGS: [(&str, Scenario); 15] = [
     ("slow", Scenario::Slow),
     ("expired-token", Scenario::ExpiredToken),
     ("unauthorized", Scenario::Unauthorized),
+    ("candidates", Scenario::Candidates),
+    ("no-match", Scenario::NoMatch),
+    ("exact-bound", Scenario::ExactBound),
+    ("expired-candidate", Scenario::ExpiredCandidate),
+    ("stale-candidate", Scenario::StaleCandidate),
+    ("empty", Scenario::Empty),
 ];
 
 /// The slug names of [`SLUGS`].
-pub const fn slug_names() -> [&'static str; 15] {
-    let mut names = [""; 15];
+pub const fn slug_names() -> [&'static str; 21] {
+    let mut names = [""; 21];
     let mut i = 0;
     while i < SLUGS.len() {
         names[i] = SLUGS[i].0;
@@ -86,7 +108,7 @@ impl Scenario {
         }
     }
 
-    /// Polls before completion when push/run are accepted (202).
+    /// Polls before completion when push/run/bind-confirm are accepted (202).
     pub fn accepts(self) -> Option<u32> {
         match self {
             Scenario::Async | Scenario::AsyncFail => Some(2),

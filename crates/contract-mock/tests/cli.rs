@@ -387,7 +387,7 @@ fn help_lists_every_flag_and_every_documented_scenario() {
         assert!(out.contains(flag), "{flag} missing from\n{out}");
     }
     let slugs = documented_slugs();
-    assert_eq!(slugs.len(), 15);
+    assert_eq!(slugs.len(), 21);
     // clap wraps the help to the terminal's width (when a crate of the workspace enables it).
     let words = out.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(

@@ -1,6 +1,6 @@
-//! The two advisory locks of the 3.1+ store, compatible with spec-kitty-cli's own: `flock`
-//! (what Python's `filelock` and `fcntl.flock` take on POSIX; Rust's `File::try_lock` is flock
-//! there too), taken in the order `refresh.lock`, then `session.lock`, never unlinked.
+//! The two locks of the 3.1+ store, compatible with spec-kitty-cli's own (see
+//! [`crate::fsutil::lock_file`]: `flock` on POSIX, byte-range `LockFileEx` on Windows), taken in
+//! the order `refresh.lock`, then `session.lock`, never unlinked.
 //!
 //! - `session.lock`: polled every 50 ms for up to 10 s, held around reading the raw file and
 //!   around write-temp + rename.
@@ -8,10 +8,11 @@
 //!   `{"host", "pid", "schema_version": 1, "started_at", "version"}` into it (what `auth doctor`
 //!   shows) and truncates it on release.
 
-use std::fs::{File, OpenOptions, TryLockError};
+use crate::fsutil::open_lock_file;
+use std::fs::{File, TryLockError};
 use std::io::{Seek, Write};
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// How long either lock is waited for.
 pub const LOCK_WAIT: Duration = Duration::from_secs(10);
@@ -67,33 +68,38 @@ pub fn refresh_lock(path: &Path, wait: Duration) -> Result<Held, LockError> {
     Ok(held)
 }
 
-fn take(path: &Path, poll: Duration, wait: Duration, record: bool) -> Result<Held, LockError> {
-    let file = open_lock_file(path).map_err(LockError::Io)?;
-    let deadline = Instant::now() + wait;
-    loop {
-        match file.try_lock() {
-            Ok(()) => {
-                return Ok(Held {
-                    file,
-                    truncate_on_release: record,
-                })
-            }
-            Err(TryLockError::WouldBlock) if Instant::now() < deadline => std::thread::sleep(poll),
-            Err(TryLockError::WouldBlock) => return Err(LockError::Timeout),
-            Err(TryLockError::Error(e)) => return Err(LockError::Io(e)),
-        }
+/// Release a `refresh.lock` left by a holder that is gone (`auth doctor --unstick-lock`): take
+/// the OS lock without waiting (a live holder keeps it: `Ok(false)`), re-read the record under
+/// it and, when `still_stuck` says so, truncate the file to 0 bytes (never unlink it, as 3.2.7
+/// does). `Ok(true)` when truncated.
+pub fn release_stuck(path: &Path, still_stuck: impl Fn(&[u8]) -> bool) -> std::io::Result<bool> {
+    if !path.exists() {
+        return Ok(false);
     }
+    let file = open_lock_file(path)?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(TryLockError::WouldBlock) => return Ok(false),
+        Err(TryLockError::Error(e)) => return Err(e),
+    }
+    let record = std::fs::read(path)?;
+    let released = still_stuck(&record);
+    if released {
+        file.set_len(0)?;
+    }
+    let _ = file.unlock();
+    Ok(released)
 }
 
-fn open_lock_file(path: &Path) -> std::io::Result<File> {
-    let mut options = OpenOptions::new();
-    options.read(true).write(true).create(true).truncate(false);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
+fn take(path: &Path, poll: Duration, wait: Duration, record: bool) -> Result<Held, LockError> {
+    match crate::fsutil::lock_file(path, poll, wait) {
+        Ok(Some(file)) => Ok(Held {
+            file,
+            truncate_on_release: record,
+        }),
+        Ok(None) => Err(LockError::Timeout),
+        Err(e) => Err(LockError::Io(e)),
     }
-    options.open(path)
 }
 
 #[cfg(test)]

@@ -70,29 +70,87 @@ impl EncryptedStore {
         check_private(&path)?;
         let raw = {
             let _lock = self.lock_session()?;
-            match std::fs::read(&path) {
-                Ok(raw) => raw,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-                Err(e) => return Err(format!("cannot read it: {e}")),
+            match self.read_raw()? {
+                Some(raw) => raw,
+                None => return Ok(None),
             }
         };
-        let blob: Blob = serde_json::from_slice(&raw)
-            .map_err(|e| format!("it is not the expected JSON: {e}"))?;
+        self.open(&raw).map(Some)
+    }
+
+    /// The bytes of `session.json` (`None`: there is none); the caller holds `session.lock`.
+    fn read_raw(&self) -> Result<Option<Vec<u8>>, String> {
+        match std::fs::read(self.session_path()) {
+            Ok(raw) => Ok(Some(raw)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(format!("cannot read it: {e}")),
+        }
+    }
+
+    /// Decrypt the bytes of `session.json`.
+    fn open(&self, raw: &[u8]) -> Result<StoredSession, String> {
+        let blob: Blob =
+            serde_json::from_slice(raw).map_err(|e| format!("it is not the expected JSON: {e}"))?;
         let key = self.key()?;
         let plain = crypto::open(&key, &blob)?;
-        StoredSession::from_json(&plain).map(Some)
+        StoredSession::from_json(&plain)
     }
 
     /// Encrypt and replace the session atomically (0600), with the stored salt; the token-free
     /// hot-path cache is dropped so no reader trusts a summary of the old file.
     pub fn write(&self, session: &StoredSession) -> Result<(), String> {
+        let bytes = self.seal(session)?;
+        let _lock = self.lock_session()?;
+        self.write_sealed(&bytes)
+    }
+
+    /// [`EncryptedStore::write`] `session` only while the stored session is still `base` (same
+    /// session id and refresh token), checked and written under one hold of `session.lock`, so a
+    /// session another tool wrote meanwhile (a login takes only that lock) is never overwritten
+    /// by a refresh of the older one. `Ok(Err(stored))`: nothing written, this is what is
+    /// stored now (`None`: no session).
+    pub fn replace(
+        &self,
+        base: &StoredSession,
+        session: &StoredSession,
+    ) -> Result<Result<(), Option<StoredSession>>, String> {
+        let _lock = self.lock_session()?;
+        let stored = match self.read_raw()? {
+            Some(raw) => Some(self.open(&raw)?),
+            None => None,
+        };
+        match stored {
+            // Sealed under the lock, with the salt of the session it replaces.
+            Some(s) if s.same_material(base) => self.write_sealed(&self.seal(session)?).map(Ok),
+            other => Ok(Err(other)),
+        }
+    }
+
+    fn seal(&self, session: &StoredSession) -> Result<Vec<u8>, String> {
         let key = self.key()?;
         let blob = crypto::seal(&key, &session.to_json())?;
-        let bytes = serde_json::to_vec(&blob).unwrap_or_default();
-        let _lock = self.lock_session()?;
-        atomic_write(&self.session_path(), &bytes, FileMode::Exactly(0o600))
+        Ok(serde_json::to_vec(&blob).unwrap_or_default())
+    }
+
+    /// Write sealed bytes; the caller holds `session.lock`.
+    fn write_sealed(&self, bytes: &[u8]) -> Result<(), String> {
+        atomic_write(&self.session_path(), bytes, FileMode::Exactly(0o600))
             .map_err(|e| format!("cannot write {}: {e}", self.session_path().display()))?;
         remove_if_present(&self.hot_path())
+    }
+
+    /// Encrypt and store a new login: like [`EncryptedStore::write`], first creating the auth
+    /// directory (0700) and a random 16-byte `session.salt` (0600) when they are missing, as
+    /// 3.1+'s first login does. An existing salt is kept.
+    pub fn write_new(&self, session: &StoredSession) -> Result<(), String> {
+        create_private_dir(&self.dir)?;
+        if !self.salt_path().exists() {
+            let mut salt = [0u8; crypto::SALT_LEN];
+            getrandom::fill(&mut salt).map_err(|e| format!("no random salt: {e}"))?;
+            atomic_write(&self.salt_path(), &salt, FileMode::Exactly(0o600))
+                .map_err(|e| format!("cannot write {}: {e}", self.salt_path().display()))?;
+        }
+        self.write(session)
     }
 
     /// Remove the session, its salt and the hot-path cache (what 3.1+'s logout removes).
@@ -138,8 +196,22 @@ impl EncryptedStore {
     }
 }
 
-/// Refuse a session file with any group/other permission bit, as 3.1+ does.
+/// Refuse a session file with any group/other permission bit, as 3.1+ does on POSIX; something
+/// that is not a file at all (a directory) is named as such, not sent to `chmod`. Windows has no
+/// mode bits and 3.2.7 checks none there: the store lives under `%LOCALAPPDATA%`, whose ACL
+/// admits only the user, SYSTEM and Administrators (see the `fsutil` module docs).
 fn check_private(path: &Path) -> Result<(), String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read it: {e}"))?;
+    if !meta.is_file() {
+        let what = if meta.is_dir() {
+            "a directory"
+        } else {
+            "not a regular file"
+        };
+        return Err(format!(
+            "it is {what}, not a session file; move it out of the way (or remove it) and log in again"
+        ));
+    }
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -158,6 +230,20 @@ fn check_private(path: &Path) -> Result<(), String> {
     #[cfg(not(unix))]
     let _ = path;
     Ok(())
+}
+
+/// Create `dir` (and its parents) with mode 0700 for the new directories.
+fn create_private_dir(dir: &Path) -> Result<(), String> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder
+        .create(dir)
+        .map_err(|e| format!("cannot create {}: {e}", dir.display()))
 }
 
 fn remove_if_present(path: &Path) -> Result<(), String> {

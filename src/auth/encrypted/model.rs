@@ -87,9 +87,12 @@ impl StoredSession {
         serde_json::to_vec(self).unwrap_or_default()
     }
 
-    /// Whether the access token is still usable at `now` (not within the refresh buffer).
+    /// Whether the access token is still usable at `now` (not within the refresh buffer). One
+    /// that cannot go into an HTTP header (CR/LF, non-ASCII: 3.2.7 stores what the server sent)
+    /// counts as expired, so it is refreshed instead of refused.
     pub fn access_valid(&self, now: Timestamp) -> bool {
         self.access_token_expires_at.0.as_second() - REFRESH_BUFFER_SECONDS > now.as_second()
+            && crate::http::header_problem(self.access_token.expose(), true).is_none()
     }
 
     /// Whether the refresh token is known to have expired (unknown expiry: not expired).

@@ -1,0 +1,97 @@
+//! `bind --provider P` for a SaaS-backed provider without `--project-slug`: bind by discovery
+//! (see [`crate::saas::discovery`]), writing the binding in the 3.2 layout.
+
+use crate::args::BindArgs;
+use crate::config::identity::{self, Origin};
+use crate::config::{ConfigFile, TrackerConfig};
+use crate::context::Context;
+use crate::error::{CliError, ErrorKind};
+use crate::output::{warn, Outcome, Template};
+use crate::saas::{self, discovery, scoped};
+use serde_json::json;
+use std::io::IsTerminal;
+
+/// Resolve (or validate `--bind-ref`), confirm, and save `binding_ref`, `display_label` and
+/// `provider_context`. Replacing an existing binding asks on a terminal and needs `--force`
+/// without one; nothing is sent before that.
+pub fn run(ctx: &mut Context, args: BindArgs) -> Result<Outcome, CliError> {
+    let provider = ctx.provider_name().to_owned();
+    let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let existing = ctx.config()?.tracker();
+    if let Some(current) = binding_name(&existing) {
+        if !args.force && !replace_confirmed(&current, interactive)? {
+            return Ok(Outcome::report(
+                Template::Bind,
+                json!({"class": "cancelled", "provider": provider}),
+            ));
+        }
+    }
+    let root = ctx.project_root()?.to_path_buf();
+    let origin = Origin::of(&root, &ctx.env);
+    let identity = identity::ensure(ctx.config()?, &origin).to_json();
+    let client = scoped::connect(ctx)?;
+    let binding = match args.bind_ref.as_deref().map(str::trim) {
+        Some("") => return Err(CliError::usage("--bind-ref must not be empty.")),
+        Some(r) => saas::call(discovery::validate(&client, r, &identity))?,
+        None => {
+            let chooser = discovery::Chooser {
+                select: args.select.and_then(|n| u64::try_from(n).ok()),
+                interactive,
+            };
+            saas::call(discovery::resolve_and_bind(&client, &identity, chooser))?
+        }
+    };
+    // The identity may just have been written: the block goes into the file as it is now.
+    let config = ConfigFile::load(&root, &ctx.cwd)?;
+    let block = config.tracker().saas_block(&provider, binding.clone());
+    config.save_tracker(&block)?;
+    let context: serde_json::Map<String, serde_json::Value> = binding
+        .provider_context
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(k, v)| (k, json!(v)))
+        .collect();
+    let result = json!({
+        "class": "saas",
+        "provider": provider,
+        "binding_ref": binding.binding_ref,
+        "display_label": binding.display_label,
+        "project_slug": binding.project_slug,
+        "provider_context": context,
+    });
+    let mut shown = result.clone();
+    shown["class"] = json!("discovered");
+    Ok(Outcome::report_with_json(Template::Bind, shown, result))
+}
+
+/// What an existing binding is called (3.2.7: display label, else binding ref, else slug, or
+/// the local workspace); `None` when nothing is bound.
+fn binding_name(t: &TrackerConfig) -> Option<String> {
+    let provider = t.provider.as_deref()?;
+    let name = t
+        .display_label
+        .clone()
+        .or_else(|| t.binding_ref.clone())
+        .or_else(|| t.project_slug.clone())
+        .or_else(|| t.workspace.clone())?;
+    Some(format!("{provider}: {name}"))
+}
+
+/// On a terminal: warn and ask (default no). Without one: refuse, naming `--force`.
+fn replace_confirmed(current: &str, interactive: bool) -> Result<bool, CliError> {
+    if !interactive {
+        return Err(CliError::new(
+            ErrorKind::Usage,
+            "binding_exists",
+            format!("Existing binding: {current}. Replacing it needs --force when there is no terminal to ask on."),
+        )
+        .hint("add --force to replace the binding"));
+    }
+    warn(&format!("Existing binding: {current}"));
+    dialoguer::Confirm::new()
+        .with_prompt("Replace existing binding?")
+        .default(false)
+        .interact_opt()
+        .map(|answer| answer == Some(true))
+        .map_err(|e| CliError::failed("prompt", format!("cannot ask on the terminal: {e}")))
+}

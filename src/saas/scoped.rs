@@ -1,0 +1,59 @@
+//! A client for a provider named on the command line (`discover`, `list-tickets`,
+//! `issue-search`, `map list --provider`, `status --all`): no binding needed, and no project
+//! either (outside one, nothing is routed).
+
+use super::binding::Route;
+use super::client::TrackerClient;
+use super::poll::Clock;
+use crate::auth::Tokens;
+use crate::context::Context;
+use crate::error::CliError;
+use std::io::IsTerminal;
+
+/// A client for `ctx`'s provider with the server and login resolved. Its provider-scoped
+/// methods route nothing by themselves; its `route` is the project's when the project is bound
+/// to this provider ([`route_for`]), else an empty `project_slug` that none of them sends.
+pub fn connect(ctx: &mut Context) -> Result<TrackerClient, CliError> {
+    let provider = ctx.provider_name().to_owned();
+    let route = route_for(ctx, &provider).unwrap_or(Route {
+        key: "project_slug",
+        value: String::new(),
+    });
+    let server = crate::server_url::resolve(ctx)?;
+    let (login, _) = crate::auth::login_in_use(&ctx.state_root()?, ctx.logging());
+    let tokens = Tokens {
+        login,
+        http: ctx.http(&server)?,
+        server,
+    };
+    let clock = Clock {
+        ms_per_second: ctx
+            .env
+            .number("SPEC_KITTY_TRACKER_POLL_SCALE")
+            .map_or(1000.0, |n| n as f64),
+    };
+    Ok(TrackerClient::new(
+        tokens,
+        &provider,
+        route,
+        clock,
+        std::io::stderr().is_terminal(),
+    ))
+}
+
+/// The routing key of a provider-scoped read: the project's (`binding_ref`, else
+/// `project_slug`), only when it is bound to `provider` (reference/upstream-3.2-tracker.md
+/// §4.2); none outside a project or when the config cannot be read (a read that needs no
+/// binding does not fail over it).
+pub fn route_for(ctx: &mut Context, provider: &str) -> Option<Route> {
+    ctx.project_root().ok()?;
+    let tracker = ctx.config().ok()?.tracker();
+    let bound = tracker
+        .provider
+        .as_deref()
+        .is_some_and(|p| p.trim().eq_ignore_ascii_case(provider));
+    if !bound {
+        return None;
+    }
+    Route::of(&tracker)
+}
