@@ -52,6 +52,17 @@ pub fn run(args: Vec<OsString>) -> u8 {
             wants_json,
         );
     };
+    let jq_arg = id
+        .has_json()
+        .then(|| leaf.get_one::<String>("jq"))
+        .flatten();
+    let jq = match jq_arg {
+        Some(code) => match crate::output::jq::compile(code) {
+            Ok(jq) => Some(jq),
+            Err(e) => return emit_error(&e, wants_json),
+        },
+        None => None,
+    };
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let mut ctx = Context::new(Env::from_process(), cwd);
     ctx.project_arg = leaf.get_one::<PathBuf>("project").cloned();
@@ -60,7 +71,7 @@ pub fn run(args: Vec<OsString>) -> u8 {
     ctx.json = id.has_json() && leaf.get_flag("json");
     ctx.fancy = std::io::stdout().is_terminal() && ctx.env.get("NO_COLOR").is_none();
     match execute(id, leaf, &mut ctx) {
-        Ok(outcome) => emit(outcome, ctx.json),
+        Ok(outcome) => emit(outcome, ctx.json, jq.as_ref()),
         Err(err) => {
             let code = emit_error(&err, ctx.json);
             if ctx.verbose > 0 {

@@ -95,6 +95,15 @@ impl Context {
         self.verbose > 0 || self.env.get("RUST_LOG").is_some()
     }
 
+    /// The server URL of this invocation (`--server-url`, `SPEC_KITTY_SAAS_URL`, config.toml).
+    pub fn server_url(&self) -> Result<ServerUrl, CliError> {
+        crate::server_url::resolve(
+            self.server_url_arg.as_deref(),
+            self.env.get("SPEC_KITTY_SAAS_URL"),
+            self.state_root(),
+        )
+    }
+
     /// The HTTP client for `server`, logging requests with `-v` or `RUST_LOG`.
     /// `SPEC_KITTY_TRACKER_HTTP_TIMEOUT_MS` and `SPEC_KITTY_TRACKER_MAX_BODY_BYTES` are test hooks.
     pub fn http(&self, server: &ServerUrl) -> Result<Http, CliError> {

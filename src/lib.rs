@@ -26,5 +26,6 @@ pub mod provider;
 pub mod saas;
 pub mod secret;
 pub mod server_url;
+pub mod term;
 pub mod timefmt;
 pub mod vocabulary;

@@ -3,19 +3,22 @@
 //! Errors go to stderr (`error:` / `hint:`), and with `--json` also as `{"error": {...}}` on
 //! stdout. A closed stdout (`| head`) is not an error.
 //!
-//! Terminal safety lives here, in one place: every value a template prints (`{{ ... }}`), every
-//! error message, hint and warning goes through [`clean`], which shows terminal control
+//! Terminal safety: every value a template prints (`{{ ... }}`), every error message, hint and
+//! warning goes through [`clean`] (from [`crate::term`], so lower layers use it too), which shows terminal control
 //! characters (Unicode `Cc`: the C0 set, DEL and the C1 set of ECMA-48) as visible escapes such
 //! as `\u{1b}`, so a server value or a user argument cannot move the cursor, clear the screen or
 //! retitle the terminal. `--json` output is JSON, where those characters are escaped already.
 
 pub mod item_thread;
+pub mod jq;
 pub mod long_values;
 pub mod merge;
 pub mod table;
 
+pub use crate::term::{clean, note};
+
 use crate::error::CliError;
-use crate::saas::envelopes::Envelope;
+use crate::term::{ERROR, HINT};
 use serde_json::Value;
 use std::borrow::Cow;
 use std::io::Write;
@@ -108,15 +111,20 @@ impl Outcome {
         }
     }
 
-    /// Render `template` with `data`; `--json` prints the received envelope (validated on
-    /// arrival, so it is formatted in one pass).
-    pub fn report_envelope(template: Template, data: Value, envelope: Envelope) -> Outcome {
+    /// Render `template` with `data`; `--json` prints the JSON document `json_bytes` already
+    /// validated into `outline` (a received envelope), so it is formatted in one pass.
+    pub fn report_validated(
+        template: Template,
+        data: Value,
+        json_bytes: Vec<u8>,
+        outline: crate::jsonfmt::Outline,
+    ) -> Outcome {
         Outcome {
             body: Body::ReportRaw {
                 template,
                 data,
-                json_bytes: envelope.body,
-                outline: Some(envelope.outline),
+                json_bytes,
+                outline: Some(outline),
             },
             exit_code: 0,
             hints: Vec::new(),
@@ -274,8 +282,20 @@ impl Body {
     }
 }
 
-/// Print an outcome; returns the exit code.
-pub fn emit(outcome: Outcome, json: bool) -> u8 {
+/// Print an outcome (with `--json`, filtered by `jq` when given); returns the exit code.
+pub fn emit(outcome: Outcome, json: bool, jq: Option<&jq::Jq>) -> u8 {
+    if let (true, Some(jq)) = (json, jq) {
+        return match outcome
+            .text(true)
+            .and_then(|text| jq.apply(text.as_bytes()))
+        {
+            Ok(text) => {
+                write_stdout(&text);
+                outcome.exit_code
+            }
+            Err(err) => emit_error(&err, true),
+        };
+    }
     let text = match &outcome.body {
         Body::ReportRaw {
             json_bytes,
@@ -326,24 +346,6 @@ pub fn emit(outcome: Outcome, json: bool) -> u8 {
     }
 }
 
-/// `text` with every terminal control character (Unicode `Cc`: C0, DEL, C1) replaced by its
-/// visible escape (`\u{1b}`, `\n`); `keep_newlines` keeps line feeds of multi-line messages.
-pub fn clean(text: &str, keep_newlines: bool) -> Cow<'_, str> {
-    let unsafe_char = |c: char| c.is_control() && !(keep_newlines && c == '\n');
-    if !text.chars().any(unsafe_char) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        if unsafe_char(c) {
-            out.extend(c.escape_debug());
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
-}
-
 /// Print an error (with this binary's equivalent of any quoted `spec-kitty` command as a
 /// hint); returns its exit code.
 pub fn emit_error(err: &CliError, json: bool) -> u8 {
@@ -364,15 +366,6 @@ pub fn emit_error(err: &CliError, json: bool) -> u8 {
     err.kind.exit_code()
 }
 
-/// `error:` in bold red, on a terminal without NO_COLOR (anstream strips it otherwise).
-const ERROR: anstyle::Style = anstyle::Style::new()
-    .bold()
-    .fg_color(Some(anstyle::Color::Ansi(anstyle::AnsiColor::Red)));
-/// `hint:` / `warning:` in bold yellow.
-const HINT: anstyle::Style = anstyle::Style::new()
-    .bold()
-    .fg_color(Some(anstyle::Color::Ansi(anstyle::AnsiColor::Yellow)));
-
 /// Write to stdout, ignoring a closed pipe.
 pub fn write_stdout(text: &str) {
     let mut out = std::io::stdout().lock();
@@ -385,15 +378,6 @@ pub fn warn(message: &str) {
     let _ = writeln!(
         anstream::stderr().lock(),
         "{HINT}warning:{HINT:#} {}",
-        clean(&long_values::cut(message), true)
-    );
-}
-
-/// Print a `note:` line on stderr (progress the user should know about, e.g. a wait).
-pub fn note(message: &str) {
-    let _ = writeln!(
-        anstream::stderr().lock(),
-        "{HINT}note:{HINT:#} {}",
         clean(&long_values::cut(message), true)
     );
 }

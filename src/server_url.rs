@@ -5,11 +5,11 @@
 //! server URL is scheme, host, port and path only (RFC 3986 §3), and a password in it is
 //! never printed (messages show `***@`).
 
-use crate::context::Context;
 use crate::error::io_reason;
 use crate::error::CliError;
 use reqwest::Url;
 use std::net::IpAddr;
+use std::path::PathBuf;
 
 /// A validated server base URL without trailing slashes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,15 +119,21 @@ pub fn is_loopback(host: &str) -> bool {
             .unwrap_or(false)
 }
 
-/// Resolve the server URL for this invocation.
-pub fn resolve(ctx: &Context) -> Result<ServerUrl, CliError> {
-    if let Some(raw) = &ctx.server_url_arg {
+/// Resolve the server URL from, in this order, the `--server-url` value `arg`, the
+/// `SPEC_KITTY_SAAS_URL` value `env_url` and `<state_root>/config.toml`; `state_root` is only
+/// needed (its error only returned) when neither of the first two is given.
+pub fn resolve(
+    arg: Option<&str>,
+    env_url: Option<&str>,
+    state_root: Result<PathBuf, CliError>,
+) -> Result<ServerUrl, CliError> {
+    if let Some(raw) = arg {
         return ServerUrl::parse(raw, "--server-url");
     }
-    if let Some(raw) = ctx.env.get("SPEC_KITTY_SAAS_URL") {
+    if let Some(raw) = env_url {
         return ServerUrl::parse(raw, "SPEC_KITTY_SAAS_URL");
     }
-    let path = ctx.state_root()?.join("config.toml");
+    let path = state_root?.join("config.toml");
     match std::fs::read_to_string(&path) {
         Ok(text) => {
             let doc: toml_edit::DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {

@@ -245,3 +245,82 @@ fn rate_limit_waits_are_announced_on_a_terminal() {
     let piped = sb.run_env(&["sync", "pull"], &[("SPEC_KITTY_TRACKER_POLL_SCALE", "1")]);
     assert!(!stderr(&piped).contains("note:"), "{}", stderr(&piped));
 }
+
+/// `--jq EXPR` against the real `jq`: for each expression, the command's `--json` output piped
+/// through `jq -S` (sorted keys, the house style of every `--json` document) must equal what
+/// `--jq` prints. Documents: `providers --json` and a pulled page with server data.
+#[test]
+fn jq_filters_as_the_real_jq_does() {
+    if std::process::Command::new("jq")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        assert!(
+            std::env::var("CI").map_or(true, |v| v != "true"),
+            "`jq` is missing under CI"
+        );
+        eprintln!("`jq` not installed; --jq oracle test skipped");
+        return;
+    }
+    let mock = mock::spawn(mock::Config::default(), 0).expect("mock");
+    let sb = logged_in(&mock);
+    let cases: [(&[&str], &[&str]); 2] = [
+        (
+            &["providers", "--json"],
+            &[
+                ".saas[0]",
+                ".",
+                ".local | length",
+                "[.saas[] | select(startswith(\"g\"))]",
+            ],
+        ),
+        (
+            &["sync", "pull", "--limit", "3", "--json"],
+            &[
+                ".items[].ref.key",
+                ".items | map({key: .ref.key, title, labels}) ",
+                "[.items[] | .priority] | add",
+                ".summary | to_entries | map(\"\\(.key)=\\(.value)\") | join(\",\")",
+                ".identity_path | keys",
+                ".items[0] | del(.body) | with_entries(select(.value != null))",
+                "[paths | length] | max",
+                ".missing // \"fallback\"",
+                ".items | group_by(.issue_type) | map({(.[0].issue_type): length}) | add",
+                "empty",
+            ],
+        ),
+    ];
+    for (args, exprs) in cases {
+        let plain = sb.run(args);
+        assert_eq!(code(&plain), 0, "{}", stderr(&plain));
+        let doc: Value = serde_json::from_slice(&plain.stdout).expect("--json is JSON");
+        if let Some(items) = doc.get("items") {
+            assert_eq!(items.as_array().map(Vec::len), Some(3), "a page with data");
+        }
+        for expr in exprs {
+            let mut jq = std::process::Command::new("jq")
+                .args(["-S", expr])
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .expect("jq runs");
+            {
+                use std::io::Write;
+                let mut stdin = jq.stdin.take().expect("stdin");
+                stdin.write_all(&plain.stdout).expect("feed jq");
+            }
+            let expected = jq.wait_with_output().expect("jq output");
+            assert!(expected.status.success(), "jq failed on {expr}");
+            let mut filtered = args.to_vec();
+            filtered.extend(["--jq", expr]);
+            let out = sb.run(&filtered);
+            assert_eq!(code(&out), 0, "{expr}: {}", stderr(&out));
+            assert_eq!(
+                common::stdout(&out),
+                String::from_utf8_lossy(&expected.stdout),
+                "--jq {expr} differs from jq -S"
+            );
+        }
+    }
+}

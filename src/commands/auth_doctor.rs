@@ -150,7 +150,7 @@ fn server_check(
     root: &std::path::Path,
     session: &StoredSession,
 ) -> Result<ServerCheck, CliError> {
-    let server = match crate::server_url::resolve(ctx) {
+    let server = match ctx.server_url() {
         Ok(s) => s,
         Err(_) => return Ok(ServerCheck::Failed("SaaS URL not configured".into())),
     };

@@ -22,7 +22,6 @@ use crate::error::{CliError, ErrorKind};
 use crate::http::block_on;
 use crate::output::{Outcome, Template};
 use crate::secret::Secret;
-use crate::server_url;
 use jiff::Timestamp;
 use serde_json::json;
 use std::io::{BufRead, IsTerminal, Read, Write};
@@ -32,7 +31,7 @@ pub fn run(ctx: &mut Context, args: AuthLoginArgs) -> Result<Outcome, CliError> 
     if args.username.is_some() || args.password.is_some() || args.password_stdin {
         return password_login(ctx, args);
     }
-    let server = server_url::resolve(ctx)?;
+    let server = ctx.server_url()?;
     let store = EncryptedStore::new(&ctx.state_root()?);
     let store_path = crate::fsutil::display_path(&store.session_path(), &ctx.cwd);
     if !args.force {
@@ -107,7 +106,7 @@ fn oauth_report(
 
 /// The 3.0 password login into the credentials file.
 fn password_login(ctx: &mut Context, args: AuthLoginArgs) -> Result<Outcome, CliError> {
-    let server = server_url::resolve(ctx)?;
+    let server = ctx.server_url()?;
     let root = ctx.state_root()?;
     let file = CredentialsFile::new(&root);
     let newer = match login_in_use(&root, ctx.logging()).0 {

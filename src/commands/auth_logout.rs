@@ -21,7 +21,7 @@ use serde_json::json;
 pub fn run(ctx: &mut Context, args: AuthLogoutArgs) -> Result<Outcome, CliError> {
     let file = match login_in_use(&ctx.state_root()?, ctx.logging()).0 {
         Login::Encrypted(store, stored) => {
-            let revocation = match crate::server_url::resolve(ctx) {
+            let revocation = match ctx.server_url() {
                 _ if args.force => "skipped_force",
                 Ok(server) => {
                     let http = ctx.http(&server)?;

@@ -16,7 +16,7 @@ pub fn saas(ctx: &mut Context, args: IssueSearchArgs) -> Result<Outcome, CliErro
     let route = scoped::route_for(ctx, &client.provider);
     let search = client.issue_search(&args.query, args.limit, route.as_ref());
     let value = saas::call(search)?.value()?;
-    Ok(tickets::report(
+    Ok(super::list_tickets::report(
         ctx,
         tickets::normalise(value.get("candidates")),
     ))

@@ -3,8 +3,10 @@
 use crate::args::ListTicketsArgs;
 use crate::context::Context;
 use crate::error::CliError;
-use crate::output::Outcome;
+use crate::output::{table, Outcome, Template};
+use crate::saas::tickets::cell;
 use crate::saas::{self, scoped, tickets};
+use serde_json::{json, Value};
 
 /// SaaS-backed provider: `POST /list-tickets/` (routed only when bound to P); `tickets`
 /// normalised; `--json` prints the normalised array.
@@ -13,8 +15,32 @@ pub fn saas(ctx: &mut Context, args: ListTicketsArgs) -> Result<Outcome, CliErro
     let route = scoped::route_for(ctx, &client.provider);
     let envelope = saas::call(client.list_tickets(args.limit, route.as_ref()))?;
     let value = envelope.value()?;
-    Ok(tickets::report(
-        ctx,
-        tickets::normalise(value.get("tickets")),
-    ))
+    Ok(report(ctx, tickets::normalise(value.get("tickets"))))
+}
+
+/// The human table (Identifier, Title, State; URL too when stdout is a terminal wide enough)
+/// and the `--json` array of normalised tickets.
+pub fn report(ctx: &Context, list: Vec<Value>) -> Outcome {
+    let row = |t: &Value, url: bool| {
+        let mut r = vec![
+            cell(&t["identifier"]),
+            cell(&t["title"]),
+            cell(&t["state"]["name"]),
+        ];
+        if url {
+            r.push(cell(&t["url"]));
+        }
+        r
+    };
+    let narrow: Vec<Vec<String>> = list.iter().map(|t| row(t, false)).collect();
+    let wide: Vec<Vec<String>> = list.iter().map(|t| row(t, true)).collect();
+    let mut lines = table::lines(&["Identifier", "Title", "State"], &narrow);
+    if let Some(width) = table::stdout_width(ctx.env.get("COLUMNS")) {
+        let with_url = table::lines(&["Identifier", "Title", "State", "URL"], &wide);
+        if with_url.iter().all(|l| l.chars().count() <= width) {
+            lines = with_url;
+        }
+    }
+    let data = json!({"count": list.len(), "lines": lines});
+    Outcome::report_with_json(Template::Tickets, data, Value::Array(list))
 }

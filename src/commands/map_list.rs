@@ -47,7 +47,7 @@ pub fn saas(ctx: &mut Context, args: MapListArgs) -> Result<Outcome, CliError> {
         Template::MapList,
         json!({ "mappings": rows, binding::PENDING_KEY: pending }),
     );
-    Ok(binding::hinted(
+    Ok(super::saas_report::hinted(
         outcome,
         &client.provider,
         pending.as_deref(),

@@ -17,6 +17,7 @@ pub mod map_add;
 pub mod map_list;
 pub mod operations_show;
 pub mod providers;
+pub mod saas_report;
 pub mod status;
 pub mod status_all;
 pub mod sync_pull;

@@ -31,7 +31,7 @@ pub fn saas(ctx: &mut Context, args: OperationsShowArgs) -> Result<Outcome, CliE
             (None, Some(_)) => "",
         }
         .to_owned();
-        return Ok(saas::envelope_report(
+        return Ok(super::saas_report::envelope_report(
             Template::OperationResult,
             &result,
             value,

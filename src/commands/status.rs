@@ -26,7 +26,7 @@ pub fn saas(ctx: &mut Context, args: StatusArgs) -> Result<Outcome, CliError> {
     });
     let (envelope, pending) = binding::marked(&client.route, envelope, ctx.json);
     let outcome = Outcome::report_raw_json(Template::StatusSaas, data, envelope.body);
-    Ok(binding::hinted(
+    Ok(super::saas_report::hinted(
         outcome,
         &client.provider,
         pending.as_deref(),

@@ -61,9 +61,10 @@ pub fn run(ctx: &mut Context) -> Result<Outcome, CliError> {
         "count": rows.len(),
         "lines": lines,
     });
-    Ok(Outcome::report_envelope(
+    Ok(Outcome::report_validated(
         Template::StatusAll,
         data,
-        envelope,
+        envelope.body,
+        envelope.outline,
     ))
 }

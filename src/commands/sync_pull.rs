@@ -3,6 +3,7 @@
 use crate::args::SyncPullArgs;
 use crate::context::Context;
 use crate::error::CliError;
+use crate::jsonfmt::split::Block;
 use crate::output::item_thread::{ItemThread, Stopped, ITEM_THREAD_GONE};
 use crate::output::merge::{self, MergedPull, SpoolError};
 use crate::output::{Outcome, Template};
@@ -10,7 +11,7 @@ use crate::saas::{
     self, binding,
     client::TrackerClient,
     envelopes::Summary,
-    pages::{self, Pager, PullPage},
+    pages::{self, ItemSink, Pager, PullPage},
 };
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -48,13 +49,18 @@ pub fn saas(ctx: &mut Context, args: SyncPullArgs) -> Result<Outcome, CliError> 
         )),
         _ => None,
     };
-    let code = saas::judge_status(&page.view.status);
-    let mut outcome =
-        Outcome::report_envelope(Template::SyncPullSaas, data, page.envelope).with_exit_code(code);
+    let code = super::saas_report::judge_status(&page.view.status);
+    let mut outcome = Outcome::report_validated(
+        Template::SyncPullSaas,
+        data,
+        page.envelope.body,
+        page.envelope.outline,
+    )
+    .with_exit_code(code);
     if let Some(hint) = hint {
         outcome = outcome.with_hint(hint);
     }
-    Ok(binding::hinted(
+    Ok(super::saas_report::hinted(
         outcome,
         &client.provider,
         pending.as_deref(),
@@ -184,7 +190,7 @@ async fn pull_all(
         Err(e) => return Err(e),
     };
     let pages = pager.pages();
-    let code = saas::judge_status(&totals.status);
+    let code = super::saas_report::judge_status(&totals.status);
     let identity = totals.identity.unwrap_or_else(|| b"null".to_vec());
     let Some(merged) = merged else {
         let env = json!({
@@ -199,7 +205,7 @@ async fn pull_all(
         });
         let data = json!({ "env": env, "extra": { "pages": pages, "items": totals.items } });
         let outcome = Outcome::report(Template::SyncPullSaas, data).with_exit_code(code);
-        return Ok(binding::hinted(
+        return Ok(super::saas_report::hinted(
             outcome,
             &client.provider,
             totals.pending.as_deref(),
@@ -260,6 +266,14 @@ async fn fetch_every_page(
         }
     }
     Ok(())
+}
+
+/// The pager hands its blocks of items to the item thread (`saas` and `output` know nothing
+/// of each other; this handler joins them).
+impl ItemSink for ItemThread {
+    async fn take(&self, block: Block, page: u64) -> Result<(), CliError> {
+        Ok(self.items(block, page).await?)
+    }
 }
 
 fn item_thread_error(stopped: Stopped) -> CliError {

@@ -7,6 +7,7 @@ use crate::error::CliError;
 use crate::output::{Outcome, Template};
 use crate::saas::{self, binding, envelopes::PushEnvelope};
 use crate::vocabulary::STATUSES;
+use serde::{Deserialize, Deserializer};
 use serde_json::{json, Value};
 use std::io::Read;
 
@@ -26,14 +27,14 @@ pub fn saas(ctx: &mut Context, args: SyncPushArgs) -> Result<Outcome, CliError> 
     let push: PushEnvelope = envelope.typed()?;
     let value = envelope.value()?;
     let (envelope, pending) = binding::marked(&client.route, envelope, ctx.json);
-    let outcome = saas::envelope_report(
+    let outcome = super::saas_report::envelope_report(
         Template::SyncPushSaas,
         &envelope,
         value,
         &push.status,
         json!({}),
     );
-    Ok(binding::hinted(
+    Ok(super::saas_report::hinted(
         outcome,
         &client.provider,
         pending.as_deref(),
@@ -111,37 +112,82 @@ fn too_large(name: &str) -> CliError {
     .hint("split the items into several pushes")
 }
 
+/// The fields of a PushItem this side checks (the item itself is sent as given, unknown fields
+/// included). Each check is a deserializer; `serde_path_to_error` names the field it failed on.
+#[derive(Deserialize)]
+#[serde(expecting = "a PushItem object")]
+struct PushItemCheck {
+    #[serde(rename = "ref", deserialize_with = "reference")]
+    _reference: (),
+    #[serde(rename = "action", deserialize_with = "action")]
+    _action: (),
+    #[serde(rename = "patch", default, deserialize_with = "patch")]
+    _patch: (),
+    #[serde(rename = "target_status", default, deserialize_with = "target_status")]
+    _target_status: (),
+}
+
+/// One rule over a field's JSON value; `Err` is the rest of the message after the field name.
+fn rule<'de, D: Deserializer<'de>>(
+    d: D,
+    ok: impl FnOnce(&Value) -> bool,
+    why: impl FnOnce() -> String,
+) -> Result<(), D::Error> {
+    match ok(&Value::deserialize(d)?) {
+        true => Ok(()),
+        false => Err(serde::de::Error::custom(why())),
+    }
+}
+
+fn reference<'de, D: Deserializer<'de>>(d: D) -> Result<(), D::Error> {
+    rule(
+        d,
+        |v| match v {
+            Value::Object(r) => !r.is_empty(),
+            Value::String(s) => !s.trim().is_empty(),
+            _ => false,
+        },
+        || "must be an object or a non-empty string".into(),
+    )
+}
+
+fn action<'de, D: Deserializer<'de>>(d: D) -> Result<(), D::Error> {
+    rule(
+        d,
+        |v| v.as_str().is_some_and(|s| !s.trim().is_empty()),
+        || "must be a non-empty string".into(),
+    )
+}
+
+fn patch<'de, D: Deserializer<'de>>(d: D) -> Result<(), D::Error> {
+    rule(
+        d,
+        |v| v.is_object() || v.is_null(),
+        || "must be an object".into(),
+    )
+}
+
+fn target_status<'de, D: Deserializer<'de>>(d: D) -> Result<(), D::Error> {
+    rule(
+        d,
+        |v| v.is_null() || v.as_str().is_some_and(|s| STATUSES.contains(&s)),
+        || format!("must be one of {}", STATUSES.join(", ")),
+    )
+}
+
+/// Check one item: `ref is missing`, `` `action` must be a non-empty string ``, ...
 fn validate_item(item: &Value) -> Result<(), String> {
-    let obj = item.as_object().ok_or("not an object")?;
-    match obj.get("ref") {
-        Some(Value::Object(r)) if !r.is_empty() => {}
-        Some(Value::String(s)) if !s.trim().is_empty() => {}
-        Some(_) => return Err("`ref` must be an object or a non-empty string".into()),
-        None => return Err("`ref` is missing".into()),
-    }
-    match obj.get("action") {
-        Some(Value::String(s)) if !s.trim().is_empty() => {}
-        Some(_) => return Err("`action` must be a non-empty string".into()),
-        None => return Err("`action` is missing".into()),
-    }
-    if let Some(patch) = obj.get("patch") {
-        if !patch.is_object() && !patch.is_null() {
-            return Err("`patch` must be an object".into());
-        }
-    }
-    if let Some(target) = obj.get("target_status") {
-        match target {
-            Value::Null => {}
-            Value::String(s) if STATUSES.contains(&s.as_str()) => {}
-            _ => {
-                return Err(format!(
-                    "`target_status` must be one of {}",
-                    STATUSES.join(", ")
-                ))
+    serde_path_to_error::deserialize::<_, PushItemCheck>(item)
+        .map(drop)
+        .map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner().to_string();
+            match inner.strip_prefix("missing field ") {
+                Some(name) => format!("{name} is missing"),
+                None if path == "." => inner,
+                None => format!("`{path}` {inner}"),
             }
-        }
-    }
-    Ok(())
+        })
 }
 
 #[cfg(test)]
@@ -153,7 +199,10 @@ mod tests {
         let ok = json!({"ref": {"system": "linear", "id": "1", "workspace": "w"}, "action": "update", "patch": {"title": "x"}, "target_status": "done"});
         assert_eq!(validate_item(&ok), Ok(()));
         for (bad, why) in [
-            (json!(1), "not an object"),
+            (
+                json!(1),
+                "invalid type: integer `1`, expected a PushItem object",
+            ),
             (json!({"action": "update"}), "`ref` is missing"),
             (json!({"ref": {}, "action": "update"}), "`ref` must be"),
             (json!({"ref": "LIN-1"}), "`action` is missing"),

@@ -14,14 +14,14 @@ pub fn saas(ctx: &mut Context, args: SyncRunArgs) -> Result<Outcome, CliError> {
     let run: RunEnvelope = envelope.typed()?;
     let value = envelope.value()?;
     let (envelope, pending) = binding::marked(&client.route, envelope, ctx.json);
-    let outcome = saas::envelope_report(
+    let outcome = super::saas_report::envelope_report(
         Template::SyncRunSaas,
         &envelope,
         value,
         &run.status,
         json!({}),
     );
-    Ok(binding::hinted(
+    Ok(super::saas_report::hinted(
         outcome,
         &client.provider,
         pending.as_deref(),

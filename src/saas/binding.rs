@@ -14,7 +14,6 @@ use super::envelopes::Envelope;
 use crate::config::TrackerConfig;
 use crate::error::{CliError, ErrorKind};
 use crate::jsonfmt::Member;
-use crate::output::Outcome;
 use serde_json::Value;
 
 /// The error codes (`code`, `error_code`, `category` or `error_category` of an envelope) that
@@ -122,15 +121,6 @@ pub fn marked(route: &Route, envelope: Envelope, json: bool) -> (Envelope, Optio
         false => envelope,
     };
     (envelope, pending)
-}
-
-/// `outcome` with the upgrade hint (printed on stderr in human output only) when one is
-/// pending.
-pub fn hinted(outcome: Outcome, provider: &str, pending: Option<&str>) -> Outcome {
-    match pending {
-        Some(pending) => outcome.with_hint(upgrade_hint(provider, pending)),
-        None => outcome,
-    }
 }
 
 /// `envelope` with `pending_binding_upgrade` set (to null when there is none), for `--json`.

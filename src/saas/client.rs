@@ -221,7 +221,7 @@ impl TrackerClient {
             let op: Operation = body.typed().map_err(|e| poll_error(id, e))?;
             if let Some(s) = spinner {
                 let line = format!("operation {id}: {}", op.status);
-                s.set_message(crate::output::clean(&line, false).into_owned());
+                s.set_message(crate::term::clean(&line, false).into_owned());
             }
             match op.status.as_str() {
                 "completed" => {
@@ -326,7 +326,7 @@ impl TrackerClient {
                     rate_limited += 1;
                     let wait = retry_after(&resp);
                     if self.spinner {
-                        crate::output::note(&format!(
+                        crate::term::note(&format!(
                             "rate limited, retrying in {wait} s ({rate_limited} of {MAX_RATE_LIMIT_RETRIES})"
                         ));
                     }
@@ -523,15 +523,35 @@ fn progress(id: &str) -> indicatif::ProgressBar {
     bar
 }
 
-/// Percent-encode a query or path component.
+/// What a query or path component keeps as is: RFC 3986 unreserved characters.
+const UNRESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// Percent-encode a query or path component (UTF-8 bytes, every byte but the unreserved ones).
 fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
+    percent_encoding::utf8_percent_encode(s, UNRESERVED).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn components_are_percent_encoded_but_for_unreserved_characters() {
+        // Oracle: RFC 3986 §2.3 (unreserved = ALPHA / DIGIT / "-" / "." / "_" / "~") and §2.5
+        // (UTF-8 octets, uppercase hex per §2.1).
+        assert_eq!(encode("AZaz09-._~"), "AZaz09-._~");
+        assert_eq!(
+            encode("a b/c?d#e&f=g+h%"),
+            "a%20b%2Fc%3Fd%23e%26f%3Dg%2Bh%25"
+        );
+        assert_eq!(encode("ü"), "%C3%BC");
+        assert_eq!(
+            operation_path("op/../1"),
+            format!("{BASE}/operations/op%2F..%2F1/")
+        );
     }
-    out
 }

@@ -195,7 +195,7 @@ fn ask(provider: &str, candidates: &[Candidate]) -> Result<u64, CliError> {
     let items: Vec<String> = list
         .iter()
         .map(|c| {
-            crate::output::clean(
+            crate::term::clean(
                 &format!(
                     "{} ({} confidence) — {}",
                     c.display_label, c.confidence, c.match_reason

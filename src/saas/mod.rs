@@ -16,11 +16,9 @@ pub mod tickets;
 use crate::auth::Tokens;
 use crate::context::Context;
 use crate::error::CliError;
-use crate::output::{Outcome, Template};
 use binding::Route;
 use client::TrackerClient;
 use poll::Clock;
-use serde_json::Value;
 use std::io::IsTerminal;
 
 /// The error for a SaaS binding with neither `binding_ref` nor `project_slug`.
@@ -39,7 +37,7 @@ pub fn connect(ctx: &mut Context) -> Result<TrackerClient, CliError> {
     crate::egress::check(ctx, &binding)?;
     let provider = ctx.provider_name().to_owned();
     let route = Route::of(&binding).ok_or_else(|| missing_route(&provider))?;
-    let server = crate::server_url::resolve(ctx)?;
+    let server = ctx.server_url()?;
     let (login, _) = crate::auth::login_in_use(&ctx.state_root()?, ctx.logging());
     let tokens = Tokens {
         login,
@@ -89,16 +87,6 @@ pub fn status_exit_code(status: &str) -> u8 {
     u8::from(status_rank(status) > 0)
 }
 
-/// [`status_exit_code`], warning on stderr first when the contract does not list `status`.
-pub fn judge_status(status: &str) -> u8 {
-    if !STATUSES.contains(&status) {
-        crate::output::warn(&format!(
-            "the server answered status {status:?}, which the contract does not list (ok, partial, error): treated as a failure"
-        ));
-    }
-    status_exit_code(status)
-}
-
 /// The worse of two envelope statuses (`a` when they rank the same), e.g. across pages: the
 /// result never improves on a page's.
 pub fn worst_status<'a>(a: &'a str, b: &'a str) -> &'a str {
@@ -107,19 +95,6 @@ pub fn worst_status<'a>(a: &'a str, b: &'a str) -> &'a str {
     } else {
         a
     }
-}
-
-/// A report of a sync envelope: the template sees `env` (the envelope as a value) and `extra`;
-/// `--json` prints the envelope as received; anything but `ok` exits 1 (see [`judge_status`]).
-pub fn envelope_report(
-    template: Template,
-    envelope: &envelopes::Envelope,
-    value: Value,
-    status: &str,
-    extra: Value,
-) -> Outcome {
-    let data = serde_json::json!({ "env": value, "extra": extra });
-    Outcome::report_envelope(template, data, envelope.clone()).with_exit_code(judge_status(status))
 }
 
 #[cfg(test)]

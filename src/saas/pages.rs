@@ -8,9 +8,9 @@ use super::envelopes::{Envelope, PullEnvelope};
 use super::errors::unexpected_response;
 use crate::error::CliError;
 use crate::http::Body;
-use crate::jsonfmt::split::Splitter;
-use crate::output::item_thread::ItemThread;
+use crate::jsonfmt::split::{Block, Splitter};
 use std::collections::HashSet;
+use std::future::Future;
 use std::ops::Range;
 
 /// Most pages one `--all` pull follows (`SPEC_KITTY_TRACKER_MAX_PAGES` overrides it).
@@ -18,6 +18,13 @@ pub const MAX_PAGES: u64 = 100_000;
 
 /// Size of the blocks of items a streamed page is split into.
 pub const BLOCK_BYTES: usize = 256 * 1024;
+
+/// Where the pager hands the blocks of items it splits off each page (for `sync pull --all
+/// --json`, the thread that spools them implements it). An error stops the pull.
+pub trait ItemSink {
+    /// Take a block of items of page `page` (1-based).
+    fn take(&self, block: Block, page: u64) -> impl Future<Output = Result<(), CliError>>;
+}
 
 /// One pull page: the body and its typed fields.
 #[derive(Debug)]
@@ -122,7 +129,10 @@ impl<'c> Pager<'c> {
     /// Fetch the next page, checked as it arrives: its items go to `items` block by block
     /// (when given), the rest is the page returned (`None` after the last page; an error once
     /// the page cap is reached).
-    pub async fn next(&mut self, items: Option<&ItemThread>) -> Result<Option<PullPage>, CliError> {
+    pub async fn next(
+        &mut self,
+        items: Option<&impl ItemSink>,
+    ) -> Result<Option<PullPage>, CliError> {
         if self.done {
             return Ok(None);
         }
@@ -181,7 +191,7 @@ impl<'c> Pager<'c> {
 async fn receive(
     mut body: Body,
     endpoint: &str,
-    items: Option<&ItemThread>,
+    items: Option<&impl ItemSink>,
     page: u64,
 ) -> Result<PullPage, CliError> {
     let mut splitter = Splitter::new("items", BLOCK_BYTES);
@@ -197,7 +207,7 @@ async fn receive(
         fed.map_err(|e| body_problem(endpoint, &e))?;
         while let Some(block) = splitter.take_block() {
             if let Some(items) = items {
-                items.items(block, page).await?;
+                items.take(block, page).await?;
             }
         }
     }

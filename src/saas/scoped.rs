@@ -19,7 +19,7 @@ pub fn connect(ctx: &mut Context) -> Result<TrackerClient, CliError> {
         key: "project_slug",
         value: String::new(),
     });
-    let server = crate::server_url::resolve(ctx)?;
+    let server = ctx.server_url()?;
     let (login, _) = crate::auth::login_in_use(&ctx.state_root()?, ctx.logging());
     let tokens = Tokens {
         login,

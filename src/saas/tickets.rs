@@ -84,34 +84,6 @@ pub fn cell(v: &Value) -> String {
     }
 }
 
-/// The human table (Identifier, Title, State; URL too when stdout is a terminal wide enough)
-/// and the `--json` array of normalised tickets.
-pub fn report(ctx: &crate::context::Context, list: Vec<Value>) -> crate::output::Outcome {
-    use crate::output::{table, Outcome, Template};
-    let row = |t: &Value, url: bool| {
-        let mut r = vec![
-            cell(&t["identifier"]),
-            cell(&t["title"]),
-            cell(&t["state"]["name"]),
-        ];
-        if url {
-            r.push(cell(&t["url"]));
-        }
-        r
-    };
-    let narrow: Vec<Vec<String>> = list.iter().map(|t| row(t, false)).collect();
-    let wide: Vec<Vec<String>> = list.iter().map(|t| row(t, true)).collect();
-    let mut lines = table::lines(&["Identifier", "Title", "State"], &narrow);
-    if let Some(width) = table::stdout_width(ctx.env.get("COLUMNS")) {
-        let with_url = table::lines(&["Identifier", "Title", "State", "URL"], &wide);
-        if with_url.iter().all(|l| l.chars().count() <= width) {
-            lines = with_url;
-        }
-    }
-    let data = json!({"count": list.len(), "lines": lines});
-    Outcome::report_with_json(Template::Tickets, data, Value::Array(list))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

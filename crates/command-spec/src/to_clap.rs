@@ -7,6 +7,10 @@ use clap::builder::{PossibleValue, PossibleValuesParser, RangedI64ValueParser, T
 use clap::{Arg, ArgAction, Command, ValueHint};
 use std::ffi::OsStr;
 
+/// Help of the `--jq` option every command with `--json` gets. As in gh, `--jq` needs `--json`;
+/// unlike gh (which prints strings raw), each result prints as JSON, like `jq` without `-r`.
+pub const JQ_HELP: &str = "Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted";
+
 /// Build the whole command tree. `version` is the crate version shown by `--version`.
 pub fn build(spec: &Spec, version: &'static str) -> Command {
     let mut root = Command::new(spec.name.clone())
@@ -39,6 +43,13 @@ fn to_command(spec: &Spec, cmd: &CommandSpec) -> Command {
                     .long("json")
                     .action(ArgAction::SetTrue)
                     .help(help.clone()),
+            );
+            c = c.arg(
+                Arg::new("jq")
+                    .long("jq")
+                    .value_name("EXPR")
+                    .requires("json")
+                    .help(JQ_HELP),
             );
         }
         if let Some(after) = after_long_help(cmd) {

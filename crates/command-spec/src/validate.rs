@@ -13,7 +13,7 @@ pub fn validate(spec: &Spec) -> Vec<String> {
         errors.push("name: must not be empty".to_owned());
     }
     check_value_sets(spec, &mut errors);
-    check_args(spec, &spec.name, &spec.global_args, &[], &mut errors);
+    check_args(spec, &spec.name, &spec.global_args, &[], &[], &mut errors);
     check_siblings("commands", &spec.commands, &mut errors);
     for cmd in &spec.commands {
         check_command(
@@ -122,7 +122,12 @@ fn check_leaf(
             errors.push(format!("{at}: `json` help text must not be empty"));
         }
     }
-    check_args(spec, at, &cmd.args, &spec.global_args, errors);
+    let generated: &[&str] = if cmd.json.is_some() {
+        &["json", "jq"]
+    } else {
+        &[]
+    };
+    check_args(spec, at, &cmd.args, &spec.global_args, generated, errors);
     let Some(dispatch) = &cmd.dispatch else {
         errors.push(format!("{at}: a leaf command needs `dispatch`"));
         return;
@@ -209,6 +214,7 @@ fn check_args(
     at: &str,
     args: &[ArgSpec],
     globals: &[ArgSpec],
+    generated: &[&str],
     errors: &mut Vec<String>,
 ) {
     let mut names = BTreeSet::new();
@@ -220,6 +226,7 @@ fn check_args(
         shorts.extend(g.short);
     }
     longs.insert("json");
+    longs.insert("jq");
     longs.insert("help");
     longs.insert("version");
     shorts.insert('h');
@@ -229,9 +236,10 @@ fn check_args(
         if arg.name.is_empty()
             || !arg.name.chars().all(|c| c.is_ascii_lowercase() || c == '_')
             || arg.name == "json"
+            || arg.name == "jq"
         {
             errors.push(format!(
-                "{here}: names are snake_case identifiers other than `json`"
+                "{here}: names are snake_case identifiers other than `json` and `jq`"
             ));
         }
         if !names.insert(arg.name.as_str()) {
@@ -284,7 +292,7 @@ fn check_args(
             check_default(spec, &here, arg, default, errors);
         }
         for other in &arg.conflicts_with {
-            if !args.iter().any(|a| &a.name == other) {
+            if !args.iter().any(|a| &a.name == other) && !generated.contains(&other.as_str()) {
                 errors.push(format!(
                     "{here}: conflicts_with names unknown argument '{other}'"
                 ));

@@ -228,11 +228,15 @@ fn argument_names_and_options_are_unique_including_globals_and_builtins() {
     let cases = [
         (
             vec!["{name: Bad, long: bad, type: flag, help: h}"],
-            "t x: argument 'Bad': names are snake_case identifiers other than `json`",
+            "t x: argument 'Bad': names are snake_case identifiers other than `json` and `jq`",
         ),
         (
             vec!["{name: json, long: js, type: flag, help: h}"],
-            "t x: argument 'json': names are snake_case identifiers other than `json`",
+            "t x: argument 'json': names are snake_case identifiers other than `json` and `jq`",
+        ),
+        (
+            vec!["{name: jq, long: j, type: flag, help: h}"],
+            "t x: argument 'jq': names are snake_case identifiers other than `json` and `jq`",
         ),
         (
             vec![
@@ -387,6 +391,22 @@ fn argument_shape_rules() {
     for (arg, want) in cases {
         one(&with_args(&[arg]), want);
     }
+    // `jq` is generated with `--json`: nameable in conflicts_with only where `--json` exists.
+    one(
+        &with_args(&["{name: a, long: a, type: flag, help: h, conflicts_with: [jq]}"]),
+        "t x: argument 'a': conflicts_with names unknown argument 'jq'",
+    );
+    assert_eq!(
+        errors(&leaf(
+            "    json: h\n    args:\n      - {name: a, long: a, type: flag, help: h, conflicts_with: [jq]}\n"
+        )),
+        Vec::<String>::new(),
+        "a command with --json has --jq"
+    );
+    one(
+        &leaf("    json: h\n    args:\n      - {name: a, long: jq, type: flag, help: h}\n"),
+        "t x: argument 'a': duplicate long option --jq",
+    );
     assert_eq!(
         errors(&with_args(&[
             "{name: a, long: a, type: int, value_name: A, range: [1, 10], default: '10', help: h}",
@@ -446,7 +466,8 @@ fn every_violation_is_reported_not_just_the_first() {
         vec![
             "t x: `about` must not be empty".to_owned(),
             "t x: every command needs at least one example".to_owned(),
-            "t x: argument 'Bad': names are snake_case identifiers other than `json`".to_owned(),
+            "t x: argument 'Bad': names are snake_case identifiers other than `json` and `jq`"
+                .to_owned(),
             "t x: argument 'Bad': give either `long` or `positional: true`".to_owned(),
             "t x: argument 'Bad': `help` must not be empty".to_owned(),
             "t x: argument 'Bad': value-taking arguments need `value_name`".to_owned(),

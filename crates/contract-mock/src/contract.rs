@@ -601,44 +601,34 @@ pub fn parse_query(query: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Percent- and plus-decoding of a query or path component.
+/// Percent- and plus-decoding of a query or path component (bytes that are not UTF-8 become
+/// U+FFFD; a `%` not followed by two hex digits stays as it is).
 pub fn decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'%' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3])
-                    .ok()
-                    .and_then(|h| u8::from_str_radix(h, 16).ok());
-                match hex {
-                    Some(b) => {
-                        out.push(b);
-                        i += 3;
-                    }
-                    None => {
-                        out.push(b'%');
-                        i += 1;
-                    }
-                }
-            }
-            b'+' => {
-                out.push(b' ');
-                i += 1;
-            }
-            b => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    let plus_as_space = s.replace('+', " ");
+    percent_encoding::percent_decode_str(&plus_as_space)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn components_are_percent_and_plus_decoded() {
+        // Oracle: RFC 3986 §2.1 (percent-encoded octets, UTF-8 per §2.5) and the form encoding
+        // of HTML's application/x-www-form-urlencoded (`+` is a space); a `%` without two hex
+        // digits after it is kept.
+        assert_eq!(decode("x%20y+z%2B%41"), "x y z+A");
+        assert_eq!(decode("%C3%BC%2F"), "ü/");
+        assert_eq!(decode("100%"), "100%");
+        assert_eq!(decode("%zz%4"), "%zz%4");
+        assert_eq!(decode("%FF"), "\u{fffd}");
+        assert_eq!(
+            parse_query("a=1&b=x%20y&&c"),
+            [("a", "1"), ("b", "x y"), ("c", "")].map(|(k, v)| (k.to_owned(), v.to_owned()))
+        );
+    }
 
     fn headers(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         pairs

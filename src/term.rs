@@ -1,0 +1,43 @@
+//! The terminal, below every layer that talks to it: the control-character filter every printed
+//! server or user value goes through, the `error:`/`hint:` styles, and `note:` progress lines
+//! (which the SaaS client prints while it waits). [`crate::output`] re-exports [`clean`] and
+//! [`note`].
+
+use std::borrow::Cow;
+use std::io::Write;
+
+/// `text` with every terminal control character (Unicode `Cc`: C0, DEL, C1) replaced by its
+/// visible escape (`\u{1b}`, `\n`); `keep_newlines` keeps line feeds of multi-line messages.
+pub fn clean(text: &str, keep_newlines: bool) -> Cow<'_, str> {
+    let unsafe_char = |c: char| c.is_control() && !(keep_newlines && c == '\n');
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// `error:` in bold red, on a terminal without NO_COLOR (anstream strips it otherwise).
+pub const ERROR: anstyle::Style = anstyle::Style::new()
+    .bold()
+    .fg_color(Some(anstyle::Color::Ansi(anstyle::AnsiColor::Red)));
+/// `hint:` / `warning:` in bold yellow.
+pub const HINT: anstyle::Style = anstyle::Style::new()
+    .bold()
+    .fg_color(Some(anstyle::Color::Ansi(anstyle::AnsiColor::Yellow)));
+
+/// Print a `note:` line on stderr (progress the user should know about, e.g. a wait).
+pub fn note(message: &str) {
+    let _ = writeln!(
+        anstream::stderr().lock(),
+        "{HINT}note:{HINT:#} {}",
+        clean(message, true)
+    );
+}
