@@ -46,6 +46,7 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
             break
         }
         'spec-kitty-tracker;providers' {
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
@@ -58,6 +59,7 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
         }
         'spec-kitty-tracker;discover' {
             [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Provider name (SaaS-backed)')
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
@@ -78,6 +80,7 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
             [CompletionResult]::new('--credential', '--credential', [CompletionResultType]::ParameterName, 'Provider setting key=value; keys: command, cwd, server_url, base_url, username, email, team_slug (local providers only)')
             [CompletionResult]::new('--select', '--select', [CompletionResultType]::ParameterName, 'Bind to candidate N when the server offers several (SaaS providers only)')
             [CompletionResult]::new('--bind-ref', '--bind-ref', [CompletionResultType]::ParameterName, 'Bind to this binding ref, checked by the server first (SaaS providers only)')
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
@@ -90,6 +93,7 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
             break
         }
         'spec-kitty-tracker;status' {
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
@@ -102,6 +106,7 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
             break
         }
         'spec-kitty-tracker;unbind' {
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
@@ -116,6 +121,7 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
         'spec-kitty-tracker;list-tickets' {
             [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Provider name (SaaS-backed)')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Maximum number of tickets (1..=100)')
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
@@ -130,6 +136,7 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
             [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Provider name (SaaS-backed)')
             [CompletionResult]::new('--query', '--query', [CompletionResultType]::ParameterName, 'An issue key (LIN-42) or free text')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Maximum number of tickets (1..=100)')
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
@@ -157,6 +164,7 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
             [CompletionResult]::new('--external-id', '--external-id', [CompletionResultType]::ParameterName, 'External issue ID')
             [CompletionResult]::new('--external-key', '--external-key', [CompletionResultType]::ParameterName, 'External issue key')
             [CompletionResult]::new('--external-url', '--external-url', [CompletionResultType]::ParameterName, 'External issue URL')
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
@@ -170,6 +178,7 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
         }
         'spec-kitty-tracker;map;list' {
             [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'A SaaS-backed provider whose mappings to list, instead of the binding''s')
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
@@ -197,6 +206,7 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
         'spec-kitty-tracker;sync;pull' {
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Maximum number of items per page (1..=10000)')
             [CompletionResult]::new('--cursor', '--cursor', [CompletionResultType]::ParameterName, 'Start at this page (the next_cursor a previous pull printed; SaaS-backed providers only)')
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
@@ -211,6 +221,7 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
         'spec-kitty-tracker;sync;push' {
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Maximum number of items (local providers only)')
             [CompletionResult]::new('--items-json', '--items-json', [CompletionResultType]::ParameterName, 'Path to JSON file with PushItem[] array (SaaS providers). Use ''-'' for stdin.')
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
@@ -223,6 +234,7 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
         }
         'spec-kitty-tracker;sync;run' {
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Maximum number of items (1..=10000)')
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
@@ -234,6 +246,7 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
             break
         }
         'spec-kitty-tracker;sync;publish' {
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
@@ -256,6 +269,7 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
             break
         }
         'spec-kitty-tracker;operations;show' {
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
@@ -287,6 +301,7 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
             [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, '3.0 password login as USER (password prompted, hidden, when not given)')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Password of the 3.0 login (prefer --password-stdin)')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'Password of the 3.0 login (prefer --password-stdin)')
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
@@ -302,6 +317,7 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
             break
         }
         'spec-kitty-tracker;auth;logout' {
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
@@ -315,6 +331,7 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
             break
         }
         'spec-kitty-tracker;auth;status' {
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
@@ -326,6 +343,7 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
             break
         }
         'spec-kitty-tracker;auth;whoami' {
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')
@@ -338,6 +356,7 @@ Register-ArgumentCompleter -Native -CommandName 'spec-kitty-tracker' -ScriptBloc
         }
         'spec-kitty-tracker;auth;doctor' {
             [CompletionResult]::new('--stuck-threshold', '--stuck-threshold', [CompletionResultType]::ParameterName, 'Age after which a held refresh lock counts as stuck')
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the project is found from there)')
             [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)')

@@ -237,7 +237,7 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__auth__subcmd__doctor)
-            opts="-C -v -h --server --unstick-lock --stuck-threshold --json --project --server-url --verbose --help"
+            opts="-C -v -h --server --unstick-lock --stuck-threshold --json --jq --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -248,6 +248,10 @@ _spec__kitty__tracker() {
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o nospace
                     fi
+                    return 0
+                    ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --project)
@@ -276,7 +280,7 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__auth__subcmd__login)
-            opts="-u -p -f -C -v -h --headless --username --password --password-stdin --force --json --project --server-url --verbose --help"
+            opts="-u -p -f -C -v -h --headless --username --password --password-stdin --force --json --jq --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -310,6 +314,10 @@ _spec__kitty__tracker() {
                     fi
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --project)
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
@@ -336,12 +344,16 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__auth__subcmd__logout)
-            opts="-f -C -v -h --force --json --project --server-url --verbose --help"
+            opts="-f -C -v -h --force --json --jq --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --project)
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
@@ -368,12 +380,16 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__auth__subcmd__status)
-            opts="-C -v -h --json --project --server-url --verbose --help"
+            opts="-C -v -h --json --jq --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --project)
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
@@ -400,12 +416,16 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__auth__subcmd__whoami)
-            opts="-C -v -h --json --project --server-url --verbose --help"
+            opts="-C -v -h --json --jq --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --project)
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
@@ -432,7 +452,7 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__bind)
-            opts="-C -v -h --provider --project-slug --workspace --ownership-mode --doctrine-mode --field-owner --credential --select --bind-ref --force --json --project --server-url --verbose --help"
+            opts="-C -v -h --provider --project-slug --workspace --ownership-mode --doctrine-mode --field-owner --credential --select --bind-ref --force --json --jq --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -501,6 +521,10 @@ _spec__kitty__tracker() {
                     fi
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --project)
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
@@ -559,7 +583,7 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__discover)
-            opts="-C -v -h --provider --json --project --server-url --verbose --help"
+            opts="-C -v -h --provider --json --jq --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -570,6 +594,10 @@ _spec__kitty__tracker() {
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o nospace
                     fi
+                    return 0
+                    ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --project)
@@ -962,7 +990,7 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__issue__subcmd__search)
-            opts="-C -v -h --provider --query --limit --json --project --server-url --verbose --help"
+            opts="-C -v -h --provider --query --limit --json --jq --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -987,6 +1015,10 @@ _spec__kitty__tracker() {
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o nospace
                     fi
+                    return 0
+                    ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --project)
@@ -1015,7 +1047,7 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__list__subcmd__tickets)
-            opts="-C -v -h --provider --limit --json --project --server-url --verbose --help"
+            opts="-C -v -h --provider --limit --json --jq --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1033,6 +1065,10 @@ _spec__kitty__tracker() {
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o nospace
                     fi
+                    return 0
+                    ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --project)
@@ -1093,7 +1129,7 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__map__subcmd__add)
-            opts="-C -v -h --wp-id --external-id --external-key --external-url --force --json --project --server-url --verbose --help"
+            opts="-C -v -h --wp-id --external-id --external-key --external-url --force --json --jq --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1127,6 +1163,10 @@ _spec__kitty__tracker() {
                     fi
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --project)
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
@@ -1153,7 +1193,7 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__map__subcmd__list)
-            opts="-C -v -h --provider --json --project --server-url --verbose --help"
+            opts="-C -v -h --provider --json --jq --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1164,6 +1204,10 @@ _spec__kitty__tracker() {
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o nospace
                     fi
+                    return 0
+                    ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --project)
@@ -1224,12 +1268,16 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__operations__subcmd__show)
-            opts="-C -v -h --wait --json --project --server-url --verbose --help"
+            opts="-C -v -h --wait --json --jq --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --project)
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
@@ -1256,12 +1304,16 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__providers)
-            opts="-C -v -h --json --project --server-url --verbose --help"
+            opts="-C -v -h --json --jq --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --project)
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
@@ -1288,12 +1340,16 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__status)
-            opts="-C -v -h --all --json --project --server-url --verbose --help"
+            opts="-C -v -h --all --json --jq --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --project)
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
@@ -1352,12 +1408,16 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__sync__subcmd__publish)
-            opts="-C -v -h --json --project --server-url --verbose --help"
+            opts="-C -v -h --json --jq --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --project)
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
@@ -1384,7 +1444,7 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__sync__subcmd__pull)
-            opts="-C -v -h --limit --all --cursor --json --project --server-url --verbose --help"
+            opts="-C -v -h --limit --all --cursor --json --jq --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1402,6 +1462,10 @@ _spec__kitty__tracker() {
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o nospace
                     fi
+                    return 0
+                    ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --project)
@@ -1430,7 +1494,7 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__sync__subcmd__push)
-            opts="-C -v -h --limit --items-json --json --project --server-url --verbose --help"
+            opts="-C -v -h --limit --items-json --json --jq --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1456,6 +1520,10 @@ _spec__kitty__tracker() {
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o filenames
                     fi
+                    return 0
+                    ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --project)
@@ -1484,7 +1552,7 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__sync__subcmd__run)
-            opts="-C -v -h --limit --json --project --server-url --verbose --help"
+            opts="-C -v -h --limit --json --jq --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1495,6 +1563,10 @@ _spec__kitty__tracker() {
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o nospace
                     fi
+                    return 0
+                    ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --project)
@@ -1523,12 +1595,16 @@ _spec__kitty__tracker() {
             return 0
             ;;
         spec__kitty__tracker__subcmd__unbind)
-            opts="-C -v -h --forget-credentials --json --project --server-url --verbose --help"
+            opts="-C -v -h --forget-credentials --json --jq --project --server-url --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --project)
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then

@@ -42,6 +42,7 @@ set edit:completion:arg-completer[spec-kitty-tracker] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'spec-kitty-tracker;providers'= {
+            cand --jq 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted'
             cand -C 'Run as if started in DIR (the project is found from there)'
             cand --project 'Run as if started in DIR (the project is found from there)'
             cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
@@ -53,6 +54,7 @@ set edit:completion:arg-completer[spec-kitty-tracker] = {|@words|
         }
         &'spec-kitty-tracker;discover'= {
             cand --provider 'Provider name (SaaS-backed)'
+            cand --jq 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted'
             cand -C 'Run as if started in DIR (the project is found from there)'
             cand --project 'Run as if started in DIR (the project is found from there)'
             cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
@@ -72,6 +74,7 @@ set edit:completion:arg-completer[spec-kitty-tracker] = {|@words|
             cand --credential 'Provider setting key=value; keys: command, cwd, server_url, base_url, username, email, team_slug (local providers only)'
             cand --select 'Bind to candidate N when the server offers several (SaaS providers only)'
             cand --bind-ref 'Bind to this binding ref, checked by the server first (SaaS providers only)'
+            cand --jq 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted'
             cand -C 'Run as if started in DIR (the project is found from there)'
             cand --project 'Run as if started in DIR (the project is found from there)'
             cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
@@ -83,6 +86,7 @@ set edit:completion:arg-completer[spec-kitty-tracker] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'spec-kitty-tracker;status'= {
+            cand --jq 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted'
             cand -C 'Run as if started in DIR (the project is found from there)'
             cand --project 'Run as if started in DIR (the project is found from there)'
             cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
@@ -94,6 +98,7 @@ set edit:completion:arg-completer[spec-kitty-tracker] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'spec-kitty-tracker;unbind'= {
+            cand --jq 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted'
             cand -C 'Run as if started in DIR (the project is found from there)'
             cand --project 'Run as if started in DIR (the project is found from there)'
             cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
@@ -107,6 +112,7 @@ set edit:completion:arg-completer[spec-kitty-tracker] = {|@words|
         &'spec-kitty-tracker;list-tickets'= {
             cand --provider 'Provider name (SaaS-backed)'
             cand --limit 'Maximum number of tickets (1..=100)'
+            cand --jq 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted'
             cand -C 'Run as if started in DIR (the project is found from there)'
             cand --project 'Run as if started in DIR (the project is found from there)'
             cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
@@ -120,6 +126,7 @@ set edit:completion:arg-completer[spec-kitty-tracker] = {|@words|
             cand --provider 'Provider name (SaaS-backed)'
             cand --query 'An issue key (LIN-42) or free text'
             cand --limit 'Maximum number of tickets (1..=100)'
+            cand --jq 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted'
             cand -C 'Run as if started in DIR (the project is found from there)'
             cand --project 'Run as if started in DIR (the project is found from there)'
             cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
@@ -145,6 +152,7 @@ set edit:completion:arg-completer[spec-kitty-tracker] = {|@words|
             cand --external-id 'External issue ID'
             cand --external-key 'External issue key'
             cand --external-url 'External issue URL'
+            cand --jq 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted'
             cand -C 'Run as if started in DIR (the project is found from there)'
             cand --project 'Run as if started in DIR (the project is found from there)'
             cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
@@ -157,6 +165,7 @@ set edit:completion:arg-completer[spec-kitty-tracker] = {|@words|
         }
         &'spec-kitty-tracker;map;list'= {
             cand --provider 'A SaaS-backed provider whose mappings to list, instead of the binding''s'
+            cand --jq 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted'
             cand -C 'Run as if started in DIR (the project is found from there)'
             cand --project 'Run as if started in DIR (the project is found from there)'
             cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
@@ -182,6 +191,7 @@ set edit:completion:arg-completer[spec-kitty-tracker] = {|@words|
         &'spec-kitty-tracker;sync;pull'= {
             cand --limit 'Maximum number of items per page (1..=10000)'
             cand --cursor 'Start at this page (the next_cursor a previous pull printed; SaaS-backed providers only)'
+            cand --jq 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted'
             cand -C 'Run as if started in DIR (the project is found from there)'
             cand --project 'Run as if started in DIR (the project is found from there)'
             cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
@@ -195,6 +205,7 @@ set edit:completion:arg-completer[spec-kitty-tracker] = {|@words|
         &'spec-kitty-tracker;sync;push'= {
             cand --limit 'Maximum number of items (local providers only)'
             cand --items-json 'Path to JSON file with PushItem[] array (SaaS providers). Use ''-'' for stdin.'
+            cand --jq 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted'
             cand -C 'Run as if started in DIR (the project is found from there)'
             cand --project 'Run as if started in DIR (the project is found from there)'
             cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
@@ -206,6 +217,7 @@ set edit:completion:arg-completer[spec-kitty-tracker] = {|@words|
         }
         &'spec-kitty-tracker;sync;run'= {
             cand --limit 'Maximum number of items (1..=10000)'
+            cand --jq 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted'
             cand -C 'Run as if started in DIR (the project is found from there)'
             cand --project 'Run as if started in DIR (the project is found from there)'
             cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
@@ -216,6 +228,7 @@ set edit:completion:arg-completer[spec-kitty-tracker] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'spec-kitty-tracker;sync;publish'= {
+            cand --jq 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted'
             cand -C 'Run as if started in DIR (the project is found from there)'
             cand --project 'Run as if started in DIR (the project is found from there)'
             cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
@@ -236,6 +249,7 @@ set edit:completion:arg-completer[spec-kitty-tracker] = {|@words|
             cand show 'Show an operation''s state (and wait for it with --wait).'
         }
         &'spec-kitty-tracker;operations;show'= {
+            cand --jq 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted'
             cand -C 'Run as if started in DIR (the project is found from there)'
             cand --project 'Run as if started in DIR (the project is found from there)'
             cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
@@ -265,6 +279,7 @@ set edit:completion:arg-completer[spec-kitty-tracker] = {|@words|
             cand --username '3.0 password login as USER (password prompted, hidden, when not given)'
             cand -p 'Password of the 3.0 login (prefer --password-stdin)'
             cand --password 'Password of the 3.0 login (prefer --password-stdin)'
+            cand --jq 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted'
             cand -C 'Run as if started in DIR (the project is found from there)'
             cand --project 'Run as if started in DIR (the project is found from there)'
             cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
@@ -279,6 +294,7 @@ set edit:completion:arg-completer[spec-kitty-tracker] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'spec-kitty-tracker;auth;logout'= {
+            cand --jq 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted'
             cand -C 'Run as if started in DIR (the project is found from there)'
             cand --project 'Run as if started in DIR (the project is found from there)'
             cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
@@ -291,6 +307,7 @@ set edit:completion:arg-completer[spec-kitty-tracker] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'spec-kitty-tracker;auth;status'= {
+            cand --jq 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted'
             cand -C 'Run as if started in DIR (the project is found from there)'
             cand --project 'Run as if started in DIR (the project is found from there)'
             cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
@@ -301,6 +318,7 @@ set edit:completion:arg-completer[spec-kitty-tracker] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'spec-kitty-tracker;auth;whoami'= {
+            cand --jq 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted'
             cand -C 'Run as if started in DIR (the project is found from there)'
             cand --project 'Run as if started in DIR (the project is found from there)'
             cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'
@@ -312,6 +330,7 @@ set edit:completion:arg-completer[spec-kitty-tracker] = {|@words|
         }
         &'spec-kitty-tracker;auth;doctor'= {
             cand --stuck-threshold 'Age after which a held refresh lock counts as stuck'
+            cand --jq 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted'
             cand -C 'Run as if started in DIR (the project is found from there)'
             cand --project 'Run as if started in DIR (the project is found from there)'
             cand --server-url 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)'

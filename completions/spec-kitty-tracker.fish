@@ -42,6 +42,7 @@ complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_needs_command" -f -
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_needs_command" -f -a "auth" -d 'Authentication commands for the Spec Kitty SaaS'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_needs_command" -f -a "completions" -d 'Print a shell completion script.'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand providers" -l jq -d 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted' -r
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand providers" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand providers" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand providers" -l json -d 'Render provider list as JSON'
@@ -53,6 +54,7 @@ github\t'SaaS-backed: GitHub Issues'
 gitlab\t'SaaS-backed: GitLab Issues'
 beads\t'local: the bd command-line tool'
 fp\t'local: the fp command-line tool'"
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand discover" -l jq -d 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted' -r
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand discover" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand discover" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand discover" -l json -d 'Render the resources as JSON (an array; each with its number and is_bound)'
@@ -76,18 +78,21 @@ complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bi
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l credential -d 'Provider setting key=value; keys: command, cwd, server_url, base_url, username, email, team_slug (local providers only)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l select -d 'Bind to candidate N when the server offers several (SaaS providers only)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l bind-ref -d 'Bind to this binding ref, checked by the server first (SaaS providers only)' -r -f
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l jq -d 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted' -r
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l force -d 'Local: replace stored provider settings that differ (they are shared by every project bound to this provider). SaaS: replace an existing binding without asking'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -l json -d 'Render the binding as JSON'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand bind" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand status" -l jq -d 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted' -r
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand status" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand status" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand status" -l all -d 'Installation-wide: every binding of the bound provider\'s installation, not routed to this project (GET /status/?provider=P; SaaS-backed providers only)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand status" -l json -d 'Render status as JSON'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand status" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand unbind" -l jq -d 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted' -r
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand unbind" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand unbind" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand unbind" -l forget-credentials -d 'Also remove the local provider\'s stored settings (shared by every project bound to it)'
@@ -101,6 +106,7 @@ gitlab\t'SaaS-backed: GitLab Issues'
 beads\t'local: the bd command-line tool'
 fp\t'local: the fp command-line tool'"
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand list-tickets" -l limit -d 'Maximum number of tickets (1..=100)' -r -f
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand list-tickets" -l jq -d 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted' -r
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand list-tickets" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand list-tickets" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand list-tickets" -l json -d 'Render the tickets as JSON (an array of normalised tickets)'
@@ -114,6 +120,7 @@ beads\t'local: the bd command-line tool'
 fp\t'local: the fp command-line tool'"
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand issue-search" -l query -d 'An issue key (LIN-42) or free text' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand issue-search" -l limit -d 'Maximum number of tickets (1..=100)' -r -f
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand issue-search" -l jq -d 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted' -r
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand issue-search" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand issue-search" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand issue-search" -l json -d 'Render the matching tickets as JSON (an array of normalised tickets)'
@@ -129,6 +136,7 @@ complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand ma
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from add" -l external-id -d 'External issue ID' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from add" -l external-key -d 'External issue key' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from add" -l external-url -d 'External issue URL' -r -f
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from add" -l jq -d 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted' -r
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from add" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from add" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from add" -l force -d 'Replace the mapping of another work package that already uses this external issue'
@@ -141,6 +149,7 @@ github\t'SaaS-backed: GitHub Issues'
 gitlab\t'SaaS-backed: GitLab Issues'
 beads\t'local: the bd command-line tool'
 fp\t'local: the fp command-line tool'"
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from list" -l jq -d 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted' -r
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from list" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from list" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand map; and __fish_seen_subcommand_from list" -l json -d 'Render mappings as JSON'
@@ -156,6 +165,7 @@ complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sy
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and not __fish_seen_subcommand_from pull push run publish" -f -a "publish" -d 'Publish local tracker snapshot (not supported by any current provider).'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from pull" -l limit -d 'Maximum number of items per page (1..=10000)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from pull" -l cursor -d 'Start at this page (the next_cursor a previous pull printed; SaaS-backed providers only)' -r -f
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from pull" -l jq -d 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted' -r
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from pull" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from pull" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from pull" -l all -d 'Follow next_cursor until every page is pulled (SaaS-backed providers only)'
@@ -164,17 +174,20 @@ complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sy
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from pull" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from push" -l limit -d 'Maximum number of items (local providers only)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from push" -l items-json -d 'Path to JSON file with PushItem[] array (SaaS providers). Use \'-\' for stdin.' -r -F
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from push" -l jq -d 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted' -r
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from push" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from push" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from push" -l json -d 'Render sync result as JSON'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from push" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from push" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from run" -l limit -d 'Maximum number of items (1..=10000)' -r -f
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from run" -l jq -d 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted' -r
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from run" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from run" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from run" -l json -d 'Render sync result as JSON'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from run" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from publish" -l jq -d 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted' -r
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from publish" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from publish" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand sync; and __fish_seen_subcommand_from publish" -l json -d 'Render publish result as JSON'
@@ -185,6 +198,7 @@ complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand op
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand operations; and not __fish_seen_subcommand_from show" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand operations; and not __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand operations; and not __fish_seen_subcommand_from show" -f -a "show" -d 'Show an operation\'s state (and wait for it with --wait).'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand operations; and __fish_seen_subcommand_from show" -l jq -d 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted' -r
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand operations; and __fish_seen_subcommand_from show" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand operations; and __fish_seen_subcommand_from show" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand operations; and __fish_seen_subcommand_from show" -l wait -d 'Poll until the operation completes or fails'
@@ -202,6 +216,7 @@ complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand au
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and not __fish_seen_subcommand_from login logout status whoami doctor" -f -a "doctor" -d 'Diagnose the stored login.'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from login" -s u -l username -d '3.0 password login as USER (password prompted, hidden, when not given)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from login" -s p -l password -d 'Password of the 3.0 login (prefer --password-stdin)' -r -f
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from login" -l jq -d 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted' -r
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from login" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from login" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from login" -l headless -d 'Log in with a device code instead of a browser on this machine'
@@ -210,23 +225,27 @@ complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand au
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from login" -l json -d 'Render the session as JSON'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from login" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from login" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from logout" -l jq -d 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted' -r
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from logout" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from logout" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from logout" -s f -l force -d 'Do not revoke the refresh token at the server, only delete the local session'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from logout" -l json -d 'Render the result as JSON'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from logout" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from logout" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from status" -l jq -d 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted' -r
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from status" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from status" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from status" -l json -d 'Render authentication status as JSON'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from whoami" -l jq -d 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted' -r
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from whoami" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from whoami" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from whoami" -l json -d 'Render the user as JSON'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from whoami" -s v -l verbose -d 'Log requests and decisions to stderr (tokens are never shown)'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from whoami" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from doctor" -l stuck-threshold -d 'Age after which a held refresh lock counts as stuck' -r -f
+complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from doctor" -l jq -d 'Filter the --json output with a jq expression (needs --json); each result prints as JSON, keys sorted' -r
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from doctor" -s C -l project -d 'Run as if started in DIR (the project is found from there)' -r -f -a "(__fish_complete_directories)"
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from doctor" -l server-url -d 'Spec Kitty server URL (overrides SPEC_KITTY_SAAS_URL and ~/.spec-kitty/config.toml)' -r -f
 complete -c spec-kitty-tracker -n "__fish_spec_kitty_tracker_using_subcommand auth; and __fish_seen_subcommand_from doctor" -l server -d 'Also ask the server whether the session is active (GET /api/v1/session-status)'
