@@ -37,6 +37,16 @@ pub fn connect(ctx: &mut Context) -> Result<TrackerClient, CliError> {
     crate::egress::check(ctx, &binding)?;
     let provider = ctx.provider_name().to_owned();
     let route = Route::of(&binding).ok_or_else(|| missing_route(&provider))?;
+    client_for(ctx, &provider, route)
+}
+
+/// A client for `provider` routed by `route`: server URL, credentials and poll clock resolved
+/// from the context (shared by the bound client above and the provider-scoped one).
+pub fn client_for(
+    ctx: &mut Context,
+    provider: &str,
+    route: Route,
+) -> Result<TrackerClient, CliError> {
     let server = ctx.server_url()?;
     let (login, _) = crate::auth::login_in_use(&ctx.state_root()?, ctx.logging());
     let tokens = Tokens {
@@ -52,7 +62,7 @@ pub fn connect(ctx: &mut Context) -> Result<TrackerClient, CliError> {
     };
     Ok(TrackerClient::new(
         tokens,
-        &provider,
+        provider,
         route,
         clock,
         std::io::stderr().is_terminal(),

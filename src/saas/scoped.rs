@@ -4,11 +4,8 @@
 
 use super::binding::Route;
 use super::client::TrackerClient;
-use super::poll::Clock;
-use crate::auth::Tokens;
 use crate::context::Context;
 use crate::error::CliError;
-use std::io::IsTerminal;
 
 /// A client for `ctx`'s provider with the server and login resolved. Its provider-scoped
 /// methods route nothing by themselves; its `route` is the project's when the project is bound
@@ -19,26 +16,7 @@ pub fn connect(ctx: &mut Context) -> Result<TrackerClient, CliError> {
         key: "project_slug",
         value: String::new(),
     });
-    let server = ctx.server_url()?;
-    let (login, _) = crate::auth::login_in_use(&ctx.state_root()?, ctx.logging());
-    let tokens = Tokens {
-        login,
-        http: ctx.http(&server)?,
-        server,
-    };
-    let clock = Clock {
-        ms_per_second: ctx
-            .env
-            .number("SPEC_KITTY_TRACKER_POLL_SCALE")
-            .map_or(1000.0, |n| n as f64),
-    };
-    Ok(TrackerClient::new(
-        tokens,
-        &provider,
-        route,
-        clock,
-        std::io::stderr().is_terminal(),
-    ))
+    super::client_for(ctx, &provider, route)
 }
 
 /// The routing key of a provider-scoped read: the project's (`binding_ref`, else
