@@ -11,11 +11,10 @@
 
 pub mod item_thread;
 pub mod jq;
-pub mod long_values;
 pub mod merge;
 pub mod table;
 
-pub use crate::term::{clean, note};
+pub use crate::term::{clean, long_values, note};
 
 use crate::error::CliError;
 use crate::term::{ERROR, HINT};

@@ -3,6 +3,8 @@
 //! (which the SaaS client prints while it waits). [`crate::output`] re-exports [`clean`] and
 //! [`note`].
 
+pub mod long_values;
+
 use std::borrow::Cow;
 use std::io::Write;
 
@@ -38,6 +40,6 @@ pub fn note(message: &str) {
     let _ = writeln!(
         anstream::stderr().lock(),
         "{HINT}note:{HINT:#} {}",
-        clean(message, true)
+        clean(&long_values::cut(message), true)
     );
 }
