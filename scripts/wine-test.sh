@@ -8,7 +8,10 @@
 #   byte-range lock of spec-kitty-cli 3.2.7 on Windows;
 # - a config.yaml that is read-only, or open in another process without FILE_SHARE_DELETE (as
 #   Python's open() leaves it), is still replaced, and stays read-only;
-# - errors carry no ANSI escape when stderr is not a console.
+# - errors carry no ANSI escape when stderr is not a console;
+# - a local provider installed as a `.cmd` shim (tests/fixtures/wine/fp.cmd) is found through
+#   PATHEXT, and at the timeout its whole process tree ends (the job object): the grandchild
+#   it started neither keeps the output pipe open nor lives on.
 # The test harness and the contract mock run natively; the Wine processes reach the mock on
 # 127.0.0.1.
 #
@@ -25,11 +28,17 @@
 # - tests/cmd/saas/auth-logout-json.toml, auth-status-json.toml: their --json shows a path,
 #   which Windows writes "state\\credentials";
 # - saas_e2e rate_limit_waits_are_announced_on_a_terminal: Wine draws the Windows console onto
-#   the pty with its own cursor escapes, so the text cannot be compared.
+#   the pty with its own cursor escapes, so the text cannot be compared;
+# - Ctrl-C during a provider run (the console control handler): a test cannot press Ctrl-C in a
+#   Wine console from here (a process Wine starts without a console gets no console events);
+#   the Unix path is tested by tests/local.rs, the Windows one only compiled.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$SECONDS
 target=$(realpath -m "${CARGO_TARGET_DIR:-target}")
+# The Rust test binaries run against the .exe (the golden CLI cases and the SaaS end to end
+# tests); cargo test selects them here and nowhere else.
+RUST_TESTS=(--test cli --test saas_e2e)
 say() { printf 'wine-test.sh: %s\n' "$*" >&2; }
 fail() { printf 'wine-test.sh: FAILED: %s\n' "$*" >&2; exit 1; }
 
@@ -151,10 +160,33 @@ say "checking that errors carry no ANSI escape on a pipe"
 grep -q 'nope' "$work/out" || fail "no error message: $(cat "$work/out")"
 ! grep -q $'\e' "$work/out" || fail "ANSI escapes on a pipe: $(cat -v "$work/out")"
 
-say "running tests/cli.rs and tests/saas_e2e.rs against the .exe"
+say "checking a .cmd provider shim (PATHEXT) and the end of its process tree at the timeout"
+cp tests/fixtures/wine/fp.cmd "$bin/fp.cmd"
+fp_project="$work/fp-project"
+mkdir -p "$fp_project/.kittify"
+printf 'tracker:\n  provider: fp\n  workspace: team\n' > "$fp_project/.kittify/config.yaml"
+rm -f "$work/ready" "$work/done"
+pull_started=$(date +%s%N)
+# WINEPATH puts $bin on the Windows PATH; the runner looks `fp` up as fp.com, fp.exe, fp.bat,
+# fp.cmd there. The shim's grandchild would sleep 6 s; the runner's limit is 1.5 s.
+(cd "$fp_project" && env WINEPATH="$(winepath -w "$bin" | tr -d '\r')" SPEC_KITTY_HOME="$work/fp-state" \
+  SPEC_KITTY_TRACKER_LOCAL_TIMEOUT_MS=1500 WINE_TEST_SLEEP_MS=6000 WINE_TEST_READY="$work/ready" \
+  WINE_TEST_DONE="$work/done" NO_COLOR=1 "$launcher" sync pull > "$work/out" 2>&1) &&
+  fail "sync pull with a hanging provider succeeded: $(cat "$work/out")"
+pull_ms=$((($(date +%s%N) - pull_started) / 1000000))
+[ -f "$work/ready" ] || fail "fp.cmd was not run (PATHEXT lookup): $(cat "$work/out")"
+grep -q 'Command timed out: fp ' "$work/out" || fail "no timeout reported: $(cat "$work/out")"
+[ "$pull_ms" -lt 6000 ] || fail "sync pull took $pull_ms ms with a 1.5 s limit"
+! grep -q 'still holds its output' "$work/out" || fail "the grandchild outlived the job: $(cat "$work/out")"
+# The grandchild started at READY's time; had it lived on, DONE would be there 6 s later.
+wait_s=$(($(stat -c %Y "$work/ready") + 8 - $(date +%s)))
+[ "$wait_s" -le 0 ] || sleep "$wait_s"
+[ ! -f "$work/done" ] || fail "the provider's grandchild ran to its end: the job did not end it"
+
+say "running ${RUST_TESTS[*]} against the .exe"
 say "SKIPPED under Wine: tests/cmd/local/ (the stub bd/fp are Python scripts, which a Windows program cannot start)"
 say "SKIPPED under Wine: tests/cmd/saas/auth-{logout,status}-json.toml (--json shows a Windows path)"
 say "SKIPPED under Wine: saas_e2e rate_limit_waits_are_announced_on_a_terminal (Wine's console escapes on the pty)"
 SPEC_KITTY_TRACKER_TEST_BIN="$launcher" SPEC_KITTY_TRACKER_TEST_TARGET=windows \
-  cargo test --quiet --locked --workspace --all-features --no-fail-fast --test cli --test saas_e2e >&2
+  cargo test --quiet --locked --workspace --all-features --no-fail-fast "${RUST_TESTS[@]}" >&2
 say "ok: the Windows build under Wine ($((SECONDS - started))s)"

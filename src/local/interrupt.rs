@@ -6,6 +6,14 @@
 //! command exits 130 with a message. At any other moment the signals keep their default action
 //! (the process ends at once, as before). The handlers are installed the first time a provider
 //! is started, so the SaaS path never sees them.
+//!
+//! Windows has no signals; the console's Ctrl-C and Ctrl-Break are the counterpart. The provider
+//! is started in a new console process group (which ignores Ctrl-C, as a Unix process in
+//! another group never gets the terminal's SIGINT) and its process tree in a job object
+//! ([`super::job`]). A console control handler sets the same flag while a provider runs, and
+//! leaves the event to the next handler (the default one ends the process) at any other
+//! moment; closing the console, logging off and shutting down are always left to the default,
+//! whose exit closes the job and so ends the provider's tree too.
 
 use crate::error::{CliError, ErrorKind};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -13,7 +21,8 @@ use std::sync::OnceLock;
 
 /// True while no provider runs: a signal then takes its default action.
 static IDLE: AtomicBool = AtomicBool::new(true);
-/// The last SIGINT/SIGTERM received while a provider ran (0: none).
+/// The last SIGINT/SIGTERM received while a provider ran (0: none); on Windows, [`CTRL_C`] or
+/// [`CTRL_BREAK`].
 static RECEIVED: AtomicUsize = AtomicUsize::new(0);
 static INSTALLED: OnceLock<bool> = OnceLock::new();
 
@@ -44,20 +53,27 @@ pub fn received() -> Option<i32> {
     }
 }
 
+/// What the runner ends with the provider: its process group (Unix), its job object (Windows).
+#[cfg(not(windows))]
+pub const TREE: &str = "process group";
+/// What the runner ends with the provider: its process group (Unix), its job object (Windows).
+#[cfg(windows)]
+pub const TREE: &str = "process tree";
+
 /// The error that ends the command after `signal` stopped `what`: exit 130. `held`: a pipe of
 /// the provider was still open after its process group was stopped, so a process it started
 /// outside the group (`setsid`) is still running; the message says so instead of claiming
 /// everything was stopped.
 pub fn error(signal: i32, what: &str, held: bool) -> CliError {
     let left = match held {
-        true => ", but a process it started outside that group still holds its output and may still be running",
-        false => "",
+        true => format!(", but a process it started outside that {TREE} still holds its output and may still be running"),
+        false => String::new(),
     };
     CliError::new(
         ErrorKind::Interrupted,
         "interrupted",
         format!(
-            "interrupted by {}: stopped `{what}` and its process group{left}; the cache was not changed",
+            "interrupted by {}: stopped `{what}` and its {TREE}{left}; the cache was not changed",
             signal_name(signal)
         ),
     )
@@ -69,9 +85,24 @@ fn signal_name(signal: i32) -> &'static str {
     if signal == libc::SIGTERM {
         return "SIGTERM";
     }
-    let _ = signal;
-    "SIGINT"
+    #[cfg(windows)]
+    return match signal {
+        CTRL_BREAK => "Ctrl-Break",
+        _ => "Ctrl-C",
+    };
+    #[cfg(not(windows))]
+    {
+        let _ = signal;
+        "SIGINT"
+    }
 }
+
+/// Windows: [`received`] after Ctrl-C (the number of SIGINT in the C runtime).
+#[cfg(windows)]
+pub const CTRL_C: i32 = 2;
+/// Windows: [`received`] after Ctrl-Break (SIGBREAK in the C runtime).
+#[cfg(windows)]
+pub const CTRL_BREAK: i32 = 21;
 
 #[cfg(unix)]
 fn install() {
@@ -86,7 +117,37 @@ fn install() {
     });
 }
 
-#[cfg(not(unix))]
+/// The console control handler: Ctrl-C and Ctrl-Break only set the flag while a provider runs
+/// (TRUE: handled); otherwise, and for every other event, FALSE passes the event on to the next
+/// handler, the last being the default one (ExitProcess).
+#[cfg(windows)]
+unsafe extern "system" fn on_console_event(event: u32) -> windows_sys::core::BOOL {
+    use windows_sys::Win32::System::Console::{CTRL_BREAK_EVENT, CTRL_C_EVENT};
+    let signal = match event {
+        CTRL_C_EVENT => CTRL_C,
+        CTRL_BREAK_EVENT => CTRL_BREAK,
+        _ => return 0,
+    };
+    if IDLE.load(Ordering::SeqCst) {
+        return 0;
+    }
+    RECEIVED.store(usize::try_from(signal).unwrap_or(1), Ordering::SeqCst);
+    1
+}
+
+#[cfg(windows)]
+fn install() {
+    INSTALLED.get_or_init(|| {
+        // SAFETY: registers a handler function that lives as long as the program and only
+        // touches atomics (Windows calls it on a thread of its own).
+        unsafe {
+            windows_sys::Win32::System::Console::SetConsoleCtrlHandler(Some(on_console_event), 1)
+                != 0
+        }
+    });
+}
+
+#[cfg(not(any(unix, windows)))]
 fn install() {
     INSTALLED.get_or_init(|| false);
 }

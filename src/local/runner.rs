@@ -3,6 +3,12 @@
 //! Ctrl-C / SIGTERM ending the child's process group (exit 130, see [`super::interrupt`]), and
 //! stdout/stderr captured up to a size cap.
 //!
+//! On Windows the process group's counterpart is a job object holding the provider's process
+//! tree ([`super::job`]), in a console process group of its own (Ctrl-C reaches only us, Ctrl-Break
+//! is the polite stop before the job is terminated); and a program named without an extension
+//! is looked up with each `PATHEXT` extension, as `cmd.exe` does, so the `bd.cmd`/`fp.bat`
+//! shims that package managers install are found (Rust's std tries `.exe` only).
+//!
 //! The reading of stdout/stderr is bounded too, not only the child: a process the provider
 //! started in a session of its own (`setsid`, a daemon) is out of reach of the group kill and
 //! may keep the pipes open for ever. The pipes are read until the child has exited (or was
@@ -14,8 +20,8 @@
 use super::interrupt;
 use crate::error::CliError;
 use std::io::Read;
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -154,7 +160,7 @@ impl CommandRunner for SubprocessRunner {
         let Some((program, args)) = argv.split_first() else {
             return Err(CliError::failed("local_command", "empty command"));
         };
-        let mut cmd = Command::new(program);
+        let mut cmd = Command::new(resolve(program));
         cmd.args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -167,10 +173,14 @@ impl CommandRunner for SubprocessRunner {
         // out of reach: the reading of the pipes is bounded instead (see [`Pipes`]).
         #[cfg(unix)]
         std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+        #[cfg(windows)]
+        std::os::windows::process::CommandExt::creation_flags(
+            &mut cmd,
+            windows_sys::Win32::System::Threading::CREATE_NEW_PROCESS_GROUP,
+        );
         let running = interrupt::Running::start();
-        let mut child = cmd
-            .spawn()
-            .map_err(|e| spawn_error(program, self.cwd.as_ref(), &e))?;
+        let mut tree =
+            Tree::spawn(&mut cmd).map_err(|e| spawn_error(program, self.cwd.as_ref(), &e))?;
         let (to, from) = mpsc::channel();
         let mut pipes = Pipes {
             from,
@@ -179,30 +189,30 @@ impl CommandRunner for SubprocessRunner {
             open: 0,
             cap: self.max_output,
         };
-        if let Some(s) = child.stdout.take() {
+        if let Some(s) = tree.child.stdout.take() {
             reader(0, s, to.clone());
             pipes.open += 1;
         }
-        if let Some(s) = child.stderr.take() {
+        if let Some(s) = tree.child.stderr.take() {
             reader(1, s, to);
             pipes.open += 1;
         }
         let started = Instant::now();
         let status = loop {
             if let Some(signal) = interrupt::received() {
-                stop_group(&mut child);
+                tree.stop();
                 let held = pipes.finish(false);
                 return Err(interrupt::error(signal, &shown(argv), held));
             }
-            match child.try_wait() {
+            match tree.child.try_wait() {
                 Ok(Some(status)) => break Ok(status),
                 Ok(None) if started.elapsed() >= self.timeout => {
-                    kill_group(&mut child);
+                    tree.kill();
                     break Err(());
                 }
                 Ok(None) => pipes.receive(Duration::from_millis(5)),
                 Err(e) => {
-                    kill_group(&mut child);
+                    tree.kill();
                     return Err(CliError::failed(
                         "local_command",
                         format!("Command failed: {} :: {e}", shown(argv)),
@@ -224,7 +234,7 @@ impl CommandRunner for SubprocessRunner {
         if let Some(signal) = interrupt::received() {
             // It finished, but the user asked to stop: nothing after it may run, and what is
             // left of its process group is stopped too.
-            kill_group(&mut child);
+            tree.kill();
             return Err(interrupt::error(signal, &shown(argv), held));
         }
         if held {
@@ -286,37 +296,127 @@ impl CommandRunner for SubprocessRunner {
     }
 }
 
-/// How long an interrupted provider gets to exit after SIGTERM before its group is killed.
+/// How long an interrupted provider gets to exit after SIGTERM (Windows: Ctrl-Break) before
+/// its group (Windows: its job) is killed.
 const INTERRUPT_GRACE: Duration = Duration::from_secs(1);
 
-/// After Ctrl-C / SIGTERM: SIGTERM to the child's process group, then, after at most
-/// [`INTERRUPT_GRACE`], SIGKILL to whatever is left of the group; the child is reaped.
-fn stop_group(child: &mut std::process::Child) {
-    #[cfg(unix)]
-    if let Ok(pid) = i32::try_from(child.id()) {
-        // SAFETY: kill(2) with a negative pid signals the process group we created at spawn.
-        unsafe {
-            libc::kill(-pid, libc::SIGTERM);
-        }
-        let deadline = Instant::now() + INTERRUPT_GRACE;
-        while Instant::now() < deadline && matches!(child.try_wait(), Ok(None)) {
-            std::thread::sleep(Duration::from_millis(10));
-        }
-    }
-    kill_group(child);
+/// The provider's process and everything it started: its process group on Unix (the child
+/// leads it), its job object on Windows.
+struct Tree {
+    child: Child,
+    /// None when Windows refused the job (a parent job that forbids nesting, before Windows 8):
+    /// then only the child itself can be ended.
+    #[cfg(windows)]
+    job: Option<super::job::Job>,
 }
 
-/// Kill the child's process group (the child and anything it started) and reap the child.
-fn kill_group(child: &mut std::process::Child) {
-    #[cfg(unix)]
-    if let Ok(pid) = i32::try_from(child.id()) {
-        // SAFETY: kill(2) with a negative pid signals the process group we created at spawn.
-        unsafe {
-            libc::kill(-pid, libc::SIGKILL);
+impl Tree {
+    fn spawn(cmd: &mut Command) -> std::io::Result<Tree> {
+        let child = cmd.spawn()?;
+        Ok(Tree {
+            #[cfg(windows)]
+            job: super::job::Job::adopt(&child).ok(),
+            child,
+        })
+    }
+
+    /// After Ctrl-C / SIGTERM: SIGTERM to the child's process group (Windows: Ctrl-Break to its
+    /// console process group), then, after at most [`INTERRUPT_GRACE`], [`Tree::kill`].
+    fn stop(&mut self) {
+        #[cfg(unix)]
+        let asked = i32::try_from(self.child.id()).is_ok_and(|pid| {
+            // SAFETY: kill(2) with a negative pid signals the process group we created at spawn.
+            unsafe { libc::kill(-pid, libc::SIGTERM) == 0 }
+        });
+        #[cfg(windows)]
+        // SAFETY: the group id is the child's pid (CREATE_NEW_PROCESS_GROUP at spawn); a child
+        // without our console does not get the event, and the call fails harmlessly.
+        let asked = unsafe {
+            windows_sys::Win32::System::Console::GenerateConsoleCtrlEvent(
+                windows_sys::Win32::System::Console::CTRL_BREAK_EVENT,
+                self.child.id(),
+            ) != 0
+        };
+        #[cfg(not(any(unix, windows)))]
+        let asked = false;
+        let deadline = Instant::now() + INTERRUPT_GRACE;
+        while asked && Instant::now() < deadline && matches!(self.child.try_wait(), Ok(None)) {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        self.kill();
+    }
+
+    /// Kill the child's process group (Windows: terminate its job), so the child and anything
+    /// it started, and reap the child.
+    fn kill(&mut self) {
+        #[cfg(unix)]
+        if let Ok(pid) = i32::try_from(self.child.id()) {
+            // SAFETY: kill(2) with a negative pid signals the process group we created at spawn.
+            unsafe {
+                libc::kill(-pid, libc::SIGKILL);
+            }
+        }
+        #[cfg(windows)]
+        if let Some(job) = &self.job {
+            job.terminate();
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The program to start for `program`: on Windows, a name without an extension looked up in
+/// `PATH` with each `PATHEXT` extension ([`with_pathext`]); elsewhere, and when nothing is
+/// found, `program` as given (std's own lookup then reports it missing).
+fn resolve(program: &str) -> PathBuf {
+    #[cfg(windows)]
+    {
+        let dirs: Vec<PathBuf> =
+            std::env::var_os("PATH").map_or_else(Vec::new, |p| std::env::split_paths(&p).collect());
+        let exts = std::env::var("PATHEXT").unwrap_or_else(|_| DEFAULT_PATHEXT.to_owned());
+        if let Some(found) = with_pathext(program, &dirs, &exts, &|p: &Path| p.is_file()) {
+            return found;
         }
     }
-    let _ = child.kill();
-    let _ = child.wait();
+    PathBuf::from(program)
+}
+
+/// `PATHEXT` when the environment has none (Windows' own default, minus the scripting hosts).
+#[cfg_attr(not(windows), allow(dead_code))]
+const DEFAULT_PATHEXT: &str = ".COM;.EXE;.BAT;.CMD";
+
+/// What `cmd.exe` would run for `program` when it has no extension: in each of `dirs` in order
+/// (or, for a path with a directory, there only), the first `program` + extension of `pathext`
+/// (in its order) that `is_file`. None for a program with an extension or when nothing matches.
+#[cfg_attr(not(windows), allow(dead_code))]
+fn with_pathext(
+    program: &str,
+    dirs: &[PathBuf],
+    pathext: &str,
+    is_file: &dyn Fn(&Path) -> bool,
+) -> Option<PathBuf> {
+    let path = Path::new(program);
+    if program.is_empty() || path.extension().is_some() {
+        return None;
+    }
+    let bases = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => vec![path.to_path_buf()],
+        _ => dirs.iter().map(|d| d.join(path)).collect(),
+    };
+    let exts: Vec<String> = pathext
+        .split(';')
+        .map(str::trim)
+        .filter(|e| e.len() > 1 && e.starts_with('.'))
+        .map(str::to_ascii_lowercase)
+        .collect();
+    bases.into_iter().find_map(|base| {
+        exts.iter().find_map(|ext| {
+            let mut candidate = base.clone().into_os_string();
+            candidate.push(ext);
+            let candidate = PathBuf::from(candidate);
+            is_file(&candidate).then_some(candidate)
+        })
+    })
 }
 
 fn spawn_error(program: &str, cwd: Option<&PathBuf>, e: &std::io::Error) -> CliError {
@@ -409,6 +509,26 @@ mod tests {
         };
         let err = r.run(&sh("head -c 5000 /dev/zero")).expect_err("too large");
         assert_eq!(err.code, "local_output_too_large");
+    }
+
+    /// cmd.exe's rule, on plain names: per directory in PATH order, per extension in PATHEXT
+    /// order; names with an extension and unknown programs are left to std.
+    #[test]
+    fn a_name_without_extension_is_looked_up_with_pathext() {
+        let dirs = [PathBuf::from("a"), PathBuf::from("b")];
+        let files = ["b/bd.exe", "a/bd.cmd", "b/fp.bat", "b/fp.cmd", "c/bd.bat"];
+        let is_file = |p: &Path| files.iter().any(|f| Path::new(f) == p);
+        let exts = ".COM;.EXE;.BAT;.CMD";
+        let found = |program: &str| with_pathext(program, &dirs, exts, &is_file);
+        assert_eq!(found("bd"), Some(PathBuf::from("a/bd.cmd")));
+        assert_eq!(found("fp"), Some(PathBuf::from("b/fp.bat")));
+        assert_eq!(found("c/bd"), Some(PathBuf::from("c/bd.bat")));
+        assert_eq!(found("bd.exe"), None);
+        assert_eq!(found("gone"), None);
+        assert_eq!(
+            with_pathext("fp", &dirs, ".CMD; ;EXE", &is_file),
+            Some(PathBuf::from("b/fp.cmd"))
+        );
     }
 
     #[test]
