@@ -29,9 +29,9 @@
 #   which Windows writes "state\\credentials";
 # - saas_e2e rate_limit_waits_are_announced_on_a_terminal: Wine draws the Windows console onto
 #   the pty with its own cursor escapes, so the text cannot be compared;
-# - Ctrl-C during a provider run (the console control handler): a test cannot press Ctrl-C in a
-#   Wine console from here (a process Wine starts without a console gets no console events);
-#   the Unix path is tested by tests/local.rs, the Windows one only compiled.
+# - Ctrl-C during a provider run (the console control handler): the .exe runs here without a
+#   console, and a script has no way to press Ctrl-C in one; the Unix path is tested by
+#   tests/faults/local.rs, the Windows one only compiled and linted.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$SECONDS

@@ -2,7 +2,9 @@
 //! kill reaches: `bd.exe`, `fp.exe`, or the `cmd.exe` of a `.cmd` shim and the program it starts,
 //! and whatever those start, are put in one job, so ending the job ends them all. The job is
 //! created with "kill on job close": if this process dies (Ctrl-C's default handler, a crash),
-//! Windows closes the handle and ends the tree too.
+//! Windows closes the handle and ends the tree too. After a provider that exited by itself the
+//! job is released instead ([`Job::release`]): what it left running lives on, as on Unix, where
+//! the runner kills the process group only at the timeout or on Ctrl-C.
 //!
 //! A process is assigned just after it is spawned, so a grandchild started in that window (the
 //! first microseconds of the provider's life) would escape; a provider starts none that early.
@@ -30,27 +32,38 @@ impl Job {
             return Err(io::Error::last_os_error());
         }
         let job = Job(handle);
-        // SAFETY: zeroed is a valid JOBOBJECT_EXTENDED_LIMIT_INFORMATION (plain integers).
-        let mut limits: JOBOBJECT_EXTENDED_LIMIT_INFORMATION = unsafe { std::mem::zeroed() };
-        limits.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
-        let size = u32::try_from(std::mem::size_of_val(&limits)).unwrap_or(u32::MAX);
-        // SAFETY: a valid job handle, a pointer to a live struct of the size given.
-        let set = unsafe {
-            SetInformationJobObject(
-                job.0,
-                JobObjectExtendedLimitInformation,
-                std::ptr::from_ref(&limits).cast(),
-                size,
-            )
-        };
-        if set == 0 {
-            return Err(io::Error::last_os_error());
-        }
+        job.limit(JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE)?;
         // SAFETY: the child's process handle stays valid while `child` lives.
         if unsafe { AssignProcessToJobObject(job.0, child.as_raw_handle()) } == 0 {
             return Err(io::Error::last_os_error());
         }
         Ok(job)
+    }
+
+    /// Set the job's limit flags (the only limit used: kill on job close, or none).
+    fn limit(&self, flags: u32) -> io::Result<()> {
+        // SAFETY: zeroed is a valid JOBOBJECT_EXTENDED_LIMIT_INFORMATION (plain integers).
+        let mut limits: JOBOBJECT_EXTENDED_LIMIT_INFORMATION = unsafe { std::mem::zeroed() };
+        limits.BasicLimitInformation.LimitFlags = flags;
+        let size = u32::try_from(std::mem::size_of_val(&limits)).unwrap_or(u32::MAX);
+        // SAFETY: a valid job handle, a pointer to a live struct of the size given.
+        let set = unsafe {
+            SetInformationJobObject(
+                self.0,
+                JobObjectExtendedLimitInformation,
+                std::ptr::from_ref(&limits).cast(),
+                size,
+            )
+        };
+        match set {
+            0 => Err(io::Error::last_os_error()),
+            _ => Ok(()),
+        }
+    }
+
+    /// Close the job without ending what is left in it (kill on close is lifted first).
+    pub fn release(self) {
+        let _ = self.limit(0);
     }
 
     /// End every process in the job (exit code 1).

@@ -365,6 +365,18 @@ impl Tree {
     }
 }
 
+/// Windows: whatever ends the run, the job is released, not closed with its kill on close (what
+/// the provider left running lives on, as its process group does on Unix): [`Tree::kill`] has
+/// already ended the tree where the runner meant to.
+#[cfg(windows)]
+impl Drop for Tree {
+    fn drop(&mut self) {
+        if let Some(job) = self.job.take() {
+            job.release();
+        }
+    }
+}
+
 /// The program to start for `program`: on Windows, a name without an extension looked up in
 /// `PATH` with each `PATHEXT` extension ([`with_pathext`]); elsewhere, and when nothing is
 /// found, `program` as given (std's own lookup then reports it missing).
