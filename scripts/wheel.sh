@@ -11,7 +11,10 @@
 #   x86_64-pc-windows-gnu      Debian's gcc-mingw-w64-x86-64     win_amd64
 # The macOS binaries link only libSystem (no framework), so zig needs no macOS SDK. Each is one
 # release build; scripts/wine-test.sh then runs the Windows wheel's .exe under Wine.
-# `--native` builds and checks only the Linux x86_64 wheel (quick local runs).
+# `--native` builds and checks only the Linux x86_64 wheel (quick local runs); `--cross` only the
+# other four (built and checked, none installed: .ci/run builds them with a lighter profile, see
+# below). The release profile can be changed from the environment as cargo allows
+# (CARGO_PROFILE_RELEASE_OPT_LEVEL=1 ...); each build's wall-clock and CPU time is printed.
 #
 # Checks (each against a tool we did not write):
 # - each wheel's file list (Python's zipfile): exactly one executable, the binary, and nothing
@@ -19,7 +22,9 @@
 #   name and version in METADATA equal Cargo's (`cargo metadata`); the platform tag in its name
 #   and WHEEL file is the expected one;
 # - each wheel's binary: file(1) names its format and architecture (ELF x86-64 / ARM aarch64,
-#   Mach-O x86_64 / arm64, PE32+ x86-64 console);
+#   Mach-O x86_64 / arm64, PE32+ x86-64 console); the arm64 Mach-O carries the ad-hoc code
+#   signature Apple silicon requires, every page hash checked as the kernel checks it (Apple's
+#   code signing format);
 # - in a fresh venv (pip): `spec-kitty-tracker --version` equals Cargo's version; every man page
 #   renders with `man -l` without a groff warning, and `man` finds it through PATH alone; the bash
 #   completion script is at share/bash-completion/completions/ and real bash completes with it;
@@ -41,15 +46,17 @@ fail() { printf 'wheel.sh: FAILED: %s\n' "$*" >&2; exit 1; }
 # target triple, extra maturin options, platform tag, file(1) pattern of the binary
 platforms=(
   "x86_64-unknown-linux-gnu||manylinux_2_34_x86_64|ELF 64-bit LSB .*x86-64"
+  "x86_64-pc-windows-gnu||win_amd64|PE32\\+ executable \\(console\\) x86-64.*MS Windows"
   "aarch64-unknown-linux-gnu|--zig --compatibility manylinux_2_17|manylinux_2_17_aarch64|ELF 64-bit LSB .*ARM aarch64"
   "x86_64-apple-darwin|--zig|macosx_10_12_x86_64|Mach-O 64-bit x86_64 executable"
   "aarch64-apple-darwin|--zig|macosx_11_0_arm64|Mach-O 64-bit arm64 executable"
-  "x86_64-pc-windows-gnu||win_amd64|PE32\\+ executable \\(console\\) x86-64.*MS Windows"
 )
+install_checks=true
 case "${1-}" in
   --native) platforms=("${platforms[0]}") ;;
+  --cross) platforms=("${platforms[@]:1}") install_checks=false ;;
   "") ;;
-  *) fail "usage: scripts/wheel.sh [--native]" ;;
+  *) fail "usage: scripts/wheel.sh [--native | --cross]" ;;
 esac
 
 # man-db and groff render the man pages, file(1) names the binaries, mingw links the Windows
@@ -58,7 +65,7 @@ packages=()
 command -v man > /dev/null || packages+=(man-db)
 command -v groff > /dev/null || packages+=(groff-base)
 command -v file > /dev/null || packages+=(file)
-if [ ${#platforms[@]} -gt 1 ] && ! command -v x86_64-w64-mingw32-gcc > /dev/null; then
+if [[ ${platforms[*]} == *windows* ]] && ! command -v x86_64-w64-mingw32-gcc > /dev/null; then
   packages+=(gcc-mingw-w64-x86-64)
 fi
 if [ ${#packages[@]} -gt 0 ]; then
@@ -86,19 +93,28 @@ fi
 # in the wheel's name and METADATA, and the checks below would need to convert it.
 version=$(cargo metadata --locked --no-deps --format-version 1 |
   "$python" -c 'import json, sys; print(next(p["version"] for p in json.load(sys.stdin)["packages"] if p["name"] == "spec-kitty-tracker"))')
-rm -f "$target"/wheels/spec_kitty_tracker_cli-*.whl
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-# maturin --zig finds zig through the ziglang package of the tools venv.
-export PATH="$tools/bin:$PATH"
+# maturin --zig finds zig through the ziglang package of the tools venv; zig's cache (the libc
+# stubs it builds per target) is kept beside it.
+export PATH="$tools/bin:$PATH" ZIG_GLOBAL_CACHE_DIR="$target/wheel-tools/zig-cache"
+# $cpu: CPU seconds (user + system) of the finished child processes so far, from bash's `times`
+# (run in this shell: a subshell's `times` starts from zero).
+cpu_now() {
+  times > "$work/times"
+  cpu=$(tail -n 1 "$work/times" | awk '{ t = 0; for (i = 1; i <= NF; i++) { split($i, p, /[ms]/); t += p[1] * 60 + p[2] } printf "%d", t }')
+}
 build_seconds=""
 for platform in "${platforms[@]}"; do
   IFS='|' read -r triple options tag pattern <<< "$platform"
-  say "building the $tag wheel of spec-kitty-tracker $version ($triple, release build)"
-  build_started=$SECONDS
+  say "building the $tag wheel of spec-kitty-tracker $version ($triple, release build, opt-level ${CARGO_PROFILE_RELEASE_OPT_LEVEL:-3})"
+  rm -f "$target"/wheels/spec_kitty_tracker_cli-*-"$tag".whl
+  cpu_now
+  build_started=$SECONDS build_cpu=$cpu
   # shellcheck disable=SC2086  # $options is a list of options
   "$tools/bin/maturin" build --release --quiet --target "$triple" $options --out "$target/wheels" >&2
-  build_seconds+="${build_seconds:+, }$triple $((SECONDS - build_started))s"
+  cpu_now
+  build_seconds+="${build_seconds:+, }$triple $((SECONDS - build_started))s (CPU $((cpu - build_cpu))s)"
   # maturin may put an older alias first (manylinux2014_aarch64.manylinux_2_17_aarch64).
   wheels=("$target"/wheels/spec_kitty_tracker_cli-"$version"-py3-none-*"$tag".whl)
   [ ${#wheels[@]} -eq 1 ] && [ -f "${wheels[0]}" ] || fail "expected one $tag wheel in $target/wheels, got: ${wheels[*]}"
@@ -155,8 +171,60 @@ if errors:
 PY
   format=$(file -b "$work/binary")
   grep -Eq "^$pattern" <<< "$format" || fail "$(basename "$wheel"): the binary is '$format', expected /$pattern/"
+  if [[ $triple == aarch64-apple-darwin ]]; then
+    "$python" - "$work/binary" << 'PY' || fail "$(basename "$wheel"): the code signature"
+import hashlib, struct, sys
+
+# The ad-hoc code signature macOS requires of arm64 code (Apple silicon refuses to run an
+# unsigned arm64 binary), checked the way the kernel does: LC_CODE_SIGNATURE points at a
+# SuperBlob whose CodeDirectory holds a hash of every page of the file up to codeLimit.
+data = open(sys.argv[1], "rb").read()
+magic, cputype, _, _, ncmds, _, _, _ = struct.unpack_from("<IiiIIIII", data, 0)
+if magic != 0xFEEDFACF:
+    sys.exit(f"not a 64-bit Mach-O (magic {magic:#x})")
+offset, signature = 32, None
+for _ in range(ncmds):
+    cmd, size = struct.unpack_from("<II", data, offset)
+    if cmd == 0x1D:  # LC_CODE_SIGNATURE
+        signature = struct.unpack_from("<II", data, offset + 8)
+    offset += size
+if signature is None:
+    sys.exit("no LC_CODE_SIGNATURE: macOS on Apple silicon will not run it")
+dataoff, datasize = signature
+blob = data[dataoff:dataoff + datasize]
+sb_magic, _, count = struct.unpack_from(">III", blob, 0)
+if sb_magic != 0xFADE0CC0:
+    sys.exit(f"the signature is not an embedded SuperBlob (magic {sb_magic:#x})")
+directories = 0
+for i in range(count):
+    _, blob_offset = struct.unpack_from(">II", blob, 12 + 8 * i)
+    (cd_magic,) = struct.unpack_from(">I", blob, blob_offset)
+    if cd_magic != 0xFADE0C02:  # CodeDirectory
+        continue
+    directories += 1
+    (_, _, _, _, hash_offset, _, _, n_code_slots, code_limit, hash_size, hash_type, _,
+     page_log) = struct.unpack_from(">IIIIIIIIIBBBB", blob, blob_offset)
+    algorithm = {1: "sha1", 2: "sha256"}.get(hash_type)
+    if algorithm is None or page_log == 0:
+        sys.exit(f"unexpected CodeDirectory (hash type {hash_type}, page size 2^{page_log})")
+    page = 1 << page_log
+    if n_code_slots != (code_limit + page - 1) // page or code_limit != dataoff:
+        sys.exit(f"the CodeDirectory covers {code_limit} bytes in {n_code_slots} pages, the code ends at {dataoff}")
+    for slot in range(n_code_slots):
+        want = blob[blob_offset + hash_offset + slot * hash_size:][:hash_size]
+        got = hashlib.new(algorithm, data[slot * page:min((slot + 1) * page, code_limit)]).digest()[:hash_size]
+        if got != want:
+            sys.exit(f"page {slot}: its hash does not match the signature (changed after signing?)")
+if directories == 0:
+    sys.exit("the signature holds no CodeDirectory")
+PY
+  fi
   say "ok: $(basename "$wheel"): $format"
 done
+if ! $install_checks; then
+  say "ok: ${#platforms[@]} wheels built and checked (builds: $build_seconds; total $((SECONDS - started))s)"
+  exit 0
+fi
 wheel=$(echo "$target"/wheels/spec_kitty_tracker_cli-"$version"-py3-none-manylinux_2_34_x86_64.whl)
 
 say "installing into a fresh venv"

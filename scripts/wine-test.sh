@@ -169,7 +169,7 @@ rm -f "$work/ready" "$work/done"
 pull_started=$(date +%s%N)
 # WINEPATH puts $bin on the Windows PATH; the runner looks `fp` up as fp.com, fp.exe, fp.bat,
 # fp.cmd there. The shim's grandchild would sleep 6 s; the runner's limit is 1.5 s.
-(cd "$fp_project" && env WINEPATH="$(winepath -w "$bin" | tr -d '\r')" SPEC_KITTY_HOME="$work/fp-state" \
+(cd "$fp_project" && env WINEPATH="$(winepath -w "$bin" | tr -d '\r')" SPEC_KITTY_ENABLE_SAAS_SYNC=1 SPEC_KITTY_HOME="$work/fp-state" \
   SPEC_KITTY_TRACKER_LOCAL_TIMEOUT_MS=1500 WINE_TEST_SLEEP_MS=6000 WINE_TEST_READY="$work/ready" \
   WINE_TEST_DONE="$work/done" NO_COLOR=1 "$launcher" sync pull > "$work/out" 2>&1) &&
   fail "sync pull with a hanging provider succeeded: $(cat "$work/out")"
