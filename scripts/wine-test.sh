@@ -11,7 +11,9 @@
 # - errors carry no ANSI escape when stderr is not a console;
 # - a local provider installed as a `.cmd` shim (tests/fixtures/wine/fp.cmd) is found through
 #   PATHEXT, and at the timeout its whole process tree ends (the job object): the grandchild
-#   it started neither keeps the output pipe open nor lives on.
+#   it started neither keeps the output pipe open nor lives on;
+# - Ctrl-C while that provider runs (a console on a pty, CTRL_C_EVENT from holder.exe): exit 130
+#   with the message, and again the grandchild does not live on.
 # The test harness and the contract mock run natively; the Wine processes reach the mock on
 # 127.0.0.1.
 #
@@ -29,9 +31,6 @@
 #   which Windows writes "state\\credentials";
 # - saas_e2e rate_limit_waits_are_announced_on_a_terminal: Wine draws the Windows console onto
 #   the pty with its own cursor escapes, so the text cannot be compared;
-# - Ctrl-C during a provider run (the console control handler): the .exe runs here without a
-#   console, and a script has no way to press Ctrl-C in one; the Unix path is tested by
-#   tests/faults/local.rs, the Windows one only compiled and linted.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$SECONDS
@@ -165,23 +164,43 @@ cp tests/fixtures/wine/fp.cmd "$bin/fp.cmd"
 fp_project="$work/fp-project"
 mkdir -p "$fp_project/.kittify"
 printf 'tracker:\n  provider: fp\n  workspace: team\n' > "$fp_project/.kittify/config.yaml"
-rm -f "$work/ready" "$work/done"
+# Run "$@" in the fp project. WINEPATH puts $bin on the Windows PATH, where the runner looks `fp`
+# up as fp.com, fp.exe, fp.bat, fp.cmd; the shim's grandchild creates READY, sleeps 6 s, then
+# creates DONE.
+in_fp_project() {
+  rm -f "$work/ready" "$work/done"
+  (cd "$fp_project" && env WINEPATH="$(winepath -w "$bin" | tr -d '\r')" SPEC_KITTY_ENABLE_SAAS_SYNC=1 \
+    SPEC_KITTY_HOME="$work/fp-state" WINE_TEST_SLEEP_MS=6000 WINE_TEST_READY="$work/ready" \
+    WINE_TEST_DONE="$work/done" NO_COLOR=1 "$@")
+}
+# The grandchild started at READY's time; had it lived on, DONE would be there 6 s later.
+grandchild_ended() {
+  [ -f "$work/ready" ] || fail "$1: fp.cmd was not run (PATHEXT lookup): $(cat "$work/out")"
+  local wait_s=$(($(stat -c %Y "$work/ready") + 8 - $(date +%s)))
+  [ "$wait_s" -le 0 ] || sleep "$wait_s"
+  [ ! -f "$work/done" ] || fail "$1: the provider's grandchild ran to its end: the job did not end it"
+}
 pull_started=$(date +%s%N)
-# WINEPATH puts $bin on the Windows PATH; the runner looks `fp` up as fp.com, fp.exe, fp.bat,
-# fp.cmd there. The shim's grandchild would sleep 6 s; the runner's limit is 1.5 s.
-(cd "$fp_project" && env WINEPATH="$(winepath -w "$bin" | tr -d '\r')" SPEC_KITTY_ENABLE_SAAS_SYNC=1 SPEC_KITTY_HOME="$work/fp-state" \
-  SPEC_KITTY_TRACKER_LOCAL_TIMEOUT_MS=1500 WINE_TEST_SLEEP_MS=6000 WINE_TEST_READY="$work/ready" \
-  WINE_TEST_DONE="$work/done" NO_COLOR=1 "$launcher" sync pull > "$work/out" 2>&1) &&
+in_fp_project env SPEC_KITTY_TRACKER_LOCAL_TIMEOUT_MS=1500 "$launcher" sync pull > "$work/out" 2>&1 &&
   fail "sync pull with a hanging provider succeeded: $(cat "$work/out")"
 pull_ms=$((($(date +%s%N) - pull_started) / 1000000))
-[ -f "$work/ready" ] || fail "fp.cmd was not run (PATHEXT lookup): $(cat "$work/out")"
 grep -q 'Command timed out: fp ' "$work/out" || fail "no timeout reported: $(cat "$work/out")"
 [ "$pull_ms" -lt 6000 ] || fail "sync pull took $pull_ms ms with a 1.5 s limit"
 ! grep -q 'still holds its output' "$work/out" || fail "the grandchild outlived the job: $(cat "$work/out")"
-# The grandchild started at READY's time; had it lived on, DONE would be there 6 s later.
-wait_s=$(($(stat -c %Y "$work/ready") + 8 - $(date +%s)))
-[ "$wait_s" -le 0 ] || sleep "$wait_s"
-[ ! -f "$work/done" ] || fail "the provider's grandchild ran to its end: the job did not end it"
+grandchild_ended "timeout"
+
+say "checking Ctrl-C while a provider runs: exit 130, its process tree ended"
+# Wine gives its programs a console only on a terminal: script(1) runs them on a pty. holder.exe
+# starts the command on that console and, once fp.cmd's grandchild is up, sends CTRL_C_EVENT.
+press=$(printf '%q ' wine "$bin/holder.exe" ctrlc "$(winepath -w "$bin/spec-kitty-tracker.exe" | tr -d '\r') sync pull" 20000 "$work/ready")
+status=0
+in_fp_project script -qec "$press" /dev/null > "$work/out" 2>&1 || status=$?
+# The console as Wine draws it on the pty: ESC[1C for some spaces, other escapes, CRLF and wraps.
+text=$(sed -e 's/\x1b\[1C/ /g' -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' "$work/out" | tr -d '\r\n')
+[ "$status" = 130 ] || fail "Ctrl-C during a provider run: exit $status, expected 130: $text"
+grep -qF 'interrupted by Ctrl-C: stopped `fp issue list` and its process tree;' <<< "$text" ||
+  fail "Ctrl-C during a provider run: $text"
+grandchild_ended "Ctrl-C"
 
 say "running ${RUST_TESTS[*]} against the .exe"
 say "SKIPPED under Wine: tests/cmd/local/ (the stub bd/fp are Python scripts, which a Windows program cannot start)"
