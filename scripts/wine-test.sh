@@ -27,8 +27,8 @@
 # - tests/cmd/local/: the stub bd/fp of tests/fixtures/bin/ are Python scripts started through
 #   their #! line, which a Windows program cannot do; the local providers' Windows process
 #   handling is therefore not tested here;
-# - tests/cmd/saas/auth-logout-json.toml, auth-status-json.toml: their --json shows a path,
-#   which Windows writes "state\\credentials";
+# - tests/cmd/saas/auth-logout-json.toml, auth-status-json.toml, auth-doctor-json.toml: their
+#   --json shows a path, which Windows writes "state\\credentials", "state\\auth";
 # - saas_e2e rate_limit_waits_are_announced_on_a_terminal: Wine draws the Windows console onto
 #   the pty with its own cursor escapes, so the text cannot be compared;
 set -euo pipefail
@@ -204,7 +204,7 @@ grandchild_ended "Ctrl-C"
 
 say "running ${RUST_TESTS[*]} against the .exe"
 say "SKIPPED under Wine: tests/cmd/local/ (the stub bd/fp are Python scripts, which a Windows program cannot start)"
-say "SKIPPED under Wine: tests/cmd/saas/auth-{logout,status}-json.toml (--json shows a Windows path)"
+say "SKIPPED under Wine: tests/cmd/saas/auth-{logout,status,doctor}-json.toml (--json shows a Windows path)"
 say "SKIPPED under Wine: saas_e2e rate_limit_waits_are_announced_on_a_terminal (Wine's console escapes on the pty)"
 SPEC_KITTY_TRACKER_TEST_BIN="$launcher" SPEC_KITTY_TRACKER_TEST_TARGET=windows \
   cargo test --quiet --locked --workspace --all-features --no-fail-fast "${RUST_TESTS[@]}" >&2

@@ -100,6 +100,10 @@ const WINDOWS_DIFFERS: &[(&str, &str)] = &[
         "tests/cmd/saas/auth-status-json.toml",
         r#"--json shows the path the Windows way, "state\\credentials""#,
     ),
+    (
+        "tests/cmd/saas/auth-doctor-json.toml",
+        r#"--json shows the path the Windows way, "state\\auth""#,
+    ),
 ];
 
 /// Whether the binary under test is the Windows build (`scripts/wine-test.sh` says so).

@@ -172,3 +172,31 @@ mod tests {
         }
     }
 }
+
+/// macOS: the browser is opened with `open(1)`, not by the `webbrowser` crate, whose macOS code
+/// calls AppKit. Linking AppKit needs the macOS SDK, which the cross builds of the macOS wheels
+/// (zig, `scripts/wheel.sh`) do not have; without it the binary links only libSystem. `open`
+/// with an http(s) URL starts the user's default browser, as AppKit's NSWorkspace does.
+#[cfg(target_os = "macos")]
+mod webbrowser {
+    use std::process::{Command, Stdio};
+
+    /// Open `url` (http or https only, as the crate's `hardened` feature allows).
+    pub fn open(url: &str) -> std::io::Result<()> {
+        if !(url.starts_with("https://") || url.starts_with("http://")) {
+            return Err(std::io::Error::other("not an http(s) URL"));
+        }
+        let status = Command::new("/usr/bin/open")
+            .arg(url)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()?;
+        match status.success() {
+            true => Ok(()),
+            false => Err(std::io::Error::other(format!(
+                "open(1) ended with {status}"
+            ))),
+        }
+    }
+}
