@@ -9,8 +9,9 @@
 #   x86_64-apple-darwin        zig (maturin --zig)               macosx_10_12_x86_64
 #   aarch64-apple-darwin       zig (maturin --zig)               macosx_11_0_arm64
 #   x86_64-pc-windows-gnu      Debian's gcc-mingw-w64-x86-64     win_amd64
-# The macOS binaries link only libSystem (no framework), so zig needs no macOS SDK. Each is one
-# release build; scripts/wine-test.sh then runs the Windows wheel's .exe under Wine.
+# The macOS binaries link no framework (libSystem, libiconv, libcharset), so zig needs no macOS
+# SDK. Each is one release build; scripts/wine-test.sh then runs the Windows wheel's .exe under
+# Wine.
 # `--native` builds and checks only the Linux x86_64 wheel (quick local runs); `--cross` only the
 # other four (built and checked, none installed: .ci/run builds them with a lighter profile, see
 # below). The release profile can be changed from the environment as cargo allows

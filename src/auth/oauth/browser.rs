@@ -175,7 +175,7 @@ mod tests {
 
 /// macOS: the browser is opened with `open(1)`, not by the `webbrowser` crate, whose macOS code
 /// calls AppKit. Linking AppKit needs the macOS SDK, which the cross builds of the macOS wheels
-/// (zig, `scripts/wheel.sh`) do not have; without it the binary links only libSystem. `open`
+/// (zig, `scripts/wheel.sh`) do not have; without it the binary links no framework. `open`
 /// with an http(s) URL starts the user's default browser, as AppKit's NSWorkspace does.
 #[cfg(target_os = "macos")]
 mod webbrowser {
