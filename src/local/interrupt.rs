@@ -53,12 +53,14 @@ pub fn received() -> Option<i32> {
     }
 }
 
-/// What the runner ends with the provider: its process group (Unix), its job object (Windows).
+/// What the runner ends with the provider, and its short name: its process group (Unix), the
+/// process tree in its job object (Windows).
 #[cfg(not(windows))]
-pub const TREE: &str = "process group";
-/// What the runner ends with the provider: its process group (Unix), its job object (Windows).
+const TREE: [&str; 2] = ["process group", "group"];
+/// What the runner ends with the provider, and its short name: its process group (Unix), the
+/// process tree in its job object (Windows).
 #[cfg(windows)]
-pub const TREE: &str = "process tree";
+const TREE: [&str; 2] = ["process tree", "tree"];
 
 /// The error that ends the command after `signal` stopped `what`: exit 130. `held`: a pipe of
 /// the provider was still open after its process group was stopped, so a process it started
@@ -66,15 +68,16 @@ pub const TREE: &str = "process tree";
 /// everything was stopped.
 pub fn error(signal: i32, what: &str, held: bool) -> CliError {
     let left = match held {
-        true => format!(", but a process it started outside that {TREE} still holds its output and may still be running"),
+        true => format!(", but a process it started outside that {} still holds its output and may still be running", TREE[1]),
         false => String::new(),
     };
     CliError::new(
         ErrorKind::Interrupted,
         "interrupted",
         format!(
-            "interrupted by {}: stopped `{what}` and its {TREE}{left}; the cache was not changed",
-            signal_name(signal)
+            "interrupted by {}: stopped `{what}` and its {}{left}; the cache was not changed",
+            signal_name(signal),
+            TREE[0]
         ),
     )
     .hint("provider commands that finished before the interruption may have taken effect; run the command again to complete the sync")
