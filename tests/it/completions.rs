@@ -180,7 +180,7 @@ fn subcommands_complete_at_every_depth() {
 
 #[test]
 fn every_leaf_completes_its_options() {
-    let spec = command_spec::load(include_str!("../commands.yaml")).expect("valid");
+    let spec = command_spec::load(include_str!("../../commands.yaml")).expect("valid");
     for_each_shell(|shell, complete| {
         for leaf in spec.leaves() {
             let line = format!("{BIN} {} --", leaf.path_str());

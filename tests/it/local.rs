@@ -1,9 +1,7 @@
 //! The local path end to end with stub `bd` / `fp` executables on PATH: argv logs, cache rows,
 //! credentials, each doctrine, and the fixes of the original's defects (a)-(f).
 
-mod common;
-
-use common::{code, local_sandbox, stderr, stdout, Sandbox};
+use crate::common::{code, local_sandbox, stderr, stdout, Sandbox};
 use serde_json::{json, Value};
 
 const BEADS: &str = "tracker:\n  provider: beads\n  workspace: demo-ws\n";

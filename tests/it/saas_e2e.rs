@@ -1,9 +1,9 @@
 //! End to end against the contract mock: login, bind, paging with `--all`, and the mock's own
 //! contract checks (it must catch client bugs).
 
-mod common;
+use crate::common;
 
-use common::{code, stderr, Sandbox};
+use crate::common::{code, stderr, Sandbox};
 use contract_mock as mock;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;

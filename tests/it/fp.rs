@@ -8,9 +8,7 @@
 //! drives `Fp` with a scripted runner (exact outputs fp could print); the second half runs the
 //! binary against the stub `fp` of tests/fixtures/bin, whose argv log is the record.
 
-mod common;
-
-use common::{code, local_sandbox, stderr, stdout, Sandbox};
+use crate::common::{code, local_sandbox, stderr, stdout, Sandbox};
 use serde_json::{json, Value};
 use spec_kitty_tracker::error::CliError;
 use spec_kitty_tracker::local::connector::Connector;

@@ -4,9 +4,7 @@
 //! `<root>/config.toml` `[sync] server_url`; no hidden default; trailing slashes stripped;
 //! https except loopback) and RFC 3986 §3 (a server URL has no userinfo, query or fragment).
 
-mod common;
-
-use common::{code, session_toml, stderr, Sandbox};
+use crate::common::{code, session_toml, stderr, Sandbox};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

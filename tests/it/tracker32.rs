@@ -8,9 +8,7 @@
 //! and admission are needed). Without the venv these tests skip loudly, except with CI=true,
 //! where they fail.
 
-mod common;
-
-use common::{code, local_sandbox, stderr, stdout, Sandbox};
+use crate::common::{code, local_sandbox, stderr, stdout, Sandbox};
 use serde_json::{json, Value};
 use spec_kitty_tracker::config::edit::{find_block, set_tracker};
 use spec_kitty_tracker::config::{SaasBinding, TrackerConfig};

@@ -1,8 +1,5 @@
 //! The fault matrix (docs/reliability.md): every row is a test here.
 
-#[path = "../common/mod.rs"]
-mod common;
-
 mod boundaries;
 mod files;
 mod fuzz;

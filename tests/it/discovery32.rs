@@ -12,9 +12,7 @@
 //! own storage class. Without the venv these tests skip loudly, except with CI=true, where they
 //! fail.
 
-mod common;
-
-use common::{code, stderr, Sandbox};
+use crate::common::{code, stderr, Sandbox};
 use contract_mock as mock;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};

@@ -12,9 +12,9 @@
 //! script, are read by ours). Without the venv the 3.2.7 tests skip loudly, except
 //! with CI=true, where they fail.
 
-mod common;
+use crate::common;
 
-use common::{code, stderr, stdout, Sandbox};
+use crate::common::{code, stderr, stdout, Sandbox};
 use contract_mock as mock;
 use serde_json::Value;
 use std::io::Read;

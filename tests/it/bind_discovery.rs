@@ -7,9 +7,9 @@
 //! document, which the mock checks every request against; and what the mock recorded
 //! (`GET /__mock/received`).
 
-mod common;
+use crate::common;
 
-use common::{code, stderr, stdout, Sandbox};
+use crate::common::{code, stderr, stdout, Sandbox};
 use contract_mock as mock;
 use serde_json::{json, Value};
 use std::io::Write;

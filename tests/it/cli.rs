@@ -144,7 +144,8 @@ const PENDING: &[&str] = &[];
 /// Every leaf command of commands.yaml has at least one case in every class directory.
 #[test]
 fn every_command_is_covered_in_every_class() {
-    let spec = command_spec::load(include_str!("../commands.yaml")).expect("valid commands.yaml");
+    let spec =
+        command_spec::load(include_str!("../../commands.yaml")).expect("valid commands.yaml");
     let leaves: Vec<Vec<&str>> = spec.leaves().into_iter().map(|l| l.path).collect();
     let mut missing = Vec::new();
     for class in CLASSES {
@@ -208,7 +209,8 @@ fn every_command_is_covered_in_every_class() {
 /// Issue 14.4: every command but `completions` (which prints a script) takes `--json`.
 #[test]
 fn every_command_but_completions_takes_json() {
-    let spec = command_spec::load(include_str!("../commands.yaml")).expect("valid commands.yaml");
+    let spec =
+        command_spec::load(include_str!("../../commands.yaml")).expect("valid commands.yaml");
     let without: Vec<String> = spec
         .leaves()
         .iter()

@@ -10,9 +10,7 @@
 //!   before `bd` starts;
 //! - a 3.2-layout `ownership: {mode: spec_kitty_authoritative}` makes push revert remote edits.
 
-mod common;
-
-use common::{code, local_sandbox, stderr, stdout, Sandbox};
+use crate::common::{code, local_sandbox, stderr, stdout, Sandbox};
 use contract_mock as mock;
 use serde_json::{json, Value};
 

@@ -4,9 +4,7 @@
 //! `UNIQUE(system, workspace, external_id)`, `map list` ordered by wp_id) — read back with
 //! rusqlite, not through our code.
 
-mod common;
-
-use common::{code, local_sandbox, stderr, stdout, Sandbox};
+use crate::common::{code, local_sandbox, stderr, stdout, Sandbox};
 
 type Row = (
     String,

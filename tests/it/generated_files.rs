@@ -73,7 +73,7 @@ fn man_pages_render_cleanly() {
         return;
     };
     assert!(probe.status.success());
-    let spec = command_spec::load(include_str!("../commands.yaml")).expect("valid");
+    let spec = command_spec::load(include_str!("../../commands.yaml")).expect("valid");
     let leaf_pages: Vec<String> = spec
         .leaves()
         .iter()

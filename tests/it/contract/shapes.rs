@@ -3,8 +3,8 @@
 //! with unknown fields added at every level (which `--json` keeps), plus a sample of random
 //! responses. Oracle: `contract/tracker-api.yaml`; `--json` must print the response itself.
 
-use crate::gen::{named, response, with_pending, Shape};
-use crate::harness::{Harness, Reply};
+use super::gen::{named, response, with_pending, Shape};
+use super::harness::{Harness, Reply};
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::TestRunner;
 use serde_json::{json, Value};
@@ -37,7 +37,7 @@ fn json_of(text: &str) -> Value {
 
 fn every_command_in(shape: Shape, samples: usize) {
     let h = Harness::new();
-    let mut runner = TestRunner::new(crate::config(samples as u32));
+    let mut runner = TestRunner::new(super::config(samples as u32));
     for _ in 0..samples {
         h.reset();
         let status = sample(&mut runner, response("status", 200, shape));

@@ -1,9 +1,7 @@
 //! The cache is shared with the Python tool: a database written with the original's schema and
 //! payload format is read, and Python's sqlite3 + json read what this tool writes.
 
-mod common;
-
-use common::{code, local_sandbox, stderr, stdout};
+use crate::common::{code, local_sandbox, stderr, stdout};
 use serde_json::json;
 
 /// The row observed from spec-kitty 3.0.1 (reference/local-providers.md §7.1), byte for byte.

@@ -1,9 +1,7 @@
 //! `auth login | logout | status` against wiremock, with a temp HOME.
 
-mod common;
-
-use common::stubs::{post, reply, status, Registry};
-use common::{code, mode, session_toml, stderr, stdout, Sandbox};
+use crate::common::stubs::{post, reply, status, Registry};
+use crate::common::{code, mode, session_toml, stderr, stdout, Sandbox};
 use serde_json::{json, Value};
 use wiremock::matchers::{body_json, header};
 use wiremock::ResponseTemplate;

@@ -4,9 +4,7 @@
 //! SPEC §6 (`--password-stdin` for CI, tokens scoped to the server that issued them, a broken
 //! session replaced by logging in, secrets never printed); the request body as wiremock saw it.
 
-mod common;
-
-use common::{code, session_toml, stderr, stdout, Sandbox};
+use crate::common::{code, session_toml, stderr, stdout, Sandbox};
 use serde_json::{json, Value};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};

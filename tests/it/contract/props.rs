@@ -3,8 +3,8 @@
 //! a panic. `--json` output must be the response itself (unknown fields kept).
 //! Oracle: `contract/tracker-api.yaml` (what a server may send) and SPEC §5 (what must follow).
 
-use crate::gen::{named, response, with_pending, Shape};
-use crate::harness::{Harness, Reply};
+use super::gen::{named, response, with_pending, Shape};
+use super::harness::{Harness, Reply};
 use proptest::prelude::*;
 use proptest::test_runner::TestRunner;
 use serde_json::{json, Value};
@@ -46,7 +46,7 @@ fn property_n<T: std::fmt::Debug>(
     check: impl Fn(&Harness, T) -> Result<(), TestCaseError>,
 ) {
     let h = Harness::new();
-    TestRunner::new(crate::config(cases))
+    TestRunner::new(super::config(cases))
         .run(&strategy, |input| {
             h.reset();
             check(&h, input)?;

@@ -3,8 +3,8 @@
 //! process; each ends as reference/upstream-3.2-tracker.md §5.2 says (the oracle, with the
 //! document), and every request the client sends validates against the document.
 
-use crate::gen::{named, response, Shape};
-use crate::harness::{Harness, Reply};
+use super::gen::{named, response, Shape};
+use super::harness::{Harness, Reply};
 use proptest::prelude::*;
 use proptest::test_runner::{TestCaseError, TestRunner};
 use serde_json::{json, Value};
@@ -32,7 +32,7 @@ fn run<T: std::fmt::Debug>(
     check: impl Fn(&Harness, T) -> Result<(), TestCaseError>,
 ) {
     let h = Harness::new();
-    TestRunner::new(crate::config(300))
+    TestRunner::new(super::config(300))
         .run(&strategy, |input| {
             h.reset();
             check(&h, input)?;

@@ -2,10 +2,10 @@
 //! the Idempotency-Key rules, the polling schedule, 401 refresh, 429 back-off and the
 //! two-process refresh race.
 
-mod common;
+use crate::common;
 
-use common::stubs::{any_path, get, post, reply, status, Registry};
-use common::{code, session_toml, stderr, stdout, Sandbox};
+use crate::common::stubs::{any_path, get, post, reply, status, Registry};
+use crate::common::{code, session_toml, stderr, stdout, Sandbox};
 use serde_json::{json, Value};
 use std::process::Output;
 use wiremock::matchers::{body_json, header, query_param};

@@ -7,9 +7,9 @@
 //! its own refresh transaction and lock), and the mock's count of refresh-grant uses.
 //! Without the venv these tests skip loudly, except with CI=true, where they fail.
 
-mod common;
+use crate::common;
 
-use common::{code, stderr, stdout, Sandbox};
+use crate::common::{code, stderr, stdout, Sandbox};
 use contract_mock as mock;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};

@@ -4,9 +4,7 @@
 //! `result`, `failed` renders `error` like an error envelope, exit 1), §8 (exit codes, one JSON
 //! document with `--json`, also on failure).
 
-mod common;
-
-use common::{code, session_toml, stderr, stdout, Sandbox};
+use crate::common::{code, session_toml, stderr, stdout, Sandbox};
 use serde_json::{json, Value};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};

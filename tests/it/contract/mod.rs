@@ -2,9 +2,6 @@
 //! `contract/tracker-api.yaml` drive the real command paths (in-process for the many property
 //! cases, through the binary for a sample and the corner shapes). The document is the oracle.
 
-#[path = "../common/mod.rs"]
-mod common;
-
 mod bind_props;
 mod gen;
 mod harness;
