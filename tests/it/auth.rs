@@ -280,30 +280,14 @@ fn invalid_credentials_toml_is_reported_and_never_overwritten() {
 #[test]
 fn interactive_login_hides_the_password() {
     use std::io::{Read, Write};
-    if std::process::Command::new("script")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        eprintln!("`script` (util-linux) not installed; terminal test skipped");
-        return;
-    }
     let mock = contract_mock::spawn(contract_mock::Config::default(), 0).expect("mock");
     let sb = Sandbox::saas();
-    let inner = format!(
-        "{} --server-url {} auth login -u alice",
-        env!("CARGO_BIN_EXE_spec-kitty-tracker"),
-        mock.url
-    );
-    let cmd = sb.command(&[]);
-    let mut child = std::process::Command::new("script")
-        .args(["-qec", &inner, "/dev/null"])
-        .env_clear()
-        .envs(
-            cmd.get_envs()
-                .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v.to_owned()))),
-        )
-        .current_dir(sb.project())
+    let Some(mut terminal) =
+        sb.on_terminal(&["--server-url", &mock.url, "auth", "login", "-u", "alice"])
+    else {
+        return;
+    };
+    let mut child = terminal
         .env_remove("NO_COLOR")
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())

@@ -9,13 +9,12 @@
 
 use crate::common;
 
+use crate::common::interop::{mock_get, IDENTITY};
 use crate::common::{code, stderr, stdout, Sandbox};
 use contract_mock as mock;
 use serde_json::{json, Value};
 use std::io::Write;
 use std::process::{Command, Stdio};
-
-const IDENTITY: &str = "project:\n  uuid: 7d0c2f1a-5b3e-4c6d-8e9f-0a1b2c3d4e5f\n  slug: SLUG\n  node_id: 0123456789ab\n  build_id: 35eabafe-284a-5d7c-a819-7d1549333d24\n";
 
 fn start() -> mock::Running {
     mock::spawn(
@@ -50,19 +49,7 @@ fn config(sb: &Sandbox) -> String {
 
 /// The tracker requests the mock received since the last call: (method, path, body).
 fn requests(mock: &mock::Running) -> Vec<(String, String, Value, Option<String>)> {
-    let v: Value = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("rt")
-        .block_on(async {
-            let body = reqwest::get(format!("{}/__mock/received", mock.url))
-                .await
-                .expect("requests")
-                .bytes()
-                .await
-                .expect("body");
-            serde_json::from_slice(&body).expect("json")
-        });
+    let v = mock_get(mock, "/__mock/received");
     v["requests"]
         .as_array()
         .expect("list")
@@ -340,27 +327,9 @@ fn yaml_to_json(text: &str) -> Value {
 /// Run `args` on a pseudo-terminal (util-linux `script`), typing `keys` once it had time to
 /// draw; its output with the terminal's CR LF made LF.
 fn on_terminal(sb: &Sandbox, args: &[&str], keys: &[&str]) -> Option<(i32, String)> {
-    if Command::new("script").arg("--version").output().is_err() {
-        let message = "util-linux `script` is missing: the terminal prompts are not tested";
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "{message}");
-        eprintln!("\n!!!!!!!! SKIPPED: {message} !!!!!!!!\n");
-        return None;
-    }
-    let line = std::iter::once(env!("CARGO_BIN_EXE_spec-kitty-tracker"))
-        .chain(args.iter().copied())
-        .map(|a| format!("'{a}'"))
-        .collect::<Vec<_>>()
-        .join(" ");
-    let base = sb.command(&[]);
-    let mut child = Command::new("script")
-        .args(["-qec", &line, "/dev/null"])
-        .env_clear()
-        .envs(
-            base.get_envs()
-                .filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned()))),
-        )
+    let mut child = sb
+        .on_terminal(args)?
         .env("TERM", "xterm")
-        .current_dir(sb.project())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -479,19 +448,7 @@ fn from_a_fresh_project_discover_then_select_2_then_every_command() {
         .find_map(|l| l.strip_prefix("  binding_ref: "))
         .expect("binding_ref")
         .to_owned();
-    let v: Value = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("rt")
-        .block_on(async {
-            let body = reqwest::get(format!("{}/__mock/received", mock.url))
-                .await
-                .expect("received")
-                .bytes()
-                .await
-                .expect("body");
-            serde_json::from_slice(&body).expect("json")
-        });
+    let v = mock_get(&mock, "/__mock/received");
     let sent = v["requests"].as_array().expect("list");
     assert_eq!(sent.len(), 5, "one request each: {v}");
     for r in sent {

@@ -10,29 +10,14 @@
 //!   before `bd` starts;
 //! - a 3.2-layout `ownership: {mode: spec_kitty_authoritative}` makes push revert remote edits.
 
+use crate::common::interop::mock_get;
 use crate::common::{code, local_sandbox, stderr, stdout, Sandbox};
 use contract_mock as mock;
 use serde_json::{json, Value};
 
-fn block_on<F: std::future::Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime")
-        .block_on(f)
-}
-
 /// The tracker requests the mock received so far (`{op, query, body}`).
 fn requests(mock: &mock::Running) -> Vec<Value> {
-    let v: Value = block_on(async {
-        let body = reqwest::get(format!("{}/__mock/requests", mock.url))
-            .await
-            .expect("requests")
-            .bytes()
-            .await
-            .expect("body");
-        serde_json::from_slice(&body).expect("json")
-    });
+    let v = mock_get(mock, "/__mock/requests");
     v["requests"].as_array().cloned().unwrap_or_default()
 }
 

@@ -1,7 +1,7 @@
 //! Golden CLI tests: trycmd cases under tests/cmd/<class>/ (saas, local, removed,
 //! no-binding, flag-off). Each runs in a sandbox copy of a project from tests/cmd/projects/
 //! with HOME pointed at a temp dir and SPEC_KITTY_HOME=state inside the sandbox, so `.out`
-//! trees can show the credentials file too. Re-bless with `TRYCMD=overwrite cargo test --test cli`.
+//! trees can show the credentials file too. Re-bless with `TRYCMD=overwrite cargo test --test it cli::`.
 //!
 //! Every class but `flag-off` runs with SPEC_KITTY_ENABLE_SAAS_SYNC=1 set here, so the cases
 //! do not repeat it. `flag-off` runs as a second batch without it, and its cases also say
@@ -9,6 +9,7 @@
 //! (One batch cannot serve both: trycmd applies a case's `env.remove` before the harness's
 //! `env`, so a case cannot unset a variable the harness adds.)
 
+use crate::common::{self, windows_build};
 use contract_mock as mock;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -42,10 +43,10 @@ fn cli_cases() {
         configure(&cases, home.path(), &mock.url);
         for class in CLASSES.into_iter().filter(|c| (*c != FLAG_OFF) == flag_on) {
             if class == "local" && windows_build() {
-                // Loud on purpose: scripts/wine-test.sh lists this skip in its summary too.
-                eprintln!(
-                    "SKIPPED under Wine: tests/cmd/local/ (the stub bd/fp of tests/fixtures/bin/ \
-                     are Python scripts with a #! line, which a Windows program cannot start)"
+                // scripts/wine-test.sh lists this skip in its summary too.
+                common::skip_on_platform(
+                    "tests/cmd/local/ under Wine (the stub bd/fp of tests/fixtures/bin/ are \
+                     Python scripts with a #! line, which a Windows program cannot start)",
                 );
                 continue;
             }
@@ -53,7 +54,7 @@ fn cli_cases() {
         }
         if windows_build() {
             for (case, why) in WINDOWS_DIFFERS {
-                eprintln!("SKIPPED under Wine: {case} ({why})");
+                common::skip_on_platform(&format!("{case} under Wine ({why})"));
                 cases.skip(*case);
             }
         }
@@ -101,11 +102,6 @@ const WINDOWS_DIFFERS: &[(&str, &str)] = &[
         r#"--json shows the path the Windows way, "state\\credentials""#,
     ),
 ];
-
-/// Whether the binary under test is the Windows build (`scripts/wine-test.sh` says so).
-fn windows_build() -> bool {
-    std::env::var_os("SPEC_KITTY_TRACKER_TEST_TARGET").is_some_and(|t| t == "windows")
-}
 
 fn stub_path() -> String {
     let bin = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bin");

@@ -5,6 +5,7 @@
 //! Oracle: the shells themselves. A shell that is not installed skips its cases locally and
 //! fails the test under CI (`CI=true`), where .ci/run installs zsh and fish.
 
+use crate::common;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -40,15 +41,10 @@ impl Shell {
             .output()
             .is_ok_and(|o| o.status.success());
         if !found {
-            assert!(
-                std::env::var("CI").map_or(true, |v| v != "true"),
-                "{} is not installed, and CI=true: .ci/run must install it",
+            common::skip(&format!(
+                "{} is not installed: its completion cases are not run",
                 self.program()
-            );
-            eprintln!(
-                "{} not installed: its completion cases are skipped",
-                self.program()
-            );
+            ));
         }
         found
     }

@@ -12,73 +12,23 @@
 //! own storage class. Without the venv these tests skip loudly, except with CI=true, where they
 //! fail.
 
+use crate::common::interop::{self, mock_get, session, token_pair, IDENTITY};
 use crate::common::{code, stderr, Sandbox};
 use contract_mock as mock;
 use serde_json::{json, Value};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
-struct Python {
-    python: PathBuf,
-    scripts: PathBuf,
-}
+use std::process::Command;
+
+/// The interop venv, for scripts/interop/driver.py and discovery32.py.
+struct Python(interop::Venv);
 
 fn python() -> Option<Python> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let venv = std::env::var_os("SPEC_KITTY_INTEROP_VENV")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target/interop-venv"));
-    let python = venv.join("bin/python");
-    if python.exists() {
-        return Some(Python {
-            python,
-            scripts: root.join("scripts/interop"),
-        });
-    }
-    let message = format!(
-        "the spec-kitty-cli 3.2.7 venv is missing at {}: run `bash scripts/interop-venv.sh`",
-        venv.display()
-    );
-    assert!(std::env::var("CI").as_deref() != Ok("true"), "{message}");
-    eprintln!("\n!!!!!!!! SKIPPED (interop with spec-kitty-cli 3.2.7): {message} !!!!!!!!\n");
-    None
-}
-
-fn block_on<F: std::future::Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime")
-        .block_on(f)
-}
-
-fn post_json(url: String, body: Value) -> Value {
-    block_on(async {
-        let bytes = reqwest::Client::new()
-            .post(url)
-            .header("Content-Type", "application/json")
-            .body(body.to_string())
-            .send()
-            .await
-            .expect("post")
-            .bytes()
-            .await
-            .expect("body");
-        serde_json::from_slice(&bytes).expect("json")
-    })
+    interop::venv().map(Python)
 }
 
 /// What the mock received since the last call, normalised for comparison.
 fn taken(mock: &mock::Running) -> Vec<Value> {
-    let v: Value = block_on(async {
-        let bytes = reqwest::get(format!("{}/__mock/received", mock.url))
-            .await
-            .expect("requests")
-            .bytes()
-            .await
-            .expect("body");
-        serde_json::from_slice(&bytes).expect("json")
-    });
+    let v = mock_get(mock, "/__mock/received");
     v["requests"]
         .as_array()
         .expect("list")
@@ -123,29 +73,6 @@ fn fresh_tokens(v: &Value) -> Value {
     }
 }
 
-fn iso(offset_seconds: i64) -> String {
-    jiff::Timestamp::from_second(jiff::Timestamp::now().as_second() + offset_seconds)
-        .expect("ts")
-        .strftime("%Y-%m-%dT%H:%M:%S+00:00")
-        .to_string()
-}
-
-/// A 3.2.7 session (private teamspace + one shared team, `demo-team`, as the mock's tokens are).
-fn session(access: &str, refresh: &str) -> Value {
-    json!({
-        "user_id": "ada@example.com", "email": "ada@example.com", "name": "Ada Lovelace",
-        "teams": [
-            {"id": "ada-private", "name": "Ada (private)", "role": "owner", "is_private_teamspace": true, "slug": "ada-private"},
-            {"id": "demo-team", "name": "Demo Team", "role": "member", "is_private_teamspace": false, "slug": "demo-team"}
-        ],
-        "default_team_id": "ada-private",
-        "access_token": access, "refresh_token": refresh, "session_id": "sess-discovery32",
-        "issued_at": iso(-60), "access_token_expires_at": iso(3600),
-        "refresh_token_expires_at": iso(7 * 86_400), "scope": "offline_access",
-        "storage_backend": "file", "last_used_at": iso(-60), "auth_method": "device_code", "generation": 1
-    })
-}
-
 /// Two projects with the same `config.yaml` and git origin, one per tool, logged in with one
 /// session each (same tokens).
 struct Pair {
@@ -155,14 +82,8 @@ struct Pair {
 
 impl Pair {
     fn new(py: &Python, mock: &mock::Running, config: &str) -> Pair {
-        let tokens = post_json(
-            format!("{}/api/v1/token/", mock.url),
-            json!({"username": "ada", "password": "demo-password"}),
-        );
-        let stored = session(
-            tokens["access"].as_str().expect("access"),
-            tokens["refresh"].as_str().expect("refresh"),
-        );
+        let (access, refresh) = token_pair(mock);
+        let stored = session(&access, &refresh, 3600);
         let make = || {
             let sb = Sandbox::new(Some(config))
                 .env("SPEC_KITTY_SAAS_URL", &mock.url)
@@ -183,14 +104,10 @@ impl Pair {
             };
             git(&["init", "-q"]);
             git(&["remote", "add", "origin", "git@github.com:Acme/My_Repo.git"]);
-            let mut write = py.command(&sb, "driver.py", &["write"]);
-            let mut child = write.stdin(Stdio::piped()).spawn().expect("driver");
-            std::io::Write::write_all(
-                &mut child.stdin.take().expect("stdin"),
-                stored.to_string().as_bytes(),
-            )
-            .expect("write");
-            assert!(child.wait().expect("wait").success(), "driver.py write");
+            interop::run_ok(
+                &mut py.command(&sb, "driver.py", &["write"]),
+                &stored.to_string(),
+            );
             sb
         };
         Pair {
@@ -202,34 +119,15 @@ impl Pair {
 
 impl Python {
     fn command(&self, sb: &Sandbox, script: &str, args: &[&str]) -> Command {
-        let mut cmd = Command::new(&self.python);
-        cmd.arg(self.scripts.join(script))
-            .args(args)
-            .current_dir(sb.project())
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", sb.dir.path().join("home"))
-            .env("SPEC_KITTY_HOME", sb.state())
-            .env("SPEC_KITTY_ENABLE_SAAS_SYNC", "1");
-        for (k, v) in &sb.extra_env {
-            cmd.env(k, v);
-        }
+        let mut cmd = self.0.script(sb, script);
+        cmd.args(args);
+        interop::sandbox_env(&mut cmd, sb);
         cmd
     }
 
     /// Run a spec-kitty 3.2.7 command (`tracker ...`, `issue-search ...`); it must succeed.
     fn spec_kitty(&self, sb: &Sandbox, args: &[&str]) {
-        let out = self
-            .command(sb, "discovery32.py", args)
-            .stdin(Stdio::null())
-            .output()
-            .expect("spec-kitty 3.2.7");
-        assert!(
-            out.status.success(),
-            "3.2.7 {args:?}: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            stderr(&out)
-        );
+        interop::run_ok(&mut self.command(sb, "discovery32.py", args), "");
     }
 }
 
@@ -247,8 +145,6 @@ fn same_requests(py: &Python, mock: &mock::Running, pair: &Pair, theirs: &[&str]
         "ours {ours:?} (left) and 3.2.7 {theirs:?} (right) sent different requests"
     );
 }
-
-const IDENTITY: &str = "project:\n  uuid: 7d0c2f1a-5b3e-4c6d-8e9f-0a1b2c3d4e5f\n  slug: SLUG\n  node_id: 0123456789ab\n  build_id: 35eabafe-284a-5d7c-a819-7d1549333d24\n";
 
 #[test]
 fn every_3_2_command_sends_what_3_2_7_sends() {

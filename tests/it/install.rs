@@ -7,6 +7,7 @@
 //! A missing tool skips its check locally and fails under CI (`CI=true`), where .ci/run
 //! installs them.
 
+use crate::common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -18,11 +19,9 @@ fn root() -> PathBuf {
 
 fn available(what: &str, ok: bool) -> bool {
     if !ok {
-        assert!(
-            std::env::var("CI").map_or(true, |v| v != "true"),
-            "{what} is missing under CI: .ci/run must install it"
-        );
-        eprintln!("{what} not installed: its install check is skipped");
+        common::skip(&format!(
+            "{what} is not installed: its install check is not run"
+        ));
     }
     ok
 }

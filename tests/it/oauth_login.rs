@@ -13,6 +13,7 @@
 //! with CI=true, where they fail.
 
 use crate::common;
+use crate::common::interop::{self, Venv};
 
 use crate::common::{code, stderr, stdout, Sandbox};
 use contract_mock as mock;
@@ -82,11 +83,7 @@ fn post(mock: &mock::Running, path: &str) -> Value {
 }
 
 fn stats(mock: &mock::Running) -> Value {
-    let out = Command::new("curl")
-        .args(["-sf", &format!("{}/__mock/stats", mock.url)])
-        .output()
-        .expect("curl");
-    serde_json::from_slice(&out.stdout).expect("stats json")
+    interop::mock_get(mock, "/__mock/stats")
 }
 
 /// A running `spec-kitty-tracker` whose stderr is collected as it comes.
@@ -570,40 +567,15 @@ fn doctor_unsticks_an_old_refresh_lock_only() {
 
 // ---- spec-kitty-cli 3.2.7 as the oracle ----
 
-fn venv() -> Option<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let venv = std::env::var_os("SPEC_KITTY_INTEROP_VENV")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target/interop-venv"));
-    if venv.join("bin/spec-kitty").exists() {
-        return Some(venv);
-    }
-    let message = format!(
-        "the spec-kitty-cli 3.2.7 venv is missing at {}: run `bash scripts/interop-venv.sh`",
-        venv.display()
-    );
-    assert!(std::env::var("CI").as_deref() != Ok("true"), "{message}");
-    eprintln!("\n!!!!!!!! SKIPPED (interop with spec-kitty-cli 3.2.7): {message} !!!!!!!!\n");
-    None
-}
-
 /// 3.2.7's `spec-kitty` in the sandbox's HOME and state root.
-fn spec_kitty(venv: &Path, sb: &Sandbox, mock: &mock::Running) -> Command {
-    let mut cmd = Command::new(venv.join("bin/spec-kitty"));
-    cmd.current_dir(sb.project())
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", sb.dir.path().join("home"))
-        .env("SPEC_KITTY_HOME", sb.state())
-        .env("SPEC_KITTY_ENABLE_SAAS_SYNC", "1")
-        .env("SPEC_KITTY_SAAS_URL", &mock.url)
-        .env("COLUMNS", "200")
-        .env("SPEC_KITTY_NO_NAG", "1")
+fn spec_kitty(venv: &Venv, sb: &Sandbox, mock: &mock::Running) -> Command {
+    let mut cmd = venv.command(sb, "spec-kitty");
+    cmd.env("SPEC_KITTY_SAAS_URL", &mock.url)
         .stdin(Stdio::null());
     cmd
 }
 
-fn their_status(venv: &Path, sb: &Sandbox, mock: &mock::Running) -> String {
+fn their_status(venv: &Venv, sb: &Sandbox, mock: &mock::Running) -> String {
     let out = spec_kitty(venv, sb, mock)
         .args(["auth", "status"])
         .output()
@@ -613,7 +585,7 @@ fn their_status(venv: &Path, sb: &Sandbox, mock: &mock::Running) -> String {
 
 #[test]
 fn spec_kitty_3_2_7_sees_our_device_and_browser_logins() {
-    let Some(venv) = venv() else { return };
+    let Some(venv) = interop::venv() else { return };
     let mock = auto_mock();
     for (args, label) in [
         (
@@ -666,7 +638,7 @@ fn spec_kitty_3_2_7_sees_our_device_and_browser_logins() {
 /// 3.2.7's tracker client sends the session's token and team to the mock (which checks both):
 /// the project prepared as reference/upstream-3.2-tracker.md §9.4 says, then
 /// `spec-kitty tracker status --json`.
-fn assert_their_tracker_accepts(venv: &Path, sb: &Sandbox, mock: &mock::Running) {
+fn assert_their_tracker_accepts(venv: &Venv, sb: &Sandbox, mock: &mock::Running) {
     let scratch = sb.dir.path().join("scratch");
     std::fs::create_dir_all(&scratch).expect("scratch");
     let run = |dir: &Path, args: &[&str]| {
@@ -701,25 +673,15 @@ fn assert_their_tracker_accepts(venv: &Path, sb: &Sandbox, mock: &mock::Running)
 }
 
 /// scripts/interop/driver.py (3.2.7's own session classes) in the sandbox.
-fn driver(venv: &Path, sb: &Sandbox, mock: &mock::Running, command: &str) -> String {
-    let out = Command::new(venv.join("bin/python"))
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/interop/driver.py"))
-        .arg(command)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", sb.dir.path().join("home"))
-        .env("SPEC_KITTY_HOME", sb.state())
-        .env("SPEC_KITTY_SAAS_URL", &mock.url)
-        .stdin(Stdio::null())
-        .output()
-        .expect("driver");
-    assert!(out.status.success(), "driver {command}: {}", stderr(&out));
-    stdout(&out)
+fn driver(venv: &Venv, sb: &Sandbox, mock: &mock::Running, command: &str) -> String {
+    let mut cmd = venv.script(sb, "driver.py");
+    cmd.arg(command).env("SPEC_KITTY_SAAS_URL", &mock.url);
+    interop::run_ok(&mut cmd, "")
 }
 
 #[test]
 fn our_status_and_whoami_see_spec_kitty_3_2_7s_own_logins() {
-    let Some(venv) = venv() else { return };
+    let Some(venv) = interop::venv() else { return };
     let mock = auto_mock();
     // Its browser login: Python's webbrowser runs $BROWSER, which follows the redirect.
     let sb = sandbox(&mock, "demo-project");

@@ -183,25 +183,12 @@ async fn the_mock_rejects_requests_that_break_the_contract() {
 /// terminal; the mock's `rate-storm` answers 429 with `retry_after_seconds: 2` forever.
 #[test]
 fn rate_limit_waits_are_announced_on_a_terminal() {
-    if std::env::var_os("SPEC_KITTY_TRACKER_TEST_TARGET").is_some_and(|t| t == "windows") {
+    if common::windows_build() {
         // Listed in scripts/wine-test.sh too.
-        eprintln!(
-            "SKIPPED under Wine: rate_limit_waits_are_announced_on_a_terminal (Wine draws the \
-             Windows console onto the pty with its own cursor escapes, ESC[1C for a space, so \
-             the text cannot be compared)"
+        common::skip_on_platform(
+            "under Wine (Wine draws the Windows console onto the pty with its own cursor \
+             escapes, ESC[1C for a space, so the text cannot be compared)",
         );
-        return;
-    }
-    if std::process::Command::new("script")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        assert!(
-            std::env::var("CI").map_or(true, |v| v != "true"),
-            "`script` (util-linux) is missing under CI"
-        );
-        eprintln!("`script` (util-linux) not installed; terminal test skipped");
         return;
     }
     let mock = mock::spawn(mock::Config::default(), 0).expect("mock");
@@ -216,17 +203,11 @@ fn rate_limit_waits_are_announced_on_a_terminal() {
         ])),
         0
     );
-    let inner = format!("{} sync pull", common::bin().display());
-    let cmd = sb.command(&[]);
-    let out = std::process::Command::new("script")
-        .args(["-qec", &inner, "/dev/null"])
-        .env_clear()
-        .envs(
-            cmd.get_envs()
-                .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v.to_owned()))),
-        )
+    let Some(mut terminal) = sb.on_terminal(&["sync", "pull"]) else {
+        return;
+    };
+    let out = terminal
         .env("SPEC_KITTY_TRACKER_POLL_SCALE", "1")
-        .current_dir(sb.project())
         .stdin(std::process::Stdio::null())
         .output()
         .expect("script");
@@ -251,16 +232,7 @@ fn rate_limit_waits_are_announced_on_a_terminal() {
 /// `--jq` prints. Documents: `providers --json` and a pulled page with server data.
 #[test]
 fn jq_filters_as_the_real_jq_does() {
-    if std::process::Command::new("jq")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        assert!(
-            std::env::var("CI").map_or(true, |v| v != "true"),
-            "`jq` is missing under CI"
-        );
-        eprintln!("`jq` not installed; --jq oracle test skipped");
+    if !common::have("jq", "the real jq is the oracle of `--jq`") {
         return;
     }
     let mock = mock::spawn(mock::Config::default(), 0).expect("mock");

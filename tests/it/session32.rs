@@ -8,78 +8,34 @@
 //! Without the venv these tests skip loudly, except with CI=true, where they fail.
 
 use crate::common;
+use crate::common::interop::{self, block_on, mock_get, session, token_pair, wait_bounded};
 
 use crate::common::{code, stderr, stdout, Sandbox};
 use contract_mock as mock;
 use serde_json::{json, Value};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-/// The interop venv: `SPEC_KITTY_INTEROP_VENV`, else target/interop-venv.
-struct Python {
-    python: PathBuf,
-    driver: PathBuf,
-}
+/// scripts/interop/driver.py: 3.2.7's own session classes, in the venv.
+struct Python(interop::Venv);
 
 fn python() -> Option<Python> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let venv = std::env::var_os("SPEC_KITTY_INTEROP_VENV")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target/interop-venv"));
-    let python = venv.join("bin/python");
-    if python.exists() {
-        return Some(Python {
-            python,
-            driver: root.join("scripts/interop/driver.py"),
-        });
-    }
-    let message = format!(
-        "the spec-kitty-cli 3.2.7 venv is missing at {}: run `bash scripts/interop-venv.sh`",
-        venv.display()
-    );
-    assert!(std::env::var("CI").as_deref() != Ok("true"), "{message}");
-    eprintln!("\n!!!!!!!! SKIPPED (interop with spec-kitty-cli 3.2.7): {message} !!!!!!!!\n");
-    None
+    interop::venv().map(Python)
 }
 
 impl Python {
     fn command(&self, sb: &Sandbox, args: &[&str]) -> Command {
-        let mut cmd = Command::new(&self.python);
-        cmd.arg(&self.driver)
-            .args(args)
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", sb.dir.path().join("home"))
-            .env("SPEC_KITTY_HOME", sb.state());
-        for (k, v) in &sb.extra_env {
-            cmd.env(k, v);
-        }
+        let mut cmd = self.0.script(sb, "driver.py");
+        cmd.args(args);
+        interop::sandbox_env(&mut cmd, sb);
         cmd
     }
 
     fn run(&self, sb: &Sandbox, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> String {
-        use std::io::Write;
         let mut cmd = self.command(sb, args);
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        let mut child = cmd
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn python");
-        if let Some(mut input) = child.stdin.take() {
-            input.write_all(stdin.as_bytes()).expect("stdin");
-        }
-        let out = wait_bounded(child, Duration::from_secs(60));
-        assert!(
-            out.status.success(),
-            "driver {args:?} failed: {}",
-            stderr(&out)
-        );
-        stdout(&out)
+        cmd.envs(env.iter().copied());
+        interop::run_ok(&mut cmd, stdin)
     }
 
     /// Store `session` with 3.2.7's own `FileFallbackStorage.write`.
@@ -93,60 +49,8 @@ impl Python {
     }
 }
 
-/// Wait for `child`, killing it after `limit` (the race tests must stay bounded).
-fn wait_bounded(mut child: Child, limit: Duration) -> Output {
-    let started = Instant::now();
-    loop {
-        if child.try_wait().expect("try_wait").is_some() {
-            return child.wait_with_output().expect("output");
-        }
-        if started.elapsed() > limit {
-            let _ = child.kill();
-            panic!("process did not finish within {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-fn block_on<F: std::future::Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime")
-        .block_on(f)
-}
-
-/// A fresh token pair the mock knows (issued by its login endpoint), team `demo-team`.
-fn token_pair(mock: &mock::Running) -> (String, String) {
-    let v: Value = block_on(async {
-        let body = reqwest::Client::new()
-            .post(format!("{}/api/v1/token/", mock.url))
-            .header("Content-Type", "application/json")
-            .body(json!({"username": "ada", "password": "demo-password"}).to_string())
-            .send()
-            .await
-            .expect("login")
-            .bytes()
-            .await
-            .expect("body");
-        serde_json::from_slice(&body).expect("json")
-    });
-    (
-        v["access"].as_str().expect("access").to_owned(),
-        v["refresh"].as_str().expect("refresh").to_owned(),
-    )
-}
-
 fn stats(mock: &mock::Running) -> (u64, u64) {
-    let v: Value = block_on(async {
-        let body = reqwest::get(format!("{}/__mock/stats", mock.url))
-            .await
-            .expect("stats")
-            .bytes()
-            .await
-            .expect("body");
-        serde_json::from_slice(&body).expect("json")
-    });
+    let v = mock_get(mock, "/__mock/stats");
     (
         v["oauth_refreshes"].as_u64().expect("count"),
         v["oauth_rejected"].as_u64().expect("count"),
@@ -168,31 +72,6 @@ fn refresh_grant_status(mock: &mock::Running, refresh: &str) -> u16 {
             .expect("post")
             .status()
             .as_u16()
-    })
-}
-
-fn iso(offset_seconds: i64) -> String {
-    jiff::Timestamp::from_second(jiff::Timestamp::now().as_second() + offset_seconds)
-        .expect("ts")
-        .strftime("%Y-%m-%dT%H:%M:%S+00:00")
-        .to_string()
-}
-
-/// A session in 3.2.7's `to_dict` shape, with a private teamspace and one shared team.
-fn session(access: &str, refresh: &str, access_expires_in: i64) -> Value {
-    json!({
-        "user_id": "u-42", "email": "ada@example.com", "name": "Ada Lovelace",
-        "teams": [
-            {"id": "ada-private", "name": "Ada (private)", "role": "owner", "is_private_teamspace": true, "slug": "ada-private"},
-            {"id": "demo-team", "name": "Demo Team", "role": "member", "is_private_teamspace": false, "slug": "demo-team"}
-        ],
-        "default_team_id": "ada-private",
-        "access_token": access, "refresh_token": refresh,
-        "session_id": format!("sess-{}", uuid::Uuid::new_v4().simple()),
-        "issued_at": iso(-3600), "access_token_expires_at": iso(access_expires_in),
-        "refresh_token_expires_at": iso(7 * 86_400),
-        "scope": "offline_access", "storage_backend": "file", "last_used_at": iso(-3600),
-        "auth_method": "device_code", "generation": 1
     })
 }
 

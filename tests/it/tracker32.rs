@@ -8,77 +8,22 @@
 //! and admission are needed). Without the venv these tests skip loudly, except with CI=true,
 //! where they fail.
 
+use crate::common::interop::{self, Venv};
 use crate::common::{code, local_sandbox, stderr, stdout, Sandbox};
 use serde_json::{json, Value};
 use spec_kitty_tracker::config::edit::{find_block, set_tracker};
 use spec_kitty_tracker::config::{SaasBinding, TrackerConfig};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
-/// The interop venv's `bin/`: `SPEC_KITTY_INTEROP_VENV`, else target/interop-venv.
-fn venv() -> Option<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let venv = std::env::var_os("SPEC_KITTY_INTEROP_VENV")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target/interop-venv"));
-    if venv.join("bin/spec-kitty").exists() {
-        return Some(venv.join("bin"));
-    }
-    let message = format!(
-        "the spec-kitty-cli 3.2.7 venv is missing at {}: run `bash scripts/interop-venv.sh`",
-        venv.display()
-    );
-    assert!(std::env::var("CI").as_deref() != Ok("true"), "{message}");
-    eprintln!("\n!!!!!!!! SKIPPED (interop with spec-kitty-cli 3.2.7): {message} !!!!!!!!\n");
-    None
+/// 3.2.7's `spec-kitty` in the sandbox's project; its stdout, which it must exit 0 to give.
+fn spec_kitty(venv: &Venv, sb: &Sandbox, args: &[&str]) -> String {
+    interop::run_ok(venv.command(sb, "spec-kitty").args(args), "")
 }
 
-/// Run `program` (from the venv) in the sandbox's project with the sandbox's HOME and
-/// SPEC_KITTY_HOME; stdout on success.
-fn run32(bin: &Path, sb: &Sandbox, program: &str, args: &[&str], stdin: &str) -> String {
-    use std::io::Write;
-    let mut child = Command::new(bin.join(program))
-        .args(args)
-        .current_dir(sb.project())
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", sb.dir.path().join("home"))
-        .env("SPEC_KITTY_HOME", sb.state())
-        .env("SPEC_KITTY_ENABLE_SAAS_SYNC", "1")
-        .env("SPEC_KITTY_NO_NAG", "1")
-        .env("COLUMNS", "200")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn 3.2.7");
-    if let Some(mut input) = child.stdin.take() {
-        input.write_all(stdin.as_bytes()).expect("stdin");
-    }
-    let out = child.wait_with_output().expect("3.2.7 output");
-    assert!(
-        out.status.success(),
-        "3.2.7 {program} {args:?} failed: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn spec_kitty(bin: &Path, sb: &Sandbox, args: &[&str]) -> String {
-    run32(bin, sb, "spec-kitty", args, "")
-}
-
-fn driver(bin: &Path, sb: &Sandbox, command: &str, stdin: &str) -> String {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/interop/tracker_driver.py");
-    let root = sb.project().display().to_string();
-    run32(
-        bin,
-        sb,
-        "python",
-        &[&script.display().to_string(), command, &root],
-        stdin,
-    )
+/// scripts/interop/tracker_driver.py `command <project>` with `stdin`.
+fn driver(venv: &Venv, sb: &Sandbox, command: &str, stdin: &str) -> String {
+    let mut cmd = venv.script(sb, "tracker_driver.py");
+    cmd.arg(command).arg(sb.project());
+    interop::run_ok(&mut cmd, stdin)
 }
 
 fn config_text(sb: &Sandbox) -> String {
@@ -115,7 +60,7 @@ fn ours_saas(text: &str, provider: &str, binding: SaasBinding) -> String {
 /// ownership, egress and unknown keys).
 #[test]
 fn the_saas_block_we_write_equals_what_3_2_7_writes() {
-    let Some(bin) = venv() else { return };
+    let Some(venv) = interop::venv() else { return };
     let cases: [(&str, Value); 4] = [
         (
             "project:\n  slug: oracle\n",
@@ -136,7 +81,7 @@ fn the_saas_block_we_write_equals_what_3_2_7_writes() {
     ];
     for (before, binding) in cases {
         let sb = Sandbox::new(Some(before));
-        driver(&bin, &sb, "persist-binding", &binding.to_string());
+        driver(&venv, &sb, "persist-binding", &binding.to_string());
         let theirs = config_text(&sb);
         let text = |k: &str| binding[k].as_str().map(str::to_owned);
         let ours = ours_saas(
@@ -157,9 +102,9 @@ fn the_saas_block_we_write_equals_what_3_2_7_writes() {
         assert_eq!(tracker_block(&ours), tracker_block(&theirs), "{before}");
         // And 3.2.7 reads our file back as it reads its own.
         std::fs::write(sb.project().join(".kittify/config.yaml"), &ours).expect("write");
-        let read_ours = driver(&bin, &sb, "read", "");
+        let read_ours = driver(&venv, &sb, "read", "");
         std::fs::write(sb.project().join(".kittify/config.yaml"), &theirs).expect("write");
-        assert_eq!(read_ours, driver(&bin, &sb, "read", ""), "{before}");
+        assert_eq!(read_ours, driver(&venv, &sb, "read", ""), "{before}");
     }
 }
 
@@ -209,15 +154,15 @@ const BIND_SPLIT: [&str; 12] = [
 /// we write for the same bind is the one 3.2.7 wrote.
 #[test]
 fn a_local_binding_made_by_3_2_7_reads_the_same_in_ours() {
-    let Some(bin) = venv() else { return };
+    let Some(venv) = interop::venv() else { return };
     let before = "project:\n  slug: oracle\ntracker:\n  custom: {a: 1}\n  egress: permitted\n";
     let sb = Sandbox::new(Some(before));
     let mut args = vec!["tracker"];
     args.extend_from_slice(&BIND_SPLIT[..11]);
-    spec_kitty(&bin, &sb, &args);
+    spec_kitty(&venv, &sb, &args);
     let theirs_text = config_text(&sb);
     let theirs: Value =
-        serde_json::from_str(&spec_kitty(&bin, &sb, &["tracker", "status", "--json"]))
+        serde_json::from_str(&spec_kitty(&venv, &sb, &["tracker", "status", "--json"]))
             .expect("3.2.7 json");
     let ours = ours_status(&sb);
     assert_eq!(ours["ownership_mode"], "split_ownership");
@@ -245,7 +190,7 @@ fn a_local_binding_made_by_3_2_7_reads_the_same_in_ours() {
 /// leaves.
 #[test]
 fn a_local_binding_we_write_reads_the_same_in_3_2_7() {
-    let Some(bin) = venv() else { return };
+    let Some(venv) = interop::venv() else { return };
     let sb = Sandbox::new(Some("project:\n  slug: oracle\n"));
     let out = sb.run(&BIND_SPLIT);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
@@ -253,10 +198,10 @@ fn a_local_binding_we_write_reads_the_same_in_3_2_7() {
     assert_eq!(bound["ownership_mode"], "split_ownership");
     assert_eq!(bound["doctrine_mode"], "split_ownership");
     let theirs: Value =
-        serde_json::from_str(&spec_kitty(&bin, &sb, &["tracker", "status", "--json"]))
+        serde_json::from_str(&spec_kitty(&venv, &sb, &["tracker", "status", "--json"]))
             .expect("3.2.7 json");
     assert_same_status(&ours_status(&sb), &theirs);
-    let read = driver(&bin, &sb, "read", "");
+    let read = driver(&venv, &sb, "read", "");
     assert!(
         read.contains("\"ownership_mode\": \"split_ownership\""),
         "{read}"
@@ -267,10 +212,10 @@ fn a_local_binding_we_write_reads_the_same_in_3_2_7() {
 /// makes our push revert remote edits.
 #[test]
 fn a_3_2_7_spec_kitty_authoritative_binding_makes_push_revert_remote_edits() {
-    let Some(bin) = venv() else { return };
+    let Some(venv) = interop::venv() else { return };
     let sb = local_sandbox("project:\n  slug: oracle\n");
     spec_kitty(
-        &bin,
+        &venv,
         &sb,
         &[
             "tracker",
@@ -300,19 +245,7 @@ fn a_3_2_7_spec_kitty_authoritative_binding_makes_push_revert_remote_edits() {
 }
 
 fn mock_requests(mock: &contract_mock::Running) -> Vec<Value> {
-    let v: Value = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime")
-        .block_on(async {
-            let body = reqwest::get(format!("{}/__mock/requests", mock.url))
-                .await
-                .expect("requests")
-                .bytes()
-                .await
-                .expect("body");
-            serde_json::from_slice(&body).expect("json")
-        });
+    let v = interop::mock_get(mock, "/__mock/requests");
     v["requests"].as_array().cloned().unwrap_or_default()
 }
 
@@ -324,7 +257,7 @@ fn mock_requests(mock: &contract_mock::Running) -> Vec<Value> {
 /// appends its own rebind command, ours is the hint line).
 #[test]
 fn routing_upgrades_and_stale_bindings_match_3_2_7() {
-    let Some(bin) = venv() else { return };
+    let Some(venv) = interop::venv() else { return };
     let mock = contract_mock::spawn(contract_mock::Config::default(), 0).expect("mock");
     let items = r#"[{"ref": "LIN-1", "action": "update"}]"#;
     let bound = |binding_ref: &str| {
@@ -352,36 +285,11 @@ fn routing_upgrades_and_stale_bindings_match_3_2_7() {
     ];
     let theirs = |sb: &Sandbox, answer: Value, error: Value| -> Value {
         let input = json!({"answer": answer, "error": error}).to_string();
-        let script =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/interop/tracker_driver.py");
-        let root = sb.project().display().to_string();
-        let mut cmd = Command::new(bin.join("python"));
-        cmd.args([script.display().to_string().as_str(), "service", &root])
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", sb.dir.path().join("home"))
-            .env("SPEC_KITTY_HOME", sb.state())
-            .env("SPEC_KITTY_SAAS_URL", &mock.url)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = cmd.spawn().expect("driver");
-        {
-            use std::io::Write;
-            child
-                .stdin
-                .take()
-                .expect("stdin")
-                .write_all(input.as_bytes())
-                .expect("write");
-        }
-        let out = child.wait_with_output().expect("driver output");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).expect("driver json")
+        let mut cmd = venv.script(sb, "tracker_driver.py");
+        cmd.arg("service")
+            .arg(sb.project())
+            .env("SPEC_KITTY_SAAS_URL", &mock.url);
+        serde_json::from_str(&interop::run_ok(&mut cmd, &input)).expect("driver json")
     };
 
     // Routing: the same keys and values in the same places.

@@ -2,11 +2,56 @@
 //! the binary with a clean environment, and a scanner that fails on any leaked secret.
 #![allow(dead_code)]
 
+pub mod interop;
 pub mod stubs;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+
+/// Whether this is CI: `.ci/run` sets `CI=true`, and installs every tool the tests need.
+pub fn under_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true")
+}
+
+/// A check that cannot run here (a missing tool or venv) never passes silently: under CI it
+/// fails with `reason`; elsewhere a `SKIP <test>: <reason>` line goes to the real stderr
+/// (past libtest's capture, so it shows in a passing run) and the caller returns.
+pub fn skip(reason: &str) {
+    assert!(!under_ci(), "{reason} (CI=true: .ci/run must provide it)");
+    skip_line(reason);
+}
+
+/// A check that cannot work on the platform under test (the Windows build under Wine, see
+/// scripts/wine-test.sh): a `SKIP` line as [`skip`] prints, under CI too, since the platform
+/// difference is known and listed there.
+pub fn skip_on_platform(reason: &str) {
+    skip_line(reason);
+}
+
+fn skip_line(reason: &str) {
+    let thread = std::thread::current();
+    let test = thread.name().unwrap_or("?");
+    let _ = writeln!(std::io::stderr(), "\nSKIP {test}: {reason}\n");
+}
+
+/// Whether `program --version` runs; a missing one is [`skip`]ped with `why` it is needed.
+pub fn have(program: &str, why: &str) -> bool {
+    let found = Command::new(program)
+        .arg("--version")
+        .stdin(Stdio::null())
+        .output()
+        .is_ok();
+    if !found {
+        skip(&format!("`{program}` is not installed: {why}"));
+    }
+    found
+}
+
+/// Whether the binary under test is the Windows build (`scripts/wine-test.sh` says so).
+pub fn windows_build() -> bool {
+    std::env::var_os("SPEC_KITTY_TRACKER_TEST_TARGET").is_some_and(|t| t == "windows")
+}
 
 /// Tokens used by tests; no captured output may ever contain one.
 pub const SECRETS: [&str; 6] = ["acc-1", "ref-1", "acc-2", "ref-2", "acc-3", "s3cret-pass"];
@@ -89,6 +134,29 @@ impl Sandbox {
             cmd.env(k, v);
         }
         cmd
+    }
+
+    /// The binary with `args` on a pseudo-terminal (util-linux `script`), in the sandbox's
+    /// project and environment; `None` (skipped, a failure under CI) without `script`.
+    pub fn on_terminal(&self, args: &[&str]) -> Option<Command> {
+        if !have("script", "util-linux `script` gives the binary a terminal") {
+            return None;
+        }
+        let line = std::iter::once(bin().display().to_string())
+            .chain(args.iter().map(|a| (*a).to_owned()))
+            .map(|a| format!("'{a}'"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let base = self.command(&[]);
+        let mut cmd = Command::new("script");
+        cmd.args(["-qec", &line, "/dev/null"])
+            .env_clear()
+            .envs(
+                base.get_envs()
+                    .filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned()))),
+            )
+            .current_dir(self.project());
+        Some(cmd)
     }
 
     /// Run with `stdin` and return the checked output (no secret leaked).

@@ -883,6 +883,7 @@ fn stdout_a_pipe_a_file_or_an_appended_file_gets_the_same_bytes() {
 fn a_full_stdout_is_reported_as_the_one_page_pull_reports_it() {
     let full = std::path::Path::new("/dev/full");
     if !full.exists() {
+        crate::common::skip("/dev/full is missing: a failing stdout is not tested");
         return;
     }
     let server = serve(large_pages(), Cut::Whole);
