@@ -215,3 +215,34 @@ fn every_command_but_completions_takes_json() {
         .collect();
     assert_eq!(without, vec!["completions"]);
 }
+
+/// No case is a byte-identical copy of another (tests/cmd/README.md): a copy runs the same path
+/// twice and has to be changed twice.
+#[test]
+fn no_case_is_a_copy_of_another() {
+    let cmd = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cmd");
+    let mut seen: std::collections::BTreeMap<Vec<u8>, String> = std::collections::BTreeMap::new();
+    let mut copies = Vec::new();
+    for class in CLASSES {
+        let mut cases: Vec<_> = std::fs::read_dir(cmd.join(class))
+            .expect("class dir")
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+            .collect();
+        cases.sort();
+        for case in cases {
+            let name = format!(
+                "{class}/{}",
+                case.file_name().expect("name").to_string_lossy()
+            );
+            let bytes = std::fs::read(&case).expect("case");
+            if let Some(first) = seen.get(&bytes) {
+                copies.push(format!("{name} = {first}"));
+            } else {
+                seen.insert(bytes, name);
+            }
+        }
+    }
+    assert!(copies.is_empty(), "copied cases: {copies:?}");
+}
