@@ -1,10 +1,10 @@
 //! Property tests over every parser that reads untrusted bytes: no panic, no hang, and the
 //! round-trips that must hold. Case counts are bounded so CI stays fast.
 
+use jsonfmt::write_sorted;
 use proptest::prelude::*;
 use spec_kitty_tracker::config::edit::set_tracker;
 use spec_kitty_tracker::config::TrackerConfig;
-use spec_kitty_tracker::jsonfmt::write_sorted;
 use spec_kitty_tracker::local::fp::{find_issue_id, parse_line};
 use spec_kitty_tracker::local::model::{IsoTime, Issue};
 use spec_kitty_tracker::saas::envelopes::{
