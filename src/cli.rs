@@ -68,6 +68,7 @@ pub fn run(args: Vec<OsString>) -> u8 {
     ctx.project_arg = leaf.get_one::<PathBuf>("project").cloned();
     ctx.server_url_arg = leaf.get_one::<String>("server_url").cloned();
     ctx.verbose = leaf.get_count("verbose");
+    crate::output::log::init(ctx.verbose, ctx.env.get("RUST_LOG"));
     ctx.json = id.has_json() && leaf.get_flag("json");
     ctx.fancy = std::io::stdout().is_terminal() && ctx.env.get("NO_COLOR").is_none();
     match execute(id, leaf, &mut ctx) {

@@ -11,6 +11,7 @@
 
 pub mod item_thread;
 pub mod jq;
+pub mod log;
 pub mod merge;
 pub mod table;
 
@@ -61,7 +62,7 @@ enum Body {
         data: Value,
         json_bytes: Vec<u8>,
         /// Its outline when it was validated already (no second pass).
-        outline: Option<crate::jsonfmt::Outline>,
+        outline: Option<jsonfmt::Outline>,
     },
     /// Printed as is, whatever `--json` says (completion scripts).
     Raw(String),
@@ -116,7 +117,7 @@ impl Outcome {
         template: Template,
         data: Value,
         json_bytes: Vec<u8>,
-        outline: crate::jsonfmt::Outline,
+        outline: jsonfmt::Outline,
     ) -> Outcome {
         Outcome {
             body: Body::ReportRaw {
@@ -254,7 +255,7 @@ impl Outcome {
         match &self.body {
             Body::ReportRaw { json_bytes, .. } if json => {
                 let mut out = Vec::new();
-                crate::jsonfmt::write_sorted(json_bytes, &mut out).map_err(|e| {
+                jsonfmt::write_sorted(json_bytes, &mut out).map_err(|e| {
                     CliError::failed(
                         "unexpected_response",
                         format!("unexpected response from server: {e}"),
@@ -304,10 +305,10 @@ pub fn emit(outcome: Outcome, json: bool, jq: Option<&jq::Jq>) -> u8 {
             let mut out = std::io::stdout().lock();
             let written = match outline {
                 Some(outline) => {
-                    let mut f = crate::jsonfmt::Formatter::new(&mut out);
+                    let mut f = jsonfmt::Formatter::new(&mut out);
                     f.document(json_bytes, outline).and_then(|()| f.finish())
                 }
-                None => crate::jsonfmt::write_sorted(json_bytes, &mut out),
+                None => jsonfmt::write_sorted(json_bytes, &mut out),
             };
             return match written {
                 // Invalid JSON is found before a byte is written: the error is the document.

@@ -3,7 +3,6 @@
 use crate::args::SyncPullArgs;
 use crate::context::Context;
 use crate::error::CliError;
-use crate::jsonfmt::split::Block;
 use crate::output::item_thread::{ItemThread, Stopped, ITEM_THREAD_GONE};
 use crate::output::merge::{self, MergedPull, SpoolError};
 use crate::output::{Outcome, Template};
@@ -13,6 +12,7 @@ use crate::saas::{
     envelopes::Summary,
     pages::{self, ItemSink, Pager, PullPage},
 };
+use jsonfmt::split::Block;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::io::Write;

@@ -12,8 +12,8 @@ use crate::http::errors::{
     envelope_message, envelope_of, error_from_response, unexpected_response,
 };
 use crate::http::{Body, Http, Method, Opened, Request, Response};
-use crate::jsonfmt::{split, Invalid};
 use crate::server_url::ServerUrl;
+use jsonfmt::{split, Invalid};
 use serde_json::{json, Value};
 use std::time::Instant;
 
