@@ -1,7 +1,8 @@
 //! Golden CLI tests: trycmd cases under tests/cmd/<class>/ (saas, local, removed,
 //! no-binding, flag-off). Each runs in a sandbox copy of a project from tests/cmd/projects/
 //! with HOME pointed at a temp dir and SPEC_KITTY_HOME=state inside the sandbox, so `.out`
-//! trees can show the credentials file too. Re-bless with `TRYCMD=overwrite cargo test --test it cli::`.
+//! trees can show the credentials file too. Re-bless with
+//! `TRYCMD=overwrite cargo test --test it cli::` (their layout: tests/cmd/README.md).
 //!
 //! Every class but `flag-off` runs with SPEC_KITTY_ENABLE_SAAS_SYNC=1 set here, so the cases
 //! do not repeat it. `flag-off` runs as a second batch without it, and its cases also say
