@@ -261,14 +261,8 @@ pub fn schema_of(shape: &JsonShape) -> Value {
                 .iter()
                 .map(|f| (f.name.clone().unwrap_or_default(), schema_of(f)))
                 .collect();
-            let required: Vec<&str> = shape
-                .fields
-                .iter()
-                .filter(|f| !f.optional)
-                .filter_map(|f| f.name.as_deref())
-                .collect();
             s.insert("properties".into(), Value::Object(properties));
-            s.insert("required".into(), json!(required));
+            s.insert("required".into(), json!(required(shape)));
             if !shape.open {
                 s.insert("additionalProperties".into(), json!(false));
             }
@@ -281,6 +275,16 @@ pub fn schema_of(shape: &JsonShape) -> Value {
         nullable(&mut s, ty);
     }
     Value::Object(s)
+}
+
+/// The names of an object's members that are always present.
+fn required(shape: &JsonShape) -> Vec<&str> {
+    shape
+        .fields
+        .iter()
+        .filter(|f| !f.optional)
+        .filter_map(|f| f.name.as_deref())
+        .collect()
 }
 
 /// Let `s` also accept `null`.
@@ -424,16 +428,10 @@ pub fn describe(field: &JsonShape) -> String {
 /// The error document in one line: `On failure: {"error": {code, message, exit_code, ...}}`.
 pub fn failure_line(spec: &Spec) -> Option<String> {
     let error = spec.json_error.as_ref()?;
-    let required: Vec<&str> = error
-        .fields
-        .iter()
-        .filter(|f| !f.optional)
-        .filter_map(|f| f.name.as_deref())
-        .collect();
     let more = error.open || error.fields.iter().any(|f| f.optional);
     Some(format!(
         "On failure: {{\"error\": {{{}{}}}}}",
-        required.join(", "),
+        required(error).join(", "),
         if more { ", ..." } else { "" }
     ))
 }
