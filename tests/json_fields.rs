@@ -250,3 +250,25 @@ fn short_help_lists_every_declared_field() {
         assert_eq!(list, names, "{args:?}");
     }
 }
+
+/// `auth whoami --json` has no golden: both of its documents are checked here (through
+/// `Sandbox::run`, which validates every `--json` output).
+#[test]
+fn auth_whoami_documents_match_the_declaration() {
+    let sb = common::Sandbox::saas();
+    let out = sb.run(&["auth", "whoami", "--json"]);
+    assert_eq!(common::code(&out), 4, "{}", common::stderr(&out));
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("the error document");
+    assert!(is_error_document(&doc), "{doc}");
+    sb.write_credentials(&common::session_toml(
+        "http://127.0.0.1:9",
+        "acc-1",
+        "ref-1",
+        false,
+    ));
+    let out = sb.run(&["auth", "whoami", "--json"]);
+    assert_eq!(common::code(&out), 0, "{}", common::stderr(&out));
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(doc, json!({"email": "alice"}));
+    assert_valid("auth whoami", &doc);
+}
