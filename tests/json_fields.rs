@@ -119,7 +119,10 @@ fn golden_violations(command: &str, doc: &Value) -> Vec<String> {
 #[test]
 fn every_json_golden_matches_its_declaration() {
     let mut cases = Vec::new();
-    goldens(Path::new("tests/cmd"), &mut cases);
+    goldens(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cmd"),
+        &mut cases,
+    );
     cases.sort();
     let (mut checked, mut failures) = (0, Vec::new());
     for path in &cases {
@@ -229,7 +232,11 @@ fn a_changed_field_fails_validation() {
 
 #[test]
 fn short_help_lists_every_declared_field() {
-    let spec = command_spec::load(include_str!("../commands.yaml")).expect("valid");
+    let spec = command_spec::load(include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/commands.yaml"
+    )))
+    .expect("valid");
     for leaf in spec.leaves() {
         let Some(output) = &leaf.spec.json_output else {
             continue;

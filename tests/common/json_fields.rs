@@ -30,7 +30,11 @@ fn compile(schema: &Value) -> jsonschema::Validator {
 fn declared() -> &'static Declared {
     static DECLARED: OnceLock<Declared> = OnceLock::new();
     DECLARED.get_or_init(|| {
-        let spec = command_spec::load(include_str!("../../commands.yaml")).expect("commands.yaml");
+        let spec = command_spec::load(include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/commands.yaml"
+        )))
+        .expect("commands.yaml");
         let validators = spec
             .leaves()
             .iter()
