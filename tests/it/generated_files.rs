@@ -1,4 +1,4 @@
-//! The committed man/ and completions/ must be exactly what build.rs generates from
+//! The committed man/, completions/ and docs/json/ must be exactly what build.rs generates from
 //! commands.yaml. Fix a stale copy with:
 //!     SPEC_KITTY_TRACKER_BLESS=1 cargo test --test it generated_files::
 
@@ -23,8 +23,13 @@ fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 }
 
 fn check(name: &str) {
+    check_in(name, name);
+}
+
+/// Compare build.rs's `OUT_DIR/<name>` with the committed directory `committed`.
+fn check_in(name: &str, committed_path: &str) {
     let generated_dir = Path::new(env!("OUT_DIR")).join(name);
-    let committed_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(name);
+    let committed_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(committed_path);
     let generated = files(&generated_dir);
     assert!(!generated.is_empty(), "build.rs generated no {name}/ files");
     let committed = files(&committed_dir);
@@ -46,7 +51,7 @@ fn check(name: &str) {
             .collect();
         assert!(
             stale.is_empty(),
-            "{name}/ is stale ({stale:?} differ from commands.yaml); fix: {FIX}"
+            "{committed_path}/ is stale ({stale:?} differ from commands.yaml); fix: {FIX}"
         );
     }
 }
@@ -61,11 +66,18 @@ fn completions_are_fresh() {
     check("completions");
 }
 
+/// The JSON Schema documents of the `--json` outputs, for scripts.
+#[test]
+fn json_schemas_are_fresh() {
+    check_in("json", "docs/json");
+}
+
 /// Every committed man page renders without groff warnings or raw escapes, and says what
-/// commands.yaml says (the pages are build.rs's, see `man_pages_are_fresh`): each leaf page
-/// its summary, each option's value name in the synopsis, its examples, what each provider class gets (as `command_spec::classes`
-/// derives it from the dispatch table) and the exit codes; the top page the environment and
-/// the exit codes. Oracle: the text groff renders, compared word for word.
+/// commands.yaml says (the pages are build.rs's, see `man_pages_are_fresh`): each leaf page its
+/// summary, each option's value name in the synopsis, its examples, what each provider class
+/// gets (as `command_spec::classes` derives it from the dispatch table) and the exit codes; the
+/// top page the environment and the exit codes. Oracle: the text groff renders, compared word
+/// for word.
 #[test]
 fn man_pages_render_and_say_what_commands_yaml_says() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("man");

@@ -19,6 +19,7 @@ mod fp;
 mod generated_files;
 mod hints;
 mod install;
+mod json_fields;
 mod local;
 mod login;
 mod map_add;
