@@ -1,6 +1,6 @@
 //! The terminal, below every layer that talks to it: the control-character filter every printed
-//! server or user value goes through, the `error:`/`hint:` styles, and `note:` progress lines
-//! (which the SaaS client prints while it waits). [`crate::output`] re-exports [`clean`] and
+//! server or user value goes through, the `error:`/`hint:` styles, which streams are terminals,
+//! and `note:` progress lines (which the SaaS client prints while it waits). [`crate::output`] re-exports [`clean`] and
 //! [`note`].
 
 pub mod long_values;
@@ -34,6 +34,25 @@ pub const ERROR: anstyle::Style = anstyle::Style::new()
 pub const HINT: anstyle::Style = anstyle::Style::new()
     .bold()
     .fg_color(Some(anstyle::Color::Ansi(anstyle::AnsiColor::Yellow)));
+
+/// Which standard streams are terminals (found by `output::tty::terminal`; none by default,
+/// as in tests).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Terminal {
+    /// stdin is a terminal.
+    pub stdin: bool,
+    /// stdout is a terminal.
+    pub stdout: bool,
+    /// stderr is a terminal.
+    pub stderr: bool,
+}
+
+impl Terminal {
+    /// A question can be asked: stdin and stderr are terminals.
+    pub fn interactive(self) -> bool {
+        self.stdin && self.stderr
+    }
+}
 
 /// Print a `note:` line on stderr (progress the user should know about, e.g. a wait).
 pub fn note(message: &str) {
