@@ -7,7 +7,7 @@ use crate::dispatch::route;
 use crate::env::Env;
 use crate::error::{CliError, ErrorKind};
 use crate::output::tty::terminal;
-use crate::output::{emit, emit_clap, emit_details, emit_error, render_message, Globals};
+use crate::output::{emit, emit_clap, emit_details, emit_error, render_message};
 use crate::provider::{classify, unknown_provider_error, Provider, ProviderClass};
 use clap::parser::ValueSource;
 use clap::ArgMatches;
@@ -67,12 +67,9 @@ pub fn run(args: Vec<OsString>) -> u8 {
     ctx.json = json;
     ctx.terminal = terminal();
     let result = execute(id, leaf, &mut ctx);
-    let globals = Globals {
-        fancy: ctx.terminal.stdout && ctx.env.get("NO_COLOR").is_none(),
-        provider: ctx.provider_name().to_owned(),
-    };
+    let fancy = ctx.terminal.stdout && ctx.env.get("NO_COLOR").is_none();
     match result {
-        Ok(outcome) => emit(outcome, json, jq.as_ref(), &globals),
+        Ok(outcome) => emit(outcome, json, jq.as_ref(), fancy),
         Err(err) => {
             let code = emit_error(&err, json);
             if ctx.verbose > 0 {

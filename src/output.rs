@@ -1,11 +1,13 @@
-//! What a handler returns and how it reaches the user: human text through the minijinja
-//! templates in templates/, or one JSON document with `--json` (keys sorted, 2-space indent).
+//! What a handler returns and how it reaches the user; the one module that writes stdout and
+//! stderr. A handler returns a typed report ([`Outcome::report`]); its template in templates/
+//! renders it, or with `--json` one JSON document is printed (keys sorted, 2-space indent).
 //! Errors go to stderr (`error:` / `hint:`), and with `--json` also as `{"error": {...}}` on
-//! stdout. A closed stdout (`| head`) is not an error.
+//! stdout; warnings, hints and progress lines go to stderr ([`tty`]). A closed stdout
+//! (`| head`) is not an error.
 //!
 //! Terminal safety: every value a template prints (`{{ ... }}`), every error message, hint and
-//! warning goes through [`clean`] (from [`crate::term`], so lower layers use it too), which shows terminal control
-//! characters (Unicode `Cc`: the C0 set, DEL and the C1 set of ECMA-48) as visible escapes such
+//! warning goes through [`clean`] (from [`crate::term`], so lower layers use it too), which
+//! shows terminal control characters (Unicode `Cc`: the C0 set, DEL and the C1 set of ECMA-48) as visible escapes such
 //! as `\u{1b}`, so a server value or a user argument cannot move the cursor, clear the screen or
 //! retitle the terminal. `--json` output is JSON, where those characters are escaped already.
 
@@ -149,15 +151,6 @@ impl Outcome {
     }
 }
 
-/// What every template may use besides its report (minijinja globals).
-#[derive(Debug, Clone, Default)]
-pub struct Globals {
-    /// Emoji and colour are welcome: stdout is a terminal and NO_COLOR is unset.
-    pub fancy: bool,
-    /// The provider the invocation is about (empty when none).
-    pub provider: String,
-}
-
 fn environment() -> &'static minijinja::Environment<'static> {
     static ENV: OnceLock<minijinja::Environment<'static>> = OnceLock::new();
     ENV.get_or_init(|| {
@@ -213,14 +206,14 @@ fn dig(value: minijinja::Value, path: minijinja::value::Rest<String>) -> minijin
     }
 }
 
-/// Render `template` with `data`, the template globals beside it.
-fn render(template: Template, data: &Value, globals: &Globals) -> Result<String, CliError> {
+/// Render `template` with `data`. `fancy` (emoji welcome: stdout is a terminal and NO_COLOR is
+/// unset) is a template global, not data.
+fn render(template: Template, data: &Value, fancy: bool) -> Result<String, CliError> {
     let name = template.name();
     let failed =
         |e: minijinja::Error| CliError::failed("internal", format!("template {name}: {e}"));
     let mut env = environment().clone();
-    env.add_global("fancy", globals.fancy);
-    env.add_global("provider", globals.provider.as_str());
+    env.add_global("fancy", fancy);
     let mut text = env
         .get_template(name)
         .and_then(|t| t.render(minijinja::value::Serde(data)))
@@ -251,13 +244,13 @@ fn internal(why: &str) -> CliError {
 }
 
 impl Outcome {
-    /// The text [`emit`] prints for this outcome, the templates without globals; for tests
-    /// that run commands in-process.
+    /// The text [`emit`] prints for this outcome (plain, not `fancy`); for tests that run
+    /// commands in-process.
     pub fn text(&self, json: bool) -> Result<String, CliError> {
-        self.text_with(json, &Globals::default())
+        self.text_with(json, false)
     }
 
-    fn text_with(&self, json: bool, globals: &Globals) -> Result<String, CliError> {
+    fn text_with(&self, json: bool, fancy: bool) -> Result<String, CliError> {
         let (template, data, shape) = match &self.body {
             Body::Raw(text) => return Ok(text.clone()),
             Body::Report {
@@ -268,7 +261,7 @@ impl Outcome {
         };
         let data = data.as_ref().map_err(|why| internal(why))?;
         match shape {
-            _ if !json => render(template, data, globals),
+            _ if !json => render(template, data, fancy),
             Json::Report => Ok(to_json_text(data)),
             Json::Value(value) => value
                 .as_ref()
@@ -300,8 +293,9 @@ impl Json {
     }
 }
 
-/// Print an outcome (with `--json`, filtered by `jq` when given); returns the exit code.
-pub fn emit(outcome: Outcome, json: bool, jq: Option<&jq::Jq>, globals: &Globals) -> u8 {
+/// Print an outcome (with `--json`, filtered by `jq` when given; human text `fancy` or not);
+/// returns the exit code.
+pub fn emit(outcome: Outcome, json: bool, jq: Option<&jq::Jq>, fancy: bool) -> u8 {
     if let (true, Some(jq)) = (json, jq) {
         return match outcome
             .text(true)
@@ -332,7 +326,7 @@ pub fn emit(outcome: Outcome, json: bool, jq: Option<&jq::Jq>, globals: &Globals
             _ => outcome.exit_code,
         };
     }
-    match outcome.text_with(json, globals) {
+    match outcome.text_with(json, fancy) {
         Ok(text) => {
             write_stdout(&text);
             if !json {
@@ -447,18 +441,17 @@ mod tests {
     fn a_value_the_data_lacks_is_an_error_not_a_blank() {
         // Oracle: minijinja's documented `UndefinedBehavior::Strict` (printing or testing an
         // undefined value fails); before, `Chainable` rendered "Mapping saved: WP01 -> ".
-        let plain = Globals::default();
         let err = render(
             Template::MapAdd,
             &serde_json::json!({ "wp_id": "WP01" }),
-            &plain,
+            false,
         )
         .expect_err("external_id and replaced are missing");
         assert!(err.message.contains("undefined"), "{}", err.message);
         let ok = render(
             Template::MapAdd,
             &serde_json::json!({ "wp_id": "WP01", "external_id": "X-1", "replaced": null }),
-            &plain,
+            false,
         )
         .expect("complete data renders");
         assert_eq!(ok, "Mapping saved: WP01 -> X-1\n");
@@ -467,19 +460,15 @@ mod tests {
     #[test]
     fn server_fields_the_contract_leaves_optional_may_be_absent() {
         // Oracle: SPEC §5.1 makes every status field optional; an empty envelope shows the
-        // template's stated fallbacks, a non-object `identity_path` is ignored. The provider
-        // is a template global.
-        let linear = Globals {
-            fancy: false,
-            provider: "linear".into(),
-        };
+        // template's stated fallbacks, a non-object `identity_path` is ignored.
         let data = serde_json::json!({
+            "provider": "linear",
             "route_key": "project_slug",
             "route_value": "p",
             "env": { "identity_path": "odd", "connected": null },
         });
         assert_eq!(
-            render(Template::StatusSaas, &data, &linear).expect("renders"),
+            render(Template::StatusSaas, &data, false).expect("renders"),
             "Tracker status\n- provider: linear\n- project_slug: p\n- type: unknown\n- sync_state: unknown\n"
         );
         let data = serde_json::json!({ "v": { "a": { "b": 1 }, "s": "x" } });

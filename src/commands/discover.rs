@@ -49,11 +49,22 @@ pub fn saas(ctx: &mut Context, _args: DiscoverArgs) -> Result<Outcome, CliError>
             ]
         })
         .collect();
-    let table = Table::new(
-        &["#", "Resource", "Provider", "Workspace", "Status"],
-        &cells,
-    );
-    Ok(Outcome::report(Template::Discover, &table).json(&rows))
+    let shown = Shown {
+        provider: &client.provider,
+        table: Table::new(
+            &["#", "Resource", "Provider", "Workspace", "Status"],
+            &cells,
+        ),
+    };
+    Ok(Outcome::report(Template::Discover, &shown).json(&rows))
+}
+
+/// The table of resources (`--json` prints the rows).
+#[derive(Serialize)]
+struct Shown<'a> {
+    provider: &'a str,
+    #[serde(flatten)]
+    table: Table,
 }
 
 /// A bindable resource as `--json` lists it.

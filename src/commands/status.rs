@@ -21,6 +21,7 @@ pub fn saas(ctx: &mut Context, args: StatusArgs) -> Result<Outcome, CliError> {
     let envelope = saas::call(client.status())?;
     envelope.typed::<StatusEnvelope>()?;
     let view = SaasStatus {
+        provider: &client.provider,
         route_key: client.route.key,
         route_value: &client.route.value,
         env: envelope.value()?,
@@ -38,6 +39,7 @@ pub fn saas(ctx: &mut Context, args: StatusArgs) -> Result<Outcome, CliError> {
 /// What `status` shows of a SaaS binding: its route and the server's status envelope.
 #[derive(Serialize)]
 struct SaasStatus<'a> {
+    provider: &'a str,
     route_key: &'a str,
     route_value: &'a str,
     env: Value,
