@@ -29,6 +29,9 @@ pub struct Context {
     pub json: bool,
     /// Which standard streams are terminals.
     pub terminal: Terminal,
+    /// How the layers below say what they wait for (`cli` sets output's `note:` line; by
+    /// default nothing is shown).
+    pub note: fn(&str),
     /// The provider this invocation is about (from the binding or `--provider`).
     pub provider: Option<Provider>,
     root: Option<PathBuf>,
@@ -46,6 +49,7 @@ impl Context {
             verbose: 0,
             json: false,
             terminal: Terminal::default(),
+            note: |_| {},
             provider: None,
             root: None,
             config: None,

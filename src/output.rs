@@ -17,7 +17,8 @@ pub mod merge;
 pub mod table;
 pub mod tty;
 
-pub use crate::term::{clean, long_values, note};
+pub use crate::term::{clean, long_values};
+pub use tty::warn;
 
 use crate::error::CliError;
 use crate::term::{ERROR, HINT};
@@ -409,15 +410,6 @@ fn write_stdout(text: &str) {
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(text.as_bytes());
     let _ = out.flush();
-}
-
-/// Print a warning line on stderr.
-pub fn warn(message: &str) {
-    let _ = writeln!(
-        anstream::stderr().lock(),
-        "{HINT}warning:{HINT:#} {}",
-        clean(&long_values::cut(message), true)
-    );
 }
 
 #[cfg(test)]

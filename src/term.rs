@@ -1,12 +1,10 @@
 //! The terminal, below every layer that talks to it: the control-character filter every printed
-//! server or user value goes through, the `error:`/`hint:` styles, which streams are terminals,
-//! and `note:` progress lines (which the SaaS client prints while it waits). [`crate::output`] re-exports [`clean`] and
-//! [`note`].
+//! server or user value goes through, the `error:`/`hint:` styles, and which streams are
+//! terminals. [`crate::output`], which writes, re-exports [`clean`].
 
 pub mod long_values;
 
 use std::borrow::Cow;
-use std::io::Write;
 
 /// `text` with every terminal control character (Unicode `Cc`: C0, DEL, C1) replaced by its
 /// visible escape (`\u{1b}`, `\n`); `keep_newlines` keeps line feeds of multi-line messages.
@@ -52,13 +50,4 @@ impl Terminal {
     pub fn interactive(self) -> bool {
         self.stdin && self.stderr
     }
-}
-
-/// Print a `note:` line on stderr (progress the user should know about, e.g. a wait).
-pub fn note(message: &str) {
-    let _ = writeln!(
-        anstream::stderr().lock(),
-        "{HINT}note:{HINT:#} {}",
-        clean(&long_values::cut(message), true)
-    );
 }

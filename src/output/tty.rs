@@ -1,8 +1,8 @@
-//! The terminal as the layers below meet it: which standard streams are terminals, progress
-//! lines while a login waits, and a line asked for on stderr.
+//! The terminal beside the report: which standard streams are terminals, and the lines on
+//! stderr that are not the result (warnings, notes, progress, a prompt).
 
-use super::clean;
-use crate::term::Terminal;
+use super::{clean, long_values};
+use crate::term::{Terminal, HINT};
 use std::io::{BufRead, IsTerminal, Write};
 
 /// Which of stdin, stdout and stderr are terminals (looked at once, by `cli`).
@@ -28,4 +28,22 @@ pub fn prompt(label: &str) -> std::io::Result<String> {
     let mut line = String::new();
     std::io::stdin().lock().read_line(&mut line)?;
     Ok(line.trim().to_owned())
+}
+
+/// Print a `warning:` line on stderr.
+pub fn warn(message: &str) {
+    let _ = writeln!(
+        anstream::stderr().lock(),
+        "{HINT}warning:{HINT:#} {}",
+        clean(&long_values::cut(message), true)
+    );
+}
+
+/// Print a `note:` line on stderr (progress the user should know about, e.g. a wait).
+pub fn note(message: &str) {
+    let _ = writeln!(
+        anstream::stderr().lock(),
+        "{HINT}note:{HINT:#} {}",
+        clean(&long_values::cut(message), true)
+    );
 }

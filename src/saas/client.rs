@@ -41,7 +41,9 @@ pub struct TrackerClient {
     /// The routing key (`binding_ref` or `project_slug`) sent in every routed request.
     pub route: Route,
     clock: Clock,
-    spinner: bool,
+    /// Where waits are shown (a terminal on stderr): a spinner while polling, and `note`
+    /// lines.
+    progress: Option<fn(&str)>,
 }
 
 /// A 2xx answer: a body (still arriving), or an operation to poll.
@@ -79,14 +81,14 @@ struct CallKind {
 }
 
 impl TrackerClient {
-    /// A client; `clock` scales waiting (tests), `spinner` shows polling progress and rate-limit
-    /// waits on stderr.
+    /// A client; `clock` scales waiting (tests), `progress` (when stderr is a terminal) shows
+    /// polling with a spinner and rate-limit waits as notes.
     pub fn new(
         tokens: Tokens,
         provider: &str,
         route: Route,
         clock: Clock,
-        spinner: bool,
+        progress: Option<fn(&str)>,
     ) -> TrackerClient {
         TrackerClient {
             http: tokens.http.clone(),
@@ -95,7 +97,7 @@ impl TrackerClient {
             provider: provider.to_owned(),
             route,
             clock,
-            spinner,
+            progress,
         }
     }
 
@@ -185,7 +187,7 @@ impl TrackerClient {
     /// the contract does not name (an error naming it), the 5 minutes run out (exit 5 naming the
     /// operation and how to check it later) or the user presses Ctrl-C (exit 130, the same hint).
     pub async fn wait(&self, id: &str) -> Result<Envelope, CliError> {
-        let spinner = self.spinner.then(|| progress(id));
+        let spinner = self.progress.is_some().then(|| progress(id));
         let result = tokio::select! {
             result = self.poll(id, spinner.as_ref()) => result,
             () = ctrl_c() => Err(interrupted(id)),
@@ -325,8 +327,8 @@ impl TrackerClient {
                 429 if rate_limited < MAX_RATE_LIMIT_RETRIES => {
                     rate_limited += 1;
                     let wait = retry_after(&resp);
-                    if self.spinner {
-                        crate::term::note(&format!(
+                    if let Some(note) = self.progress {
+                        note(&format!(
                             "rate limited, retrying in {wait} s ({rate_limited} of {MAX_RATE_LIMIT_RETRIES})"
                         ));
                     }
