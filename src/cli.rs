@@ -217,3 +217,23 @@ fn check_refusals(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_is_asked_for_by_an_option_before_any_double_dash() {
+        let argv = |a: &[&str]| a.iter().map(OsString::from).collect::<Vec<_>>();
+        assert!(json_requested(&argv(&["skt", "providers", "--json"])));
+        assert!(!json_requested(&argv(&["skt", "providers"])));
+        assert!(!json_requested(&argv(&[
+            "skt",
+            "operations",
+            "show",
+            "--",
+            "--json"
+        ])));
+        assert!(!json_requested(&argv(&["--json", "providers"])));
+    }
+}

@@ -73,9 +73,16 @@ enum Json {
     Report,
     /// Another shape of the same facts.
     Value(Result<Value, String>),
-    /// A JSON document as received, keys sorted, streamed without building a tree.
+    /// A document written as it is read, without building a tree.
+    Stream(Stream),
+}
+
+/// A JSON document too large to build as a tree.
+#[derive(Debug)]
+enum Stream {
+    /// A document as received, keys sorted.
     Document(Document),
-    /// The document merged from the pages of `sync pull --all`, streamed from its spools.
+    /// The document merged from the pages of `sync pull --all`, from its spools.
     Merged(merge::FinishedPull),
 }
 
@@ -124,12 +131,12 @@ impl Outcome {
 
     /// `--json` prints the received document `document`.
     pub fn document(self, document: Document) -> Outcome {
-        self.with_json(Json::Document(document))
+        self.with_json(Json::Stream(Stream::Document(document)))
     }
 
     /// `--json` prints the merged pull `pull`.
     pub fn merged(self, pull: merge::FinishedPull) -> Outcome {
-        self.with_json(Json::Merged(pull))
+        self.with_json(Json::Stream(Stream::Merged(pull)))
     }
 
     fn with_json(mut self, new: Json) -> Outcome {
@@ -268,9 +275,9 @@ impl Outcome {
                 .as_ref()
                 .map(to_json_text)
                 .map_err(|why| internal(why)),
-            streamed => {
+            Json::Stream(stream) => {
                 let mut out = Vec::new();
-                streamed.write(&mut out, false).map_err(|e| {
+                stream.write(&mut out, false).map_err(|e| {
                     CliError::failed("internal", format!("cannot write the document: {e}"))
                 })?;
                 Ok(String::from_utf8_lossy(&out).into_owned())
@@ -279,17 +286,16 @@ impl Outcome {
     }
 }
 
-impl Json {
-    /// Write a streamed document to `out` (`to_stdout`: `out` writes to stdout).
+impl Stream {
+    /// Write the document to `out` (`to_stdout`: `out` writes to stdout).
     fn write(&self, out: &mut dyn Write, to_stdout: bool) -> std::io::Result<()> {
         match self {
-            Json::Document(doc) => {
+            Stream::Document(doc) => {
                 let mut f = crate::jsonfmt::Formatter::new(out);
                 f.document(&doc.bytes, &doc.outline)?;
                 f.finish()
             }
-            Json::Merged(pull) => pull.write(out, to_stdout),
-            Json::Report | Json::Value(_) => Ok(()),
+            Stream::Merged(pull) => pull.write(out, to_stdout),
         }
     }
 }
@@ -312,13 +318,13 @@ pub fn emit(outcome: Outcome, json: bool, jq: Option<&jq::Jq>, fancy: bool) -> u
     if let (
         true,
         Body::Report {
-            json: streamed @ (Json::Document(_) | Json::Merged(_)),
+            json: Json::Stream(stream),
             ..
         },
     ) = (json, &outcome.body)
     {
         let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-        return match streamed.write(&mut out, true).and_then(|()| out.flush()) {
+        return match stream.write(&mut out, true).and_then(|()| out.flush()) {
             // Part of the document may be out: the error goes to stderr only.
             Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => emit_error(
                 &CliError::failed("stdout", format!("cannot write to stdout: {e}")),
@@ -476,6 +482,49 @@ mod tests {
         assert_eq!(dig_of("\"a\", \"c\""), "True");
         assert_eq!(dig_of("\"s\", \"b\""), "True");
         assert_eq!(dig_of("\"z\", \"b\""), "True");
+    }
+
+    #[test]
+    fn a_report_renders_its_template_and_json_prints_it_or_its_json_view() {
+        #[derive(Serialize)]
+        struct Saved {
+            wp_id: &'static str,
+            external_id: &'static str,
+            replaced: Option<&'static str>,
+        }
+        let saved = Saved {
+            wp_id: "WP01",
+            external_id: "X-1",
+            replaced: None,
+        };
+        let outcome = Outcome::report(Template::MapAdd, &saved);
+        assert_eq!(
+            outcome.text(false).expect("human"),
+            "Mapping saved: WP01 -> X-1\n"
+        );
+        assert_eq!(
+            outcome.text(true).expect("json"),
+            "{\n  \"external_id\": \"X-1\",\n  \"replaced\": null,\n  \"wp_id\": \"WP01\"\n}\n"
+        );
+        let outcome = Outcome::report(Template::MapAdd, &saved).json(&["X-1"]);
+        assert_eq!(
+            outcome.text(false).expect("human"),
+            "Mapping saved: WP01 -> X-1\n"
+        );
+        assert_eq!(outcome.text(true).expect("json"), "[\n  \"X-1\"\n]\n");
+    }
+
+    #[test]
+    fn fancy_is_a_template_global_not_report_data() {
+        let data = serde_json::json!({ "had_session": false });
+        assert_eq!(
+            render(Template::AuthLogout, &data, true).expect("fancy"),
+            "ℹ️  No active session. Already logged out.\n"
+        );
+        assert_eq!(
+            render(Template::AuthLogout, &data, false).expect("plain"),
+            "No active session. Already logged out.\n"
+        );
     }
 
     #[test]
