@@ -66,7 +66,7 @@ pub fn run(args: Vec<OsString>) -> u8 {
     ctx.verbose = leaf.get_count("verbose");
     ctx.json = json;
     ctx.terminal = terminal();
-    ctx.note = crate::output::tty::note;
+    ctx.progress = ctx.terminal.stderr.then_some(crate::output::tty::PROGRESS);
     let result = execute(id, leaf, &mut ctx);
     let fancy = ctx.terminal.stdout && ctx.env.get("NO_COLOR").is_none();
     match result {

@@ -8,7 +8,7 @@ use crate::http::Http;
 use crate::project::Discovery;
 use crate::provider::Provider;
 use crate::server_url::ServerUrl;
-use crate::term::Terminal;
+use crate::term::{Progress, Terminal};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -29,9 +29,8 @@ pub struct Context {
     pub json: bool,
     /// Which standard streams are terminals.
     pub terminal: Terminal,
-    /// How the layers below say what they wait for (`cli` sets output's `note:` line; by
-    /// default nothing is shown).
-    pub note: fn(&str),
+    /// How the layers below show a wait on stderr (`cli` sets it when stderr is a terminal).
+    pub progress: Option<Progress>,
     /// The provider this invocation is about (from the binding or `--provider`).
     pub provider: Option<Provider>,
     root: Option<PathBuf>,
@@ -49,7 +48,7 @@ impl Context {
             verbose: 0,
             json: false,
             terminal: Terminal::default(),
-            note: |_| {},
+            progress: None,
             provider: None,
             root: None,
             config: None,

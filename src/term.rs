@@ -1,6 +1,7 @@
 //! The terminal, below every layer that talks to it: the control-character filter every printed
-//! server or user value goes through, the `error:`/`hint:` styles, and which streams are
-//! terminals. [`crate::output`], which writes, re-exports [`clean`].
+//! server or user value goes through, the `error:`/`hint:` styles, which streams are
+//! terminals, and how a wait is shown. [`crate::output`], which writes, re-exports [`clean`]
+//! and gives the [`Progress`] sinks.
 
 pub mod long_values;
 
@@ -50,4 +51,13 @@ impl Terminal {
     pub fn interactive(self) -> bool {
         self.stdin && self.stderr
     }
+}
+
+/// How the layers below show a wait on a terminal (given by `crate::output::tty`).
+#[derive(Debug, Clone, Copy)]
+pub struct Progress {
+    /// A `note:` line.
+    pub note: fn(&str),
+    /// A spinner on stderr showing its first message; the caller updates and clears it.
+    pub spinner: fn(&str) -> indicatif::ProgressBar,
 }

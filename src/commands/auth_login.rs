@@ -246,7 +246,7 @@ fn read_password(ctx: &Context, args: &AuthLoginArgs) -> Result<Secret, CliError
         let text = text.strip_suffix('\n').unwrap_or(&text);
         text.strip_suffix('\r').unwrap_or(text).to_owned()
     } else if ctx.terminal.stdin {
-        rpassword::prompt_password("Password: ")
+        crate::output::tty::password("Password: ")
             .map_err(|e| CliError::usage(format!("cannot read the password: {e}")))?
     } else {
         return Err(CliError::usage("no password given and no terminal to prompt on")

@@ -6,6 +6,7 @@ use crate::config::identity::{self, Origin};
 use crate::config::{ConfigFile, TrackerConfig};
 use crate::context::Context;
 use crate::error::{CliError, ErrorKind};
+use crate::output::tty::{confirm, select};
 use crate::output::{warn, Outcome, Template};
 use crate::saas::{self, discovery, scoped};
 use serde::Serialize;
@@ -37,7 +38,7 @@ pub fn run(ctx: &mut Context, args: BindArgs) -> Result<Outcome, CliError> {
         None => {
             let chooser = discovery::Chooser {
                 select: args.select.and_then(|n| u64::try_from(n).ok()),
-                interactive,
+                ask: interactive.then_some(select as discovery::Ask),
             };
             saas::call(discovery::resolve_and_bind(&client, &identity, chooser))?
         }
@@ -104,10 +105,5 @@ fn replace_confirmed(current: &str, interactive: bool) -> Result<bool, CliError>
         .hint("add --force to replace the binding"));
     }
     warn(&format!("Existing binding: {current}"));
-    dialoguer::Confirm::new()
-        .with_prompt("Replace existing binding?")
-        .default(false)
-        .interact_opt()
-        .map(|answer| answer == Some(true))
-        .map_err(|e| CliError::failed("prompt", format!("cannot ask on the terminal: {e}")))
+    confirm("Replace existing binding?")
 }

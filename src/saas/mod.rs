@@ -64,7 +64,7 @@ pub fn client_for(
         provider,
         route,
         clock,
-        ctx.terminal.stderr.then_some(ctx.note),
+        ctx.progress,
     ))
 }
 
