@@ -64,6 +64,7 @@ pub fn run(args: Vec<OsString>) -> u8 {
     ctx.project_arg = leaf.get_one::<PathBuf>("project").cloned();
     ctx.server_url_arg = leaf.get_one::<String>("server_url").cloned();
     ctx.verbose = leaf.get_count("verbose");
+    crate::output::log::init(ctx.verbose, ctx.env.get("RUST_LOG"));
     ctx.json = json;
     ctx.terminal = terminal();
     ctx.progress = ctx.terminal.stderr.then_some(crate::output::tty::PROGRESS);

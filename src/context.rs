@@ -94,11 +94,6 @@ impl Context {
         self.provider.as_ref().map_or("", |p| p.name.as_str())
     }
 
-    /// Whether `-v` or `RUST_LOG` asked for request and command logging on stderr.
-    pub fn logging(&self) -> bool {
-        self.verbose > 0 || self.env.get("RUST_LOG").is_some()
-    }
-
     /// The server URL of this invocation (`--server-url`, `SPEC_KITTY_SAAS_URL`, config.toml).
     pub fn server_url(&self) -> Result<ServerUrl, CliError> {
         crate::server_url::resolve(
@@ -108,10 +103,9 @@ impl Context {
         )
     }
 
-    /// The HTTP client for `server`, logging requests with `-v` or `RUST_LOG`.
+    /// The HTTP client for `server` (its requests are logged with `-v` or `RUST_LOG`).
     /// `SPEC_KITTY_TRACKER_HTTP_TIMEOUT_MS` and `SPEC_KITTY_TRACKER_MAX_BODY_BYTES` are test hooks.
     pub fn http(&self, server: &ServerUrl) -> Result<Http, CliError> {
-        let log = self.logging();
         let timeout = self
             .env
             .number("SPEC_KITTY_TRACKER_HTTP_TIMEOUT_MS")
@@ -120,7 +114,7 @@ impl Context {
             .env
             .number("SPEC_KITTY_TRACKER_MAX_BODY_BYTES")
             .and_then(|n| usize::try_from(n).ok());
-        Http::new(server, log, timeout, max_body)
+        Http::new(server, timeout, max_body)
     }
 
     /// Directory for credentials and caches: `SPEC_KITTY_HOME`, else the platform's default

@@ -19,7 +19,6 @@ pub mod env;
 pub mod error;
 pub mod fsutil;
 pub mod http;
-pub mod jsonfmt;
 pub mod local;
 pub mod output;
 pub mod project;

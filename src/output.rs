@@ -13,6 +13,7 @@
 
 pub mod item_thread;
 pub mod jq;
+pub mod log;
 pub mod merge;
 pub mod table;
 pub mod tty;
@@ -92,7 +93,7 @@ pub struct Document {
     /// The document's bytes.
     pub bytes: Vec<u8>,
     /// Its top level.
-    pub outline: crate::jsonfmt::Outline,
+    pub outline: jsonfmt::Outline,
 }
 
 /// The serialized form of a report (every report is ours: a failure is a bug, shown as an
@@ -291,7 +292,7 @@ impl Stream {
     fn write(&self, out: &mut dyn Write, to_stdout: bool) -> std::io::Result<()> {
         match self {
             Stream::Document(doc) => {
-                let mut f = crate::jsonfmt::Formatter::new(out);
+                let mut f = jsonfmt::Formatter::new(out);
                 f.document(&doc.bytes, &doc.outline)?;
                 f.finish()
             }

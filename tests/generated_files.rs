@@ -1,4 +1,4 @@
-//! The committed man/ and completions/ must be exactly what build.rs generates from
+//! The committed man/, completions/ and docs/json/ must be exactly what build.rs generates from
 //! commands.yaml. Fix a stale copy with:
 //!     SPEC_KITTY_TRACKER_BLESS=1 cargo test --test generated_files
 
@@ -22,8 +22,13 @@ fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 }
 
 fn check(name: &str) {
+    check_in(name, name);
+}
+
+/// Compare build.rs's `OUT_DIR/<name>` with the committed directory `committed`.
+fn check_in(name: &str, committed_path: &str) {
     let generated_dir = Path::new(env!("OUT_DIR")).join(name);
-    let committed_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(name);
+    let committed_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(committed_path);
     let generated = files(&generated_dir);
     assert!(!generated.is_empty(), "build.rs generated no {name}/ files");
     let committed = files(&committed_dir);
@@ -43,7 +48,7 @@ fn check(name: &str) {
         .chain(committed.keys())
         .filter(|k| generated.get(*k) != committed.get(*k))
         .collect();
-    panic!("{name}/ is stale ({stale:?} differ from commands.yaml); fix: {FIX}");
+    panic!("{committed_path}/ is stale ({stale:?} differ from commands.yaml); fix: {FIX}");
 }
 
 #[test]
@@ -54,6 +59,12 @@ fn man_pages_are_fresh() {
 #[test]
 fn completions_are_fresh() {
     check("completions");
+}
+
+/// The JSON Schema documents of the `--json` outputs, for scripts.
+#[test]
+fn json_schemas_are_fresh() {
+    check_in("json", "docs/json");
 }
 
 /// Every committed man page renders without groff warnings (skipped where groff is absent).

@@ -189,8 +189,8 @@ struct ServerSession {
 fn session_facts(s: &StoredSession, now: Timestamp, path: String) -> SessionFacts {
     let remaining = |t: Timestamp| (t.as_millisecond() - now.as_millisecond()) as f64 / 1000.0;
     let words = |seconds: f64| crate::timefmt::human_duration(seconds as i64);
-    let access = remaining(s.access_token_expires_at.0);
-    let refresh = s.refresh_token_expires_at.map(|t| remaining(t.0));
+    let access = remaining(s.access_token_expires_at.ts);
+    let refresh = s.refresh_token_expires_at.map(|t| remaining(t.ts));
     SessionFacts {
         present: true,
         session_id: s.session_id.clone(),

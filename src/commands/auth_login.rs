@@ -143,7 +143,7 @@ fn password_login(ctx: &mut Context, args: AuthLoginArgs) -> Result<Outcome, Cli
     let server = ctx.server_url()?;
     let root = ctx.state_root()?;
     let file = CredentialsFile::new(&root);
-    let newer = match login_in_use(&root, ctx.logging()).0 {
+    let newer = match login_in_use(&root).0 {
         Login::Encrypted(store, stored) => Some((store, stored)),
         Login::Legacy(_) => None,
     };

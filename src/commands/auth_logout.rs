@@ -19,7 +19,7 @@ use serde::Serialize;
 
 /// Log out.
 pub fn run(ctx: &mut Context, args: AuthLogoutArgs) -> Result<Outcome, CliError> {
-    let file = match login_in_use(&ctx.state_root()?, ctx.logging()).0 {
+    let file = match login_in_use(&ctx.state_root()?).0 {
         Login::Encrypted(store, stored) => {
             let revocation = match ctx.server_url() {
                 _ if args.force => "skipped_force",

@@ -19,7 +19,7 @@ use serde::Serialize;
 
 /// Show the login in use.
 pub fn run(ctx: &mut Context, _args: AuthStatusArgs) -> Result<Outcome, CliError> {
-    let (login, ignored) = login_in_use(&ctx.state_root()?, ctx.logging());
+    let (login, ignored) = login_in_use(&ctx.state_root()?);
     let now = Timestamp::now();
     match &login {
         Login::Encrypted(store, session) => {
@@ -148,7 +148,7 @@ fn lifetime(seconds: i64) -> String {
 fn verdict(session: &StoredSession, now: Timestamp) -> (&'static str, String) {
     let left = |t: Timestamp| t.as_second() - now.as_second();
     let refresh = match session.refresh_token_expires_at {
-        Some(t) => format!("refresh valid {}", compact(left(t.0))),
+        Some(t) => format!("refresh valid {}", compact(left(t.ts))),
         None => "refresh server-managed".to_owned(),
     };
     match Verdict::of(session, now) {
@@ -156,7 +156,7 @@ fn verdict(session: &StoredSession, now: Timestamp) -> (&'static str, String) {
             "authenticated",
             format!(
                 "access valid {}; {refresh}",
-                compact(left(session.access_token_expires_at.0))
+                compact(left(session.access_token_expires_at.ts))
             ),
         ),
         Verdict::Unknown => (
@@ -167,7 +167,7 @@ fn verdict(session: &StoredSession, now: Timestamp) -> (&'static str, String) {
             "not_authenticated",
             format!(
                 "refresh token expired {} ago",
-                compact(session.refresh_token_expires_at.map_or(0, |t| left(t.0)))
+                compact(session.refresh_token_expires_at.map_or(0, |t| left(t.ts)))
             ),
         ),
     }
@@ -188,14 +188,14 @@ fn encrypted_status(
         session_id: &session.session_id,
         last_used_at: session
             .last_used_at
-            .0
+            .ts
             .strftime("%Y-%m-%dT%H:%M:%SZ")
             .to_string(),
         storage: "Encrypted session file",
-        access_lifetime: lifetime(left(session.access_token_expires_at.0)),
+        access_lifetime: lifetime(left(session.access_token_expires_at.ts)),
         refresh_lifetime: session
             .refresh_token_expires_at
-            .map(|t| lifetime(left(t.0))),
+            .map(|t| lifetime(left(t.ts))),
         auth_method_label: match session.auth_method.as_str() {
             "authorization_code" => "Browser (Authorization Code + PKCE)",
             "device_code" => "Headless (Device Authorization Grant)",
@@ -222,12 +222,12 @@ fn encrypted_status(
         server_url: None,
         auth_method: &session.auth_method,
         access_token: token(
-            Some(session.access_token_expires_at.0),
+            Some(session.access_token_expires_at.ts),
             session.access_valid(now),
             now,
         ),
         refresh_token: token(
-            session.refresh_token_expires_at.map(|t| t.0),
+            session.refresh_token_expires_at.map(|t| t.ts),
             !session.refresh_expired(now),
             now,
         ),

@@ -19,7 +19,7 @@ struct Whoami {
 /// Print who is logged in.
 pub fn run(ctx: &mut Context, _args: AuthWhoamiArgs) -> Result<Outcome, CliError> {
     let now = Timestamp::now();
-    let who = match login_in_use(&ctx.state_root()?, ctx.logging()).0 {
+    let who = match login_in_use(&ctx.state_root()?).0 {
         Login::Encrypted(_, s) => (!s.refresh_expired(now)).then(|| s.email.clone()),
         Login::Legacy(file) => read_session(&file)
             .ok()

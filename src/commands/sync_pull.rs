@@ -4,7 +4,6 @@ use super::saas_report::{document, EnvelopeView};
 use crate::args::SyncPullArgs;
 use crate::context::Context;
 use crate::error::CliError;
-use crate::jsonfmt::split::Block;
 use crate::output::item_thread::{ItemThread, Stopped, ITEM_THREAD_GONE};
 use crate::output::merge::{self, MergedPull, SpoolError};
 use crate::output::{Outcome, Template};
@@ -14,6 +13,7 @@ use crate::saas::{
     envelopes::{PullEnvelope, Summary},
     pages::{self, ItemSink, Pager, PullPage},
 };
+use jsonfmt::split::Block;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;

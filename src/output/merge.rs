@@ -5,7 +5,7 @@
 //! written member by member in key order: the keys are ours and every server value is written
 //! as a value, so nothing a server sends can take the place of a member or of the items.
 
-use crate::jsonfmt::Formatter;
+use jsonfmt::Formatter;
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, BufWriter, Seek, Write};

@@ -13,7 +13,7 @@
 use super::envelopes::Envelope;
 use crate::config::TrackerConfig;
 use crate::error::{CliError, ErrorKind};
-use crate::jsonfmt::Member;
+use jsonfmt::Member;
 use serde_json::Value;
 
 /// The error codes (`code`, `error_code`, `category` or `error_category` of an envelope) that
@@ -249,8 +249,8 @@ mod tests {
             let e = with_pending(envelope(body), pending);
             let v: Value = serde_json::from_slice(&e.body).expect("json");
             assert_eq!(v, want, "{body}");
-            let fresh = crate::jsonfmt::validate(&e.body).expect("valid");
-            let keys = |o: &crate::jsonfmt::Outline| -> Vec<Vec<u8>> {
+            let fresh = jsonfmt::validate(&e.body).expect("valid");
+            let keys = |o: &jsonfmt::Outline| -> Vec<Vec<u8>> {
                 o.members
                     .iter()
                     .map(|m| e.body[m.key.clone()].to_vec())

@@ -12,9 +12,9 @@ use crate::http::errors::{
     envelope_message, envelope_of, error_from_response, unexpected_response,
 };
 use crate::http::{Body, Http, Method, Opened, Request, Response};
-use crate::jsonfmt::{split, Invalid};
 use crate::server_url::ServerUrl;
 use crate::term::Progress;
+use jsonfmt::{split, Invalid};
 use serde_json::{json, Value};
 use std::time::Instant;
 

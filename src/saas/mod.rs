@@ -47,7 +47,7 @@ pub fn client_for(
     route: Route,
 ) -> Result<TrackerClient, CliError> {
     let server = ctx.server_url()?;
-    let (login, _) = crate::auth::login_in_use(&ctx.state_root()?, ctx.logging());
+    let (login, _) = crate::auth::login_in_use(&ctx.state_root()?);
     let tokens = Tokens {
         login,
         http: ctx.http(&server)?,

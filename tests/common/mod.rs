@@ -1,7 +1,9 @@
 //! Shared helpers for integration tests: a sandbox (temp HOME, state root and project) that runs
-//! the binary with a clean environment, and a scanner that fails on any leaked secret.
+//! the binary with a clean environment, a scanner that fails on any leaked secret, and (through
+//! [`json_fields`]) a check of every `--json` document against its declaration.
 #![allow(dead_code)]
 
+pub mod json_fields;
 pub mod stubs;
 
 use std::io::Write;
@@ -105,6 +107,7 @@ impl Sandbox {
         }
         let out = child.wait_with_output().expect("wait");
         assert_no_secrets(&out);
+        json_fields::check_output(args, &out.stdout);
         out
     }
 
@@ -116,6 +119,7 @@ impl Sandbox {
         }
         let out = cmd.stdin(Stdio::null()).output().expect("run");
         assert_no_secrets(&out);
+        json_fields::check_output(args, &out.stdout);
         out
     }
 

@@ -2,7 +2,7 @@
 //! private file modes, and provider commands that never see a shell.
 
 use crate::common::stubs::{any_path, post, reply, status, Registry};
-use crate::common::{code, local_sandbox, mode, session_toml, stderr, Sandbox, SECRETS};
+use crate::common::{code, local_sandbox, mode, session_toml, stderr, stdout, Sandbox, SECRETS};
 use serde_json::json;
 use std::path::Path;
 
@@ -60,8 +60,71 @@ async fn verbose_request_logs_never_show_tokens() {
         stderr(&rust_log).contains("http: POST"),
         "RUST_LOG turns logging on too"
     );
+    // RUST_LOG is a filter: one module's lines only, or none below the level asked for.
+    let http_only = sb.run_env(
+        &["sync", "pull"],
+        &[("RUST_LOG", "spec_kitty_tracker::http=debug")],
+    );
+    let lines: Vec<&str> = std::str::from_utf8(&http_only.stderr)
+        .expect("utf8")
+        .lines()
+        .filter(|l| !l.starts_with("error: ") && !l.starts_with("hint: "))
+        .collect();
+    assert!(
+        !lines.is_empty() && lines.iter().all(|l| l.starts_with("http: ")),
+        "{lines:?}"
+    );
+    let info = sb.run_env(&["sync", "pull"], &[("RUST_LOG", "info")]);
+    assert!(!stderr(&info).contains("http: "), "{}", stderr(&info));
     for secret in SECRETS {
         assert!(!err.contains(secret));
+    }
+}
+
+/// `RUST_LOG=trace` turns on every target, reqwest's and hyper's records included: a password
+/// login, then a pull whose token is refused and refreshed, log their requests but never a
+/// token (access or refresh, old or new), the password or the `Authorization` header.
+#[tokio::test]
+async fn trace_logs_of_every_target_never_show_tokens() {
+    let server = Registry::start().await;
+    let issued = json!({"access": "acc-1", "refresh": "ref-1", "access_lifetime": 900, "refresh_lifetime": 604800, "team_slug": "acme"});
+    server
+        .register(post("/api/v1/token/"), reply(200, issued))
+        .times(1)
+        .await;
+    server
+        .register(post("/api/v1/tracker/pull/"), status(401))
+        .await;
+    let refreshed = json!({"access": "acc-2", "refresh": "ref-2"});
+    server
+        .register(post("/api/v1/token/refresh/"), reply(200, refreshed))
+        .await;
+    let sb = Sandbox::saas()
+        .env("SPEC_KITTY_SAAS_URL", &server.uri())
+        .env("RUST_LOG", "trace");
+    let login = sb.run_with_stdin(
+        &["auth", "login", "-u", "alice", "--password-stdin"],
+        "s3cret-pass\n",
+    );
+    assert_eq!(code(&login), 0, "{}", stderr(&login));
+    let pull = sb.run(&["sync", "pull", "--json"]);
+    let text = [&login, &pull]
+        .iter()
+        .map(|o| format!("{}{}", stdout(o), stderr(o)))
+        .collect::<String>();
+    assert!(
+        text.contains("http: POST ") && text.contains("/api/v1/token/refresh/"),
+        "{text}"
+    );
+    assert!(
+        text.contains("DEBUG reqwest::") && text.contains("TRACE hyper_util::"),
+        "records of other crates are shown too:\n{text}"
+    );
+    for secret in SECRETS.iter().chain(&["Bearer", "authorization"]) {
+        assert!(
+            !text.to_lowercase().contains(&secret.to_lowercase()),
+            "{secret} shown:\n{text}"
+        );
     }
 }
 

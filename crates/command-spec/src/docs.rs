@@ -2,7 +2,8 @@
 //! (clap_complete), rendered from the same clap tree the binary uses.
 
 use crate::classes::class_lines;
-use crate::model::{CommandSpec, Spec};
+use crate::json_fields;
+use crate::model::{CommandSpec, JsonShape, Spec};
 use clap::{Arg, ArgAction, Command};
 use clap_complete::Shell;
 use clap_mangen::roff::{bold, italic, roman, Inline, Roff};
@@ -157,6 +158,9 @@ fn extra_sections(model: Option<&CommandSpec>, spec: &Spec) -> String {
                 }
             }
         }
+        if let Some(output) = &cmd.json_output {
+            json_section(&mut roff, spec, output);
+        }
         if !cmd.examples.is_empty() {
             roff.control("SH", ["EXAMPLES"]);
             for ex in &cmd.examples {
@@ -178,6 +182,13 @@ fn extra_sections(model: Option<&CommandSpec>, spec: &Spec) -> String {
             roff.text([roman(var.help.clone())]);
         }
     }
+    if let (None, Some(error)) = (model, &spec.json_error) {
+        roff.control("SH", ["JSON ERRORS"]);
+        roff.text([roman(
+            "With --json a failure prints one JSON document on stdout, {\"error\": {...}}, whose object has these fields:",
+        )]);
+        fields(&mut roff, spec, error.fields.iter());
+    }
     if !spec.exit_codes.is_empty() && (model.is_none() || model.is_some_and(|m| m.is_leaf())) {
         roff.control("SH", ["EXIT STATUS"]);
         for code in &spec.exit_codes {
@@ -197,6 +208,37 @@ fn extra_sections(model: Option<&CommandSpec>, spec: &Spec) -> String {
     roff.control("SH", ["SEE ALSO"]);
     roff.text([roman(related.join(", "))]);
     roff.to_roff()
+}
+
+/// The JSON FIELDS section of a leaf page: each field (per variant) with its description.
+fn json_section(roff: &mut Roff, spec: &Spec, output: &JsonShape) {
+    roff.control("SH", ["JSON FIELDS"]);
+    for list in json_fields::field_lists(spec, output) {
+        if let Some(label) = &list.label {
+            roff.control("SS", [label.as_str()]);
+        }
+        if list.fields.is_empty() {
+            let why = list.help.unwrap_or("the document has no fields");
+            roff.text([roman(format!("None: {why}."))]);
+        }
+        fields(roff, spec, list.fields.into_iter());
+    }
+    if let Some(line) = json_fields::failure_line(spec) {
+        roff.control("PP", [] as [&str; 0]);
+        roff.text([roman(line)]);
+    }
+}
+
+fn fields<'a>(roff: &mut Roff, spec: &Spec, fields: impl Iterator<Item = &'a JsonShape>) {
+    for field in fields {
+        roff.control("TP", [] as [&str; 0]);
+        roff.text([bold(field.name.clone().unwrap_or_default())]);
+        let mut text = json_fields::describe(field);
+        if let Some(members) = json_fields::members(spec, field) {
+            text.push_str(&format!(". Members: {}", members.join(", ")));
+        }
+        roff.text([roman(text)]);
+    }
 }
 
 /// A generated completion script.

@@ -15,6 +15,7 @@ about: a
 long_about: b
 value_sets:
   modes: [{value: a}, {value: b, aliases: [bee]}, {value: old, hidden: true}]
+json_error: {type: object, fields: [{name: code, type: string, help: h}]}
 commands:
   - name: probe
     about: a
@@ -22,6 +23,7 @@ commands:
     gate: none
     class_from: none
     json: Print JSON
+    json_output: {type: object, fields: [{name: ok, type: boolean, help: h}]}
     examples: [{command: tool probe, help: h}]
     dispatch: {any: probe::run}
     args:

@@ -536,7 +536,7 @@ impl Splitter {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::jsonfmt::{validate, validate_nested};
+    use crate::{validate, validate_nested};
     use serde_json::{json, Value};
 
     /// Split `body` fed `chunk` bytes at a time; every block and the rest validated. The

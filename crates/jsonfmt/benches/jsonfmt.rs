@@ -6,8 +6,8 @@
 use contract_mock::{pull_page_body, Fields, Scenario};
 use divan::counter::BytesCount;
 use divan::Bencher;
+use jsonfmt::{validate, write_sorted, Formatter};
 use serde_json::Value;
-use spec_kitty_tracker::jsonfmt::{validate, write_sorted, Formatter};
 
 fn main() {
     divan::main();

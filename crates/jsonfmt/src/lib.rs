@@ -1,5 +1,6 @@
-//! JSON output as the original prints it — keys sorted at every level, 2-space indent — written
-//! straight from the received bytes at memory speed.
+//! The byte-level JSON engine of spec-kitty-tracker: JSON output as the Python `spec-kitty
+//! tracker` prints it — keys sorted at every level, 2-space indent — written straight from the
+//! received bytes at memory speed.
 //!
 //! Two byte-level passes, no tree and no allocation per key or value:
 //! 1. [`validate`] proves the body is one JSON document (grammar, UTF-8, depth) before a byte
