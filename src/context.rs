@@ -8,6 +8,7 @@ use crate::http::Http;
 use crate::project::Discovery;
 use crate::provider::Provider;
 use crate::server_url::ServerUrl;
+use crate::term::{Progress, Terminal};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -24,10 +25,12 @@ pub struct Context {
     pub server_url_arg: Option<String>,
     /// `-v` count.
     pub verbose: u8,
-    /// `--json` was given.
+    /// The output is JSON (`--json`; decided once, by `cli`).
     pub json: bool,
-    /// Human output may use emoji and colour (stdout is a terminal and NO_COLOR is unset).
-    pub fancy: bool,
+    /// Which standard streams are terminals.
+    pub terminal: Terminal,
+    /// How the layers below show a wait on stderr (`cli` sets it when stderr is a terminal).
+    pub progress: Option<Progress>,
     /// The provider this invocation is about (from the binding or `--provider`).
     pub provider: Option<Provider>,
     root: Option<PathBuf>,
@@ -44,7 +47,8 @@ impl Context {
             server_url_arg: None,
             verbose: 0,
             json: false,
-            fancy: false,
+            terminal: Terminal::default(),
+            progress: None,
             provider: None,
             root: None,
             config: None,

@@ -112,15 +112,11 @@ pub fn upgrade_hint(provider: &str, pending: &str) -> String {
 }
 
 /// The response checked for a binding upgrade: the pending ref, and the envelope with
-/// `pending_binding_upgrade` set when it is printed as JSON (`json`; human output leaves the
-/// body as it is, sparing a large page the copy).
-pub fn marked(route: &Route, envelope: Envelope, json: bool) -> (Envelope, Option<String>) {
+/// `pending_binding_upgrade` set for `--json` (human output reads the envelope's other
+/// members).
+pub fn marked(route: &Route, envelope: Envelope) -> (Envelope, Option<String>) {
     let pending = route.upgrade_in(&envelope);
-    let envelope = match json {
-        true => with_pending(envelope, pending.as_deref()),
-        false => envelope,
-    };
-    (envelope, pending)
+    (with_pending(envelope, pending.as_deref()), pending)
 }
 
 /// `envelope` with `pending_binding_upgrade` set (to null when there is none), for `--json`.
