@@ -1,6 +1,7 @@
 //! Compiles commands.yaml: validates it, then writes into OUT_DIR the argument types
 //! (`args.rs`), the dispatch match (`route.rs`), the template list (`templates.rs`), man
-//! pages (`man/`) and shell completions (`completions/`). All logic lives in crates/command-spec.
+//! pages (`man/`), shell completions (`completions/`) and the JSON Schema of each command's
+//! `--json` output (`json/`, committed as docs/json/). All logic lives in crates/command-spec.
 
 use std::path::Path;
 use std::{env, fs};
@@ -45,6 +46,11 @@ fn generate() -> Result<(), String> {
         completions
             .iter()
             .map(|c| (c.file_name.as_str(), c.script.as_str())),
+    )?;
+    let schemas = command_spec::json_fields::schema_files(&spec);
+    write_dir(
+        &out.join("json"),
+        schemas.iter().map(|(n, b)| (n.as_str(), b.as_str())),
     )?;
     let entries: Vec<String> = completions
         .iter()

@@ -154,8 +154,8 @@ def main():
         server.kill()
     if "--no-formatter" not in sys.argv:
         # The formatter alone, in the same run (divan; medians are the middle column).
-        print("\nformatter alone (cargo bench --bench jsonfmt, 30 samples; target >= 1 GB/s):", flush=True)
-        subprocess.run(["cargo", "bench", "--quiet", "--locked", "--bench", "jsonfmt", "--",
+        print("\nformatter alone (cargo bench -p jsonfmt --bench jsonfmt, 30 samples; target >= 1 GB/s):", flush=True)
+        subprocess.run(["cargo", "bench", "--quiet", "--locked", "-p", "jsonfmt", "--bench", "jsonfmt", "--",
                         "--sample-count", "30"], cwd=ROOT, check=True)
 
 

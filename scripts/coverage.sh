@@ -2,14 +2,14 @@
 # Line coverage of the workspace with cargo-tarpaulin's llvm engine (no extra toolchain
 # components needed). Runs of our binary started by the integration tests are counted too:
 # tarpaulin gives every test binary an LLVM_PROFILE_FILE pattern inside its profraw folder, the
-# test sandbox (tests/common/mod.rs) passes it on to the instrumented binary it spawns, and
+# test sandbox (tests/it/common/mod.rs) passes it on to the instrumented binary it spawns, and
 # tarpaulin merges every new profile against the test and the workspace binaries.
 #
 # Prints the total and the ten weakest files, writes target/coverage/tarpaulin-report.html
 # (and .json). Installs cargo-tarpaulin from crates.io when it is missing (~10 min on 2 cores).
 # Not part of .ci/run: see README "Coverage" for the time it takes.
 #
-# The interop tests with spec-kitty-cli 3.2.7 (tests/session32.rs, the only ones that run the
+# The interop tests with spec-kitty-cli 3.2.7 (tests/it/session32.rs, the only ones that run the
 # refresh transaction through the binary) skip without their venv, so it is made first, as
 # .ci/run does (idempotent; ~150 MB from PyPI the first time).
 #

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Creates (or reuses) a throwaway venv holding spec-kitty-cli 3.2.7 from PyPI, for the interop
-# test tests/session32.rs. Idempotent: a venv that already has that version is kept. Location:
+# test tests/it/session32.rs. Idempotent: a venv that already has that version is kept. Location:
 # $SPEC_KITTY_INTEROP_VENV, else target/interop-venv (so `cargo clean` removes it). Prints the path.
 set -euo pipefail
 cd "$(dirname "$0")/.."

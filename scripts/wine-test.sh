@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run the Windows build (the .exe of the win_amd64 wheel scripts/wheel.sh built, or the .exe
-# given) under Wine: the golden CLI tests (tests/cli.rs) and the SaaS end-to-end tests
-# (tests/saas_e2e.rs) with the binary swapped for a launcher of the .exe, then the Windows
+# given) under Wine: the golden CLI tests (tests/it/cli.rs) and the SaaS end-to-end tests
+# (tests/it/saas_e2e.rs) with the binary swapped for a launcher of the .exe, then the Windows
 # behaviours against Wine's kernel32 and msvcrt (a Windows ABI we did not write):
 # - without SPEC_KITTY_HOME the state goes to %LOCALAPPDATA%\spec-kitty (Wine's own value);
 # - `auth login` waits for its lock file held with msvcrt `_locking(fd, _LK_NBLCK, 1)`, the
@@ -37,7 +37,7 @@ started=$SECONDS
 target=$(realpath -m "${CARGO_TARGET_DIR:-target}")
 # The Rust test binaries run against the .exe (the golden CLI cases and the SaaS end to end
 # tests); cargo test selects them here and nowhere else.
-RUST_TESTS=(--test cli --test saas_e2e)
+RUST_TESTS=(--test it -- cli:: saas_e2e::)
 say() { printf 'wine-test.sh: %s\n' "$*" >&2; }
 fail() { printf 'wine-test.sh: FAILED: %s\n' "$*" >&2; exit 1; }
 

@@ -6,12 +6,12 @@ use crate::context::Context;
 use crate::dispatch::route;
 use crate::env::Env;
 use crate::error::{CliError, ErrorKind};
-use crate::output::{emit, emit_error, render_message, to_json_text, write_stdout};
+use crate::output::tty::terminal;
+use crate::output::{emit, emit_clap, emit_details, emit_error, render_message};
 use crate::provider::{classify, unknown_provider_error, Provider, ProviderClass};
 use clap::parser::ValueSource;
 use clap::ArgMatches;
 use std::ffi::OsString;
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
@@ -29,27 +29,23 @@ pub fn spec() -> Result<&'static command_spec::Spec, CliError> {
 /// Run the program with `args` (including the program name); returns the exit code.
 pub fn run(args: Vec<OsString>) -> u8 {
     crate::output::long_values::remember(&args);
-    let wants_json = args
-        .iter()
-        .skip(1)
-        .take_while(|a| *a != "--")
-        .any(|a| a == "--json");
+    let json = json_requested(&args);
     let spec = match spec() {
         Ok(s) => s,
-        Err(e) => return emit_error(&e, wants_json),
+        Err(e) => return emit_error(&e, json),
     };
     // The name in "Usage:" lines is the command's, not argv[0]'s (`spec-kitty-tracker.exe` on
     // Windows, a symbolic link's name elsewhere), as in the man pages and completions.
     let command = command_spec::to_clap::build(spec, VERSION).bin_name("spec-kitty-tracker");
     let matches = match command.try_get_matches_from(args) {
         Ok(m) => m,
-        Err(e) => return clap_failure(&e, wants_json),
+        Err(e) => return emit_clap(&e, json),
     };
     let (path, leaf) = leaf_of(&matches);
     let Some(id) = CommandId::from_path(&path) else {
         return emit_error(
             &CliError::usage(format!("unknown command `{}`", path.join(" "))),
-            wants_json,
+            json,
         );
     };
     let jq_arg = id
@@ -59,7 +55,7 @@ pub fn run(args: Vec<OsString>) -> u8 {
     let jq = match jq_arg {
         Some(code) => match crate::output::jq::compile(code) {
             Ok(jq) => Some(jq),
-            Err(e) => return emit_error(&e, wants_json),
+            Err(e) => return emit_error(&e, json),
         },
         None => None,
     };
@@ -68,64 +64,33 @@ pub fn run(args: Vec<OsString>) -> u8 {
     ctx.project_arg = leaf.get_one::<PathBuf>("project").cloned();
     ctx.server_url_arg = leaf.get_one::<String>("server_url").cloned();
     ctx.verbose = leaf.get_count("verbose");
-    ctx.json = id.has_json() && leaf.get_flag("json");
-    ctx.fancy = std::io::stdout().is_terminal() && ctx.env.get("NO_COLOR").is_none();
-    match execute(id, leaf, &mut ctx) {
-        Ok(outcome) => emit(outcome, ctx.json, jq.as_ref()),
+    crate::output::log::init(ctx.verbose, ctx.env.get("RUST_LOG"));
+    ctx.json = json;
+    ctx.terminal = terminal();
+    ctx.progress = ctx.terminal.stderr.then_some(crate::output::tty::PROGRESS);
+    let result = execute(id, leaf, &mut ctx);
+    let fancy = ctx.terminal.stdout && ctx.env.get("NO_COLOR").is_none();
+    match result {
+        Ok(outcome) => emit(outcome, json, jq.as_ref(), fancy),
         Err(err) => {
-            let code = emit_error(&err, ctx.json);
+            let code = emit_error(&err, json);
             if ctx.verbose > 0 {
-                print_details(&err);
+                emit_details(&err);
             }
             code
         }
     }
 }
 
-/// With `-v`: the machine code and every detail of an error (server envelope fields such as
-/// `category` and `details`) on one stderr line.
-fn print_details(err: &CliError) {
-    let mut parts = vec![format!("code={}", err.code)];
-    for (key, value) in &err.details {
-        let text = match value {
-            serde_json::Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
-        parts.push(format!("{key}={text}"));
-    }
-    eprintln!("note: {}", crate::output::clean(&parts.join(" "), false));
-}
-
-/// Print a clap error (or help/version) and return its exit code; usage errors also as a
-/// JSON error object when `--json` was on the command line.
-fn clap_failure(err: &clap::Error, wants_json: bool) -> u8 {
-    use clap::error::ErrorKind as K;
-    let code = err.exit_code();
-    let is_output = matches!(err.kind(), K::DisplayHelp | K::DisplayVersion);
-    if wants_json && !is_output {
-        let rendered = err.render().to_string();
-        let first = rendered.lines().next().unwrap_or("invalid usage");
-        let message = first.strip_prefix("error: ").unwrap_or(first);
-        let message = crate::output::long_values::cut(message);
-        write_stdout(&to_json_text(&CliError::usage(message).to_json()));
-    }
-    if is_output {
-        let _ = err.print();
-    } else {
-        // clap's own message, styled as clap styles it, with long values cut.
-        use std::io::Write;
-        let rendered = err.render().ansi().to_string();
-        let _ = write!(
-            anstream::stderr().lock(),
-            "{}",
-            crate::output::long_values::cut(&rendered)
-        );
-    }
-    if is_output {
-        0
-    } else {
-        u8::try_from(code).unwrap_or(2)
-    }
+/// Whether this run prints JSON: `--json` among the options (before any `--`). The one place
+/// that decides, from the command line as given, so that a usage error clap reports is JSON
+/// too. When clap accepts the command line this is the leaf's `--json` flag: only leaves that
+/// declare `--json` accept it, and no option takes a value starting with `--`.
+fn json_requested(args: &[OsString]) -> bool {
+    args.iter()
+        .skip(1)
+        .take_while(|a| *a != "--")
+        .any(|a| a == "--json")
 }
 
 /// The leaf's path of names and its matches.
@@ -252,4 +217,24 @@ fn check_refusals(
         .detail("option", format!("--{}", refusal.flag)));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_is_asked_for_by_an_option_before_any_double_dash() {
+        let argv = |a: &[&str]| a.iter().map(OsString::from).collect::<Vec<_>>();
+        assert!(json_requested(&argv(&["skt", "providers", "--json"])));
+        assert!(!json_requested(&argv(&["skt", "providers"])));
+        assert!(!json_requested(&argv(&[
+            "skt",
+            "operations",
+            "show",
+            "--",
+            "--json"
+        ])));
+        assert!(!json_requested(&argv(&["--json", "providers"])));
+    }
 }

@@ -8,6 +8,7 @@ use crate::http::Http;
 use crate::project::Discovery;
 use crate::provider::Provider;
 use crate::server_url::ServerUrl;
+use crate::term::{Progress, Terminal};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -24,10 +25,12 @@ pub struct Context {
     pub server_url_arg: Option<String>,
     /// `-v` count.
     pub verbose: u8,
-    /// `--json` was given.
+    /// The output is JSON (`--json`; decided once, by `cli`).
     pub json: bool,
-    /// Human output may use emoji and colour (stdout is a terminal and NO_COLOR is unset).
-    pub fancy: bool,
+    /// Which standard streams are terminals.
+    pub terminal: Terminal,
+    /// How the layers below show a wait on stderr (`cli` sets it when stderr is a terminal).
+    pub progress: Option<Progress>,
     /// The provider this invocation is about (from the binding or `--provider`).
     pub provider: Option<Provider>,
     root: Option<PathBuf>,
@@ -44,7 +47,8 @@ impl Context {
             server_url_arg: None,
             verbose: 0,
             json: false,
-            fancy: false,
+            terminal: Terminal::default(),
+            progress: None,
             provider: None,
             root: None,
             config: None,
@@ -90,11 +94,6 @@ impl Context {
         self.provider.as_ref().map_or("", |p| p.name.as_str())
     }
 
-    /// Whether `-v` or `RUST_LOG` asked for request and command logging on stderr.
-    pub fn logging(&self) -> bool {
-        self.verbose > 0 || self.env.get("RUST_LOG").is_some()
-    }
-
     /// The server URL of this invocation (`--server-url`, `SPEC_KITTY_SAAS_URL`, config.toml).
     pub fn server_url(&self) -> Result<ServerUrl, CliError> {
         crate::server_url::resolve(
@@ -104,10 +103,9 @@ impl Context {
         )
     }
 
-    /// The HTTP client for `server`, logging requests with `-v` or `RUST_LOG`.
+    /// The HTTP client for `server` (its requests are logged with `-v` or `RUST_LOG`).
     /// `SPEC_KITTY_TRACKER_HTTP_TIMEOUT_MS` and `SPEC_KITTY_TRACKER_MAX_BODY_BYTES` are test hooks.
     pub fn http(&self, server: &ServerUrl) -> Result<Http, CliError> {
-        let log = self.logging();
         let timeout = self
             .env
             .number("SPEC_KITTY_TRACKER_HTTP_TIMEOUT_MS")
@@ -116,7 +114,7 @@ impl Context {
             .env
             .number("SPEC_KITTY_TRACKER_MAX_BODY_BYTES")
             .and_then(|n| usize::try_from(n).ok());
-        Http::new(server, log, timeout, max_body)
+        Http::new(server, timeout, max_body)
     }
 
     /// Directory for credentials and caches: `SPEC_KITTY_HOME`, else the platform's default

@@ -1,6 +1,6 @@
 //! The HTTP layer shared by auth and the tracker client: one reqwest client (rustls, no
 //! redirects so credentials never follow one, connect/request timeouts), bounded body reading,
-//! request logging for `-v` / `RUST_LOG`, the mapping of transport failures to exit 5, and
+//! request logging (`debug` events, shown with `-v` / `RUST_LOG`), the mapping of transport failures to exit 5, and
 //! ([`errors`]) of error envelopes to one clear error.
 //!
 //! Proxies: a loopback server (127.0.0.0/8, ::1, localhost) is always reached directly, so
@@ -155,12 +155,12 @@ impl Body {
                 Ok(Some(chunk))
             }
             None => {
-                self.http.trace(&format!(
-                    "{} ({} ms, {} bytes)",
+                tracing::debug!(
+                    "http: {} ({} ms, {} bytes)",
                     self.what,
                     self.started.elapsed().as_millis(),
                     self.read
-                ));
+                );
                 Ok(None)
             }
         }
@@ -182,16 +182,15 @@ impl Body {
 #[derive(Debug, Clone)]
 pub struct Http {
     client: reqwest::Client,
-    log: bool,
     max_body: usize,
 }
 
 impl Http {
-    /// Build the client for requests to `server`. `log` turns on request logging to stderr.
-    /// `timeout` overrides the 30 s request limit (tests). A loopback `server` is never proxied.
+    /// Build the client for requests to `server` (each request is a `debug` event of this
+    /// module, see [`crate::output::log`]). `timeout` overrides the 30 s request limit
+    /// (tests). A loopback `server` is never proxied.
     pub fn new(
         server: &ServerUrl,
-        log: bool,
         timeout: Option<Duration>,
         max_body: Option<usize>,
     ) -> Result<Http, CliError> {
@@ -209,7 +208,6 @@ impl Http {
         })?;
         Ok(Http {
             client,
-            log,
             max_body: max_body.unwrap_or(MAX_BODY_BYTES),
         })
     }
@@ -247,7 +245,7 @@ impl Http {
             let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.expose())).collect();
             builder = builder.form(&pairs);
         }
-        self.trace(&format!("{method} {}", req.url));
+        tracing::debug!("http: {method} {}", req.url);
         let resp = builder
             .send()
             .await
@@ -269,7 +267,7 @@ impl Http {
         };
         if let Some(len) = body.resp.content_length() {
             if len > self.max_body as u64 {
-                self.trace(&format!("{}: body of {len} bytes refused", body.what));
+                tracing::debug!("http: {}: body of {len} bytes refused", body.what);
                 return Err(body.too_large(len));
             }
         }
@@ -280,19 +278,13 @@ impl Http {
         })
     }
 
-    fn trace(&self, line: &str) {
-        if self.log {
-            eprintln!("http: {}", crate::output::clean(line, false));
-        }
-    }
-
     fn transport_error(&self, server: &str, url: &str, e: &reqwest::Error) -> CliError {
         let reason = if e.is_timeout() {
             "timed out".to_owned()
         } else {
             root_cause(e)
         };
-        self.trace(&format!("{url}: {reason}"));
+        tracing::debug!("http: {url}: {reason}");
         if e.is_builder() {
             // Nothing was sent: a local problem with the request, not the network.
             return CliError::failed(
@@ -417,7 +409,7 @@ mod tests {
     #[test]
     fn a_request_that_cannot_be_built_is_not_a_network_error() {
         let server = ServerUrl::parse("http://127.0.0.1:9", "t").expect("url");
-        let http = Http::new(&server, false, None, None).expect("client");
+        let http = Http::new(&server, None, None).expect("client");
         let req = Request::new(Method::Get, server.join("/x/")).header("X-Team-Slug", "a\nb");
         let err = block_on(http.send(req, server.as_str()))
             .expect("runtime")

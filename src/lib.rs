@@ -2,8 +2,9 @@
 //!
 //! Layers, each importing only downward: [`cli`] parses and calls the generated
 //! [`dispatch`] `route()`; [`commands`] holds one thin handler per leaf command and takes its
-//! typed arguments from the generated [`args`]; everything below ([`config`], [`project`],
-//! [`provider`], ...) knows nothing about clap.
+//! typed arguments from the generated [`args`] and returns a typed report, which [`output`]
+//! (the one module that writes stdout and stderr) prints; everything below ([`config`],
+//! [`project`], [`provider`], ...) knows nothing about clap.
 
 pub mod args;
 pub mod auth;
@@ -18,7 +19,6 @@ pub mod env;
 pub mod error;
 pub mod fsutil;
 pub mod http;
-pub mod jsonfmt;
 pub mod local;
 pub mod output;
 pub mod project;

@@ -1,23 +1,29 @@
-//! What a handler returns and how it reaches the user: human text through the minijinja
-//! templates in templates/, or one JSON document with `--json` (keys sorted, 2-space indent).
+//! What a handler returns and how it reaches the user; the one module that writes stdout and
+//! stderr. A handler returns a typed report ([`Outcome::report`]); its template in templates/
+//! renders it, or with `--json` one JSON document is printed (keys sorted, 2-space indent).
 //! Errors go to stderr (`error:` / `hint:`), and with `--json` also as `{"error": {...}}` on
-//! stdout. A closed stdout (`| head`) is not an error.
+//! stdout; warnings, hints and progress lines go to stderr ([`tty`]). A closed stdout
+//! (`| head`) is not an error.
 //!
 //! Terminal safety: every value a template prints (`{{ ... }}`), every error message, hint and
-//! warning goes through [`clean`] (from [`crate::term`], so lower layers use it too), which shows terminal control
-//! characters (Unicode `Cc`: the C0 set, DEL and the C1 set of ECMA-48) as visible escapes such
+//! warning goes through [`clean`] (from [`crate::term`], so lower layers use it too), which
+//! shows terminal control characters (Unicode `Cc`: the C0 set, DEL and the C1 set of ECMA-48) as visible escapes such
 //! as `\u{1b}`, so a server value or a user argument cannot move the cursor, clear the screen or
 //! retitle the terminal. `--json` output is JSON, where those characters are escaped already.
 
 pub mod item_thread;
 pub mod jq;
+pub mod log;
 pub mod merge;
 pub mod table;
+pub mod tty;
 
-pub use crate::term::{clean, long_values, note};
+pub use crate::term::{clean, long_values};
+pub use tty::warn;
 
 use crate::error::CliError;
 use crate::term::{ERROR, HINT};
+use serde::Serialize;
 use serde_json::Value;
 use std::borrow::Cow;
 use std::io::Write;
@@ -36,8 +42,11 @@ impl Template {
     }
 }
 
-/// A successful (or partially successful) result.
-#[derive(Debug, Clone)]
+/// What a handler returns: a report (human text from its template, or with `--json` a JSON
+/// document), or text printed as is. Build it with [`Outcome::report`], then say what `--json`
+/// prints when it is not the report itself ([`Outcome::json`], [`Outcome::document`],
+/// [`Outcome::merged`]).
+#[derive(Debug)]
 pub struct Outcome {
     body: Body,
     /// Exit code: 0, or 1 for a partial failure that still has a result to show.
@@ -46,84 +55,61 @@ pub struct Outcome {
     pub hints: Vec<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 enum Body {
-    /// Human text from `template` with `data`; `--json` prints `json`.
+    /// `template` renders the serialized report `data`; `--json` prints `json`.
     Report {
         template: Template,
-        data: Value,
-        json: Value,
-    },
-    /// Human text from `template` with `data`; `--json` prints `json_bytes` (a JSON document as
-    /// received) with sorted keys, streamed without building a tree.
-    ReportRaw {
-        template: Template,
-        data: Value,
-        json_bytes: Vec<u8>,
-        /// Its outline when it was validated already (no second pass).
-        outline: Option<crate::jsonfmt::Outline>,
+        data: Result<Value, String>,
+        json: Json,
     },
     /// Printed as is, whatever `--json` says (completion scripts).
     Raw(String),
-    /// Already written by the handler (streamed output).
-    None,
+}
+
+/// What `--json` prints.
+#[derive(Debug)]
+enum Json {
+    /// The report itself.
+    Report,
+    /// Another shape of the same facts.
+    Value(Result<Value, String>),
+    /// A document written as it is read, without building a tree.
+    Stream(Stream),
+}
+
+/// A JSON document too large to build as a tree.
+#[derive(Debug)]
+enum Stream {
+    /// A document as received, keys sorted.
+    Document(Document),
+    /// The document merged from the pages of `sync pull --all`, from its spools.
+    Merged(merge::FinishedPull),
+}
+
+/// A received JSON document and its outline from the one validating pass it went through.
+#[derive(Debug)]
+pub struct Document {
+    /// The document's bytes.
+    pub bytes: Vec<u8>,
+    /// Its top level.
+    pub outline: jsonfmt::Outline,
+}
+
+/// The serialized form of a report (every report is ours: a failure is a bug, shown as an
+/// internal error when printed).
+fn serialized(report: &impl Serialize) -> Result<Value, String> {
+    serde_json::to_value(report).map_err(|e| e.to_string())
 }
 
 impl Outcome {
-    /// Render `template` with `data`; `--json` prints `data`.
-    pub fn report(template: Template, data: Value) -> Outcome {
+    /// `report` rendered with `template`; `--json` prints `report`.
+    pub fn report(template: Template, report: &impl Serialize) -> Outcome {
         Outcome {
             body: Body::Report {
                 template,
-                json: data.clone(),
-                data,
-            },
-            exit_code: 0,
-            hints: Vec::new(),
-        }
-    }
-
-    /// Render `template` with `data`; `--json` prints `json` instead.
-    pub fn report_with_json(template: Template, data: Value, json: Value) -> Outcome {
-        Outcome {
-            body: Body::Report {
-                template,
-                data,
-                json,
-            },
-            exit_code: 0,
-            hints: Vec::new(),
-        }
-    }
-
-    /// Render `template` with `data`; `--json` prints the received JSON document `json_bytes`.
-    pub fn report_raw_json(template: Template, data: Value, json_bytes: Vec<u8>) -> Outcome {
-        Outcome {
-            body: Body::ReportRaw {
-                template,
-                data,
-                json_bytes,
-                outline: None,
-            },
-            exit_code: 0,
-            hints: Vec::new(),
-        }
-    }
-
-    /// Render `template` with `data`; `--json` prints the JSON document `json_bytes` already
-    /// validated into `outline` (a received envelope), so it is formatted in one pass.
-    pub fn report_validated(
-        template: Template,
-        data: Value,
-        json_bytes: Vec<u8>,
-        outline: crate::jsonfmt::Outline,
-    ) -> Outcome {
-        Outcome {
-            body: Body::ReportRaw {
-                template,
-                data,
-                json_bytes,
-                outline: Some(outline),
+                data: serialized(report),
+                json: Json::Report,
             },
             exit_code: 0,
             hints: Vec::new(),
@@ -139,13 +125,26 @@ impl Outcome {
         }
     }
 
-    /// Output the handler has already written (streamed).
-    pub fn none() -> Outcome {
-        Outcome {
-            body: Body::None,
-            exit_code: 0,
-            hints: Vec::new(),
+    /// `--json` prints `json` (the report's facts in the shape scripts rely on).
+    pub fn json(self, json: &impl Serialize) -> Outcome {
+        self.with_json(Json::Value(serialized(json)))
+    }
+
+    /// `--json` prints the received document `document`.
+    pub fn document(self, document: Document) -> Outcome {
+        self.with_json(Json::Stream(Stream::Document(document)))
+    }
+
+    /// `--json` prints the merged pull `pull`.
+    pub fn merged(self, pull: merge::FinishedPull) -> Outcome {
+        self.with_json(Json::Stream(Stream::Merged(pull)))
+    }
+
+    fn with_json(mut self, new: Json) -> Outcome {
+        if let Body::Report { json, .. } = &mut self.body {
+            *json = new;
         }
+        self
     }
 
     /// Set the exit code.
@@ -216,16 +215,18 @@ fn dig(value: minijinja::Value, path: minijinja::value::Rest<String>) -> minijin
     }
 }
 
-/// Render a template.
-pub fn render(template: Template, data: &Value) -> Result<String, CliError> {
-    let template = template.name();
-    let env = environment();
-    let tmpl = env
-        .get_template(template)
-        .map_err(|e| CliError::failed("internal", format!("template {template}: {e}")))?;
-    let mut text = tmpl
-        .render(minijinja::value::Serde(data))
-        .map_err(|e| CliError::failed("internal", format!("template {template}: {e}")))?;
+/// Render `template` with `data`. `fancy` (emoji welcome: stdout is a terminal and NO_COLOR is
+/// unset) is a template global, not data.
+fn render(template: Template, data: &Value, fancy: bool) -> Result<String, CliError> {
+    let name = template.name();
+    let failed =
+        |e: minijinja::Error| CliError::failed("internal", format!("template {name}: {e}"));
+    let mut env = environment().clone();
+    env.add_global("fancy", fancy);
+    let mut text = env
+        .get_template(name)
+        .and_then(|t| t.render(minijinja::value::Serde(data)))
+        .map_err(failed)?;
     while text.ends_with('\n') {
         text.pop();
     }
@@ -247,42 +248,62 @@ pub fn to_json_text(value: &Value) -> String {
     text
 }
 
+fn internal(why: &str) -> CliError {
+    CliError::failed("internal", format!("report: {why}"))
+}
+
 impl Outcome {
-    /// The text [`emit`] prints for this outcome (empty when the handler streamed its output
-    /// itself); for tests that run commands in-process.
+    /// The text [`emit`] prints for this outcome (plain, not `fancy`); for tests that run
+    /// commands in-process.
     pub fn text(&self, json: bool) -> Result<String, CliError> {
-        match &self.body {
-            Body::ReportRaw { json_bytes, .. } if json => {
+        self.text_with(json, false)
+    }
+
+    fn text_with(&self, json: bool, fancy: bool) -> Result<String, CliError> {
+        let (template, data, shape) = match &self.body {
+            Body::Raw(text) => return Ok(text.clone()),
+            Body::Report {
+                template,
+                data,
+                json: shape,
+            } => (*template, data, shape),
+        };
+        let data = data.as_ref().map_err(|why| internal(why))?;
+        match shape {
+            _ if !json => render(template, data, fancy),
+            Json::Report => Ok(to_json_text(data)),
+            Json::Value(value) => value
+                .as_ref()
+                .map(to_json_text)
+                .map_err(|why| internal(why)),
+            Json::Stream(stream) => {
                 let mut out = Vec::new();
-                crate::jsonfmt::write_sorted(json_bytes, &mut out).map_err(|e| {
-                    CliError::failed(
-                        "unexpected_response",
-                        format!("unexpected response from server: {e}"),
-                    )
+                stream.write(&mut out, false).map_err(|e| {
+                    CliError::failed("internal", format!("cannot write the document: {e}"))
                 })?;
                 Ok(String::from_utf8_lossy(&out).into_owned())
             }
-            body => body.text(json),
         }
     }
 }
 
-impl Body {
-    /// The text of every body but streamed JSON.
-    fn text(&self, json: bool) -> Result<String, CliError> {
+impl Stream {
+    /// Write the document to `out` (`to_stdout`: `out` writes to stdout).
+    fn write(&self, out: &mut dyn Write, to_stdout: bool) -> std::io::Result<()> {
         match self {
-            Body::Raw(text) => Ok(text.clone()),
-            Body::None => Ok(String::new()),
-            Body::Report { json: value, .. } if json => Ok(to_json_text(value)),
-            Body::Report { template, data, .. } | Body::ReportRaw { template, data, .. } => {
-                render(*template, data)
+            Stream::Document(doc) => {
+                let mut f = jsonfmt::Formatter::new(out);
+                f.document(&doc.bytes, &doc.outline)?;
+                f.finish()
             }
+            Stream::Merged(pull) => pull.write(out, to_stdout),
         }
     }
 }
 
-/// Print an outcome (with `--json`, filtered by `jq` when given); returns the exit code.
-pub fn emit(outcome: Outcome, json: bool, jq: Option<&jq::Jq>) -> u8 {
+/// Print an outcome (with `--json`, filtered by `jq` when given; human text `fancy` or not);
+/// returns the exit code.
+pub fn emit(outcome: Outcome, json: bool, jq: Option<&jq::Jq>, fancy: bool) -> u8 {
     if let (true, Some(jq)) = (json, jq) {
         return match outcome
             .text(true)
@@ -295,39 +316,25 @@ pub fn emit(outcome: Outcome, json: bool, jq: Option<&jq::Jq>) -> u8 {
             Err(err) => emit_error(&err, true),
         };
     }
-    let text = match &outcome.body {
-        Body::ReportRaw {
-            json_bytes,
-            outline,
+    if let (
+        true,
+        Body::Report {
+            json: Json::Stream(stream),
             ..
-        } if json => {
-            let mut out = std::io::stdout().lock();
-            let written = match outline {
-                Some(outline) => {
-                    let mut f = crate::jsonfmt::Formatter::new(&mut out);
-                    f.document(json_bytes, outline).and_then(|()| f.finish())
-                }
-                None => crate::jsonfmt::write_sorted(json_bytes, &mut out),
-            };
-            return match written {
-                // Invalid JSON is found before a byte is written: the error is the document.
-                Err(e) if e.kind() == std::io::ErrorKind::InvalidData => emit_error(
-                    &CliError::failed(
-                        "unexpected_response",
-                        format!("unexpected response from server: {e}"),
-                    ),
-                    true,
-                ),
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => emit_error(
-                    &CliError::failed("stdout", format!("cannot write to stdout: {e}")),
-                    false,
-                ),
-                _ => outcome.exit_code,
-            };
-        }
-        body => body.text(json),
-    };
-    match text {
+        },
+    ) = (json, &outcome.body)
+    {
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        return match stream.write(&mut out, true).and_then(|()| out.flush()) {
+            // Part of the document may be out: the error goes to stderr only.
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => emit_error(
+                &CliError::failed("stdout", format!("cannot write to stdout: {e}")),
+                false,
+            ),
+            _ => outcome.exit_code,
+        };
+    }
+    match outcome.text_with(json, fancy) {
         Ok(text) => {
             write_stdout(&text);
             if !json {
@@ -365,20 +372,51 @@ pub fn emit_error(err: &CliError, json: bool) -> u8 {
     err.kind.exit_code()
 }
 
+/// With `-v`: the machine code and every detail of an error (server envelope fields such as
+/// `category` and `details`) on one stderr line.
+pub fn emit_details(err: &CliError) {
+    let mut parts = vec![format!("code={}", err.code)];
+    for (key, value) in &err.details {
+        let text = match value {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        parts.push(format!("{key}={text}"));
+    }
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "note: {}",
+        clean(&parts.join(" "), false)
+    );
+}
+
+/// Print a clap error, help or version and return its exit code; usage errors also as a JSON
+/// error object with `--json`.
+pub fn emit_clap(err: &clap::Error, json: bool) -> u8 {
+    use clap::error::ErrorKind as K;
+    let is_output = matches!(err.kind(), K::DisplayHelp | K::DisplayVersion);
+    if is_output {
+        let _ = err.print();
+        return 0;
+    }
+    if json {
+        let rendered = err.render().to_string();
+        let first = rendered.lines().next().unwrap_or("invalid usage");
+        let message = first.strip_prefix("error: ").unwrap_or(first);
+        let message = long_values::cut(message);
+        write_stdout(&to_json_text(&CliError::usage(message).to_json()));
+    }
+    // clap's own message, styled as clap styles it, with long values cut.
+    let rendered = err.render().ansi().to_string();
+    let _ = write!(anstream::stderr().lock(), "{}", long_values::cut(&rendered));
+    u8::try_from(err.exit_code()).unwrap_or(2)
+}
+
 /// Write to stdout, ignoring a closed pipe.
-pub fn write_stdout(text: &str) {
+fn write_stdout(text: &str) {
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(text.as_bytes());
     let _ = out.flush();
-}
-
-/// Print a warning line on stderr.
-pub fn warn(message: &str) {
-    let _ = writeln!(
-        anstream::stderr().lock(),
-        "{HINT}warning:{HINT:#} {}",
-        clean(&long_values::cut(message), true)
-    );
 }
 
 #[cfg(test)]
@@ -402,12 +440,17 @@ mod tests {
     fn a_value_the_data_lacks_is_an_error_not_a_blank() {
         // Oracle: minijinja's documented `UndefinedBehavior::Strict` (printing or testing an
         // undefined value fails); before, `Chainable` rendered "Mapping saved: WP01 -> ".
-        let err = render(Template::MapAdd, &serde_json::json!({ "wp_id": "WP01" }))
-            .expect_err("external_id and replaced are missing");
+        let err = render(
+            Template::MapAdd,
+            &serde_json::json!({ "wp_id": "WP01" }),
+            false,
+        )
+        .expect_err("external_id and replaced are missing");
         assert!(err.message.contains("undefined"), "{}", err.message);
         let ok = render(
             Template::MapAdd,
             &serde_json::json!({ "wp_id": "WP01", "external_id": "X-1", "replaced": null }),
+            false,
         )
         .expect("complete data renders");
         assert_eq!(ok, "Mapping saved: WP01 -> X-1\n");
@@ -424,7 +467,7 @@ mod tests {
             "env": { "identity_path": "odd", "connected": null },
         });
         assert_eq!(
-            render(Template::StatusSaas, &data).expect("renders"),
+            render(Template::StatusSaas, &data, false).expect("renders"),
             "Tracker status\n- provider: linear\n- project_slug: p\n- type: unknown\n- sync_state: unknown\n"
         );
         let data = serde_json::json!({ "v": { "a": { "b": 1 }, "s": "x" } });
@@ -440,6 +483,49 @@ mod tests {
         assert_eq!(dig_of("\"a\", \"c\""), "True");
         assert_eq!(dig_of("\"s\", \"b\""), "True");
         assert_eq!(dig_of("\"z\", \"b\""), "True");
+    }
+
+    #[test]
+    fn a_report_renders_its_template_and_json_prints_it_or_its_json_view() {
+        #[derive(Serialize)]
+        struct Saved {
+            wp_id: &'static str,
+            external_id: &'static str,
+            replaced: Option<&'static str>,
+        }
+        let saved = Saved {
+            wp_id: "WP01",
+            external_id: "X-1",
+            replaced: None,
+        };
+        let outcome = Outcome::report(Template::MapAdd, &saved);
+        assert_eq!(
+            outcome.text(false).expect("human"),
+            "Mapping saved: WP01 -> X-1\n"
+        );
+        assert_eq!(
+            outcome.text(true).expect("json"),
+            "{\n  \"external_id\": \"X-1\",\n  \"replaced\": null,\n  \"wp_id\": \"WP01\"\n}\n"
+        );
+        let outcome = Outcome::report(Template::MapAdd, &saved).json(&["X-1"]);
+        assert_eq!(
+            outcome.text(false).expect("human"),
+            "Mapping saved: WP01 -> X-1\n"
+        );
+        assert_eq!(outcome.text(true).expect("json"), "[\n  \"X-1\"\n]\n");
+    }
+
+    #[test]
+    fn fancy_is_a_template_global_not_report_data() {
+        let data = serde_json::json!({ "had_session": false });
+        assert_eq!(
+            render(Template::AuthLogout, &data, true).expect("fancy"),
+            "ℹ️  No active session. Already logged out.\n"
+        );
+        assert_eq!(
+            render(Template::AuthLogout, &data, false).expect("plain"),
+            "No active session. Already logged out.\n"
+        );
     }
 
     #[test]

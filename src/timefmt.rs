@@ -1,10 +1,12 @@
 //! Timestamps as the Python tools write and read them: ISO 8601 with `Z`, an offset, or none
 //! (naive = UTC), optional fractions (nanoseconds accepted, kept to microseconds like Python),
-//! and date-only values. The one ISO 8601 parser of the crate: [`IsoTime::parse`].
+//! and date-only values. The one ISO 8601 parser of the crate: [`IsoTime::parse`]; the one
+//! writer: [`IsoTime::format`] (also the serde form, as the 3.1+ session stores its times).
 
 use jiff::civil::{Date, DateTime, Time};
 use jiff::tz::Offset;
 use jiff::Timestamp;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::cmp::Ordering;
 
 /// Parse an ISO 8601 timestamp to an instant; `None` when it is not one.
@@ -28,6 +30,8 @@ impl PartialEq for IsoTime {
     }
 }
 
+impl Eq for IsoTime {}
+
 impl PartialOrd for IsoTime {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.ts.cmp(&other.ts))
@@ -35,6 +39,15 @@ impl PartialOrd for IsoTime {
 }
 
 impl IsoTime {
+    /// `ts` as an aware UTC time (microseconds kept, as Python's `datetime`): written
+    /// `2026-11-25T09:52:48+00:00`, or `...:48.250000+00:00` when there are microseconds.
+    pub fn utc(ts: Timestamp) -> IsoTime {
+        IsoTime {
+            ts: Timestamp::from_microsecond(ts.as_microsecond()).unwrap_or(ts),
+            offset: Some(0),
+        }
+    }
+
     /// Parse like `datetime.fromisoformat(s.replace("Z", "+00:00"))`: offsets kept, naive and
     /// date-only values accepted, fractions beyond microseconds truncated. Never panics.
     pub fn parse(text: &str) -> Option<IsoTime> {
@@ -101,6 +114,24 @@ impl IsoTime {
     pub fn day_before(&self) -> String {
         let date = Offset::UTC.to_datetime(self.ts).date();
         date.yesterday().unwrap_or(date).to_string()
+    }
+}
+
+/// Written as [`IsoTime::format`] writes it.
+impl Serialize for IsoTime {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.format())
+    }
+}
+
+/// Read as [`IsoTime::parse`] reads it, as a UTC time ([`IsoTime::utc`]): `Z`, offsets and
+/// naive values are written back with `+00:00`.
+impl<'de> Deserialize<'de> for IsoTime {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<IsoTime, D::Error> {
+        let text = String::deserialize(d)?;
+        parse(&text)
+            .map(IsoTime::utc)
+            .ok_or_else(|| serde::de::Error::custom(format!("not a timestamp: '{text}'")))
     }
 }
 

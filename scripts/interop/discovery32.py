@@ -1,5 +1,5 @@
 """Run one spec-kitty-cli 3.2.x command in-process with only its hosted-sync bookkeeping cut
-out, for tests/discovery32.rs (the differential oracle of the 3.2 tracker commands).
+out, for tests/it/discovery32.rs (the differential oracle of the 3.2 tracker commands).
 
   discovery32.py <spec-kitty arguments...>      e.g. discovery32.py tracker list-tickets --provider linear
 

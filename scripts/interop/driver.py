@@ -1,4 +1,4 @@
-"""Drive spec-kitty-cli 3.2.x's own session classes, for tests/session32.rs (the interop oracle).
+"""Drive spec-kitty-cli 3.2.x's own session classes, for tests/it/session32.rs (the interop oracle).
 
 Run with the venv made by scripts/interop-venv.sh and SPEC_KITTY_HOME set; the store is
 <SPEC_KITTY_HOME>/auth, exactly where the real CLI keeps it.

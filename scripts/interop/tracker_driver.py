@@ -1,4 +1,4 @@
-"""Drive spec-kitty-cli 3.2.x's own tracker config code, for tests/tracker32.rs (the interop
+"""Drive spec-kitty-cli 3.2.x's own tracker config code, for tests/it/tracker32.rs (the interop
 oracle of the `tracker:` block).
 
 Run with the venv made by scripts/interop-venv.sh.

@@ -187,7 +187,7 @@ mod tests {
         let mut s = StoredSession::from_json(v["plaintext"].as_str().expect("text").as_bytes())
             .expect("session");
         let at = |d: i64| {
-            crate::auth::encrypted::model::IsoTime(
+            crate::auth::encrypted::model::IsoTime::utc(
                 Timestamp::from_second(now.as_second() + d).expect("ts"),
             )
         };

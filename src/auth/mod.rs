@@ -99,24 +99,22 @@ pub enum Login {
     Legacy(CredentialsFile),
 }
 
-/// Which login to use under `state_root`: the 3.1+ session when it exists and decrypts (said
-/// on stderr with `log`), else the 3.0 credentials file — with a warning when a 3.1+ session
-/// exists but cannot be used, and `ignored` set to why.
-pub fn login_in_use(state_root: &Path, log: bool) -> (Login, Option<String>) {
+/// Which login to use under `state_root`: the 3.1+ session when it exists and decrypts, else
+/// the 3.0 credentials file — with a warning when a 3.1+ session exists but cannot be used, and
+/// `ignored` set to why. The choice is a `debug` event (shown with `-v`).
+pub fn login_in_use(state_root: &Path) -> (Login, Option<String>) {
     let store = EncryptedStore::new(state_root);
     let file = CredentialsFile::new(state_root);
     let mut ignored = None;
     if store.exists() {
         match store.read() {
             Ok(Some(session)) => {
-                if log {
-                    eprintln!(
-                        "auth: using the spec-kitty 3.1+ session {} ({}); it takes precedence over {}",
-                        store.session_path().display(),
-                        session.email,
-                        file.path.display()
-                    );
-                }
+                tracing::debug!(
+                    "auth: using the spec-kitty 3.1+ session {} ({}); it takes precedence over {}",
+                    store.session_path().display(),
+                    session.email,
+                    file.path.display()
+                );
                 return (Login::Encrypted(store, Box::new(session)), None);
             }
             Ok(None) => {}
@@ -130,12 +128,10 @@ pub fn login_in_use(state_root: &Path, log: bool) -> (Login, Option<String>) {
             }
         }
     }
-    if log {
-        eprintln!(
-            "auth: using the 3.0 credentials file {}",
-            file.path.display()
-        );
-    }
+    tracing::debug!(
+        "auth: using the 3.0 credentials file {}",
+        file.path.display()
+    );
     (Login::Legacy(file), ignored)
 }
 

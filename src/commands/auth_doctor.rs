@@ -14,7 +14,8 @@ use crate::fsutil::display_path;
 use crate::http::{block_on, Method, Request};
 use crate::output::{Outcome, Template};
 use jiff::Timestamp;
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
 
 /// The session-status endpoint.
 const SESSION_STATUS_PATH: &str = "/api/v1/session-status";
@@ -80,46 +81,49 @@ pub fn run(ctx: &mut Context, args: AuthDoctorArgs) -> Result<Outcome, CliError>
             (_, Verdict::Unknown) => "unknown",
             (_, Verdict::Ok) => "ok",
         });
-    let mut data = json!({
-        "schema_version": 2,
-        "generated_at": crate::timefmt::format_utc(now),
-        "auth_root": display_path(&store.dir, &ctx.cwd),
-        "session": session.as_ref().map(|s| session_json(s, now, &display_path(&store.session_path(), &ctx.cwd))),
-        "session_unreadable": unreadable,
-        "legacy_login": legacy_user,
-        "verdict": verdict,
-        "refresh_lock": {
-            "held": record.is_some(),
-            "holder_pid": record.as_ref().map(|r| r.pid),
-            "holder_host": record.as_ref().map(|r| r.host.clone()),
-            "started_at": record.as_ref().map(|r| crate::timefmt::format_utc(r.started_at)),
-            "age_s": record.as_ref().map(|r| (r.age(now) * 10.0).round() / 10.0),
-            "stuck": record.as_ref().is_some_and(|r| r.age(now) > threshold),
-            "stuck_threshold_s": threshold,
+    let session_path = display_path(&store.session_path(), &ctx.cwd);
+    let report = Doctor {
+        schema_version: 2,
+        generated_at: crate::timefmt::format_utc(now),
+        auth_root: display_path(&store.dir, &ctx.cwd),
+        session: session
+            .as_ref()
+            .map(|s| session_facts(s, now, session_path)),
+        session_unreadable: unreadable,
+        legacy_login: legacy_user,
+        verdict,
+        refresh_lock: RefreshLock {
+            held: record.is_some(),
+            holder_pid: record.as_ref().map(|r| r.pid),
+            holder_host: record.as_ref().map(|r| r.host.clone()),
+            started_at: record
+                .as_ref()
+                .map(|r| crate::timefmt::format_utc(r.started_at)),
+            age_s: record.as_ref().map(|r| (r.age(now) * 10.0).round() / 10.0),
+            stuck: record.as_ref().is_some_and(|r| r.age(now) > threshold),
+            stuck_threshold_s: threshold,
         },
-        "findings": findings,
-    });
-    if let Some(check) = &server {
-        data["server_session"] = match check {
-            ServerCheck::Active(id) => json!({"active": true, "session_id": id, "error": null}),
-            ServerCheck::Invalid => {
-                json!({"active": false, "session_id": null, "error": "re-authenticate"})
-            }
-            ServerCheck::Failed(why) => json!({"active": false, "session_id": null, "error": why}),
-        };
-    }
-    if let Some(result) = unstick {
-        data["unstick_lock"] = json!(result);
-    }
-    let mut human = data.clone();
-    human["fancy"] = json!(ctx.fancy);
-    human["asked_server"] = json!(args.server);
-    for key in ["server_session", "unstick_lock"] {
-        if human.get(key).is_none() {
-            human[key] = Value::Null;
-        }
-    }
-    let outcome = Outcome::report_with_json(Template::AuthDoctor, human, data);
+        findings,
+        server_session: server.map(|check| match check {
+            ServerCheck::Active(id) => ServerSession {
+                active: true,
+                session_id: Some(id),
+                error: None,
+            },
+            ServerCheck::Invalid => ServerSession {
+                active: false,
+                session_id: None,
+                error: Some("re-authenticate".into()),
+            },
+            ServerCheck::Failed(why) => ServerSession {
+                active: false,
+                session_id: None,
+                error: Some(why),
+            },
+        }),
+        unstick_lock: unstick,
+    };
+    let outcome = Outcome::report(Template::AuthDoctor, &report);
     Ok(if critical {
         outcome.with_exit_code(1)
     } else {
@@ -127,20 +131,78 @@ pub fn run(ctx: &mut Context, args: AuthDoctorArgs) -> Result<Outcome, CliError>
     })
 }
 
-fn session_json(s: &StoredSession, now: Timestamp, path: &str) -> Value {
+/// The diagnosis (`schema_version` 2 of 3.2.7's `auth doctor --json`).
+#[derive(Serialize)]
+struct Doctor {
+    schema_version: u8,
+    generated_at: String,
+    auth_root: String,
+    session: Option<SessionFacts>,
+    session_unreadable: Option<String>,
+    legacy_login: Option<String>,
+    verdict: Option<&'static str>,
+    refresh_lock: RefreshLock,
+    findings: Vec<Value>,
+    /// With `--server`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    server_session: Option<ServerSession>,
+    /// With `--unstick-lock`: `released`, `not_stuck` or `not_removed`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unstick_lock: Option<&'static str>,
+}
+
+/// The stored session (never its tokens).
+#[derive(Serialize)]
+struct SessionFacts {
+    present: bool,
+    session_id: String,
+    user_email: String,
+    user_name: String,
+    access_token_remaining_s: f64,
+    refresh_token_remaining_s: Option<f64>,
+    access_remaining: String,
+    refresh_remaining: Option<String>,
+    storage_backend: String,
+    path: String,
+}
+
+/// Who holds `refresh.lock`, and since when.
+#[derive(Serialize)]
+struct RefreshLock {
+    held: bool,
+    holder_pid: Option<i64>,
+    holder_host: Option<String>,
+    started_at: Option<String>,
+    age_s: Option<f64>,
+    stuck: bool,
+    stuck_threshold_s: f64,
+}
+
+/// The server's view of the session.
+#[derive(Serialize)]
+struct ServerSession {
+    active: bool,
+    session_id: Option<String>,
+    error: Option<String>,
+}
+
+fn session_facts(s: &StoredSession, now: Timestamp, path: String) -> SessionFacts {
     let remaining = |t: Timestamp| (t.as_millisecond() - now.as_millisecond()) as f64 / 1000.0;
-    json!({
-        "present": true,
-        "session_id": s.session_id,
-        "user_email": s.email,
-        "user_name": s.name,
-        "access_token_remaining_s": remaining(s.access_token_expires_at.0),
-        "refresh_token_remaining_s": s.refresh_token_expires_at.map(|t| remaining(t.0)),
-        "access_remaining": crate::timefmt::human_duration(remaining(s.access_token_expires_at.0) as i64),
-        "refresh_remaining": s.refresh_token_expires_at.map(|t| crate::timefmt::human_duration(remaining(t.0) as i64)),
-        "storage_backend": s.storage_backend,
-        "path": path,
-    })
+    let words = |seconds: f64| crate::timefmt::human_duration(seconds as i64);
+    let access = remaining(s.access_token_expires_at.ts);
+    let refresh = s.refresh_token_expires_at.map(|t| remaining(t.ts));
+    SessionFacts {
+        present: true,
+        session_id: s.session_id.clone(),
+        user_email: s.email.clone(),
+        user_name: s.name.clone(),
+        access_token_remaining_s: access,
+        refresh_token_remaining_s: refresh,
+        access_remaining: words(access),
+        refresh_remaining: refresh.map(words),
+        storage_backend: s.storage_backend.clone(),
+        path,
+    }
 }
 
 /// Ask the server about the session: a valid access token first (refreshing when needed),

@@ -12,6 +12,7 @@
 //! not used until it is removed.
 
 use crate::args::AuthLoginArgs;
+use crate::auth::encrypted::model::StoredSession;
 use crate::auth::encrypted::refresh::store_error;
 use crate::auth::encrypted::EncryptedStore;
 use crate::auth::oauth::{self, LoginMethod, Scale};
@@ -22,9 +23,10 @@ use crate::error::{CliError, ErrorKind};
 use crate::http::block_on;
 use crate::output::{Outcome, Template};
 use crate::secret::Secret;
+use crate::server_url::ServerUrl;
 use jiff::Timestamp;
-use serde_json::json;
-use std::io::{BufRead, IsTerminal, Read, Write};
+use serde::Serialize;
+use std::io::Read;
 
 /// Log in.
 pub fn run(ctx: &mut Context, args: AuthLoginArgs) -> Result<Outcome, CliError> {
@@ -38,7 +40,7 @@ pub fn run(ctx: &mut Context, args: AuthLoginArgs) -> Result<Outcome, CliError> 
         // A session this user cannot decrypt is simply replaced by logging in.
         if let Ok(Some(current)) = store.read() {
             if !current.refresh_expired(Timestamp::now()) {
-                return Ok(oauth_report(ctx, &current, true, &store_path, &server));
+                return Ok(oauth_report(&current, true, &store_path, &server));
             }
         }
     }
@@ -67,7 +69,7 @@ pub fn run(ctx: &mut Context, args: AuthLoginArgs) -> Result<Outcome, CliError> 
     store
         .write_new(&fresh)
         .map_err(|why| store_error(&store, &why))?;
-    Ok(oauth_report(ctx, &fresh, false, &store_path, &server))
+    Ok(oauth_report(&fresh, false, &store_path, &server))
 }
 
 /// Resolves at the first SIGINT (Ctrl-C); never, when the handler cannot be installed.
@@ -78,30 +80,62 @@ async fn ctrl_c() {
 }
 
 /// The report of an OAuth login (or of the one already there).
-fn oauth_report(
-    ctx: &Context,
-    s: &crate::auth::encrypted::model::StoredSession,
+fn oauth_report(s: &StoredSession, already: bool, store_path: &str, server: &ServerUrl) -> Outcome {
+    let report = SessionLogin {
+        already,
+        store: "session",
+        username: &s.email,
+        name: &s.name,
+        user_id: &s.user_id,
+        default_team: s
+            .teams
+            .iter()
+            .find(|t| t.id == s.default_team_id)
+            .map(|t| DefaultTeam {
+                id: &t.id,
+                name: &t.name,
+                is_private_teamspace: t.is_private_teamspace,
+            }),
+        team_slug: s.tracker_team().ok(),
+        auth_method: &s.auth_method,
+        session_id: &s.session_id,
+        store_path,
+        server_url: server.as_str(),
+    };
+    Outcome::report(Template::AuthLogin, &report)
+}
+
+/// An OAuth login: the spec-kitty 3.1+ session stored.
+#[derive(Serialize)]
+struct SessionLogin<'a> {
     already: bool,
-    store_path: &str,
-    server: &crate::server_url::ServerUrl,
-) -> Outcome {
-    let default_team = s.teams.iter().find(|t| t.id == s.default_team_id);
-    report(
-        ctx,
-        json!({
-            "already": already,
-            "store": "session",
-            "username": s.email,
-            "name": s.name,
-            "user_id": s.user_id,
-            "default_team": default_team.map(|t| json!({"id": t.id, "name": t.name, "is_private_teamspace": t.is_private_teamspace})),
-            "team_slug": s.tracker_team().ok(),
-            "auth_method": s.auth_method,
-            "session_id": s.session_id,
-            "store_path": store_path,
-            "server_url": server.as_str(),
-        }),
-    )
+    store: &'static str,
+    username: &'a str,
+    name: &'a str,
+    user_id: &'a str,
+    default_team: Option<DefaultTeam<'a>>,
+    team_slug: Option<String>,
+    auth_method: &'a str,
+    session_id: &'a str,
+    store_path: &'a str,
+    server_url: &'a str,
+}
+
+/// The session's default team.
+#[derive(Serialize)]
+struct DefaultTeam<'a> {
+    id: &'a str,
+    name: &'a str,
+    is_private_teamspace: bool,
+}
+
+/// A 3.0 password login (no `store`: the template tells the two logins apart by it).
+#[derive(Serialize)]
+struct PasswordLogin<'a> {
+    already: bool,
+    username: Option<&'a str>,
+    team_slug: Option<&'a str>,
+    server_url: &'a str,
 }
 
 /// The 3.0 password login into the credentials file.
@@ -109,23 +143,28 @@ fn password_login(ctx: &mut Context, args: AuthLoginArgs) -> Result<Outcome, Cli
     let server = ctx.server_url()?;
     let root = ctx.state_root()?;
     let file = CredentialsFile::new(&root);
-    let newer = match login_in_use(&root, ctx.logging()).0 {
+    let newer = match login_in_use(&root).0 {
         Login::Encrypted(store, stored) => Some((store, stored)),
         Login::Legacy(_) => None,
     };
     if let (Some((_, stored)), false) = (&newer, args.force) {
-        return Ok(report(
-            ctx,
-            json!({ "already": true, "username": stored.email, "team_slug": stored.tracker_team().ok(), "server_url": server.as_str() }),
+        let team = stored.tracker_team().ok();
+        return Ok(password_report(
+            true,
+            Some(&stored.email),
+            team.as_deref(),
+            &server,
         ));
     }
     if !args.force {
         // A broken stored session is simply replaced by logging in again.
         if let Ok(Some(existing)) = read_session(&file) {
             if existing.is_for(server.as_str()) && existing.refresh_valid(Timestamp::now()) {
-                return Ok(report(
-                    ctx,
-                    json!({ "already": true, "username": existing.username, "team_slug": existing.team_slug, "server_url": server.as_str() }),
+                return Ok(password_report(
+                    true,
+                    existing.username.as_deref(),
+                    existing.team_slug.as_deref(),
+                    &server,
                 ));
             }
         }
@@ -137,9 +176,9 @@ fn password_login(ctx: &mut Context, args: AuthLoginArgs) -> Result<Outcome, Cli
         .filter(|u| !u.is_empty())
     {
         Some(u) => u.to_owned(),
-        None => prompt_username()?,
+        None => prompt_username(ctx)?,
     };
-    let password = read_password(&args)?;
+    let password = read_password(ctx, &args)?;
     let http = ctx.http(&server)?;
     let grant = block_on(api::login(&http, &server, &username, &password))??;
     let fresh = session_from_grant(
@@ -160,41 +199,43 @@ fn password_login(ctx: &mut Context, args: AuthLoginArgs) -> Result<Outcome, Cli
             stored.email
         ));
     }
-    Ok(report(
-        ctx,
-        json!({ "already": false, "username": username, "team_slug": fresh.team_slug, "server_url": server.as_str() }),
+    Ok(password_report(
+        false,
+        Some(&username),
+        fresh.team_slug.as_deref(),
+        &server,
     ))
 }
 
-/// The login report; `--json` prints `data` (the template also sees `fancy`).
-fn report(ctx: &Context, data: serde_json::Value) -> Outcome {
-    let mut human = data.clone();
-    human["fancy"] = json!(ctx.fancy);
-    if human.get("store").is_none() {
-        human["store"] = json!("credentials");
-    }
-    Outcome::report_with_json(Template::AuthLogin, human, data)
+/// The report of a 3.0 password login (or of the login already there).
+fn password_report(
+    already: bool,
+    username: Option<&str>,
+    team_slug: Option<&str>,
+    server: &ServerUrl,
+) -> Outcome {
+    let report = PasswordLogin {
+        already,
+        username,
+        team_slug,
+        server_url: server.as_str(),
+    };
+    Outcome::report(Template::AuthLogin, &report)
 }
 
-fn prompt_username() -> Result<String, CliError> {
-    if !std::io::stdin().is_terminal() {
+fn prompt_username(ctx: &Context) -> Result<String, CliError> {
+    if !ctx.terminal.stdin {
         return Err(CliError::usage("no username given").hint("pass -u/--username USER"));
     }
-    eprint!("Username: ");
-    let _ = std::io::stderr().flush();
-    let mut line = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
+    let name = crate::output::tty::prompt("Username: ")
         .map_err(|e| CliError::usage(format!("cannot read the username: {e}")))?;
-    let name = line.trim().to_owned();
     if name.is_empty() {
         return Err(CliError::usage("no username given"));
     }
     Ok(name)
 }
 
-fn read_password(args: &AuthLoginArgs) -> Result<Secret, CliError> {
+fn read_password(ctx: &Context, args: &AuthLoginArgs) -> Result<Secret, CliError> {
     let password = if let Some(p) = &args.password {
         p.clone()
     } else if args.password_stdin {
@@ -204,8 +245,8 @@ fn read_password(args: &AuthLoginArgs) -> Result<Secret, CliError> {
             .map_err(|e| CliError::usage(format!("cannot read the password from stdin: {e}")))?;
         let text = text.strip_suffix('\n').unwrap_or(&text);
         text.strip_suffix('\r').unwrap_or(text).to_owned()
-    } else if std::io::stdin().is_terminal() {
-        rpassword::prompt_password("Password: ")
+    } else if ctx.terminal.stdin {
+        crate::output::tty::password("Password: ")
             .map_err(|e| CliError::usage(format!("cannot read the password: {e}")))?
     } else {
         return Err(CliError::usage("no password given and no terminal to prompt on")

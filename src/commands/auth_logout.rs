@@ -15,11 +15,11 @@ use crate::error::CliError;
 use crate::fsutil::display_path;
 use crate::http::block_on;
 use crate::output::{Outcome, Template};
-use serde_json::json;
+use serde::Serialize;
 
 /// Log out.
 pub fn run(ctx: &mut Context, args: AuthLogoutArgs) -> Result<Outcome, CliError> {
-    let file = match login_in_use(&ctx.state_root()?, ctx.logging()).0 {
+    let file = match login_in_use(&ctx.state_root()?).0 {
         Login::Encrypted(store, stored) => {
             let revocation = match ctx.server_url() {
                 _ if args.force => "skipped_force",
@@ -31,24 +31,23 @@ pub fn run(ctx: &mut Context, args: AuthLogoutArgs) -> Result<Outcome, CliError>
             };
             store.delete().map_err(|why| store_error(&store, &why))?;
             let store_path = display_path(&store.session_path(), &ctx.cwd);
-            return Ok(report(
-                ctx,
-                json!({
-                    "had_session": true,
-                    "username": stored.email,
-                    "store": "session",
-                    "revocation": revocation,
-                    "store_path": store_path,
-                }),
-            ));
+            let report = SessionLogout {
+                had_session: true,
+                username: stored.email,
+                store: "session",
+                revocation,
+                store_path,
+            };
+            return Ok(Outcome::report(Template::AuthLogout, &report));
         }
         Login::Legacy(file) => file,
     };
     if !file.path.exists() {
-        return Ok(report(
-            ctx,
-            json!({ "had_session": false, "username": null }),
-        ));
+        let report = NoLogin {
+            had_session: false,
+            username: None,
+        };
+        return Ok(Outcome::report(Template::AuthLogout, &report));
     }
     let username = file.update(|doc| {
         let username = doc
@@ -59,21 +58,37 @@ pub fn run(ctx: &mut Context, args: AuthLogoutArgs) -> Result<Outcome, CliError>
         Ok(session::clear(doc).then_some(username))
     })?;
     let had_session = username.is_some();
-    let store_path = had_session.then(|| display_path(&file.path, &ctx.cwd));
-    Ok(report(
-        ctx,
-        json!({
-            "had_session": had_session,
-            "username": username.flatten(),
-            "store": had_session.then_some("credentials"),
-            "store_path": store_path,
-        }),
-    ))
+    let report = CredentialsLogout {
+        had_session,
+        username: username.flatten(),
+        store: had_session.then_some("credentials"),
+        store_path: had_session.then(|| display_path(&file.path, &ctx.cwd)),
+    };
+    Ok(Outcome::report(Template::AuthLogout, &report))
 }
 
-/// The logout report; `--json` prints `data` (the template also sees `fancy`).
-fn report(ctx: &Context, data: serde_json::Value) -> Outcome {
-    let mut human = data.clone();
-    human["fancy"] = json!(ctx.fancy);
-    Outcome::report_with_json(Template::AuthLogout, human, data)
+/// The spec-kitty 3.1+ session removed, and what became of its refresh token.
+#[derive(Serialize)]
+struct SessionLogout {
+    had_session: bool,
+    username: String,
+    store: &'static str,
+    revocation: &'static str,
+    store_path: String,
+}
+
+/// The session tables cleared from the 3.0 credentials file (when it had one).
+#[derive(Serialize)]
+struct CredentialsLogout {
+    had_session: bool,
+    username: Option<String>,
+    store: Option<&'static str>,
+    store_path: Option<String>,
+}
+
+/// No login to remove.
+#[derive(Serialize)]
+struct NoLogin {
+    had_session: bool,
+    username: Option<String>,
 }

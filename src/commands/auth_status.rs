@@ -15,57 +15,108 @@ use crate::fsutil::display_path;
 use crate::output::{Outcome, Template};
 use crate::timefmt::{format_utc, human_duration};
 use jiff::Timestamp;
-use serde_json::{json, Value};
+use serde::Serialize;
 
 /// Show the login in use.
 pub fn run(ctx: &mut Context, _args: AuthStatusArgs) -> Result<Outcome, CliError> {
-    let (login, ignored) = login_in_use(&ctx.state_root()?, ctx.logging());
+    let (login, ignored) = login_in_use(&ctx.state_root()?);
     let now = Timestamp::now();
-    let mut data = match &login {
+    match &login {
         Login::Encrypted(store, session) => {
-            let mut data = encrypted_status(session, now);
-            data["store_path"] = json!(display_path(&store.session_path(), &ctx.cwd));
-            data
+            let path = display_path(&store.session_path(), &ctx.cwd);
+            let report = encrypted_status(session, now, path);
+            Ok(Outcome::report(Template::AuthStatus, &report))
         }
-        Login::Legacy(file) => legacy_status(file, now, ignored.is_some())?,
-    };
-    if let (Login::Legacy(file), Value::Object(obj)) = (&login, &mut data) {
-        obj.insert(
-            "store_path".into(),
-            json!(display_path(&file.path, &ctx.cwd)),
-        );
-        if let Some(why) = ignored {
-            obj.insert("session_unusable".into(), json!(why));
+        Login::Legacy(file) => {
+            let path = display_path(&file.path, &ctx.cwd);
+            let report = legacy_status(file, now, ignored, path)?;
+            Ok(Outcome::report(Template::AuthStatus, &report))
         }
     }
-    let mut human = data.clone();
-    human["fancy"] = json!(ctx.fancy);
-    for optional in ["name", "team_error", "session_unusable"] {
-        if human.get(optional).is_none() {
-            human[optional] = Value::Null;
-        }
-    }
-    Ok(Outcome::report_with_json(Template::AuthStatus, human, data))
 }
 
-fn token(expires: Option<Timestamp>, valid: bool, now: Timestamp) -> Value {
+/// A token's lifetime.
+#[derive(Serialize)]
+struct Token {
+    valid: bool,
+    expires_at: Option<String>,
+    remaining_seconds: Option<i64>,
+    /// In words.
+    remaining: String,
+}
+
+fn token(expires: Option<Timestamp>, valid: bool, now: Timestamp) -> Token {
     match expires {
         Some(expires) => {
             let remaining = expires.as_second() - now.as_second();
-            json!({
-                "valid": valid,
-                "expires_at": format_utc(expires),
-                "remaining_seconds": remaining.max(0),
-                "remaining": human_duration(remaining),
-            })
+            Token {
+                valid,
+                expires_at: Some(format_utc(expires)),
+                remaining_seconds: Some(remaining.max(0)),
+                remaining: human_duration(remaining),
+            }
         }
-        None => json!({
-            "valid": valid,
-            "expires_at": null,
-            "remaining_seconds": null,
-            "remaining": "expiry not stated by the server",
-        }),
+        None => Token {
+            valid,
+            expires_at: None,
+            remaining_seconds: None,
+            remaining: "expiry not stated by the server".to_owned(),
+        },
     }
+}
+
+/// A spec-kitty 3.1+ session, as 3.2.7's `auth status` shows it.
+#[derive(Serialize)]
+struct SessionStatus<'a> {
+    verdict: &'static str,
+    evidence: String,
+    user_id: &'a str,
+    session_id: &'a str,
+    last_used_at: String,
+    storage: &'static str,
+    access_lifetime: String,
+    refresh_lifetime: Option<String>,
+    auth_method_label: &'a str,
+    authenticated: bool,
+    store: &'static str,
+    username: &'a str,
+    name: &'a str,
+    team_slug: Option<String>,
+    team_error: Option<String>,
+    teams: Vec<TeamRow<'a>>,
+    /// Not in the session (always null).
+    server_url: Option<String>,
+    auth_method: &'a str,
+    access_token: Token,
+    refresh_token: Token,
+    store_path: String,
+}
+
+/// One of the session's teams.
+#[derive(Serialize)]
+struct TeamRow<'a> {
+    id: &'a str,
+    name: &'a str,
+    slug: &'a str,
+    role: &'a str,
+    is_private_teamspace: bool,
+    default: bool,
+}
+
+/// A 3.0 login from the credentials file.
+#[derive(Serialize)]
+struct CredentialsStatus {
+    authenticated: bool,
+    store: &'static str,
+    username: Option<String>,
+    team_slug: Option<String>,
+    server_url: Option<String>,
+    access_token: Token,
+    refresh_token: Token,
+    store_path: String,
+    /// Why the spec-kitty 3.1+ session was not used (only when there is one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    session_unusable: Option<String>,
 }
 
 /// `59m`, `3h`, `1125d`: the banner's compact duration.
@@ -97,7 +148,7 @@ fn lifetime(seconds: i64) -> String {
 fn verdict(session: &StoredSession, now: Timestamp) -> (&'static str, String) {
     let left = |t: Timestamp| t.as_second() - now.as_second();
     let refresh = match session.refresh_token_expires_at {
-        Some(t) => format!("refresh valid {}", compact(left(t.0))),
+        Some(t) => format!("refresh valid {}", compact(left(t.ts))),
         None => "refresh server-managed".to_owned(),
     };
     match Verdict::of(session, now) {
@@ -105,7 +156,7 @@ fn verdict(session: &StoredSession, now: Timestamp) -> (&'static str, String) {
             "authenticated",
             format!(
                 "access valid {}; {refresh}",
-                compact(left(session.access_token_expires_at.0))
+                compact(left(session.access_token_expires_at.ts))
             ),
         ),
         Verdict::Unknown => (
@@ -116,76 +167,108 @@ fn verdict(session: &StoredSession, now: Timestamp) -> (&'static str, String) {
             "not_authenticated",
             format!(
                 "refresh token expired {} ago",
-                compact(session.refresh_token_expires_at.map_or(0, |t| left(t.0)))
+                compact(session.refresh_token_expires_at.map_or(0, |t| left(t.ts)))
             ),
         ),
     }
 }
 
-fn encrypted_status(session: &StoredSession, now: Timestamp) -> Value {
+fn encrypted_status(
+    session: &StoredSession,
+    now: Timestamp,
+    store_path: String,
+) -> SessionStatus<'_> {
     let team = session.tracker_team();
     let (verdict, evidence) = verdict(session, now);
-    json!({
-        "verdict": verdict,
-        "evidence": evidence,
-        "user_id": session.user_id,
-        "session_id": session.session_id,
-        "last_used_at": session.last_used_at.0.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
-        "storage": "Encrypted session file",
-        "access_lifetime": lifetime(session.access_token_expires_at.0.as_second() - now.as_second()),
-        "refresh_lifetime": session.refresh_token_expires_at.map(|t| lifetime(t.0.as_second() - now.as_second())),
-        "auth_method_label": match session.auth_method.as_str() {
+    let left = |t: Timestamp| t.as_second() - now.as_second();
+    SessionStatus {
+        verdict,
+        evidence,
+        user_id: &session.user_id,
+        session_id: &session.session_id,
+        last_used_at: session
+            .last_used_at
+            .ts
+            .strftime("%Y-%m-%dT%H:%M:%SZ")
+            .to_string(),
+        storage: "Encrypted session file",
+        access_lifetime: lifetime(left(session.access_token_expires_at.ts)),
+        refresh_lifetime: session
+            .refresh_token_expires_at
+            .map(|t| lifetime(left(t.ts))),
+        auth_method_label: match session.auth_method.as_str() {
             "authorization_code" => "Browser (Authorization Code + PKCE)",
             "device_code" => "Headless (Device Authorization Grant)",
             other => other,
         },
-        "authenticated": verdict != "not_authenticated",
-        "store": "session",
-        "username": session.email,
-        "name": session.name,
-        "team_slug": team.as_ref().ok(),
-        "team_error": team.as_ref().err().map(|e| e.message.clone()),
-        "teams": session.teams.iter().map(|t| json!({
-            "id": t.id,
-            "name": t.name,
-            "slug": t.slug.as_deref().unwrap_or(&t.id),
-            "role": t.role,
-            "is_private_teamspace": t.is_private_teamspace,
-            "default": t.id == session.default_team_id,
-        })).collect::<Vec<_>>(),
-        "server_url": null,
-        "auth_method": session.auth_method,
-        "access_token": token(Some(session.access_token_expires_at.0), session.access_valid(now), now),
-        "refresh_token": token(
-            session.refresh_token_expires_at.map(|t| t.0),
+        authenticated: verdict != "not_authenticated",
+        store: "session",
+        username: &session.email,
+        name: &session.name,
+        team_error: team.as_ref().err().map(|e| e.message.clone()),
+        team_slug: team.ok(),
+        teams: session
+            .teams
+            .iter()
+            .map(|t| TeamRow {
+                id: &t.id,
+                name: &t.name,
+                slug: t.slug.as_deref().unwrap_or(&t.id),
+                role: &t.role,
+                is_private_teamspace: t.is_private_teamspace,
+                default: t.id == session.default_team_id,
+            })
+            .collect(),
+        server_url: None,
+        auth_method: &session.auth_method,
+        access_token: token(
+            Some(session.access_token_expires_at.ts),
+            session.access_valid(now),
+            now,
+        ),
+        refresh_token: token(
+            session.refresh_token_expires_at.map(|t| t.ts),
             !session.refresh_expired(now),
             now,
         ),
-    })
+        store_path,
+    }
 }
 
+/// The 3.0 login; `ignored`: why a 3.1+ session that is there was not used.
 fn legacy_status(
     file: &CredentialsFile,
     now: Timestamp,
-    fell_back: bool,
-) -> Result<Value, CliError> {
+    ignored: Option<String>,
+    store_path: String,
+) -> Result<CredentialsStatus, CliError> {
     let session = read_session(file)?.ok_or_else(|| {
         let err = CliError::new(ErrorKind::Auth, "not_authenticated", "Not authenticated.");
-        if fell_back {
+        if ignored.is_some() {
             err.hint("the spec-kitty 3.1+ session cannot be used by this user on this host: log in here with `spec-kitty-tracker auth login` (or spec-kitty 3.1+'s own login)")
         } else {
             err.hint("run `spec-kitty-tracker auth login` to authenticate")
         }
     })?;
-    Ok(json!({
-        "authenticated": true,
-        "store": "credentials",
-        "username": session.username,
-        "team_slug": session.team_slug,
-        "server_url": session.server_url.as_deref().map(crate::server_url::redact),
-        "access_token": token(Some(session.access_expires_at), session.access_valid(now), now),
-        "refresh_token": token(Some(session.refresh_expires_at), session.refresh_valid(now), now),
-    }))
+    Ok(CredentialsStatus {
+        authenticated: true,
+        store: "credentials",
+        access_token: token(
+            Some(session.access_expires_at),
+            session.access_valid(now),
+            now,
+        ),
+        refresh_token: token(
+            Some(session.refresh_expires_at),
+            session.refresh_valid(now),
+            now,
+        ),
+        server_url: session.server_url.as_deref().map(crate::server_url::redact),
+        username: session.username,
+        team_slug: session.team_slug,
+        store_path,
+        session_unusable: ignored,
+    })
 }
 
 #[cfg(test)]

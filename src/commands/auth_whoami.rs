@@ -8,11 +8,18 @@ use crate::context::Context;
 use crate::error::{CliError, ErrorKind};
 use crate::output::{Outcome, Template};
 use jiff::Timestamp;
+use serde::Serialize;
+
+/// Who is logged in.
+#[derive(Serialize)]
+struct Whoami {
+    email: String,
+}
 
 /// Print who is logged in.
 pub fn run(ctx: &mut Context, _args: AuthWhoamiArgs) -> Result<Outcome, CliError> {
     let now = Timestamp::now();
-    let who = match login_in_use(&ctx.state_root()?, ctx.logging()).0 {
+    let who = match login_in_use(&ctx.state_root()?).0 {
         Login::Encrypted(_, s) => (!s.refresh_expired(now)).then(|| s.email.clone()),
         Login::Legacy(file) => read_session(&file)
             .ok()
@@ -21,10 +28,7 @@ pub fn run(ctx: &mut Context, _args: AuthWhoamiArgs) -> Result<Outcome, CliError
             .and_then(|s| s.username),
     };
     match who {
-        Some(who) => Ok(Outcome::report(
-            Template::AuthWhoami,
-            serde_json::json!({ "email": who }),
-        )),
+        Some(email) => Ok(Outcome::report(Template::AuthWhoami, &Whoami { email })),
         None => Err(
             CliError::new(ErrorKind::Auth, "not_authenticated", "Not logged in.")
                 .hint("run `spec-kitty-tracker auth login` to authenticate"),

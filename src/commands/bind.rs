@@ -7,7 +7,8 @@ use crate::credentials::{merge_provider, CredentialsFile};
 use crate::error::{CliError, ErrorKind};
 use crate::local::model::CORE_FIELDS;
 use crate::output::{warn, Outcome, Template};
-use serde_json::json;
+use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// The warning for the hidden `--doctrine-mode` spelling (printed once per run).
 pub const DOCTRINE_MODE_DEPRECATED: &str = "--doctrine-mode is deprecated: use --ownership-mode (the mode is written under `ownership:` in .kittify/config.yaml, as spec-kitty 3.2 does)";
@@ -38,10 +39,35 @@ pub fn saas(ctx: &mut Context, args: BindArgs) -> Result<Outcome, CliError> {
         .ok_or_else(|| CliError::usage("--project-slug must not be empty."))?;
     let config = ctx.config()?;
     config.save_tracker(&config.tracker().slug_block(&provider, &slug))?;
-    Ok(Outcome::report(
-        Template::Bind,
-        json!({ "class": "saas", "provider": provider, "project_slug": slug }),
-    ))
+    let report = BySlug {
+        class: "saas",
+        provider,
+        project_slug: slug,
+    };
+    Ok(Outcome::report(Template::Bind, &report))
+}
+
+/// A SaaS binding saved by project slug.
+#[derive(Serialize)]
+struct BySlug {
+    class: &'static str,
+    provider: String,
+    project_slug: String,
+}
+
+/// A local binding saved.
+#[derive(Serialize)]
+struct Local {
+    class: &'static str,
+    provider: String,
+    workspace: String,
+    ownership_mode: String,
+    /// The 3.0 name of `ownership_mode`.
+    doctrine_mode: String,
+    field_owners: BTreeMap<String, String>,
+    credentials_saved: bool,
+    /// Stored settings this bind changed (with `--force`).
+    credentials_replaced: Vec<String>,
 }
 
 /// Bind a local provider (needs `--workspace`; stores `--credential` pairs in the provider's
@@ -82,19 +108,17 @@ pub fn local(ctx: &mut Context, args: BindArgs) -> Result<Outcome, CliError> {
         })?;
     }
     config.save_tracker(&block)?;
-    Ok(Outcome::report(
-        Template::Bind,
-        json!({
-            "class": "local",
-            "provider": provider,
-            "workspace": workspace,
-            "ownership_mode": mode,
-            "doctrine_mode": mode,
-            "field_owners": owners.iter().map(|(k, v)| (k.clone(), json!(v))).collect::<serde_json::Map<_, _>>(),
-            "credentials_saved": !args.credential.is_empty(),
-            "credentials_replaced": changed,
-        }),
-    ))
+    let report = Local {
+        class: "local",
+        provider,
+        workspace,
+        doctrine_mode: mode.clone(),
+        ownership_mode: mode,
+        field_owners: owners.into_iter().collect(),
+        credentials_saved: !args.credential.is_empty(),
+        credentials_replaced: changed,
+    };
+    Ok(Outcome::report(Template::Bind, &report))
 }
 
 /// Refuse setting keys the local connectors do not know, listing the known ones.

@@ -6,24 +6,26 @@ use crate::config::identity::{self, Origin};
 use crate::config::{ConfigFile, TrackerConfig};
 use crate::context::Context;
 use crate::error::{CliError, ErrorKind};
+use crate::output::tty::{confirm, select};
 use crate::output::{warn, Outcome, Template};
 use crate::saas::{self, discovery, scoped};
-use serde_json::json;
-use std::io::IsTerminal;
+use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// Resolve (or validate `--bind-ref`), confirm, and save `binding_ref`, `display_label` and
 /// `provider_context`. Replacing an existing binding asks on a terminal and needs `--force`
 /// without one; nothing is sent before that.
 pub fn run(ctx: &mut Context, args: BindArgs) -> Result<Outcome, CliError> {
     let provider = ctx.provider_name().to_owned();
-    let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let interactive = ctx.terminal.interactive();
     let existing = ctx.config()?.tracker();
     if let Some(current) = binding_name(&existing) {
         if !args.force && !replace_confirmed(&current, interactive)? {
-            return Ok(Outcome::report(
-                Template::Bind,
-                json!({"class": "cancelled", "provider": provider}),
-            ));
+            let report = Cancelled {
+                class: "cancelled",
+                provider,
+            };
+            return Ok(Outcome::report(Template::Bind, &report));
         }
     }
     let root = ctx.project_root()?.to_path_buf();
@@ -36,7 +38,7 @@ pub fn run(ctx: &mut Context, args: BindArgs) -> Result<Outcome, CliError> {
         None => {
             let chooser = discovery::Chooser {
                 select: args.select.and_then(|n| u64::try_from(n).ok()),
-                interactive,
+                ask: interactive.then_some(select as discovery::Ask),
             };
             saas::call(discovery::resolve_and_bind(&client, &identity, chooser))?
         }
@@ -45,23 +47,38 @@ pub fn run(ctx: &mut Context, args: BindArgs) -> Result<Outcome, CliError> {
     let config = ConfigFile::load(&root, &ctx.cwd)?;
     let block = config.tracker().saas_block(&provider, binding.clone());
     config.save_tracker(&block)?;
-    let context: serde_json::Map<String, serde_json::Value> = binding
-        .provider_context
-        .unwrap_or_default()
-        .into_iter()
-        .map(|(k, v)| (k, json!(v)))
-        .collect();
-    let result = json!({
-        "class": "saas",
-        "provider": provider,
-        "binding_ref": binding.binding_ref,
-        "display_label": binding.display_label,
-        "project_slug": binding.project_slug,
-        "provider_context": context,
-    });
-    let mut shown = result.clone();
-    shown["class"] = json!("discovered");
-    Ok(Outcome::report_with_json(Template::Bind, shown, result))
+    let report = Discovered {
+        class: "saas",
+        provider,
+        binding_ref: binding.binding_ref,
+        display_label: binding.display_label,
+        project_slug: binding.project_slug,
+        provider_context: binding
+            .provider_context
+            .unwrap_or_default()
+            .into_iter()
+            .collect(),
+    };
+    Ok(Outcome::report(Template::Bind, &report))
+}
+
+/// A replacement the user declined.
+#[derive(Serialize)]
+struct Cancelled {
+    class: &'static str,
+    provider: String,
+}
+
+/// A SaaS binding saved by discovery (the template tells it from a bind by slug by its
+/// `binding_ref`).
+#[derive(Serialize)]
+struct Discovered {
+    class: &'static str,
+    provider: String,
+    binding_ref: Option<String>,
+    display_label: Option<String>,
+    project_slug: Option<String>,
+    provider_context: BTreeMap<String, String>,
 }
 
 /// What an existing binding is called (3.2.7: display label, else binding ref, else slug, or
@@ -88,10 +105,5 @@ fn replace_confirmed(current: &str, interactive: bool) -> Result<bool, CliError>
         .hint("add --force to replace the binding"));
     }
     warn(&format!("Existing binding: {current}"));
-    dialoguer::Confirm::new()
-        .with_prompt("Replace existing binding?")
-        .default(false)
-        .interact_opt()
-        .map(|answer| answer == Some(true))
-        .map_err(|e| CliError::failed("prompt", format!("cannot ask on the terminal: {e}")))
+    confirm("Replace existing binding?")
 }

@@ -3,10 +3,11 @@
 use crate::args::ListTicketsArgs;
 use crate::context::Context;
 use crate::error::CliError;
-use crate::output::{table, Outcome, Template};
+use crate::output::table::{self, Table};
+use crate::output::{Outcome, Template};
 use crate::saas::tickets::cell;
 use crate::saas::{self, scoped, tickets};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// SaaS-backed provider: `POST /list-tickets/` (routed only when bound to P); `tickets`
 /// normalised; `--json` prints the normalised array.
@@ -34,13 +35,12 @@ pub fn report(ctx: &Context, list: Vec<Value>) -> Outcome {
     };
     let narrow: Vec<Vec<String>> = list.iter().map(|t| row(t, false)).collect();
     let wide: Vec<Vec<String>> = list.iter().map(|t| row(t, true)).collect();
-    let mut lines = table::lines(&["Identifier", "Title", "State"], &narrow);
+    let mut table = Table::new(&["Identifier", "Title", "State"], &narrow);
     if let Some(width) = table::stdout_width(ctx.env.get("COLUMNS")) {
-        let with_url = table::lines(&["Identifier", "Title", "State", "URL"], &wide);
-        if with_url.iter().all(|l| l.chars().count() <= width) {
-            lines = with_url;
+        let with_url = Table::new(&["Identifier", "Title", "State", "URL"], &wide);
+        if with_url.lines.iter().all(|l| l.chars().count() <= width) {
+            table = with_url;
         }
     }
-    let data = json!({"count": list.len(), "lines": lines});
-    Outcome::report_with_json(Template::Tickets, data, Value::Array(list))
+    Outcome::report(Template::Tickets, &table).json(&list)
 }

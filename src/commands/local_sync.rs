@@ -5,6 +5,7 @@ use crate::error::CliError;
 use crate::local::engine::{Engine, Policy, SyncResult};
 use crate::local::LocalBinding;
 use crate::output::{Outcome, Template};
+use serde::Serialize;
 
 /// Which step to run.
 #[derive(Debug, Clone, Copy)]
@@ -66,8 +67,18 @@ pub fn run(ctx: &mut Context, step: Step, limit: i64) -> Result<Outcome, CliErro
         Step::Push => "push",
         Step::Run => "run",
     };
-    let json = serde_json::to_value(&result).unwrap_or_default();
-    let mut data = json.clone();
-    data["kind"] = serde_json::json!(kind);
-    Ok(Outcome::report_with_json(Template::SyncLocal, data, json))
+    let shown = Shown {
+        kind,
+        result: &result,
+    };
+    Ok(Outcome::report(Template::SyncLocal, &shown).json(&result))
+}
+
+/// The template's view of a local sync: the result and which step ran (`--json` prints the
+/// result).
+#[derive(Serialize)]
+struct Shown<'a> {
+    kind: &'static str,
+    #[serde(flatten)]
+    result: &'a SyncResult,
 }

@@ -6,7 +6,7 @@ use crate::error::CliError;
 use crate::local::store::{now_iso, Mapping};
 use crate::local::LocalBinding;
 use crate::output::{Outcome, Template};
-use serde_json::json;
+use serde::Serialize;
 
 /// Save the mapping. An external issue already mapped to another work package is an error
 /// naming that mapping, unless `--force` replaces it.
@@ -55,8 +55,18 @@ pub fn local(ctx: &mut Context, args: MapAddArgs) -> Result<Outcome, CliError> {
         }
         tx.upsert_mapping(&mapping)
     })?;
-    Ok(Outcome::report(
-        Template::MapAdd,
-        json!({ "wp_id": wp_id, "external_id": external_id, "replaced": replaced }),
-    ))
+    let report = Saved {
+        wp_id,
+        external_id,
+        replaced,
+    };
+    Ok(Outcome::report(Template::MapAdd, &report))
+}
+
+/// The mapping saved, and the work package it was moved from.
+#[derive(Serialize)]
+struct Saved {
+    wp_id: String,
+    external_id: String,
+    replaced: Option<String>,
 }

@@ -3,14 +3,12 @@
 use crate::args::MapListArgs;
 use crate::context::Context;
 use crate::error::CliError;
+use crate::local::store::Mapping;
 use crate::local::LocalBinding;
 use crate::output::{Outcome, Template};
-use crate::saas::{
-    self, binding,
-    envelopes::{typed, Mapping},
-    errors::unexpected_response,
-};
-use serde_json::{json, Value};
+use crate::saas::{self, envelopes, errors::unexpected_response};
+use serde::Serialize;
+use serde_json::Value;
 
 /// SaaS-backed: `GET /mappings/`; `--json` prints `{"mappings": [...], "pending_binding_upgrade":
 /// <ref|null>}` with the mappings as the server sent them. With `--provider`: `?provider=P`
@@ -41,12 +39,14 @@ pub fn saas(ctx: &mut Context, args: MapListArgs) -> Result<Outcome, CliError> {
         }
     };
     for row in &rows {
-        typed::<Mapping>(row).map_err(|why| unexpected_response(&envelope.endpoint, &why))?;
+        envelopes::typed::<envelopes::Mapping>(row)
+            .map_err(|why| unexpected_response(&envelope.endpoint, &why))?;
     }
-    let outcome = Outcome::report(
-        Template::MapList,
-        json!({ "mappings": rows, binding::PENDING_KEY: pending }),
-    );
+    let report = ServerMappings {
+        mappings: rows,
+        pending_binding_upgrade: pending.as_deref(),
+    };
+    let outcome = Outcome::report(Template::MapList, &report);
     Ok(super::saas_report::hinted(
         outcome,
         &client.provider,
@@ -58,8 +58,21 @@ pub fn saas(ctx: &mut Context, args: MapListArgs) -> Result<Outcome, CliError> {
 pub fn local(ctx: &mut Context, _args: MapListArgs) -> Result<Outcome, CliError> {
     let binding = LocalBinding::load(ctx)?;
     let store = binding.open_store(ctx)?;
-    Ok(Outcome::report(
-        Template::MapList,
-        json!({ "mappings": store.mappings()? }),
-    ))
+    let report = CachedMappings {
+        mappings: store.mappings()?,
+    };
+    Ok(Outcome::report(Template::MapList, &report))
+}
+
+/// The control plane's mappings as it sent them, and a newer binding it reports.
+#[derive(Serialize)]
+struct ServerMappings<'a> {
+    mappings: Vec<Value>,
+    pending_binding_upgrade: Option<&'a str>,
+}
+
+/// The cache's mappings.
+#[derive(Serialize)]
+struct CachedMappings {
+    mappings: Vec<Mapping>,
 }

@@ -1,5 +1,6 @@
-//! One module per leaf command; each is a thin shell over the library layers. Handlers are
-//! named in commands.yaml and called from the generated `dispatch::route`.
+//! One module per leaf command; each is a thin shell over the library layers that returns a
+//! typed report ([`crate::output::Outcome`]). Handlers are named in commands.yaml and called
+//! from the generated `dispatch::route`.
 
 pub mod auth_doctor;
 pub mod auth_login;

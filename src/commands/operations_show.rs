@@ -1,11 +1,13 @@
 //! `operations show <ID> [--wait]`: an asynchronous SaaS operation's state or result.
 
+use super::saas_report::{document, envelope_report, EnvelopeView};
 use crate::args::OperationsShowArgs;
 use crate::context::Context;
 use crate::error::CliError;
 use crate::output::{Outcome, Template};
 use crate::saas::{self, envelopes::Operation};
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
 
 /// Show (or wait for) an operation.
 pub fn saas(ctx: &mut Context, args: OperationsShowArgs) -> Result<Outcome, CliError> {
@@ -31,17 +33,28 @@ pub fn saas(ctx: &mut Context, args: OperationsShowArgs) -> Result<Outcome, CliE
             (None, Some(_)) => "",
         }
         .to_owned();
-        return Ok(super::saas_report::envelope_report(
+        return Ok(envelope_report(
             Template::OperationResult,
-            &result,
+            result,
             value,
             &status,
-            json!({ "id": args.id }),
+            Id { id: &args.id },
         ));
     }
     let body = saas::call(client.operation(&args.id))?;
     let op: Operation = body.typed()?;
     let code = u8::from(op.status == "failed");
-    let data = json!({ "id": args.id, "env": body.value()? });
-    Ok(Outcome::report_raw_json(Template::Operation, data, body.body).with_exit_code(code))
+    let view = EnvelopeView {
+        env: body.value()?,
+        extra: Id { id: &args.id },
+    };
+    Ok(Outcome::report(Template::Operation, &view)
+        .document(document(body))
+        .with_exit_code(code))
+}
+
+/// The operation the templates name.
+#[derive(Serialize)]
+struct Id<'a> {
+    id: &'a str,
 }

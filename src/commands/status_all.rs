@@ -1,11 +1,13 @@
 //! `status --all`: the bound provider's installation as a whole (every binding), not routed to
 //! this project.
 
+use super::saas_report::document;
 use crate::context::Context;
 use crate::error::CliError;
-use crate::output::{table, Outcome, Template};
+use crate::output::{table::Table, Outcome, Template};
 use crate::saas::{self, scoped, tickets::cell};
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
 
 /// `GET /status/?provider=P` for the bound SaaS provider; `--json` prints the payload as
 /// received. Human: provider, connection and resource count, then a table of the bindings
@@ -52,19 +54,26 @@ pub fn run(ctx: &mut Context) -> Result<Outcome, CliError> {
                 .collect()
         })
         .unwrap_or_default();
-    let lines = table::lines(&["Project", "Provider", "Status", "Bound at"], &rows);
-    let data = json!({
-        "provider": provider,
-        "connected": value.get("connected").map(cell).filter(|s| !s.is_empty()),
-        "resources": value.get("resource_count").map(cell).filter(|s| !s.is_empty()),
-        "listed": bindings.is_some(),
-        "count": rows.len(),
-        "lines": lines,
-    });
-    Ok(Outcome::report_validated(
-        Template::StatusAll,
-        data,
-        envelope.body,
-        envelope.outline,
-    ))
+    let table = Table::new(&["Project", "Provider", "Status", "Bound at"], &rows);
+    let present = |key: &str| value.get(key).map(cell).filter(|s| !s.is_empty());
+    let view = Installation {
+        connected: present("connected"),
+        resources: present("resource_count"),
+        listed: bindings.is_some(),
+        provider,
+        table,
+    };
+    Ok(Outcome::report(Template::StatusAll, &view).document(document(envelope)))
+}
+
+/// What `status --all` shows of the installation (`--json` prints the payload).
+#[derive(Serialize)]
+struct Installation {
+    provider: String,
+    connected: Option<String>,
+    resources: Option<String>,
+    /// The payload lists the bindings (even none).
+    listed: bool,
+    #[serde(flatten)]
+    table: Table,
 }

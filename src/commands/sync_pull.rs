@@ -1,21 +1,22 @@
 //! `sync pull`: SaaS (`POST /pull/`, one page or `--all` pages) or local (into the cache).
 
+use super::saas_report::{document, EnvelopeView};
 use crate::args::SyncPullArgs;
 use crate::context::Context;
 use crate::error::CliError;
-use crate::jsonfmt::split::Block;
 use crate::output::item_thread::{ItemThread, Stopped, ITEM_THREAD_GONE};
 use crate::output::merge::{self, MergedPull, SpoolError};
 use crate::output::{Outcome, Template};
 use crate::saas::{
     self, binding,
     client::TrackerClient,
-    envelopes::Summary,
+    envelopes::{PullEnvelope, Summary},
     pages::{self, ItemSink, Pager, PullPage},
 };
-use serde_json::{json, Value};
+use jsonfmt::split::Block;
+use serde::Serialize;
+use serde_json::Value;
 use std::collections::BTreeMap;
-use std::io::Write;
 
 /// SaaS-backed pull.
 pub fn saas(ctx: &mut Context, args: SyncPullArgs) -> Result<Outcome, CliError> {
@@ -36,12 +37,17 @@ pub fn saas(ctx: &mut Context, args: SyncPullArgs) -> Result<Outcome, CliError> 
                 .number("SPEC_KITTY_TRACKER_MAX_SPOOL_BYTES")
                 .unwrap_or(merge::MAX_SPOOL_BYTES),
         };
-        return saas::call(pull_all(&client, args.limit, cursor, args.json, caps));
+        return saas::call(pull_all(&client, args.limit, cursor, ctx.json, caps));
     }
-    let mut page = PullPage::new(saas::call(client.pull(args.limit, cursor))?)?;
-    let (envelope, pending) = binding::marked(&client.route, page.envelope, args.json);
-    page.envelope = envelope;
-    let data = json!({ "env": page.view.summary_view(), "extra": { "pages": 1 } });
+    let page = PullPage::new(saas::call(client.pull(args.limit, cursor))?)?;
+    let (envelope, pending) = binding::marked(&client.route, page.envelope);
+    let view = EnvelopeView {
+        env: page.view.summary_view(),
+        extra: Pages {
+            pages: 1,
+            items: None,
+        },
+    };
     let hint = match (page.view.has_more, page.view.next_cursor.as_deref()) {
         (true, Some(next)) => Some(format!(
             "more items: `spec-kitty-tracker sync pull --limit {} --cursor {next}` pulls the next page, `spec-kitty-tracker sync pull --all` every page",
@@ -50,13 +56,9 @@ pub fn saas(ctx: &mut Context, args: SyncPullArgs) -> Result<Outcome, CliError> 
         _ => None,
     };
     let code = super::saas_report::judge_status(&page.view.status);
-    let mut outcome = Outcome::report_validated(
-        Template::SyncPullSaas,
-        data,
-        page.envelope.body,
-        page.envelope.outline,
-    )
-    .with_exit_code(code);
+    let mut outcome = Outcome::report(Template::SyncPullSaas, &view)
+        .document(document(envelope))
+        .with_exit_code(code);
     if let Some(hint) = hint {
         outcome = outcome.with_hint(hint);
     }
@@ -70,6 +72,14 @@ pub fn saas(ctx: &mut Context, args: SyncPullArgs) -> Result<Outcome, CliError> 
 /// Local pull into the SQLite cache.
 pub fn local(ctx: &mut Context, args: SyncPullArgs) -> Result<Outcome, CliError> {
     super::local_sync::run(ctx, super::local_sync::Step::Pull, args.limit)
+}
+
+/// How many pages the template shows (`items`: the items of several).
+#[derive(Serialize)]
+struct Pages {
+    pages: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    items: Option<u64>,
 }
 
 /// Limits of one `--all` pull.
@@ -192,56 +202,47 @@ async fn pull_all(
     let pages = pager.pages();
     let code = super::saas_report::judge_status(&totals.status);
     let identity = totals.identity.unwrap_or_else(|| b"null".to_vec());
-    let Some(merged) = merged else {
-        let env = json!({
-            "has_more": false,
-            "identity_path": serde_json::from_slice::<Value>(&identity).unwrap_or(Value::Null),
-            "item_errors": totals.item_errors,
-            "items": [],
-            "next_cursor": null,
-            "pages": pages,
-            "status": totals.status,
-            "summary": totals.summary,
-        });
-        let data = json!({ "env": env, "extra": { "pages": pages, "items": totals.items } });
-        let outcome = Outcome::report(Template::SyncPullSaas, data).with_exit_code(code);
-        return Ok(super::saas_report::hinted(
-            outcome,
-            &client.provider,
-            totals.pending.as_deref(),
-        ));
+    let view = PullEnvelope {
+        status: totals.status.clone(),
+        summary: totals.summary.clone(),
+        items: Vec::new(),
+        item_errors: totals.item_errors,
+        identity_path: serde_json::from_slice(&identity).ok().flatten(),
+        has_more: false,
+        next_cursor: None,
     };
-    let mut members: BTreeMap<String, Vec<u8>> = totals.carried.unwrap_or_default();
-    members.insert("has_more".into(), b"false".to_vec());
-    members.insert("identity_path".into(), identity);
-    members.insert("next_cursor".into(), b"null".to_vec());
-    members.insert("pages".into(), pages.to_string().into_bytes());
-    members.insert(
-        binding::PENDING_KEY.into(),
-        json!(totals.pending).to_string().into_bytes(),
-    );
-    members.insert(
-        "status".into(),
-        json!(totals.status).to_string().into_bytes(),
-    );
-    members.insert(
-        "summary".into(),
-        json!(totals.summary).to_string().into_bytes(),
-    );
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    let finished = merged.finish().map_err(spool_error)?;
-    match finished
-        .write(members, &mut out, true)
-        .and_then(|()| out.flush())
-    {
-        // Part of the document may be out: the error goes to stderr only, as for a one-page
-        // pull whose stdout fails.
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            let err = CliError::failed("stdout", format!("cannot write to stdout: {e}"));
-            Ok(Outcome::none().with_exit_code(crate::output::emit_error(&err, false)))
-        }
-        _ => Ok(Outcome::none().with_exit_code(code)),
+    let view = EnvelopeView {
+        env: view.summary_view(),
+        extra: Pages {
+            pages,
+            items: Some(totals.items),
+        },
+    };
+    let mut outcome = Outcome::report(Template::SyncPullSaas, &view).with_exit_code(code);
+    if let Some(merged) = merged {
+        let mut members: BTreeMap<String, Vec<u8>> = totals.carried.unwrap_or_default();
+        members.insert("has_more".into(), b"false".to_vec());
+        members.insert("identity_path".into(), identity);
+        members.insert("next_cursor".into(), b"null".to_vec());
+        members.insert("pages".into(), pages.to_string().into_bytes());
+        members.insert(binding::PENDING_KEY.into(), json_bytes(&totals.pending));
+        members.insert("status".into(), json_bytes(&totals.status));
+        members.insert("summary".into(), json_bytes(&totals.summary));
+        outcome = outcome.merged(merged.finish(members).map_err(spool_error)?);
     }
+    Ok(super::saas_report::hinted(
+        outcome,
+        &client.provider,
+        totals.pending.as_deref(),
+    ))
+}
+
+/// A value as JSON text (object keys sorted).
+fn json_bytes(value: &impl Serialize) -> Vec<u8> {
+    serde_json::to_value(value)
+        .unwrap_or_default()
+        .to_string()
+        .into_bytes()
 }
 
 /// Fetch the pages into `totals` and the item thread (when there is one), at most one page

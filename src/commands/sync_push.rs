@@ -8,7 +8,7 @@ use crate::output::{Outcome, Template};
 use crate::saas::{self, binding, envelopes::PushEnvelope};
 use crate::vocabulary::STATUSES;
 use serde::{Deserialize, Deserializer};
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::io::Read;
 
 /// SaaS-backed push.
@@ -26,13 +26,13 @@ pub fn saas(ctx: &mut Context, args: SyncPushArgs) -> Result<Outcome, CliError> 
     let envelope = saas::call(client.push(items))?;
     let push: PushEnvelope = envelope.typed()?;
     let value = envelope.value()?;
-    let (envelope, pending) = binding::marked(&client.route, envelope, ctx.json);
+    let (envelope, pending) = binding::marked(&client.route, envelope);
     let outcome = super::saas_report::envelope_report(
         Template::SyncPushSaas,
-        &envelope,
+        envelope,
         value,
         &push.status,
-        json!({}),
+        (),
     );
     Ok(super::saas_report::hinted(
         outcome,
@@ -193,6 +193,7 @@ fn validate_item(item: &Value) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn item_validation() {

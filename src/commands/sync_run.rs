@@ -5,7 +5,6 @@ use crate::context::Context;
 use crate::error::CliError;
 use crate::output::{Outcome, Template};
 use crate::saas::{self, binding, envelopes::RunEnvelope};
-use serde_json::json;
 
 /// SaaS-backed run.
 pub fn saas(ctx: &mut Context, args: SyncRunArgs) -> Result<Outcome, CliError> {
@@ -13,13 +12,13 @@ pub fn saas(ctx: &mut Context, args: SyncRunArgs) -> Result<Outcome, CliError> {
     let envelope = saas::call(client.run(args.limit))?;
     let run: RunEnvelope = envelope.typed()?;
     let value = envelope.value()?;
-    let (envelope, pending) = binding::marked(&client.route, envelope, ctx.json);
+    let (envelope, pending) = binding::marked(&client.route, envelope);
     let outcome = super::saas_report::envelope_report(
         Template::SyncRunSaas,
-        &envelope,
+        envelope,
         value,
         &run.status,
-        json!({}),
+        (),
     );
     Ok(super::saas_report::hinted(
         outcome,

@@ -6,7 +6,7 @@ use crate::context::Context;
 use crate::credentials::{clear_provider, provider_table, CredentialsFile};
 use crate::error::CliError;
 use crate::output::{Outcome, Template};
-use serde_json::json;
+use serde::Serialize;
 
 /// Unbind a SaaS-backed provider: only the project configuration changes.
 pub fn saas(ctx: &mut Context, _args: UnbindArgs) -> Result<Outcome, CliError> {
@@ -44,8 +44,16 @@ pub fn removed(ctx: &mut Context, _args: UnbindArgs) -> Result<Outcome, CliError
 fn remove_section(ctx: &mut Context, credentials_cleared: bool) -> Result<Outcome, CliError> {
     let provider = ctx.provider_name().to_owned();
     ctx.config()?.remove_tracker()?;
-    Ok(Outcome::report(
-        Template::Unbind,
-        json!({ "provider": provider, "credentials_cleared": credentials_cleared }),
-    ))
+    let report = Unbound {
+        provider,
+        credentials_cleared,
+    };
+    Ok(Outcome::report(Template::Unbind, &report))
+}
+
+/// The binding removed.
+#[derive(Serialize)]
+struct Unbound {
+    provider: String,
+    credentials_cleared: bool,
 }

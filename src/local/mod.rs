@@ -96,7 +96,6 @@ impl LocalBinding {
     /// tests with `SPEC_KITTY_TRACKER_LOCAL_TIMEOUT_MS`).
     pub fn runner(&self, ctx: &Context) -> SubprocessRunner {
         let mut r = SubprocessRunner::new(self.settings.get("cwd").map(PathBuf::from));
-        r.log = ctx.logging();
         if let Some(ms) = ctx.env.number("SPEC_KITTY_TRACKER_LOCAL_TIMEOUT_MS") {
             r.timeout = Duration::from_millis(ms);
         }

@@ -202,8 +202,7 @@ impl Issue {
     /// The payload stored in `tracker_issues.payload`, as the Python tool writes it.
     pub fn to_payload(&self) -> String {
         let mut out = Vec::new();
-        let mut ser =
-            serde_json::Serializer::with_formatter(&mut out, crate::jsonfmt::PythonCompact);
+        let mut ser = serde_json::Serializer::with_formatter(&mut out, jsonfmt::PythonCompact);
         let _ = PayloadView(self).serialize(&mut ser);
         String::from_utf8(out).unwrap_or_default()
     }

@@ -45,8 +45,6 @@ pub struct SubprocessRunner {
     pub timeout: Duration,
     /// Output cap.
     pub max_output: usize,
-    /// Log each command, its exit status and time to stderr (`-v`).
-    pub log: bool,
 }
 
 impl SubprocessRunner {
@@ -56,7 +54,6 @@ impl SubprocessRunner {
             cwd,
             timeout: DEFAULT_TIMEOUT,
             max_output: MAX_OUTPUT_BYTES,
-            log: false,
         }
     }
 }
@@ -221,14 +218,14 @@ impl CommandRunner for SubprocessRunner {
             }
         };
         let held = pipes.finish(true);
-        if self.log {
+        if tracing::enabled!(tracing::Level::DEBUG) {
             let how = match &status {
                 Ok(s) => s
                     .code()
                     .map_or_else(|| "killed".to_owned(), |c| format!("exit {c}")),
                 Err(()) => "timed out".to_owned(),
             };
-            eprintln!("run: {how} after {} ms", started.elapsed().as_millis());
+            tracing::debug!("run: {how} after {} ms", started.elapsed().as_millis());
         }
         drop(running);
         if let Some(signal) = interrupt::received() {

@@ -1,11 +1,11 @@
 //! `sync pull --all --json`: the thread that takes each block of pulled items (checked on
-//! arrival, see [`crate::jsonfmt::split`]) off the network thread and formats it into the
+//! arrival, see [`jsonfmt::split`]) off the network thread and formats it into the
 //! [`MergedPull`] spool. Network and formatting overlap, and what
 //! is in memory stays a few blocks (the channel holds at most [`QUEUED`]), whatever the size
 //! of a page or the number of pages.
 
 use super::merge::{MergedPull, SpoolError};
-use crate::jsonfmt::split::Block;
+use jsonfmt::split::Block;
 use std::thread::JoinHandle;
 use tokio::sync::{mpsc, watch};
 

@@ -5,7 +5,7 @@
 //! written member by member in key order: the keys are ours and every server value is written
 //! as a value, so nothing a server sends can take the place of a member or of the items.
 
-use crate::jsonfmt::Formatter;
+use jsonfmt::Formatter;
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, BufWriter, Seek, Write};
@@ -73,14 +73,14 @@ impl Spool {
 
 /// Copy the spooled elements `file` (as the inside of an array 2 spaces deep) to `out`; when
 /// `out` writes to stdout (`to_stdout`), the kernel copies the spool there.
-fn write_array<W: Write>(file: Option<File>, out: &mut W, to_stdout: bool) -> io::Result<()> {
+fn write_array(file: Option<&File>, out: &mut dyn Write, to_stdout: bool) -> io::Result<()> {
     let Some(mut file) = file else {
         return out.write_all(b"[]");
     };
     out.write_all(b"[")?;
     let copied = to_stdout && {
         out.flush()?;
-        send_to_stdout(&file)?
+        send_to_stdout(file)?
     };
     if !copied {
         io::copy(&mut file, out)?;
@@ -181,35 +181,35 @@ impl MergedPull {
 
     /// Stop adding: the spools are made ready to be read (their failures are the spool's, not
     /// the output's).
-    pub fn finish(self) -> io::Result<FinishedPull> {
+    /// The spools complete, beside the document's other `members` (raw JSON values under
+    /// their keys: ours, and those carried from the first page).
+    pub fn finish(self, members: BTreeMap<String, Vec<u8>>) -> io::Result<FinishedPull> {
         Ok(FinishedPull {
             items: self.items.into_file()?,
             item_errors: self.item_errors.into_file()?,
+            members,
         })
     }
 }
 
 /// A merge whose spools are complete.
+#[derive(Debug)]
 pub struct FinishedPull {
     items: Option<File>,
     item_errors: Option<File>,
+    members: BTreeMap<String, Vec<u8>>,
 }
 
 impl FinishedPull {
-    /// Write the merged document and a newline: `members` (raw JSON values under their keys:
-    /// ours, and those carried from the first page)
-    /// and the spooled `items` and `item_errors`, all in key order. `to_stdout`: `out` writes
-    /// to stdout (so the kernel may copy the spools there).
-    pub fn write<W: Write>(
-        self,
-        members: BTreeMap<String, Vec<u8>>,
-        out: &mut W,
-        to_stdout: bool,
-    ) -> io::Result<()> {
+    /// Write the merged document and a newline: the members and the spooled `items` and
+    /// `item_errors`, all in key order (once: the spools are read to their end).
+    /// `to_stdout`: `out` writes to stdout (so the kernel may copy the spools there).
+    pub fn write(&self, out: &mut dyn Write, to_stdout: bool) -> io::Result<()> {
         let mut spooled = BTreeMap::new();
-        spooled.insert("item_errors", self.item_errors);
-        spooled.insert("items", self.items);
-        let mut keys: Vec<&str> = members
+        spooled.insert("item_errors", self.item_errors.as_ref());
+        spooled.insert("items", self.items.as_ref());
+        let mut keys: Vec<&str> = self
+            .members
             .keys()
             .map(String::as_str)
             .chain(spooled.keys().copied())
@@ -223,7 +223,7 @@ impl FinishedPull {
             out.write_all(b": ")?;
             if let Some(file) = spooled.remove(key) {
                 write_array(file, out, to_stdout)?;
-            } else if let Some(value) = members.get(key) {
+            } else if let Some(value) = self.members.get(key) {
                 let mut f = Formatter::new(&mut *out);
                 f.value(value, 2)?;
                 f.finish()?;
@@ -251,9 +251,9 @@ mod tests {
         members.insert("status".to_owned(), b"\"ok\"".to_vec());
         let mut out = Vec::new();
         merge
-            .finish()
+            .finish(members)
             .expect("spools")
-            .write(members, &mut out, false)
+            .write(&mut out, false)
             .expect("write");
         let v: serde_json::Value = serde_json::from_slice(&out).expect("one JSON document");
         assert_eq!(v["items"], serde_json::json!([{"id": 1}, {"id": 2}]));

@@ -2,6 +2,25 @@
 //! column as wide as its widest cell (in characters), two spaces between columns, no trailing
 //! spaces, an empty cell shown as `-` (so no row is ever blank). Cells are printed through the templates, which make control characters visible.
 
+/// Rows as a template shows them: how many, and the lines (header first).
+#[derive(Debug, serde::Serialize)]
+pub struct Table {
+    /// Rows (without the header).
+    pub count: usize,
+    /// The header line and one line per row.
+    pub lines: Vec<String>,
+}
+
+impl Table {
+    /// The table of `rows` under `headers`.
+    pub fn new(headers: &[&str], rows: &[Vec<String>]) -> Table {
+        Table {
+            count: rows.len(),
+            lines: lines(headers, rows),
+        }
+    }
+}
+
 /// The header line and one line per row.
 pub fn lines(headers: &[&str], rows: &[Vec<String>]) -> Vec<String> {
     let rows: Vec<Vec<&str>> = rows

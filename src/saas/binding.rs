@@ -13,7 +13,7 @@
 use super::envelopes::Envelope;
 use crate::config::TrackerConfig;
 use crate::error::{CliError, ErrorKind};
-use crate::jsonfmt::Member;
+use jsonfmt::Member;
 use serde_json::Value;
 
 /// The error codes (`code`, `error_code`, `category` or `error_category` of an envelope) that
@@ -112,15 +112,11 @@ pub fn upgrade_hint(provider: &str, pending: &str) -> String {
 }
 
 /// The response checked for a binding upgrade: the pending ref, and the envelope with
-/// `pending_binding_upgrade` set when it is printed as JSON (`json`; human output leaves the
-/// body as it is, sparing a large page the copy).
-pub fn marked(route: &Route, envelope: Envelope, json: bool) -> (Envelope, Option<String>) {
+/// `pending_binding_upgrade` set for `--json` (human output reads the envelope's other
+/// members).
+pub fn marked(route: &Route, envelope: Envelope) -> (Envelope, Option<String>) {
     let pending = route.upgrade_in(&envelope);
-    let envelope = match json {
-        true => with_pending(envelope, pending.as_deref()),
-        false => envelope,
-    };
-    (envelope, pending)
+    (with_pending(envelope, pending.as_deref()), pending)
 }
 
 /// `envelope` with `pending_binding_upgrade` set (to null when there is none), for `--json`.
@@ -253,8 +249,8 @@ mod tests {
             let e = with_pending(envelope(body), pending);
             let v: Value = serde_json::from_slice(&e.body).expect("json");
             assert_eq!(v, want, "{body}");
-            let fresh = crate::jsonfmt::validate(&e.body).expect("valid");
-            let keys = |o: &crate::jsonfmt::Outline| -> Vec<Vec<u8>> {
+            let fresh = jsonfmt::validate(&e.body).expect("valid");
+            let keys = |o: &jsonfmt::Outline| -> Vec<Vec<u8>> {
                 o.members
                     .iter()
                     .map(|m| e.body[m.key.clone()].to_vec())

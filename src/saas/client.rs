@@ -12,8 +12,9 @@ use crate::http::errors::{
     envelope_message, envelope_of, error_from_response, unexpected_response,
 };
 use crate::http::{Body, Http, Method, Opened, Request, Response};
-use crate::jsonfmt::{split, Invalid};
 use crate::server_url::ServerUrl;
+use crate::term::Progress;
+use jsonfmt::{split, Invalid};
 use serde_json::{json, Value};
 use std::time::Instant;
 
@@ -41,7 +42,8 @@ pub struct TrackerClient {
     /// The routing key (`binding_ref` or `project_slug`) sent in every routed request.
     pub route: Route,
     clock: Clock,
-    spinner: bool,
+    /// How waits are shown (when stderr is a terminal): a spinner while polling, notes.
+    progress: Option<Progress>,
 }
 
 /// A 2xx answer: a body (still arriving), or an operation to poll.
@@ -79,14 +81,14 @@ struct CallKind {
 }
 
 impl TrackerClient {
-    /// A client; `clock` scales waiting (tests), `spinner` shows polling progress and rate-limit
-    /// waits on stderr.
+    /// A client; `clock` scales waiting (tests), `progress` (when stderr is a terminal) shows
+    /// polling with a spinner and rate-limit waits as notes.
     pub fn new(
         tokens: Tokens,
         provider: &str,
         route: Route,
         clock: Clock,
-        spinner: bool,
+        progress: Option<Progress>,
     ) -> TrackerClient {
         TrackerClient {
             http: tokens.http.clone(),
@@ -95,7 +97,7 @@ impl TrackerClient {
             provider: provider.to_owned(),
             route,
             clock,
-            spinner,
+            progress,
         }
     }
 
@@ -185,7 +187,9 @@ impl TrackerClient {
     /// the contract does not name (an error naming it), the 5 minutes run out (exit 5 naming the
     /// operation and how to check it later) or the user presses Ctrl-C (exit 130, the same hint).
     pub async fn wait(&self, id: &str) -> Result<Envelope, CliError> {
-        let spinner = self.spinner.then(|| progress(id));
+        let spinner = self
+            .progress
+            .map(|p| (p.spinner)(&format!("operation {id}: pending")));
         let result = tokio::select! {
             result = self.poll(id, spinner.as_ref()) => result,
             () = ctrl_c() => Err(interrupted(id)),
@@ -325,8 +329,8 @@ impl TrackerClient {
                 429 if rate_limited < MAX_RATE_LIMIT_RETRIES => {
                     rate_limited += 1;
                     let wait = retry_after(&resp);
-                    if self.spinner {
-                        crate::term::note(&format!(
+                    if let Some(p) = self.progress {
+                        (p.note)(&format!(
                             "rate limited, retrying in {wait} s ({rate_limited} of {MAX_RATE_LIMIT_RETRIES})"
                         ));
                     }
@@ -510,17 +514,6 @@ fn interrupted(id: &str) -> CliError {
     )
     .hint(check_later(id))
     .detail("operation_id", id)
-}
-
-fn progress(id: &str) -> indicatif::ProgressBar {
-    let bar = indicatif::ProgressBar::new_spinner();
-    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-    if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
-        bar.set_style(style);
-    }
-    bar.set_message(format!("operation {id}: pending"));
-    bar.enable_steady_tick(std::time::Duration::from_millis(120));
-    bar
 }
 
 /// What a query or path component keeps as is: RFC 3986 unreserved characters.

@@ -14,13 +14,17 @@ use crate::config::SaasBinding;
 use crate::error::{CliError, ErrorKind};
 use serde_json::Value;
 
+/// Offers a list on the terminal: the prompt and the items; the chosen index, `None` when
+/// cancelled.
+pub type Ask = fn(&str, &[String]) -> Result<Option<usize>, CliError>;
+
 /// How a candidate is chosen when the server offers several.
 #[derive(Debug, Clone, Copy)]
 pub struct Chooser {
     /// `--select N` (1-based).
     pub select: Option<u64>,
-    /// A terminal is attached: offer the list.
-    pub interactive: bool,
+    /// How to offer the list, when a terminal is attached.
+    pub ask: Option<Ask>,
 }
 
 /// What a resolve answer leads to.
@@ -69,10 +73,10 @@ pub async fn resolve_and_bind(
         Some(next) => next,
         None => {
             // Several candidates and no --select: ask on a terminal, else list them and stop.
-            if !chooser.interactive {
+            let Some(offer) = chooser.ask else {
                 return Err(needs_selection(&client.provider, &first.candidates));
-            }
-            let n = ask(&client.provider, &first.candidates)?;
+            };
+            let n = ask(offer, &client.provider, &first.candidates)?;
             // As 3.2.7 does: resolve again (the tokens may have aged while the user chose).
             let again = resolve(client, identity).await?;
             next_step(&again, client, Some(n))?
@@ -90,7 +94,7 @@ pub async fn resolve_and_bind(
     let again = resolve(client, identity).await?;
     let retry = match again.match_type.as_str() {
         "none" => return Err(expired("could not rediscover a bindable resource")),
-        "candidates" if chooser.select.is_none() && chooser.interactive => {
+        "candidates" if chooser.select.is_none() && chooser.ask.is_some() => {
             return Err(expired("found multiple candidates"))
         }
         "candidates" if chooser.select.is_none() => {
@@ -190,7 +194,7 @@ fn needs_selection(provider: &str, candidates: &[Candidate]) -> CliError {
 }
 
 /// Offer the candidates in a list on the terminal; the chosen one's number (1-based).
-fn ask(provider: &str, candidates: &[Candidate]) -> Result<u64, CliError> {
+fn ask(offer: Ask, provider: &str, candidates: &[Candidate]) -> Result<u64, CliError> {
     let list = ordered(candidates);
     let items: Vec<String> = list
         .iter()
@@ -205,15 +209,8 @@ fn ask(provider: &str, candidates: &[Candidate]) -> Result<u64, CliError> {
             .into_owned()
         })
         .collect();
-    let chosen = dialoguer::Select::new()
-        .with_prompt(format!(
-            "Multiple resources found for provider '{provider}'; select one"
-        ))
-        .items(&items)
-        .default(0)
-        .interact_opt()
-        .map_err(|e| CliError::failed("prompt", format!("cannot ask on the terminal: {e}")))?;
-    match chosen {
+    let prompt = format!("Multiple resources found for provider '{provider}'; select one");
+    match offer(&prompt, &items)? {
         Some(i) => Ok(list[i].sort_position + 1),
         None => Err(CliError::new(
             ErrorKind::Usage,

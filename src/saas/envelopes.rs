@@ -9,7 +9,7 @@
 
 use crate::error::CliError;
 use crate::http::errors::unexpected_response;
-use crate::jsonfmt::{self, Invalid, Outline};
+use jsonfmt::{Invalid, Outline};
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;

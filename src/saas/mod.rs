@@ -19,7 +19,6 @@ use crate::error::CliError;
 use binding::Route;
 use client::TrackerClient;
 use poll::Clock;
-use std::io::IsTerminal;
 
 /// The error for a SaaS binding with neither `binding_ref` nor `project_slug`.
 pub fn missing_route(provider: &str) -> CliError {
@@ -48,7 +47,7 @@ pub fn client_for(
     route: Route,
 ) -> Result<TrackerClient, CliError> {
     let server = ctx.server_url()?;
-    let (login, _) = crate::auth::login_in_use(&ctx.state_root()?, ctx.logging());
+    let (login, _) = crate::auth::login_in_use(&ctx.state_root()?);
     let tokens = Tokens {
         login,
         http: ctx.http(&server)?,
@@ -65,7 +64,7 @@ pub fn client_for(
         provider,
         route,
         clock,
-        std::io::stderr().is_terminal(),
+        ctx.progress,
     ))
 }
 

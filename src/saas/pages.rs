@@ -8,7 +8,7 @@ use super::envelopes::{Envelope, PullEnvelope};
 use super::errors::unexpected_response;
 use crate::error::CliError;
 use crate::http::Body;
-use crate::jsonfmt::split::{Block, Splitter};
+use jsonfmt::split::{Block, Splitter};
 use std::collections::HashSet;
 use std::future::Future;
 use std::ops::Range;

@@ -1,7 +1,8 @@
 //! Human-readable summary of what each provider class gets from a command, derived from the
 //! dispatch table so `--help`, man pages and behaviour can never disagree.
 
-use crate::model::{CommandSpec, DispatchKey, Refusal, Route};
+use crate::json_fields;
+use crate::model::{CommandSpec, DispatchKey, Refusal, Route, Spec};
 
 /// What one provider class gets from a command.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,8 +68,8 @@ fn one_line(message: &str) -> String {
         .join(" ")
 }
 
-/// The "Provider classes" and "Examples" block appended to a leaf's long help.
-pub fn after_long_help(cmd: &CommandSpec) -> Option<String> {
+/// The "Provider classes", "JSON fields" and "Examples" block appended to a leaf's long help.
+pub fn after_long_help(spec: &Spec, cmd: &CommandSpec) -> Option<String> {
     let mut out = String::new();
     let lines = class_lines(cmd);
     if !lines.is_empty() {
@@ -79,6 +80,12 @@ pub fn after_long_help(cmd: &CommandSpec) -> Option<String> {
                 out.push_str(&format!("           {refused}\n"));
             }
         }
+    }
+    if let Some(output) = &cmd.json_output {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&json_fields::long_help(spec, output));
     }
     if !cmd.examples.is_empty() {
         if !out.is_empty() {
@@ -94,4 +101,10 @@ pub fn after_long_help(cmd: &CommandSpec) -> Option<String> {
     } else {
         Some(out.trim_end().to_owned())
     }
+}
+
+/// The block appended to a leaf's short help (`-h`): the names of its `--json` fields.
+pub fn after_help(spec: &Spec, cmd: &CommandSpec) -> Option<String> {
+    let output = cmd.json_output.as_ref()?;
+    Some(json_fields::short_help(spec, output).trim_end().to_owned())
 }

@@ -4,6 +4,7 @@
 //! - [`validate`]: invariants, with errors naming the offending entry.
 //! - [`to_clap`]: the only path from the model to a `clap::Command`.
 //! - [`classes`]: what each provider class gets from a command (help, man pages).
+//! - [`json_fields`]: the declared `--json` documents: help lists, man sections, JSON Schema.
 //! - [`codegen`]: Rust source for typed arguments and the dispatch table.
 //! - `docs` (feature `docs`): man pages and shell completions.
 
@@ -11,6 +12,7 @@ pub mod classes;
 pub mod codegen;
 #[cfg(feature = "docs")]
 pub mod docs;
+pub mod json_fields;
 pub mod model;
 pub mod to_clap;
 pub mod validate;

@@ -26,8 +26,61 @@ pub struct Spec {
     /// Options accepted by every command.
     #[serde(default)]
     pub global_args: Vec<ArgSpec>,
+    /// Named `--json` shapes, declared once and used as a field `type` by any command
+    /// (JSON Schema `$defs`).
+    #[serde(default)]
+    pub json_shapes: BTreeMap<String, JsonShape>,
+    /// The `{"error": {...}}` document every `--json` command prints on failure.
+    #[serde(default)]
+    pub json_error: Option<JsonShape>,
     /// Top-level commands, in help order.
     pub commands: Vec<CommandSpec>,
+}
+
+/// A declared `--json` value: the whole document of a command, a field of an object, an
+/// element of an array, or one variant of a document whose shape depends on the case. Help,
+/// man pages and the JSON Schema documents under docs/json/ are rendered from it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JsonShape {
+    /// Member name (fields of an object only).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Label of a variant (entries of `one_of` only), e.g. `local providers`.
+    #[serde(default)]
+    pub when: Option<String>,
+    /// `string`, `integer`, `number`, `boolean`, `object`, `array`, `any`, or the name of a
+    /// `json_shapes` entry. Absent only on a value that has `one_of`.
+    #[serde(rename = "type", default)]
+    pub ty: Option<String>,
+    /// One-line description (fields and variants).
+    #[serde(default)]
+    pub help: Option<String>,
+    /// The member may be absent (default: always present).
+    #[serde(default)]
+    pub optional: bool,
+    /// The value may be `null`.
+    #[serde(default)]
+    pub nullable: bool,
+    /// Members of an `object`.
+    #[serde(default)]
+    pub fields: Vec<JsonShape>,
+    /// The `object` may have members besides `fields` (a server document passed on as
+    /// received, kept for forward compatibility).
+    #[serde(default)]
+    pub open: bool,
+    /// Elements of an `array`.
+    #[serde(default)]
+    pub items: Option<Box<JsonShape>>,
+    /// The value of every member of an `object` used as a map (keys are data, not fields).
+    #[serde(default)]
+    pub values: Option<Box<JsonShape>>,
+    /// The only values a `string` takes.
+    #[serde(rename = "enum", default)]
+    pub allowed: Vec<String>,
+    /// The value is exactly one of these variants (each with `when`).
+    #[serde(default)]
+    pub one_of: Vec<JsonShape>,
 }
 
 /// One allowed value of a value set.
@@ -87,6 +140,9 @@ pub struct CommandSpec {
     /// Help text of the `--json` flag; absent means the command has no `--json`.
     #[serde(default)]
     pub json: Option<String>,
+    /// The `--json` document (required with `json`); see [`JsonShape`].
+    #[serde(default)]
+    pub json_output: Option<JsonShape>,
     /// Usage examples (every leaf needs at least one).
     #[serde(default)]
     pub examples: Vec<Example>,

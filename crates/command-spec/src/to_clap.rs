@@ -1,7 +1,7 @@
 //! The only path from the model to a `clap::Command`: the binary, the man pages and the
 //! completions are all built here.
 
-use crate::classes::after_long_help;
+use crate::classes::{after_help, after_long_help};
 use crate::model::{ArgSpec, ArgType, CommandSpec, Completion, Spec, ValueSpec};
 use clap::builder::{PossibleValue, PossibleValuesParser, RangedI64ValueParser, TypedValueParser};
 use clap::{Arg, ArgAction, Command, ValueHint};
@@ -52,8 +52,11 @@ fn to_command(spec: &Spec, cmd: &CommandSpec) -> Command {
                     .help(JQ_HELP),
             );
         }
-        if let Some(after) = after_long_help(cmd) {
+        if let Some(after) = after_long_help(spec, cmd) {
             c = c.after_long_help(after);
+        }
+        if let Some(after) = after_help(spec, cmd) {
+            c = c.after_help(after);
         }
     } else {
         // `help` lives at the root (`help sync pull`), not in every group.

@@ -13,6 +13,7 @@ pub fn validate(spec: &Spec) -> Vec<String> {
         errors.push("name: must not be empty".to_owned());
     }
     check_value_sets(spec, &mut errors);
+    crate::json_fields::validate(spec, &mut errors);
     check_args(spec, &spec.name, &spec.global_args, &[], &[], &mut errors);
     check_siblings("commands", &spec.commands, &mut errors);
     for cmd in &spec.commands {
@@ -92,7 +93,7 @@ fn check_command(
                 "{at}: a group (with subcommands) cannot have `dispatch`"
             ));
         }
-        if !cmd.args.is_empty() || cmd.json.is_some() {
+        if !cmd.args.is_empty() || cmd.json.is_some() || cmd.json_output.is_some() {
             errors.push(format!("{at}: a group cannot have `args` or `json`"));
         }
         check_siblings(&at, &cmd.subcommands, errors);
@@ -122,6 +123,13 @@ fn check_leaf(
             errors.push(format!("{at}: `json` help text must not be empty"));
         }
     }
+    crate::json_fields::validate_command(
+        spec,
+        at,
+        cmd.json.is_some(),
+        cmd.json_output.as_ref(),
+        errors,
+    );
     let generated: &[&str] = if cmd.json.is_some() {
         &["json", "jq"]
     } else {

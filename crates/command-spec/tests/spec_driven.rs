@@ -66,14 +66,3 @@ fn a_hard_break_edit_reaches_dispatch_help_and_man_page() {
         "{page}"
     );
 }
-
-#[test]
-fn the_generated_route_dispatches_every_class() {
-    let spec = load(REAL).expect("valid");
-    let code = codegen::route_module(&spec);
-    assert!(code.contains("(Invocation::MapAdd(_), Some(ProviderClass::Saas)) => Err(hard_break("));
-    assert!(code.contains("(Invocation::MapAdd(a), Some(ProviderClass::Local)) => crate::commands::map_add::local(ctx, a),"));
-    assert!(
-        code.contains("(Invocation::Providers(a), _) => crate::commands::providers::run(ctx, a),")
-    );
-}

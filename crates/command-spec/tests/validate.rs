@@ -6,7 +6,11 @@
 use command_spec::validate::validate;
 use command_spec::Spec;
 
-const HEAD: &str = "name: t\nabout: a\nlong_about: b\nvalue_sets:\n  modes: [{value: a}, {value: b, aliases: [bee]}, {value: old, hidden: true}]\n";
+const HEAD: &str = "name: t\nabout: a\nlong_about: b\nvalue_sets:\n  modes: [{value: a}, {value: b, aliases: [bee]}, {value: old, hidden: true}]\njson_error: {type: object, fields: [{name: code, type: string, help: the code}]}\n";
+
+/// A valid `json_output` line for a leaf with `json`.
+const OUT: &str =
+    "    json_output: {type: object, fields: [{name: ok, type: boolean, help: whether}]}\n";
 
 /// A valid `class_from: none` leaf `x`, with `extra` lines appended to it.
 fn leaf(extra: &str) -> String {
@@ -80,7 +84,7 @@ fn names_and_texts_must_be_present() {
         "t x: `long_about` must not be empty",
     );
     one(
-        &leaf("    json: ' '\n"),
+        &leaf(&format!("    json: ' '\n{OUT}")),
         "t x: `json` help text must not be empty",
     );
 }
@@ -398,13 +402,15 @@ fn argument_shape_rules() {
     );
     assert_eq!(
         errors(&leaf(
-            "    json: h\n    args:\n      - {name: a, long: a, type: flag, help: h, conflicts_with: [jq]}\n"
+            &format!("    json: h\n{OUT}    args:\n      - {{name: a, long: a, type: flag, help: h, conflicts_with: [jq]}}\n")
         )),
         Vec::<String>::new(),
         "a command with --json has --jq"
     );
     one(
-        &leaf("    json: h\n    args:\n      - {name: a, long: jq, type: flag, help: h}\n"),
+        &leaf(&format!(
+            "    json: h\n{OUT}    args:\n      - {{name: a, long: jq, type: flag, help: h}}\n"
+        )),
         "t x: argument 'a': duplicate long option --jq",
     );
     assert_eq!(
@@ -503,5 +509,49 @@ fn unknown_keys_and_malformed_refusals_fail_parsing_with_a_location() {
         let err = Spec::from_yaml(&text).expect_err("must not parse");
         assert!(err.starts_with("commands.yaml"), "{err}");
         assert!(err.contains(needle), "{needle}: {err}");
+    }
+}
+
+/// docs/commands-yaml.md "JSON fields": every `--json` command declares its document, and a
+/// declaration is well formed (names, help, known types, arrays with items).
+#[test]
+fn json_output_is_declared_and_well_formed() {
+    one(
+        &leaf("    json: h\n"),
+        "t x: a command with `json` declares its document in `json_output`",
+    );
+    one(&leaf(OUT), "t x: `json_output` needs `json`");
+    let with = |output: &str| leaf(&format!("    json: h\n    json_output: {output}\n"));
+    for (output, want) in [
+        (
+            "{type: object, fields: [{name: a, type: string}]}",
+            "t x: json_output.a: a field needs `name` and `help`",
+        ),
+        (
+            "{type: thing}",
+            "t x: json_output: unknown type 'thing' (not built in, not in json_shapes)",
+        ),
+        (
+            "{type: array}",
+            "t x: json_output: an `array` needs `items` (and only an array has them)",
+        ),
+        (
+            "{type: string, fields: [{name: a, type: string, help: h}]}",
+            "t x: json_output: `fields`, `open` and `values` belong to an `object`",
+        ),
+        (
+            "{type: object, fields: [{name: a, type: string, help: h}, {name: a, type: string, help: h}]}",
+            "t x: json_output: field 'a' is declared twice",
+        ),
+        (
+            "{one_of: [{type: object}]}",
+            "t x: json_output.one_of[0]: a `one_of` entry needs `when`",
+        ),
+        (
+            "{type: integer, enum: [a]}",
+            "t x: json_output: `enum` belongs to a `string`",
+        ),
+    ] {
+        one(&with(output), want);
     }
 }

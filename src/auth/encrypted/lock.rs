@@ -54,7 +54,7 @@ pub fn refresh_lock(path: &Path, wait: Duration) -> Result<Held, LockError> {
         "host": gethostname::gethostname().to_string_lossy(),
         "pid": std::process::id(),
         "schema_version": 1,
-        "started_at": super::model::IsoTime(jiff::Timestamp::now()).python(),
+        "started_at": super::model::IsoTime::utc(jiff::Timestamp::now()).format(),
         "version": concat!("spec-kitty-tracker ", env!("CARGO_PKG_VERSION")),
     });
     let bytes = serde_json::to_vec(&record).unwrap_or_default();

@@ -6,8 +6,10 @@
 use crate::error::{CliError, ErrorKind};
 use crate::secret::Secret;
 use jiff::Timestamp;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+
+pub use crate::timefmt::IsoTime;
 
 /// Refresh when the access token expires within this many seconds (3.2.7's buffer).
 pub const REFRESH_BUFFER_SECONDS: i64 = 5;
@@ -91,14 +93,14 @@ impl StoredSession {
     /// that cannot go into an HTTP header (CR/LF, non-ASCII: 3.2.7 stores what the server sent)
     /// counts as expired, so it is refreshed instead of refused.
     pub fn access_valid(&self, now: Timestamp) -> bool {
-        self.access_token_expires_at.0.as_second() - REFRESH_BUFFER_SECONDS > now.as_second()
+        self.access_token_expires_at.ts.as_second() - REFRESH_BUFFER_SECONDS > now.as_second()
             && crate::http::header_problem(self.access_token.expose(), true).is_none()
     }
 
     /// Whether the refresh token is known to have expired (unknown expiry: not expired).
     pub fn refresh_expired(&self, now: Timestamp) -> bool {
         self.refresh_token_expires_at
-            .is_some_and(|t| t.0.as_second() <= now.as_second())
+            .is_some_and(|t| t.ts.as_second() <= now.as_second())
     }
 
     /// Whether `other` is the same stored material: `(session_id, refresh_token)` equal.
@@ -148,37 +150,6 @@ impl StoredSession {
     }
 }
 
-/// A UTC timestamp written the way Python's `isoformat()` writes it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct IsoTime(pub Timestamp);
-
-impl IsoTime {
-    /// `2026-11-25T09:52:48+00:00`, or `...:48.250000+00:00` when there are microseconds.
-    pub fn python(&self) -> String {
-        let micros = self.0.subsec_microsecond();
-        if micros == 0 {
-            self.0.strftime("%Y-%m-%dT%H:%M:%S+00:00").to_string()
-        } else {
-            format!("{}.{micros:06}+00:00", self.0.strftime("%Y-%m-%dT%H:%M:%S"))
-        }
-    }
-}
-
-impl Serialize for IsoTime {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.python())
-    }
-}
-
-impl<'de> Deserialize<'de> for IsoTime {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<IsoTime, D::Error> {
-        let text = String::deserialize(d)?;
-        crate::timefmt::parse(&text)
-            .map(IsoTime)
-            .ok_or_else(|| serde::de::Error::custom(format!("not a timestamp: '{text}'")))
-    }
-}
-
 /// Serde for tokens kept as [`Secret`].
 mod secret {
     use crate::secret::Secret;
@@ -215,10 +186,10 @@ mod tests {
         assert_eq!(s.access_token.expose(), "vector-access");
         assert_eq!(s.refresh_token_expires_at, None);
         assert_eq!(
-            s.access_token_expires_at.python(),
+            s.access_token_expires_at.format(),
             "2026-11-25T10:52:48.250000+00:00"
         );
-        assert_eq!(s.issued_at.python(), "2026-11-25T09:52:48+00:00");
+        assert_eq!(s.issued_at.format(), "2026-11-25T09:52:48+00:00");
         let ours: Value = serde_json::from_slice(&s.to_json()).expect("json");
         let theirs: Value = serde_json::from_str(&text).expect("json");
         assert_eq!(ours, theirs, "same object after a round trip");
@@ -256,8 +227,8 @@ mod tests {
         v["last_used_at"] = "2026-11-25T09:52:48".into();
         v["future_field"] = serde_json::json!({"x": 1});
         let s: StoredSession = serde_json::from_value(v).expect("session");
-        assert_eq!(s.issued_at.python(), "2026-11-25T09:52:48+00:00");
-        assert_eq!(s.last_used_at.python(), "2026-11-25T09:52:48+00:00");
+        assert_eq!(s.issued_at.format(), "2026-11-25T09:52:48+00:00");
+        assert_eq!(s.last_used_at.format(), "2026-11-25T09:52:48+00:00");
         let back: Value = serde_json::from_slice(&s.to_json()).expect("json");
         assert_eq!(back["future_field"]["x"], 1);
     }

@@ -252,7 +252,7 @@ pub fn rotated(base: &StoredSession, tokens: &Map<String, Value>, now: Timestamp
     }
     let usable = access.is_some() && unsendable.is_none();
     let after = |secs: i64| {
-        IsoTime(Timestamp::from_second(now.as_second().saturating_add(secs)).unwrap_or(now))
+        IsoTime::utc(Timestamp::from_second(now.as_second().saturating_add(secs)).unwrap_or(now))
     };
     let refresh_expires = match (
         tokens
@@ -263,7 +263,7 @@ pub fn rotated(base: &StoredSession, tokens: &Map<String, Value>, now: Timestamp
             .filter(|v| !v.is_null()),
     ) {
         (Some(at), _) => match at.as_str().and_then(crate::timefmt::parse) {
-            Some(at) => Some(IsoTime(at)),
+            Some(at) => Some(IsoTime::utc(at)),
             None => {
                 problems.push("`refresh_token_expires_at` is not a timestamp".to_owned());
                 base.refresh_token_expires_at
@@ -276,7 +276,7 @@ pub fn rotated(base: &StoredSession, tokens: &Map<String, Value>, now: Timestamp
         (None, None) => base.refresh_token_expires_at,
     };
     let mut fresh = base.clone();
-    let now_micros = IsoTime(Timestamp::from_microsecond(now.as_microsecond()).unwrap_or(now));
+    let now_micros = IsoTime::utc(now);
     fresh.access_token = access.map_or_else(|| base.access_token.clone(), Secret::new);
     fresh.refresh_token = refresh;
     fresh.issued_at = now_micros;
@@ -363,14 +363,14 @@ mod tests {
             ("a2", "r2")
         );
         assert_eq!(
-            s.access_token_expires_at.python(),
+            s.access_token_expires_at.format(),
             "2026-11-25T12:01:00+00:00"
         );
         assert_eq!(
-            s.refresh_token_expires_at.map(|t| t.python()).as_deref(),
+            s.refresh_token_expires_at.map(|t| t.format()).as_deref(),
             Some("2026-11-25T13:00:00+00:00")
         );
-        assert_eq!(s.issued_at.python(), "2026-11-25T12:00:00.500000+00:00");
+        assert_eq!(s.issued_at.format(), "2026-11-25T12:00:00.500000+00:00");
         assert_eq!(
             (s.session_id.as_str(), s.email.as_str()),
             ("sess-1", "ada@example.com")
@@ -390,11 +390,11 @@ mod tests {
             "kept when not rotated"
         );
         assert_eq!(
-            s.access_token_expires_at.python(),
+            s.access_token_expires_at.format(),
             "2026-11-25T13:00:00+00:00"
         );
         assert_eq!(
-            s.refresh_token_expires_at.map(|t| t.python()).as_deref(),
+            s.refresh_token_expires_at.map(|t| t.format()).as_deref(),
             Some("2027-01-01T00:00:00+00:00")
         );
         assert_eq!(s.generation, Some(4));
@@ -483,7 +483,7 @@ mod tests {
             );
             assert_eq!(r.session.access_token.expose(), access, "{answer}");
             assert_eq!(
-                r.session.access_token_expires_at.python(),
+                r.session.access_token_expires_at.format(),
                 expires,
                 "{answer}"
             );

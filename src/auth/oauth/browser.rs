@@ -13,6 +13,7 @@ use super::pkce::{self, Pkce};
 use super::token::{self, NewTokens};
 use super::{Scale, CLIENT_ID, SCOPE};
 use crate::error::{CliError, ErrorKind};
+use crate::output::tty::progress;
 use crate::secret::Secret;
 use crate::server_url::ServerUrl;
 
@@ -32,7 +33,10 @@ pub async fn run(
     let pkce = Pkce::new().map_err(random_failed)?;
     let state = pkce::new_state().map_err(random_failed)?;
     let url = authorize_url(server, &redirect_uri, &pkce.challenge, &state);
-    eprintln!("Opening the browser to log in to {}...", server.as_str());
+    progress(&format!(
+        "Opening the browser to log in to {}...",
+        server.as_str()
+    ));
     // Off the runtime: a browser run in the foreground (a text browser, a test's script) may
     // follow the redirect to our callback server, which runs on this runtime.
     let opening = url.clone();
@@ -40,13 +44,15 @@ pub async fn run(
         .await
         .unwrap_or_else(|e| Err(std::io::Error::other(e.to_string())));
     if let Err(why) = opened {
-        eprintln!("Could not open a browser ({why}). Open this URL in a browser to log in:");
-        eprintln!("  {url}");
-        eprintln!(
-            "(Without a browser on this machine, use `spec-kitty-tracker auth login --headless`.)"
+        progress(&format!(
+            "Could not open a browser ({why}). Open this URL in a browser to log in:"
+        ));
+        progress(&format!("  {url}"));
+        progress(
+            "(Without a browser on this machine, use `spec-kitty-tracker auth login --headless`.)",
         );
     }
-    eprintln!("Waiting for the browser (up to 5 minutes; Ctrl-C cancels)...");
+    progress("Waiting for the browser (up to 5 minutes; Ctrl-C cancels)...");
     let params = tokio::time::timeout(scale.real(LIMIT_SECONDS), callback.wait())
         .await
         .ok()

@@ -11,6 +11,7 @@ use super::{Scale, CLIENT_ID, SCOPE};
 use crate::error::{CliError, ErrorKind};
 use crate::http::errors::unexpected_response;
 use crate::http::{Http, Method, Request};
+use crate::output::tty::progress;
 use crate::secret::Secret;
 use crate::server_url::ServerUrl;
 use serde_json::Value;
@@ -94,20 +95,22 @@ pub fn display_code(user_code: &str) -> String {
 /// The device flow to the end: request, show (on stderr), poll.
 pub async fn run(http: &Http, server: &ServerUrl, scale: Scale) -> Result<NewTokens, CliError> {
     let code = request(http, server).await?;
-    eprintln!(
+    progress(&format!(
         "To log in, open {} and enter the code: {}",
         code.verification_uri,
         display_code(&code.user_code)
-    );
+    ));
     if let Some(complete) = &code.verification_uri_complete {
-        eprintln!("Or open: {complete}");
+        progress(&format!("Or open: {complete}"));
     }
     let expires = if code.expires_in < 120 {
         format!("{} seconds", code.expires_in)
     } else {
         format!("{} minutes", code.expires_in / 60)
     };
-    eprintln!("Waiting for authorization (the code expires in {expires}; Ctrl-C cancels)...");
+    progress(&format!(
+        "Waiting for authorization (the code expires in {expires}; Ctrl-C cancels)..."
+    ));
     poll(http, server, &code, scale).await
 }
 

@@ -92,12 +92,12 @@ pub fn build(
         })?;
     let now = Timestamp::from_microsecond(now.as_microsecond()).unwrap_or(now);
     let at = |secs: i64| {
-        IsoTime(Timestamp::from_second(now.as_second().saturating_add(secs)).unwrap_or(now))
+        IsoTime::utc(Timestamp::from_second(now.as_second().saturating_add(secs)).unwrap_or(now))
     };
-    let refresh_expires = tokens.refresh_expires_at.map(IsoTime).or_else(|| {
+    let refresh_expires = tokens.refresh_expires_at.map(IsoTime::utc).or_else(|| {
         text(me, "refresh_token_expires_at")
             .and_then(|t| crate::timefmt::parse(&t))
-            .map(IsoTime)
+            .map(IsoTime::utc)
     });
     Ok(StoredSession {
         name: text(me, "name").unwrap_or_else(|| email.clone()),
@@ -108,12 +108,12 @@ pub fn build(
         access_token: tokens.access,
         refresh_token: tokens.refresh,
         session_id: tokens.session_id,
-        issued_at: IsoTime(now),
+        issued_at: IsoTime::utc(now),
         access_token_expires_at: at(tokens.expires_in),
         refresh_token_expires_at: refresh_expires,
         scope: tokens.scope.unwrap_or_else(|| super::SCOPE.to_owned()),
         storage_backend: "file".to_owned(),
-        last_used_at: IsoTime(now),
+        last_used_at: IsoTime::utc(now),
         auth_method: method.as_str().to_owned(),
         generation: tokens.generation,
         extra: Map::new(),
@@ -149,13 +149,13 @@ mod tests {
         assert_eq!((s.name.as_str(), s.default_team_id.as_str()), ("a@x", "p1"));
         assert_eq!(s.teams[0].slug.as_deref(), Some("t1"));
         assert_eq!(s.auth_method, "device_code");
-        assert_eq!(s.issued_at.python(), "2026-12-01T10:00:00.250000+00:00");
+        assert_eq!(s.issued_at.format(), "2026-12-01T10:00:00.250000+00:00");
         assert_eq!(
-            s.access_token_expires_at.python(),
+            s.access_token_expires_at.format(),
             "2026-12-01T11:00:00+00:00"
         );
         assert_eq!(
-            s.refresh_token_expires_at.map(|t| t.python()).as_deref(),
+            s.refresh_token_expires_at.map(|t| t.format()).as_deref(),
             Some("2027-01-01T00:00:00+00:00")
         );
         assert_eq!(s.tracker_team().expect("team"), "t1");

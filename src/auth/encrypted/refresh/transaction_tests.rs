@@ -40,7 +40,7 @@ async fn fixture() -> Fixture {
     std::fs::write(store.salt_path(), [7u8; 16]).expect("salt");
     let server = MockServer::start().await;
     let url = ServerUrl::parse(&server.uri(), "test").expect("loopback url");
-    let http = Http::new(&url, false, None, None).expect("client");
+    let http = Http::new(&url, None, None).expect("client");
     Fixture {
         dir,
         store,
@@ -117,7 +117,7 @@ fn session(access: &str, refresh: &str, access_in: i64, refresh_in: Option<i64>)
     let mut s = StoredSession::from_json(v["plaintext"].as_str().expect("text").as_bytes())
         .expect("session");
     let at = |secs: i64| {
-        IsoTime(Timestamp::from_second(Timestamp::now().as_second() + secs).expect("in range"))
+        IsoTime::utc(Timestamp::from_second(Timestamp::now().as_second() + secs).expect("in range"))
     };
     s.access_token = Secret::new(access);
     s.refresh_token = Secret::new(refresh);
