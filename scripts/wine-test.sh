@@ -75,6 +75,8 @@ export WINEPREFIX="$wine_dir/prefix" WINEDEBUG=-all WINEDLLOVERRIDES="bcryptprim
 if [ ! -f "$WINEPREFIX/system.reg" ]; then
   say "creating the Wine prefix $WINEPREFIX"
   wineboot -i > /dev/null 2>&1
+  # wineboot leaves its wineserver running; `wineserver -p` below exits 2 while one runs.
+  wineserver -w
 fi
 # One wineserver for the whole run (each wine process would otherwise start its own).
 wineserver -p
