@@ -4,8 +4,8 @@
 //!
 //! OAuth: a session that decrypts and whose refresh token is not known to be expired counts as
 //! logged in (without `--force` nothing changes). The new session is written only once it is
-//! complete, so a failed or cancelled (Ctrl-C, exit 130) login leaves the previous one as it
-//! was; 3.2.7 deletes it before starting, we do not.
+//! complete, so a failed or cancelled (Ctrl-C, or SIGTERM on Unix: exit 130) login leaves the
+//! previous one as it was; 3.2.7 deletes it before starting, we do not.
 //!
 //! 3.0 password login: while a spec-kitty 3.1+ session decrypts it stays the login in use:
 //! without `--force` that counts as logged in, with `--force` a warning says the new login is
@@ -57,12 +57,13 @@ pub fn run(ctx: &mut Context, args: AuthLoginArgs) -> Result<Outcome, CliError> 
     };
     let http = ctx.http(&server)?;
     let fresh = block_on(async {
+        let cancel = cancel_signal();
         tokio::select! {
             result = oauth::log_in(&http, &server, method, scale) => result,
-            () = ctrl_c() => Err(CliError::new(
+            by = cancel => Err(CliError::new(
                 ErrorKind::Interrupted,
                 "login_cancelled",
-                "Login cancelled; the stored session was not changed.",
+                format!("Login cancelled{by}; the stored session was not changed."),
             )),
         }
     })??;
@@ -72,10 +73,41 @@ pub fn run(ctx: &mut Context, args: AuthLoginArgs) -> Result<Outcome, CliError> 
     Ok(oauth_report(&fresh, false, &store_path, &server))
 }
 
-/// Resolves at the first SIGINT (Ctrl-C); never, when the handler cannot be installed.
-async fn ctrl_c() {
-    if tokio::signal::ctrl_c().await.is_err() {
+/// Resolves at the first SIGINT (Ctrl-C) or SIGTERM (what `kill`, timeout(1), systemd and CI
+/// runners send), with what the message adds: nothing for SIGINT, " by SIGTERM" for SIGTERM.
+/// The handlers are installed at once (a signal arriving before the first poll counts); one
+/// that cannot be installed never resolves. Dropping the login future then closes its
+/// callback server.
+#[cfg(unix)]
+fn cancel_signal() -> impl std::future::Future<Output = &'static str> {
+    use tokio::signal::unix::{signal, Signal, SignalKind};
+    async fn first(installed: std::io::Result<Signal>) {
+        if let Ok(mut s) = installed {
+            if s.recv().await.is_some() {
+                return;
+            }
+        }
         std::future::pending::<()>().await;
+    }
+    let interrupt = first(signal(SignalKind::interrupt()));
+    let terminate = first(signal(SignalKind::terminate()));
+    async move {
+        tokio::select! {
+            () = interrupt => "",
+            () = terminate => " by SIGTERM",
+        }
+    }
+}
+
+/// Resolves at the first Ctrl-C (Windows has no SIGTERM); never, when the handler cannot be
+/// installed.
+#[cfg(not(unix))]
+fn cancel_signal() -> impl std::future::Future<Output = &'static str> {
+    async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+        ""
     }
 }
 

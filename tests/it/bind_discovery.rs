@@ -9,7 +9,7 @@
 
 use crate::common;
 
-use crate::common::interop::{mock_get, IDENTITY};
+use crate::common::interop::{received, IDENTITY};
 use crate::common::{code, stderr, stdout, Sandbox};
 use contract_mock as mock;
 use serde_json::{json, Value};
@@ -49,10 +49,7 @@ fn config(sb: &Sandbox) -> String {
 
 /// The tracker requests the mock received since the last call: (method, path, body).
 fn requests(mock: &mock::Running) -> Vec<(String, String, Value, Option<String>)> {
-    let v = mock_get(mock, "/__mock/received");
-    v["requests"]
-        .as_array()
-        .expect("list")
+    received(mock)
         .iter()
         .map(|r| {
             (
@@ -448,10 +445,9 @@ fn from_a_fresh_project_discover_then_select_2_then_every_command() {
         .find_map(|l| l.strip_prefix("  binding_ref: "))
         .expect("binding_ref")
         .to_owned();
-    let v = mock_get(&mock, "/__mock/received");
-    let sent = v["requests"].as_array().expect("list");
-    assert_eq!(sent.len(), 5, "one request each: {v}");
-    for r in sent {
+    let sent = received(&mock);
+    assert_eq!(sent.len(), 5, "one request each: {sent:?}");
+    for r in &sent {
         let routed = r["query"]
             .as_array()
             .into_iter()

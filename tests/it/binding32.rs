@@ -2,24 +2,19 @@
 //! against the contract mock and the stub `bd`:
 //!
 //! - a `tracker:` block with `binding_ref` and no `project_slug` routes every SaaS command by
-//!   `binding_ref` (the mock's request log is the oracle: `binding_ref` on every tracker
-//!   request, `project_slug` on none), through `--all` paging, 202 polling, 401 and 429 retries;
+//!   `binding_ref` (the mock's request log, `GET /__mock/received`, is the oracle:
+//!   `binding_ref` on every tracker request, `project_slug` on none), through `--all` paging,
+//!   202 polling, 401 and 429 retries;
 //! - a newer `binding_ref` in a response is reported as `pending_binding_upgrade` and never
 //!   written; the stale-binding codes become one message with the rebind command;
 //! - `egress: refused` (or a fault) stops every SaaS command before a request and local sync
 //!   before `bd` starts;
 //! - a 3.2-layout `ownership: {mode: spec_kitty_authoritative}` makes push revert remote edits.
 
-use crate::common::interop::mock_get;
+use crate::common::interop::{received, tracker_requests as requests};
 use crate::common::{code, local_sandbox, stderr, stdout, Sandbox};
 use contract_mock as mock;
 use serde_json::{json, Value};
-
-/// The tracker requests the mock received so far (`{op, query, body}`).
-fn requests(mock: &mock::Running) -> Vec<Value> {
-    let v = mock_get(mock, "/__mock/requests");
-    v["requests"].as_array().cloned().unwrap_or_default()
-}
 
 fn spawn() -> mock::Running {
     mock::spawn(
@@ -108,13 +103,17 @@ fn binding_ref_only_blocks_route_every_saas_command_by_binding_ref() {
     assert_eq!(all["pending_binding_upgrade"], Value::Null);
     ok(&sb, &["sync", "push", "--items-json", "-"]);
     ok(&sb, &["sync", "run"]);
-    let log = requests(&mock);
-    let ops: Vec<&str> = log.iter().filter_map(|r| r["op"].as_str()).collect();
+    // The mock's log since its start (each call takes what came since the last one).
+    let mut all = requests(&mock);
+    let ops: Vec<&str> = all
+        .iter()
+        .map(|r| r["op"].as_str().unwrap_or("(refused by the contract)"))
+        .collect();
     assert_eq!(
         ops,
         ["status", "status", "mappings", "pull", "pull", "pull", "pull", "pull", "push", "run"]
     );
-    assert_routed_by_ref(&log, "br-main");
+    assert_routed_by_ref(&all, "br-main");
 
     // 202 + polling (the mock's `async` scenario), and operations show.
     let sb = bound_by_ref(&mock, "async", "");
@@ -124,10 +123,12 @@ fn binding_ref_only_blocks_route_every_saas_command_by_binding_ref() {
     assert_eq!(pushed["pending_binding_upgrade"], Value::Null);
     let ran: Value = serde_json::from_str(&ok(&sb, &["sync", "run", "--json"])).expect("json");
     assert_eq!(ran["pending_binding_upgrade"], Value::Null);
+    let log = requests(&mock);
     assert!(
-        requests(&mock).iter().any(|r| r["op"] == "operation"),
+        log.iter().any(|r| r["op"] == "operation"),
         "the 202 answers were polled"
     );
+    all.extend(log);
     // 401 → one refresh → retry, and 429 → wait → retry, each still routed by binding_ref.
     for scenario in ["expired-token", "rate-limited"] {
         let sb = bound_by_ref(&mock, scenario, "");
@@ -150,8 +151,9 @@ fn binding_ref_only_blocks_route_every_saas_command_by_binding_ref() {
             mine.len()
         );
     }
+    all.extend(log);
     assert!(
-        log.iter()
+        all.iter()
             .all(|r| r["query"].get("project_slug").is_none()
                 && r["body"].get("project_slug").is_none()),
         "no request carried project_slug"
@@ -251,7 +253,7 @@ fn egress_refused_stops_every_saas_command_before_a_request() {
     ] {
         let sb = bound_by_ref(&mock, "br-main", &format!("  egress: {egress}\n"));
         let before = config_text(&sb);
-        let sent = requests(&mock).len();
+        received(&mock); // the login
         for args in [
             &["status"][..],
             &["map", "list"],
@@ -271,8 +273,8 @@ fn egress_refused_stops_every_saas_command_before_a_request() {
             assert!(err.contains("hint: to allow it, set `egress: permitted` under `tracker:` in .kittify/config.yaml"), "{err}");
         }
         assert_eq!(
-            requests(&mock).len(),
-            sent,
+            received(&mock),
+            Vec::<Value>::new(),
             "{egress}: nothing reached the server"
         );
         assert_eq!(config_text(&sb), before);

@@ -12,7 +12,7 @@
 //! own storage class. Without the venv these tests skip loudly, except with CI=true, where they
 //! fail.
 
-use crate::common::interop::{self, mock_get, session, token_pair, IDENTITY};
+use crate::common::interop::{self, received, session, token_pair, IDENTITY};
 use crate::common::{code, stderr, Sandbox};
 use contract_mock as mock;
 use serde_json::{json, Value};
@@ -28,10 +28,7 @@ fn python() -> Option<Python> {
 
 /// What the mock received since the last call, normalised for comparison.
 fn taken(mock: &mock::Running) -> Vec<Value> {
-    let v = mock_get(mock, "/__mock/received");
-    v["requests"]
-        .as_array()
-        .expect("list")
+    received(mock)
         .iter()
         .filter(|r| {
             r["path"]

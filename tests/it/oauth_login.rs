@@ -6,7 +6,7 @@
 //! Independent oracles: the contract document (the mock refuses requests that break it and
 //! checks the PKCE verifier against the challenge with its own S256), RFC 8628 §3.5 (the
 //! `slow_down` interval, measured by the mock's poll times), the mock's refresh count, the OS
-//! (`/proc/<pid>/cmdline`, SIGINT, the files written) and spec-kitty-cli 3.2.7 (its
+//! (`/proc/<pid>/cmdline`, SIGINT and SIGTERM, the files written) and spec-kitty-cli 3.2.7 (its
 //! `auth status` and `whoami` read the session we wrote, its token manager refreshes it and its
 //! tracker client sends it to the mock; its own logins, the browser played by a `$BROWSER`
 //! script, are read by ours). Without the venv the 3.2.7 tests skip loudly, except
@@ -470,6 +470,38 @@ fn wrong_state_a_closed_tab_and_ctrl_c_keep_the_earlier_session() {
         .expect("kill");
     assert!(status.success());
     assert_failed_intact(&run.finish(), &sb, &before, 130, "Login cancelled");
+}
+
+/// SIGTERM (what `kill`, timeout(1), systemd and CI runners send) to a login waiting on the
+/// device flow ends it as Ctrl-C does: the message, exit 130 (README "Exit codes", as for a
+/// provider stopped by SIGTERM), the earlier session byte for byte. Oracle: the OS delivering a
+/// real SIGTERM (its default action would end the process silently, status 143 from a shell);
+/// with the venv, 3.2.7's `auth status` still reads the session.
+#[cfg(unix)]
+#[test]
+fn sigterm_during_a_device_login_keeps_the_earlier_session() {
+    let mock = spawn_mock(mock::Config::default());
+    let (sb, before) = logged_in(&mock);
+    let run = Running::start(&sb, &["auth", "login", "--headless", "--force"], &[]);
+    run.wait_for("Waiting for authorization");
+    let pid = libc::pid_t::try_from(run.child.id()).expect("pid");
+    // SAFETY: a signal to our own child, still running (not yet waited for).
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
+    let out = run.finish();
+    assert_failed_intact(
+        &out,
+        &sb,
+        &before,
+        130,
+        "Login cancelled by SIGTERM; the stored session was not changed.\n",
+    );
+    if let Some(venv) = interop::venv() {
+        let theirs = their_status(&venv, &sb, &mock);
+        assert!(
+            theirs.starts_with("+ Authenticated (access valid"),
+            "3.2.7: {theirs}"
+        );
+    }
 }
 
 #[test]

@@ -244,11 +244,6 @@ fn a_3_2_7_spec_kitty_authoritative_binding_makes_push_revert_remote_edits() {
     assert_eq!(sb.stub_state()["issues"][0]["title"], "Seed issue A");
 }
 
-fn mock_requests(mock: &contract_mock::Running) -> Vec<Value> {
-    let v = interop::mock_get(mock, "/__mock/requests");
-    v["requests"].as_array().cloned().unwrap_or_default()
-}
-
 /// Differential, against 3.2.7's own `SaaSTrackerService` (its HTTP layer replaced by a
 /// recorder, scripts/interop/tracker_driver.py `service`) on the same binding_ref-only block:
 /// status, map list, sync pull, push and run send the same routing (query or body) as ours
@@ -297,7 +292,7 @@ fn routing_upgrades_and_stale_bindings_match_3_2_7() {
     for args in commands {
         assert_eq!(ours(&sb, args).0, 0, "{args:?}");
     }
-    let mine: Vec<Value> = mock_requests(&mock)
+    let mine: Vec<Value> = interop::tracker_requests(&mock)
         .into_iter()
         .map(|r| match r["op"].as_str() {
             Some("status" | "mappings") => r["query"].clone(),

@@ -113,11 +113,9 @@ struct State {
     candidates_issued: u64,
     /// Bindings made by bind-confirm (shown by the unrouted status).
     bindings: Vec<Value>,
-    /// Every request received since `GET /__mock/received` last took them ([`record`]).
+    /// The request log: every request but the mock's own (`/__mock/...`) received since
+    /// `GET /__mock/received` last took them, in order ([`record`]).
     received: std::collections::VecDeque<Value>,
-    /// Every tracker request that passed the contract check, in order (`GET /__mock/requests`):
-    /// `{op, query, body}`.
-    requests: Vec<Value>,
     /// The OAuth login (codes, device codes, sessions).
     oauth: oauth::OAuthState,
 }
@@ -127,10 +125,12 @@ const MAX_RECORDED: usize = 5_000;
 /// Request bodies larger than this are recorded as their size only.
 const MAX_RECORDED_BODY: usize = 16 * 1024;
 
-/// What `GET /__mock/received` shows of a request: method, path, query (decoded pairs, in
-/// order), the headers that say something about the client's behaviour (`Authorization` only as
-/// whether it carried a bearer token) and the body (JSON parsed; form bodies as pairs).
-fn record(req: &MockRequest) -> Value {
+/// What `GET /__mock/received` shows of a request: the contract operation it was (`op`: the
+/// document's `operationId`, `null` when the request broke the contract or the document does
+/// not describe its path), method, path, query (decoded pairs, in order), the headers that say
+/// something about the client's behaviour (`Authorization` only as whether it carried a bearer
+/// token) and the body (JSON parsed; form bodies as pairs).
+fn record(req: &MockRequest, op: Option<&str>) -> Value {
     let header = |name: &str| {
         req.headers
             .iter()
@@ -157,6 +157,7 @@ fn record(req: &MockRequest) -> Value {
         .map(|(k, v)| json!([k, v]))
         .collect();
     json!({
+        "op": op,
         "method": req.method,
         "path": req.path,
         "query": query,
@@ -338,13 +339,6 @@ impl Mock {
                 std::mem::take(&mut state.lock().unwrap_or_else(|p| p.into_inner()).received);
             return reply(200, &json!({ "requests": taken }));
         }
-        if !req.path.starts_with("/__mock/") {
-            let mut st = state.lock().unwrap_or_else(|p| p.into_inner());
-            if st.received.len() >= MAX_RECORDED {
-                st.received.pop_front();
-            }
-            st.received.push_back(record(req));
-        }
         let view = RequestView {
             method: &req.method,
             path: &req.path,
@@ -352,7 +346,19 @@ impl Mock {
             headers: &req.headers,
             body: &req.body,
         };
-        let matched = match Contract::embedded().check_request(&view) {
+        let checked = Contract::embedded().check_request(&view);
+        if !req.path.starts_with("/__mock/") {
+            let op = match &checked {
+                Ok(Some(m)) => Some(m.operation_id.as_str()),
+                _ => None,
+            };
+            let mut st = state.lock().unwrap_or_else(|p| p.into_inner());
+            if st.received.len() >= MAX_RECORDED {
+                st.received.pop_front();
+            }
+            st.received.push_back(record(req, op));
+        }
+        let matched = match checked {
             Ok(Some(m)) => m,
             Ok(None) if req.method == "GET" && req.path == "/__mock/stats" => {
                 let st = state.lock().unwrap_or_else(|p| p.into_inner());
@@ -367,10 +373,6 @@ impl Mock {
                         "oauth": oauth::stats(&st),
                     }),
                 );
-            }
-            Ok(None) if req.method == "GET" && req.path == "/__mock/requests" => {
-                let st = state.lock().unwrap_or_else(|p| p.into_inner());
-                return reply(200, &json!({ "requests": st.requests }));
             }
             Ok(None) if req.path.starts_with("/__mock/oauth/") => {
                 if let Some(r) = oauth::control(req, state) {
@@ -421,11 +423,6 @@ impl Mock {
             contract::parse_query(req.query.as_deref().unwrap_or(""))
                 .into_iter()
                 .collect();
-        state
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .requests
-            .push(json!({ "op": matched.operation_id, "query": query, "body": body }));
         let bearer = header("authorization").and_then(|h| h.strip_prefix("Bearer "));
         if let Err(resp) = authorize(bearer, header("x-team-slug"), state) {
             return *resp;

@@ -354,18 +354,35 @@ async fn the_mock_records_what_it_received() {
     c.post("list-tickets", json!({"provider": "linear", "limit": 3}))
         .await;
     c.get("resources/?provider=jira").await;
+    // Refused by the contract (`limit` is an integer) and outside it: logged, without an `op`.
+    c.post("list-tickets", json!({"provider": "linear", "limit": "3"}))
+        .await;
+    c.get("nowhere/").await;
     let taken = c.send("GET", "/__mock/received", None).await;
     let v = json_of(&taken);
     let requests = v["requests"].as_array().expect("requests");
-    // The login, the two tracker requests; never the token itself.
-    assert_eq!(requests.len(), 3, "{v}");
+    // The login, the four tracker requests, not the mock's own; never the token itself.
+    assert_eq!(requests.len(), 5, "{v}");
+    assert_eq!(requests[0]["op"], "login");
     assert_eq!(
         requests[1],
-        json!({"method": "POST", "path": "/api/v1/tracker/list-tickets/", "query": [],
-               "bearer": true, "content_type": "application/json", "x_team_slug": TEAM,
-               "idempotency_key": null, "body": {"provider": "linear", "limit": 3}})
+        json!({"op": "list_tickets", "method": "POST", "path": "/api/v1/tracker/list-tickets/",
+               "query": [], "bearer": true, "content_type": "application/json",
+               "x_team_slug": TEAM, "idempotency_key": null,
+               "body": {"provider": "linear", "limit": 3}})
     );
-    assert_eq!(requests[2]["query"], json!([["provider", "jira"]]));
+    assert_eq!(
+        (&requests[2]["op"], &requests[2]["query"]),
+        (&json!("resources"), &json!([["provider", "jira"]]))
+    );
+    assert_eq!(
+        (&requests[3]["op"], &requests[3]["body"]["limit"]),
+        (&Value::Null, &json!("3"))
+    );
+    assert_eq!(
+        (&requests[4]["op"], &requests[4]["path"]),
+        (&Value::Null, &json!("/api/v1/tracker/nowhere/"))
+    );
     assert!(!v
         .to_string()
         .contains(c.bearer.trim_start_matches("Bearer ")));

@@ -124,7 +124,41 @@ pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
         .block_on(f)
 }
 
-/// `GET <mock><path>` as JSON (`/__mock/requests`, `/__mock/received`, `/__mock/stats`).
+/// The mock's request log (`GET /__mock/received`): every request it received since the last
+/// call (the call takes them), as the mock's README section describes.
+pub fn received(mock: &mock::Running) -> Vec<Value> {
+    match mock_get(mock, "/__mock/received") {
+        Value::Object(mut v) => match v.remove("requests") {
+            Some(Value::Array(list)) => list,
+            other => panic!("no request list: {other:?}"),
+        },
+        other => panic!("not an object: {other}"),
+    }
+}
+
+/// The tracker requests of [`received`] (path under `/api/v1/tracker/`), each as
+/// `{op, query, body}` with the query as an object (the last value of a repeated key).
+pub fn tracker_requests(mock: &mock::Running) -> Vec<Value> {
+    received(mock)
+        .into_iter()
+        .filter(|r| {
+            r["path"]
+                .as_str()
+                .is_some_and(|p| p.starts_with("/api/v1/tracker/"))
+        })
+        .map(|r| {
+            let query: serde_json::Map<String, Value> = r["query"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|pair| Some((pair[0].as_str()?.to_owned(), pair[1].clone())))
+                .collect();
+            json!({"op": r["op"], "query": query, "body": r["body"]})
+        })
+        .collect()
+}
+
+/// `GET <mock><path>` as JSON (`/__mock/received`, `/__mock/stats`).
 pub fn mock_get(mock: &mock::Running, path: &str) -> Value {
     block_on(async {
         let body = reqwest::get(format!("{}{path}", mock.url))
