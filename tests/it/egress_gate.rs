@@ -267,6 +267,7 @@ fn run_in(sb: &Sandbox, dir: &Path, args: &[&str]) -> Output {
 /// argv: the scripts/interop directory, then spec-kitty's arguments.
 const THEIRS: &str = r#"
 import sys
+sys.dont_write_bytecode = True
 sys.path.insert(0, sys.argv[1])
 from specify_cli.tracker.saas_client import SaaSTrackerClient
 verdict = SaaSTrackerClient._current_tracker_egress_verdict
