@@ -184,14 +184,7 @@ fn a_permitting_or_absent_egress_sends_the_request() {
         for (args, path) in SCOPED {
             // A fresh project each time: a bind rewrites the block.
             let sb = project(&mock, &bound_config(egress));
-            let _ = received(&mock);
-            let out = sb.run(args);
-            assert_eq!(code(&out), 0, "{egress:?} {args:?}: {}", stderr(&out));
-            let paths = received(&mock);
-            assert!(
-                paths.iter().any(|p| p.ends_with(path)),
-                "{egress:?} {args:?}: {paths:?}"
-            );
+            assert_sent(&mock, &sb, &sb.project(), args, path);
         }
     }
 }
@@ -209,14 +202,7 @@ fn outside_a_project_the_scoped_reads_send_their_request() {
         "the sandbox's HOME must be outside every project"
     );
     for (args, path) in &SCOPED[..4] {
-        let _ = received(&mock);
-        let out = run_in(&sb, &home, args);
-        assert_eq!(code(&out), 0, "{args:?}: {}", stderr(&out));
-        let paths = received(&mock);
-        assert!(
-            paths.iter().any(|p| p.ends_with(path)),
-            "{args:?}: {paths:?}"
-        );
+        assert_sent(&mock, &sb, &home, args, path);
     }
 }
 
@@ -248,8 +234,10 @@ fn an_unreadable_config_stops_the_scoped_reads_before_a_request() {
     }
 }
 
-/// Our binary with `args` in `dir` (the sandbox's environment otherwise).
-fn run_in(sb: &Sandbox, dir: &Path, args: &[&str]) -> Output {
+/// Our binary with `args` in `dir` (the sandbox's environment otherwise) succeeds, and the
+/// mock received its request (a path ending with `path`).
+fn assert_sent(mock: &mock::Running, sb: &Sandbox, dir: &Path, args: &[&str], path: &str) {
+    let _ = received(mock);
     let out = sb
         .command(args)
         .current_dir(dir)
@@ -257,7 +245,19 @@ fn run_in(sb: &Sandbox, dir: &Path, args: &[&str]) -> Output {
         .output()
         .expect("run");
     common::assert_no_secrets(&out);
-    out
+    assert_eq!(
+        code(&out),
+        0,
+        "{} {args:?}: {}",
+        dir.display(),
+        stderr(&out)
+    );
+    let paths = received(mock);
+    assert!(
+        paths.iter().any(|p| p.ends_with(path)),
+        "{} {args:?}: {paths:?}",
+        dir.display()
+    );
 }
 
 /// spec-kitty-cli 3.2.7 in-process with scripts/interop/discovery32.py's transport cut (no
