@@ -4,14 +4,18 @@
 //! runs: no request, no provider command, no cache or config write. Absent or `permitted`
 //! behaves as before. spec-kitty 3.2's Channel 1 (hosted-sync consent, which its local sync
 //! also requires) is not copied (README, differences).
+//!
+//! Bound commands ask [`check`] with their binding; the requests that need no binding
+//! (`discover`, `list-tickets`, `issue-search`, `map list --provider`, `status --all`, bind's
+//! discovery) ask [`check_project`], which reads the same block from the project's config.
 
 use crate::config::{Egress, TrackerConfig};
 use crate::context::Context;
 use crate::error::{CliError, ErrorKind};
 
-/// Refuse when the binding's recorded `egress` does not permit sending tracker data.
-pub fn check(ctx: &mut Context, binding: &TrackerConfig) -> Result<(), CliError> {
-    let why = match binding.egress() {
+/// Refuse when the tracker block's recorded `egress` does not permit sending tracker data.
+pub fn check(ctx: &mut Context, tracker: &TrackerConfig) -> Result<(), CliError> {
+    let why = match tracker.egress() {
         Egress::Absent | Egress::Permitted => return Ok(()),
         Egress::Refused => "is recorded as 'refused'".to_owned(),
         Egress::Fault(value) => format!(
@@ -29,7 +33,21 @@ pub fn check(ctx: &mut Context, binding: &TrackerConfig) -> Result<(), CliError>
         "to allow it, set `egress: permitted` under `tracker:` in {path} (or remove the key)"
     ))
     .detail("path", path)
-    .detail("egress", serde_json::to_value(&binding.egress).unwrap_or_default()))
+    .detail("egress", serde_json::to_value(&tracker.egress).unwrap_or_default()))
+}
+
+/// [`check`] for a request that needs no binding, with the project's tracker block (bound or
+/// not). Outside a project (no project found, or `-C` naming none) nothing is recorded, so
+/// nothing is refused. A config that cannot be read (unreadable, not UTF-8, malformed YAML)
+/// stops the command with its own error, before any request: a recorded refusal in it cannot
+/// be told apart from none. spec-kitty 3.2.7 does the same (its `load_tracker_config` fails
+/// on such a file before the request, and its verdict counts an unreadable config as a fault).
+pub fn check_project(ctx: &mut Context) -> Result<(), CliError> {
+    if ctx.project_root().is_err() {
+        return Ok(());
+    }
+    let tracker = ctx.config()?.tracker();
+    check(ctx, &tracker)
 }
 
 /// A recorded value as messages show it (YAML flow text, `null` for a present null).

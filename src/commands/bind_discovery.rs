@@ -14,8 +14,10 @@ use std::collections::BTreeMap;
 
 /// Resolve (or validate `--bind-ref`), confirm, and save `binding_ref`, `display_label` and
 /// `provider_context`. Replacing an existing binding asks on a terminal and needs `--force`
-/// without one; nothing is sent before that.
+/// without one; nothing is sent before that. A project whose `tracker.egress` refuses is
+/// refused first: no question, no identity written, no request.
 pub fn run(ctx: &mut Context, args: BindArgs) -> Result<Outcome, CliError> {
+    crate::egress::check_project(ctx)?;
     let provider = ctx.provider_name().to_owned();
     let interactive = ctx.terminal.interactive();
     let existing = ctx.config()?.tracker();

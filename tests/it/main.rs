@@ -14,6 +14,7 @@ mod cli;
 mod completions;
 mod contract;
 mod discovery32;
+mod egress_gate;
 mod faults;
 mod fp;
 mod generated_files;
