@@ -16,18 +16,6 @@ use serde_json::{json, Value};
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-fn start() -> mock::Running {
-    mock::spawn(
-        mock::Config {
-            team_slug: "acme".into(),
-            seed: Some((mock::SEED_ACCESS.into(), mock::SEED_REFRESH.into())),
-            ..mock::Config::default()
-        },
-        0,
-    )
-    .expect("mock")
-}
-
 /// A project whose identity slug selects the mock's scenario, logged in, `extra` appended.
 fn project(mock: &mock::Running, slug: &str, extra: &str) -> Sandbox {
     let config = format!("# kept\n{}{extra}", IDENTITY.replace("SLUG", slug));
@@ -69,7 +57,7 @@ fn identity(slug: &str) -> Value {
 
 #[test]
 fn an_exact_match_is_confirmed_and_the_binding_routes_every_command() {
-    let mock = start();
+    let mock = common::seeded_mock();
     let sb = project(&mock, "fresh", "");
     let out = sb.run(&["bind", "--provider", "linear", "--json"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
@@ -147,7 +135,7 @@ fn an_exact_match_is_confirmed_and_the_binding_routes_every_command() {
 
 #[test]
 fn candidates_need_a_selection_without_a_terminal_and_select_picks_one() {
-    let mock = start();
+    let mock = common::seeded_mock();
     let sb = project(&mock, "candidates", "");
     let out = sb.run(&["bind", "--provider", "linear"]);
     assert_eq!(code(&out), 2, "{}", stderr(&out));
@@ -183,7 +171,7 @@ fn candidates_need_a_selection_without_a_terminal_and_select_picks_one() {
 
 #[test]
 fn no_match_expired_and_stale_tokens_and_a_202_confirm() {
-    let mock = start();
+    let mock = common::seeded_mock();
     let out = project(&mock, "no-match", "").run(&["bind", "--provider", "jira"]);
     assert_eq!(code(&out), 1);
     assert!(
@@ -236,7 +224,7 @@ fn no_match_expired_and_stale_tokens_and_a_202_confirm() {
 
 #[test]
 fn a_bind_ref_is_validated_first() {
-    let mock = start();
+    let mock = common::seeded_mock();
     let sb = project(&mock, "ci", "");
     let out = sb.run(&["bind", "--provider", "linear", "--bind-ref", "nope"]);
     assert_eq!(code(&out), 1);
@@ -259,7 +247,7 @@ fn a_bind_ref_is_validated_first() {
 
 #[test]
 fn an_existing_binding_needs_force_without_a_terminal() {
-    let mock = start();
+    let mock = common::seeded_mock();
     let sb = project(
         &mock,
         "rebind",
@@ -281,7 +269,7 @@ fn an_existing_binding_needs_force_without_a_terminal() {
 
 #[test]
 fn a_missing_identity_is_generated_and_written_before_the_first_request() {
-    let mock = start();
+    let mock = common::seeded_mock();
     let sb = Sandbox::new(Some("# only a comment\nvcs:\n  type: git\n"))
         .env("SPEC_KITTY_SAAS_URL", &mock.url)
         .env("USER", "ada")
@@ -346,7 +334,7 @@ fn on_terminal(sb: &Sandbox, args: &[&str], keys: &[&str]) -> Option<(i32, Strin
 
 #[test]
 fn on_a_terminal_the_candidates_are_a_list_and_a_rebind_is_asked() {
-    let mock = start();
+    let mock = common::seeded_mock();
     let sb = project(&mock, "candidates", "");
     // Down once, Enter: the second candidate (after a new resolve, as 3.2.7 does).
     let Some((status, text)) =
@@ -388,7 +376,7 @@ fn on_a_terminal_the_candidates_are_a_list_and_a_rebind_is_asked() {
 fn from_a_fresh_project_discover_then_select_2_then_every_command() {
     // The "done when": a fresh project (no identity yet; its origin names the mock's
     // `candidates` scenario), discover, bind --select 2, then the binding in use.
-    let mock = start();
+    let mock = common::seeded_mock();
     let sb = Sandbox::new(Some("vcs:\n  type: git\n")).env("SPEC_KITTY_SAAS_URL", &mock.url);
     sb.write_credentials(&common::session_toml(
         &mock.url,
@@ -465,7 +453,7 @@ fn from_a_fresh_project_discover_then_select_2_then_every_command() {
 
 #[test]
 fn list_tickets_adds_the_url_where_the_terminal_is_wide_enough() {
-    let mock = start();
+    let mock = common::seeded_mock();
     for (columns, url) in [("200", true), ("60", false)] {
         let sb = project(&mock, "tickets", "").env("COLUMNS", columns);
         let Some((status, text)) = on_terminal(
@@ -503,7 +491,7 @@ fn the_stale_binding_hint_rebinds_by_discovery() {
     // A binding_ref the server no longer knows (the mock's `binding-not-found`): status says
     // it is stale and names the command that rebinds; that command works on a terminal (it
     // asks first) and with --force without one.
-    let mock = start();
+    let mock = common::seeded_mock();
     let sb = project(
         &mock,
         "stale",

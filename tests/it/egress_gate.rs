@@ -52,18 +52,6 @@ fn bound_config(egress: &str) -> String {
     )
 }
 
-fn start() -> mock::Running {
-    mock::spawn(
-        mock::Config {
-            team_slug: "acme".into(),
-            seed: Some((mock::SEED_ACCESS.into(), mock::SEED_REFRESH.into())),
-            ..mock::Config::default()
-        },
-        0,
-    )
-    .expect("mock")
-}
-
 /// A project with `config`, logged in at `mock` (a seeded session: logging in sends nothing).
 fn project(mock: &mock::Running, config: &str) -> Sandbox {
     let sb = Sandbox::new(Some(config)).env("SPEC_KITTY_SAAS_URL", &mock.url);
@@ -127,7 +115,7 @@ fn assert_refused(mock: &mock::Running, sb: &Sandbox, args: &[&str], why: &str) 
 /// the bound commands (`binding32::egress_refused_stops_every_saas_command_before_a_request`).
 #[test]
 fn a_refusing_egress_stops_every_provider_scoped_request() {
-    let mock = start();
+    let mock = common::seeded_mock();
     for (egress, why) in [
         ("refused", "is recorded as 'refused'"),
         (
@@ -154,7 +142,7 @@ fn a_refusing_egress_stops_every_provider_scoped_request() {
 /// leaves, reference §3.1): the scoped reads and a first bind are refused too.
 #[test]
 fn an_unbound_project_that_refuses_egress_sends_nothing() {
-    let mock = start();
+    let mock = common::seeded_mock();
     let sb = project(
         &mock,
         &format!(
@@ -179,7 +167,7 @@ fn an_unbound_project_that_refuses_egress_sends_nothing() {
 /// refuses nothing more than §6 says).
 #[test]
 fn a_permitting_or_absent_egress_sends_the_request() {
-    let mock = start();
+    let mock = common::seeded_mock();
     for egress in ["  egress: permitted\n", ""] {
         for (args, path) in SCOPED {
             // A fresh project each time: a bind rewrites the block.
@@ -194,7 +182,7 @@ fn a_permitting_or_absent_egress_sends_the_request() {
 /// which has no `.kittify/` above it.
 #[test]
 fn outside_a_project_the_scoped_reads_send_their_request() {
-    let mock = start();
+    let mock = common::seeded_mock();
     let sb = project(&mock, &bound_config("  egress: refused\n"));
     let home = sb.dir.path().join("home");
     assert!(
@@ -212,7 +200,7 @@ fn outside_a_project_the_scoped_reads_send_their_request() {
 /// it on the real thing).
 #[test]
 fn an_unreadable_config_stops_the_scoped_reads_before_a_request() {
-    let mock = start();
+    let mock = common::seeded_mock();
     for bytes in [&b"tracker: [\n"[..], b"tracker:\n  egress: \xff\n"] {
         let sb = project(&mock, "");
         std::fs::write(sb.project().join(".kittify/config.yaml"), bytes).expect("config");

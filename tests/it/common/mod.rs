@@ -243,6 +243,23 @@ pub fn code(out: &Output) -> i32 {
     out.status.code().unwrap_or(-1)
 }
 
+/// A contract mock for team `acme` that accepts its seed tokens, so a project given
+/// `session_toml(&mock.url, SEED_ACCESS, SEED_REFRESH, false)` is logged in without a request.
+pub fn seeded_mock() -> contract_mock::Running {
+    contract_mock::spawn(
+        contract_mock::Config {
+            team_slug: "acme".into(),
+            seed: Some((
+                contract_mock::SEED_ACCESS.into(),
+                contract_mock::SEED_REFRESH.into(),
+            )),
+            ..contract_mock::Config::default()
+        },
+        0,
+    )
+    .expect("mock")
+}
+
 /// A credentials file in the original's layout for `server`, valid for an hour / a week
 /// (or expired, when `expired_access`).
 pub fn session_toml(server: &str, access: &str, refresh: &str, expired_access: bool) -> String {
