@@ -1,7 +1,7 @@
 //! The browser login: authorization code with PKCE S256 (RFC 6749 §4.1, RFC 7636). Start the
 //! loopback callback server, open `/oauth/authorize` in the browser (the `webbrowser` crate,
-//! which honours `$BROWSER`; when no browser opens, the URL is printed and the login keeps
-//! waiting, as gh and gcloud do), wait up to 5 minutes for the redirect, check it, and
+//! which honours `$BROWSER`; the URL is printed as well, since a browser command that starts
+//! may still open nothing, and the login keeps waiting, as gh and gcloud do), wait up to 5 minutes for the redirect, check it, and
 //! exchange the code with the verifier.
 //!
 //! The redirect's `state` is checked first, also on an error redirect (RFC 6749 §10.12: a
@@ -43,15 +43,19 @@ pub async fn run(
     let opened = tokio::task::spawn_blocking(move || webbrowser::open(&opening))
         .await
         .unwrap_or_else(|e| Err(std::io::Error::other(e.to_string())));
-    if let Err(why) = opened {
-        progress(&format!(
+    // The URL is printed either way, as gh and gcloud do: a browser command that starts
+    // counts as opened (the crate does not wait for it), yet it may fail or open nothing
+    // (a `$BROWSER` wrapper on an SSH box, a browser on another display).
+    match opened {
+        Ok(()) => progress("If no browser opens, open this URL in one to log in:"),
+        Err(why) => progress(&format!(
             "Could not open a browser ({why}). Open this URL in a browser to log in:"
-        ));
-        progress(&format!("  {url}"));
-        progress(
-            "(Without a browser on this machine, use `spec-kitty-tracker auth login --headless`.)",
-        );
+        )),
     }
+    progress(&format!("  {url}"));
+    progress(
+        "(Without a browser on this machine, use `spec-kitty-tracker auth login --headless`.)",
+    );
     progress("Waiting for the browser (up to 5 minutes; Ctrl-C cancels)...");
     let params = tokio::time::timeout(scale.real(LIMIT_SECONDS), callback.wait())
         .await
