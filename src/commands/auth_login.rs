@@ -4,8 +4,8 @@
 //!
 //! OAuth: a session that decrypts and whose refresh token is not known to be expired counts as
 //! logged in (without `--force` nothing changes). The new session is written only once it is
-//! complete, so a failed or cancelled ([`first_cancel`]: Ctrl-C, SIGTERM; exit 130) login leaves the
-//! previous one as it was; 3.2.7 deletes it before starting, we do not.
+//! complete, so a failed or cancelled ([`first_cancel`]: Ctrl-C, SIGTERM; exit 130) login leaves
+//! the previous one as it was; 3.2.7 deletes it before starting, we do not.
 //!
 //! 3.0 password login: while a spec-kitty 3.1+ session decrypts it stays the login in use:
 //! without `--force` that counts as logged in, with `--force` a warning says the new login is
