@@ -26,6 +26,7 @@ pub mod provider;
 pub mod saas;
 pub mod secret;
 pub mod server_url;
+pub mod signals;
 pub mod term;
 pub mod timefmt;
 pub mod vocabulary;

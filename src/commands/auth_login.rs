@@ -4,8 +4,8 @@
 //!
 //! OAuth: a session that decrypts and whose refresh token is not known to be expired counts as
 //! logged in (without `--force` nothing changes). The new session is written only once it is
-//! complete, so a failed or cancelled (Ctrl-C, or SIGTERM on Unix: exit 130) login leaves the
-//! previous one as it was; 3.2.7 deletes it before starting, we do not.
+//! complete, so a failed or cancelled ([`first_cancel`]: Ctrl-C, SIGTERM; exit 130) login leaves
+//! the previous one as it was; 3.2.7 deletes it before starting, we do not.
 //!
 //! 3.0 password login: while a spec-kitty 3.1+ session decrypts it stays the login in use:
 //! without `--force` that counts as logged in, with `--force` a warning says the new login is
@@ -24,6 +24,7 @@ use crate::http::block_on;
 use crate::output::{Outcome, Template};
 use crate::secret::Secret;
 use crate::server_url::ServerUrl;
+use crate::signals::first_cancel;
 use jiff::Timestamp;
 use serde::Serialize;
 use std::io::Read;
@@ -57,13 +58,15 @@ pub fn run(ctx: &mut Context, args: AuthLoginArgs) -> Result<Outcome, CliError> 
     };
     let http = ctx.http(&server)?;
     let fresh = block_on(async {
-        let cancel = cancel_signal();
+        // Installed before the login starts; dropping the login future closes its callback
+        // server.
+        let cancel = first_cancel();
         tokio::select! {
             result = oauth::log_in(&http, &server, method, scale) => result,
-            by = cancel => Err(CliError::new(
+            signal = cancel => Err(CliError::new(
                 ErrorKind::Interrupted,
                 "login_cancelled",
-                format!("Login cancelled{by}; the stored session was not changed."),
+                format!("Login cancelled{}; the stored session was not changed.", signal.by()),
             )),
         }
     })??;
@@ -71,44 +74,6 @@ pub fn run(ctx: &mut Context, args: AuthLoginArgs) -> Result<Outcome, CliError> 
         .write_new(&fresh)
         .map_err(|why| store_error(&store, &why))?;
     Ok(oauth_report(&fresh, false, &store_path, &server))
-}
-
-/// Resolves at the first SIGINT (Ctrl-C) or SIGTERM (what `kill`, timeout(1), systemd and CI
-/// runners send), with what the message adds: nothing for SIGINT, " by SIGTERM" for SIGTERM.
-/// The handlers are installed at once (a signal arriving before the first poll counts); one
-/// that cannot be installed never resolves. Dropping the login future then closes its
-/// callback server.
-#[cfg(unix)]
-fn cancel_signal() -> impl std::future::Future<Output = &'static str> {
-    use tokio::signal::unix::{signal, Signal, SignalKind};
-    async fn first(installed: std::io::Result<Signal>) {
-        if let Ok(mut s) = installed {
-            if s.recv().await.is_some() {
-                return;
-            }
-        }
-        std::future::pending::<()>().await;
-    }
-    let interrupt = first(signal(SignalKind::interrupt()));
-    let terminate = first(signal(SignalKind::terminate()));
-    async move {
-        tokio::select! {
-            () = interrupt => "",
-            () = terminate => " by SIGTERM",
-        }
-    }
-}
-
-/// Resolves at the first Ctrl-C (Windows has no SIGTERM); never, when the handler cannot be
-/// installed.
-#[cfg(not(unix))]
-fn cancel_signal() -> impl std::future::Future<Output = &'static str> {
-    async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-        ""
-    }
 }
 
 /// The report of an OAuth login (or of the one already there).

@@ -16,6 +16,7 @@
 //! whose exit closes the job and so ends the provider's tree too.
 
 use crate::error::{CliError, ErrorKind};
+use crate::signals::Cancel;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
@@ -83,21 +84,24 @@ pub fn error(signal: i32, what: &str, held: bool) -> CliError {
     .hint("provider commands that finished before the interruption may have taken effect; run the command again to complete the sync")
 }
 
+/// The name of a signal [`received`] (shared with the async waits: [`Cancel::name`]).
 fn signal_name(signal: i32) -> &'static str {
     #[cfg(unix)]
-    if signal == libc::SIGTERM {
-        return "SIGTERM";
-    }
-    #[cfg(windows)]
-    return match signal {
-        CTRL_BREAK => "Ctrl-Break",
-        _ => "Ctrl-C",
+    let cancel = match signal {
+        libc::SIGTERM => Cancel::Terminate,
+        _ => Cancel::Interrupt,
     };
-    #[cfg(not(windows))]
-    {
+    #[cfg(windows)]
+    let cancel = match signal {
+        CTRL_BREAK => Cancel::Break,
+        _ => Cancel::Interrupt,
+    };
+    #[cfg(not(any(unix, windows)))]
+    let cancel = {
         let _ = signal;
-        "SIGINT"
-    }
+        Cancel::Interrupt
+    };
+    cancel.name()
 }
 
 /// Windows: [`received`] after Ctrl-C (the number of SIGINT in the C runtime).

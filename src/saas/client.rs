@@ -13,6 +13,7 @@ use crate::http::errors::{
 };
 use crate::http::{Body, Http, Method, Opened, Request, Response};
 use crate::server_url::ServerUrl;
+use crate::signals::{first_cancel, Cancel};
 use crate::term::Progress;
 use jsonfmt::{split, Invalid};
 use serde_json::{json, Value};
@@ -185,14 +186,15 @@ impl TrackerClient {
 
     /// Poll an operation until it completes (its `result`), fails (an error), reaches a state
     /// the contract does not name (an error naming it), the 5 minutes run out (exit 5 naming the
-    /// operation and how to check it later) or the user presses Ctrl-C (exit 130, the same hint).
+    /// operation and how to check it later) or a cancel signal comes ([`first_cancel`]: Ctrl-C,
+    /// SIGTERM; exit 130, the same hint).
     pub async fn wait(&self, id: &str) -> Result<Envelope, CliError> {
         let spinner = self
             .progress
             .map(|p| (p.spinner)(&format!("operation {id}: pending")));
         let result = tokio::select! {
             result = self.poll(id, spinner.as_ref()) => result,
-            () = ctrl_c() => Err(interrupted(id)),
+            signal = first_cancel() => Err(interrupted(id, signal)),
         };
         if let Some(s) = &spinner {
             s.finish_and_clear();
@@ -496,20 +498,15 @@ fn check_later(id: &str) -> String {
     format!("check it later with `spec-kitty-tracker operations show {id} --wait`")
 }
 
-/// Resolves at the first SIGINT (Ctrl-C); never, when the handler cannot be installed.
-async fn ctrl_c() {
-    if tokio::signal::ctrl_c().await.is_err() {
-        std::future::pending::<()>().await;
-    }
-}
-
-/// Ctrl-C while polling: the operation goes on on the server, so say how to find it again.
-fn interrupted(id: &str) -> CliError {
+/// A cancel signal ([`first_cancel`]) while polling: the operation goes on on the server, so say
+/// how to find it again.
+fn interrupted(id: &str, signal: Cancel) -> CliError {
     CliError::new(
         ErrorKind::Interrupted,
         "interrupted",
         format!(
-            "Interrupted while waiting for operation {id}; it may still complete on the server"
+            "Interrupted{} while waiting for operation {id}; it may still complete on the server",
+            signal.by()
         ),
     )
     .hint(check_later(id))

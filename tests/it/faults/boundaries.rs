@@ -574,62 +574,100 @@ async fn terminal_escapes_never_reach_the_terminal() {
 /// Item 15 (Ctrl-C while polling). Oracle: the shell convention for a process ended by SIGINT,
 /// 128 + 2 = 130 (POSIX `wait` status, what bash reports), plus the operation id and the
 /// command to pick it up again, and one JSON error document with `--json`.
+#[cfg(unix)]
 #[tokio::test]
 async fn ctrl_c_while_polling_names_the_operation_and_exits_130() {
     for json_out in [false, true] {
-        let server = Registry::start().await;
-        accepted_then(
-            &server,
-            json!({"operation_id": "op-1", "status": "pending"}),
-        )
-        .await;
-        // Real-time polling (1 s, 2 s, ...): the process is waiting when the signal comes.
-        let sb = sandbox(&server.uri()).env("SPEC_KITTY_TRACKER_POLL_SCALE", "1000");
-        let mut args = vec!["sync", "push", "--items-json", "-"];
-        if json_out {
-            args.push("--json");
-        }
-        let mut child = sb
-            .command(&args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn");
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(ITEMS.as_bytes())
-            .expect("items");
-        let started = Instant::now();
-        while !server
-            .received()
-            .await
-            .iter()
-            .any(|r| r.method.as_str() == "GET")
-        {
-            assert!(started.elapsed() < Duration::from_secs(20), "never polled");
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        let pid = i32::try_from(child.id()).expect("pid");
-        // SAFETY: kill(2) on our own child's pid.
-        assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
-        let out = child.wait_with_output().expect("wait");
-        crate::common::assert_no_secrets(&out);
-        assert_eq!(code(&out), 130, "{}", stderr(&out));
-        assert_eq!(
-            stderr(&out),
-            "error: Interrupted while waiting for operation op-1; it may still complete on the server\nhint: check it later with `spec-kitty-tracker operations show op-1 --wait`\n"
-        );
-        if json_out {
-            let v: Value = serde_json::from_slice(&out.stdout).expect("one JSON error");
-            assert_eq!(v["error"]["code"], "interrupted");
-            assert_eq!(v["error"]["exit_code"], 130);
-            assert_eq!(v["error"]["operation_id"], "op-1");
-        } else {
-            assert_eq!(stdout(&out), "");
-        }
+        signal_while_polling(&["sync", "push"], libc::SIGINT, "", json_out).await;
+    }
+}
+
+/// SIGTERM (what `kill`, timeout(1), systemd and CI runners send) while `sync push` or
+/// `operations show --wait` polls ends the wait as Ctrl-C does, naming the signal: exit 130
+/// (README "Exit codes"), the operation id and how to resume. Oracle: the OS delivering a real
+/// SIGTERM (its default action ends the process silently, status 143 from a shell, without the
+/// operation id); the message as the login's for SIGTERM (tests/it/oauth_login.rs).
+#[cfg(unix)]
+#[tokio::test]
+async fn sigterm_while_polling_names_the_operation_and_exits_130() {
+    for json_out in [false, true] {
+        signal_while_polling(&["sync", "push"], libc::SIGTERM, " by SIGTERM", json_out).await;
+    }
+    signal_while_polling(
+        &["operations", "show", "op-1", "--wait"],
+        libc::SIGTERM,
+        " by SIGTERM",
+        false,
+    )
+    .await;
+}
+
+/// Sends `signal` to `args` (`sync push` of [`ITEMS`], or an `operations` command) once it has
+/// polled operation op-1 (kept pending), and checks the interruption: exit 130, the message
+/// (with `by` after "Interrupted"), the hint to resume, the JSON error with `--json`.
+#[cfg(unix)]
+async fn signal_while_polling(args: &[&str], signal: i32, by: &str, json_out: bool) {
+    let push = args == ["sync", "push"];
+    let server = Registry::start().await;
+    let pending = json!({"operation_id": "op-1", "status": "pending"});
+    if push {
+        accepted_then(&server, pending).await;
+    } else {
+        server
+            .register(get("/api/v1/tracker/operations/op-1/"), reply(200, pending))
+            .await;
+    }
+    // Real-time polling (1 s, 2 s, ...): the process is waiting when the signal comes.
+    let sb = sandbox(&server.uri()).env("SPEC_KITTY_TRACKER_POLL_SCALE", "1000");
+    let mut args = args.to_vec();
+    if push {
+        args.extend(["--items-json", "-"]);
+    }
+    if json_out {
+        args.push("--json");
+    }
+    let mut child = sb
+        .command(&args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let stdin = child.stdin.take().expect("stdin");
+    if push {
+        let mut stdin = stdin;
+        stdin.write_all(ITEMS.as_bytes()).expect("items");
+    } else {
+        drop(stdin);
+    }
+    let started = Instant::now();
+    while !server
+        .received()
+        .await
+        .iter()
+        .any(|r| r.method.as_str() == "GET")
+    {
+        assert!(started.elapsed() < Duration::from_secs(20), "never polled");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let pid = i32::try_from(child.id()).expect("pid");
+    // SAFETY: kill(2) on our own child's pid.
+    assert_eq!(unsafe { libc::kill(pid, signal) }, 0);
+    let out = child.wait_with_output().expect("wait");
+    crate::common::assert_no_secrets(&out);
+    assert_eq!(code(&out), 130, "{args:?}: {}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        format!("error: Interrupted{by} while waiting for operation op-1; it may still complete on the server\nhint: check it later with `spec-kitty-tracker operations show op-1 --wait`\n"),
+        "{args:?}"
+    );
+    if json_out {
+        let v: Value = serde_json::from_slice(&out.stdout).expect("one JSON error");
+        assert_eq!(v["error"]["code"], "interrupted");
+        assert_eq!(v["error"]["exit_code"], 130);
+        assert_eq!(v["error"]["operation_id"], "op-1");
+    } else {
+        assert_eq!(stdout(&out), "", "{args:?}");
     }
 }
 
