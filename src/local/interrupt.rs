@@ -10,7 +10,7 @@
 //! Windows has no signals; the console's Ctrl-C and Ctrl-Break are the counterpart. The provider
 //! is started in a new console process group (which ignores Ctrl-C, as a Unix process in
 //! another group never gets the terminal's SIGINT) and its process tree in a job object
-//! ([`super::job`]). A console control handler sets the same flag while a provider runs, and
+//! (`super::job`). A console control handler sets the same flag while a provider runs, and
 //! leaves the event to the next handler (the default one ends the process) at any other
 //! moment; closing the console, logging off and shutting down are always left to the default,
 //! whose exit closes the job and so ends the provider's tree too.
@@ -22,8 +22,8 @@ use std::sync::OnceLock;
 
 /// True while no provider runs: a signal then takes its default action.
 static IDLE: AtomicBool = AtomicBool::new(true);
-/// The last SIGINT/SIGTERM received while a provider ran (0: none); on Windows, [`CTRL_C`] or
-/// [`CTRL_BREAK`].
+/// The last SIGINT/SIGTERM received while a provider ran (0: none); on Windows, `CTRL_C` or
+/// `CTRL_BREAK`.
 static RECEIVED: AtomicUsize = AtomicUsize::new(0);
 static INSTALLED: OnceLock<bool> = OnceLock::new();
 

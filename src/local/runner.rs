@@ -4,7 +4,7 @@
 //! stdout/stderr captured up to a size cap.
 //!
 //! On Windows the process group's counterpart is a job object holding the provider's process
-//! tree ([`super::job`]), in a console process group of its own (Ctrl-C reaches only us, Ctrl-Break
+//! tree (`super::job`), in a console process group of its own (Ctrl-C reaches only us, Ctrl-Break
 //! is the polite stop before the job is terminated); and a program named without an extension
 //! is looked up with each `PATHEXT` extension, as `cmd.exe` does, so the `bd.cmd`/`fp.bat`
 //! shims that package managers install are found (Rust's std tries `.exe` only).
@@ -32,7 +32,7 @@ pub const MAX_OUTPUT_BYTES: usize = 64 * 1024 * 1024;
 
 /// Runs a command and returns its stdout.
 pub trait CommandRunner {
-    /// Run `argv` (argv[0] is the program) and return stdout, or a clear error.
+    /// Run `argv` (`argv[0]` is the program) and return stdout, or a clear error.
     fn run(&self, argv: &[String]) -> Result<String, CliError>;
 }
 

@@ -388,7 +388,7 @@ fn json_object(resp: Response, endpoint: &str) -> Result<Envelope, CliError> {
     object_body(resp.body, endpoint, |offset| offset)
 }
 
-/// [`json_object`] for a body that may have been taken apart (`sync pull --all`): `at` maps an
+/// `json_object` for a body that may have been taken apart (`sync pull --all`): `at` maps an
 /// offset of `body` to the offset in the body as received.
 pub fn object_body(
     body: Vec<u8>,

@@ -477,7 +477,7 @@ pub fn long_help(spec: &Spec, output: &JsonShape) -> String {
     out
 }
 
-/// `text` broken at spaces to [`WIDTH`] columns: the first line indented by `first`, the others
+/// `text` broken at spaces to `WIDTH` columns: the first line indented by `first`, the others
 /// by `rest`; ends with a newline.
 pub fn wrap(text: &str, first: usize, rest: usize) -> String {
     let mut out = String::new();

@@ -3,7 +3,7 @@
 //! received bytes at memory speed.
 //!
 //! Two byte-level passes, no tree and no allocation per key or value:
-//! 1. [`validate`] proves the body is one JSON document (grammar, UTF-8, depth) before a byte
+//! 1. [`validate()`] proves the body is one JSON document (grammar, UTF-8, depth) before a byte
 //!    reaches stdout, and outlines its top-level object ([`Outline`]);
 //! 2. [`Formatter`] re-indents it, copying strings and numbers as received (strings are
 //!    scanned and copied eight bytes at a time), re-ordering an object's members only when they

@@ -4,7 +4,7 @@
 //! — the document as received with that array emptied (`"items": []`).
 //!
 //! The top level is followed byte by byte (its grammar checked here, its values left to
-//! [`super::validate`] on the rest); the array's elements are checked as they arrive by
+//! [`super::validate()`] on the rest); the array's elements are checked as they arrive by
 //! [`validate_elements`], which stops after the last whole element and takes up there when the
 //! next chunk comes. A block is `[` + the received bytes of whole elements (and the separators
 //! between them) + `]`, so a block and the rest are each one JSON text; when the rest validates
