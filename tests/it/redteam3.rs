@@ -1,8 +1,11 @@
 //! Red-team 3 regressions: what a hostile user found and the fixes (findings in
 //! /work/coord/redteam.md of that session). Each test names its oracle.
 
+use crate::common::interop::mock_get;
 use crate::common::{code, stderr, stdout, Sandbox};
-use std::process::Stdio;
+use contract_mock as mock;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
 
 /// Run `args` in `sb` with stdout `/dev/full` (every write fails with ENOSPC).
 fn to_dev_full(sb: &Sandbox, args: &[&str]) -> std::process::Output {
@@ -55,4 +58,94 @@ fn a_full_stdout_fails_every_report_not_only_the_streamed_pull() {
     let out = child.wait_with_output().expect("wait");
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_eq!(stdout(&out), "");
+}
+
+/// `args` in `sb` as a user whose file modes count: as is for a normal user; for root (CI and
+/// these containers), with CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH dropped by util-linux
+/// `setpriv` (capabilities(7): root without them obeys modes like anyone). `None`: skipped.
+fn run_obeying_modes(sb: &Sandbox, args: &[&str]) -> Option<Output> {
+    let base = sb.command(args);
+    // SAFETY: geteuid has no preconditions.
+    let mut cmd = if unsafe { libc::geteuid() } != 0 {
+        base
+    } else {
+        if !crate::common::have(
+            "setpriv",
+            "root must drop CAP_DAC_OVERRIDE to meet file modes",
+        ) {
+            return None;
+        }
+        let caps = "-dac_override,-dac_read_search";
+        let mut cmd = Command::new("setpriv");
+        cmd.arg(format!("--bounding-set={caps}"))
+            .arg(format!("--inh-caps={caps}"))
+            .arg("--")
+            .arg(base.get_program())
+            .args(base.get_args())
+            .env_clear()
+            .envs(
+                base.get_envs()
+                    .filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned()))),
+            )
+            .current_dir(sb.project());
+        cmd
+    };
+    Some(cmd.stdin(Stdio::null()).output().expect("run"))
+}
+
+fn set_mode(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+}
+
+/// `auth logout` when the session cannot be removed (its directory is read-only): before the
+/// fix the refresh token was revoked first, then the removal failed (exit 4, "log in again"),
+/// leaving a session the server no longer honours. Now nothing is revoked, the error names the
+/// directory and exit is 1; once the directory is writable, logout works. Oracle: the OS
+/// (unlink(2) needs write permission on the directory: EACCES) and the contract mock's
+/// revocation count (`/__mock/stats`, the server's side of RFC 7009 revocation).
+#[test]
+fn a_session_that_cannot_be_removed_is_not_revoked_and_the_directory_is_named() {
+    let mock = mock::spawn(
+        mock::Config {
+            device_auto_approve: Some(1),
+            ..mock::Config::default()
+        },
+        0,
+    )
+    .expect("mock");
+    let sb = Sandbox::saas()
+        .env("SPEC_KITTY_SAAS_URL", &mock.url)
+        .env("SPEC_KITTY_TRACKER_POLL_SCALE", "20");
+    let login = sb.run(&["auth", "login", "--headless"]);
+    assert_eq!(code(&login), 0, "{}", stderr(&login));
+    let auth = sb.state().join("auth");
+    set_mode(&auth, 0o500);
+    let out = run_obeying_modes(&sb, &["auth", "logout"]);
+    set_mode(&auth, 0o700);
+    let Some(out) = out else { return };
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "error: Cannot log out: cannot remove {}: Permission denied; the session was kept and \
+             is still in use.\nhint: make {} writable by you, then run `spec-kitty-tracker auth \
+             logout` again\n",
+            auth.join("session.json").display(),
+            auth.display()
+        )
+    );
+    assert_eq!(mock_get(&mock, "/__mock/stats")["revocations"], 0);
+    assert!(auth.join("session.json").exists());
+    let status = sb.run(&["auth", "status"]);
+    assert_eq!(
+        code(&status),
+        0,
+        "the login still works: {}",
+        stderr(&status)
+    );
+    let out = sb.run(&["auth", "logout"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(mock_get(&mock, "/__mock/stats")["revocations"], 1);
+    assert!(!auth.join("session.json").exists());
 }
