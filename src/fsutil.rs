@@ -52,13 +52,29 @@ pub fn atomic_write(path: &Path, bytes: &[u8], mode: FileMode) -> std::io::Resul
     let mut tmp = tempfile::Builder::new()
         .prefix(TEMP_PREFIX)
         .suffix(TEMP_SUFFIX)
-        .tempfile_in(dir)?;
+        .tempfile_in(dir)
+        .map_err(temp_file_error)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     set_mode(tmp.path(), &target, mode)?;
     persist(tmp, &target)?;
     sync_dir(dir);
     Ok(())
+}
+
+/// A temp file refused by a directory the user cannot write to: say so, or a user who finds
+/// the file itself writable has nothing to go on.
+fn temp_file_error(e: std::io::Error) -> std::io::Error {
+    if e.kind() != std::io::ErrorKind::PermissionDenied {
+        return e;
+    }
+    std::io::Error::new(
+        e.kind(),
+        format!(
+            "{}: its directory is not writable (the file is replaced through a temporary file created beside it)",
+            crate::error::io_reason(&e)
+        ),
+    )
 }
 
 /// How long a Windows rename is retried while another process has the target open.

@@ -149,3 +149,33 @@ fn a_session_that_cannot_be_removed_is_not_revoked_and_the_directory_is_named() 
     assert_eq!(mock_get(&mock, "/__mock/stats")["revocations"], 1);
     assert!(!auth.join("session.json").exists());
 }
+
+/// `bind` in a project whose `.kittify/` is read-only while config.yaml itself is writable:
+/// the error must say the directory is the problem (the file is replaced through a temp file
+/// beside it), or the user chmods the file and fails again. Oracle: the OS (open(2) with
+/// O_CREAT in a directory without write permission fails with EACCES; the file's own mode is
+/// irrelevant to it).
+#[test]
+fn a_read_only_project_directory_is_named_as_the_problem() {
+    let sb = Sandbox::new(Some("a: 1\n"));
+    let kittify = sb.project().join(".kittify");
+    set_mode(&kittify.join("config.yaml"), 0o644);
+    set_mode(&kittify, 0o555);
+    let out = run_obeying_modes(
+        &sb,
+        &["bind", "--provider", "linear", "--project-slug", "x"],
+    );
+    set_mode(&kittify, 0o755);
+    let Some(out) = out else { return };
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        "error: cannot write .kittify/config.yaml: Permission denied: its directory is not \
+         writable (the file is replaced through a temporary file created beside it)\nhint: the \
+         file was not modified\n"
+    );
+    assert_eq!(
+        std::fs::read(kittify.join("config.yaml")).expect("read"),
+        b"a: 1\n"
+    );
+}
