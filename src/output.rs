@@ -403,9 +403,21 @@ pub fn emit_clap(err: &clap::Error, json: bool) -> u8 {
     }
     if json {
         let rendered = err.render().to_string();
-        let first = rendered.lines().next().unwrap_or("invalid usage");
-        let message = first.strip_prefix("error: ").unwrap_or(first);
-        let message = long_values::cut(message);
+        let mut lines = rendered.lines();
+        let first = lines.next().unwrap_or("invalid usage");
+        let first = first.strip_prefix("error: ").unwrap_or(first);
+        // The indented lines right under the first belong to it: the missing arguments of
+        // "the following required arguments were not provided:", the possible values.
+        let more: Vec<&str> = lines
+            .take_while(|l| l.starts_with("  ") && !l.trim().is_empty())
+            .map(str::trim)
+            .collect();
+        let message = if more.is_empty() {
+            first.to_owned()
+        } else {
+            format!("{first} {}", more.join(", "))
+        };
+        let message = long_values::cut(&message);
         let _ = write_stdout(&to_json_text(&CliError::usage(message).to_json()));
     }
     // clap's own message, styled as clap styles it, with long values cut.

@@ -179,3 +179,24 @@ fn a_read_only_project_directory_is_named_as_the_problem() {
         b"a: 1\n"
     );
 }
+
+/// A `--json` usage error is the whole of what the parser reported, not its first line: before
+/// the fix `issue-search --json` said only "the following required arguments were not
+/// provided:" (ending on the colon) and the names were on stderr alone. Oracle: clap's own
+/// report on stderr, the parser's (every argument it names there is named in the JSON too).
+#[test]
+fn json_usage_errors_name_the_missing_arguments() {
+    let sb = Sandbox::new(Some("a: 1\n"));
+    let out = sb.run(&["issue-search", "--json"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("  --provider <PROVIDER>\n  --query <QUERY>\n"),
+        "{}",
+        stderr(&out)
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("one JSON value");
+    assert_eq!(
+        v["error"]["message"],
+        "the following required arguments were not provided: --provider <PROVIDER>, --query <QUERY>"
+    );
+}
