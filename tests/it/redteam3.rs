@@ -200,3 +200,23 @@ fn json_usage_errors_name_the_missing_arguments() {
         "the following required arguments were not provided: --provider <PROVIDER>, --query <QUERY>"
     );
 }
+
+/// `-C` to a path that does not exist said "not a directory"; it says what is wrong, as
+/// `git -C` does (`fatal: cannot change to 'missing': No such file or directory`). Oracle: git
+/// and the OS's strerror(3) texts (ENOENT, ENOTDIR).
+#[test]
+fn dash_c_names_what_is_wrong_with_the_directory() {
+    let sb = Sandbox::new(Some("a: 1\n"));
+    std::fs::write(sb.project().join("a-file"), "x").expect("file");
+    for (dir, reason) in [
+        ("missing", "No such file or directory"),
+        ("a-file", "Not a directory"),
+    ] {
+        let out = sb.run(&["-C", dir, "status"]);
+        assert_eq!(code(&out), 2, "{}", stderr(&out));
+        assert_eq!(
+            stderr(&out),
+            format!("error: -C/--project {dir}: {reason}\n")
+        );
+    }
+}
