@@ -297,6 +297,12 @@ pub fn warn_if_loose(path: &Path, mode: u32) {
     let _ = (path, mode);
 }
 
+/// `path` as JSON gives it: absolute (`cwd` joined to a relative one), so a script can use it
+/// from anywhere; text shows it with [`display_path`] (the `shown` template filter).
+pub fn absolute_path(path: &Path, cwd: &Path) -> String {
+    cwd.join(path).display().to_string()
+}
+
 /// `path` as shown to the user: relative to `cwd` when it lies below it, else as is.
 pub fn display_path(path: &Path, cwd: &Path) -> String {
     match path.strip_prefix(cwd) {

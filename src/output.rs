@@ -177,6 +177,12 @@ fn environment() -> &'static minijinja::Environment<'static> {
         // on a misspelt name. Server fields that may be absent are read with `dig`.
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
         env.add_function("dig", dig);
+        // Paths are absolute in the data (and so in JSON); text names them relative to the
+        // working directory when below it.
+        env.add_filter("shown", |path: String| {
+            let cwd = std::env::current_dir().unwrap_or_default();
+            crate::fsutil::display_path(std::path::Path::new(&path), &cwd)
+        });
         // Every printed value is one line of text without terminal controls.
         env.set_formatter(|out, _state, value| {
             let text = match value.as_str() {

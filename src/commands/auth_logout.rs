@@ -12,7 +12,7 @@ use crate::args::AuthLogoutArgs;
 use crate::auth::{api, login_in_use, session, Login};
 use crate::context::Context;
 use crate::error::CliError;
-use crate::fsutil::display_path;
+use crate::fsutil::absolute_path;
 use crate::http::block_on;
 use crate::output::{Outcome, Template};
 use serde::Serialize;
@@ -39,7 +39,7 @@ pub fn run(ctx: &mut Context, args: AuthLogoutArgs) -> Result<Outcome, CliError>
                 }
                 _ => "skipped",
             };
-            let store_path = display_path(&store.session_path(), &ctx.cwd);
+            let store_path = absolute_path(&store.session_path(), &ctx.cwd);
             let report = SessionLogout {
                 had_session: true,
                 username: stored.email,
@@ -71,7 +71,7 @@ pub fn run(ctx: &mut Context, args: AuthLogoutArgs) -> Result<Outcome, CliError>
         had_session,
         username: username.flatten(),
         store: had_session.then_some("credentials"),
-        store_path: had_session.then(|| display_path(&file.path, &ctx.cwd)),
+        store_path: had_session.then(|| absolute_path(&file.path, &ctx.cwd)),
     };
     Ok(Outcome::report(Template::AuthLogout, &report))
 }

@@ -220,3 +220,47 @@ fn dash_c_names_what_is_wrong_with_the_directory() {
         );
     }
 }
+
+/// Paths in `--json` are absolute, whatever the working directory: run from the directory
+/// above the state root, `auth doctor --json` gave `"auth_root": "home/.spec-kitty/auth"` (and
+/// `auth status --json` a relative `store_path`), which a script cannot use from elsewhere.
+/// Oracle: spec-kitty 3.2.7's `auth doctor --json`, run in the same place with the same state
+/// root (its `auth_root` is absolute); without its venv, the absolute path it prints.
+#[test]
+fn json_paths_are_absolute_as_3_2_7_gives_them() {
+    let sb = Sandbox::new(Some("a: 1\n"));
+    let above_state = sb.dir.path();
+    let want = sb.state().join("auth").display().to_string();
+    let ours = sb
+        .command(&["auth", "doctor", "--json"])
+        .current_dir(above_state)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run");
+    let ours: serde_json::Value = serde_json::from_slice(&ours.stdout).expect("one JSON value");
+    assert_eq!(ours["auth_root"], want.as_str());
+    if let Some(venv) = crate::common::interop::venv() {
+        let theirs = venv
+            .command(&sb, "spec-kitty")
+            .args(["auth", "doctor", "--json"])
+            .current_dir(above_state)
+            .stdin(Stdio::null())
+            .output()
+            .expect("run 3.2.7");
+        let theirs: serde_json::Value =
+            serde_json::from_slice(&theirs.stdout).expect("3.2.7's JSON");
+        assert_eq!(ours["auth_root"], theirs["auth_root"]);
+    }
+    // The text still names it relative to the working directory, as every message does.
+    let text = sb
+        .command(&["auth", "doctor"])
+        .current_dir(above_state)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run");
+    assert!(
+        stdout(&text).contains("  Auth directory: home/.spec-kitty/auth\n"),
+        "{}",
+        stdout(&text)
+    );
+}
