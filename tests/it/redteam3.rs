@@ -264,3 +264,65 @@ fn json_paths_are_absolute_as_3_2_7_gives_them() {
         stdout(&text)
     );
 }
+
+/// Ctrl-C at a `bind` question left the user's terminal without a cursor: dialoguer hides it
+/// while asking and the process died before showing it again. Oracle: the terminal's own
+/// protocol (DECTCEM: `ESC [ ? 25 l` hides the cursor, `ESC [ ? 25 h` shows it; what follows a
+/// hide must be a show), a real pseudo-terminal (util-linux `script`) delivering ^C as SIGINT,
+/// and the shell's 128 + SIGINT exit status.
+#[test]
+fn ctrl_c_at_the_rebind_question_gives_the_cursor_back() {
+    use std::io::{Read, Write};
+    let sb = Sandbox::saas().env("SPEC_KITTY_SAAS_URL", "http://127.0.0.1:9");
+    let Some(mut cmd) = sb.on_terminal(&["bind", "--provider", "linear"]) else {
+        return;
+    };
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn script");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let mut stdout = child.stdout.take().expect("stdout");
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = seen.clone();
+    let reader = std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n @ 1..) = stdout.read(&mut buf) {
+            sink.lock().expect("lock").extend_from_slice(&buf[..n]);
+        }
+    });
+    let shown = |seen: &std::sync::Mutex<Vec<u8>>| {
+        String::from_utf8_lossy(&seen.lock().expect("lock")).into_owned()
+    };
+    // Wait for the question (the cursor hidden), then press Ctrl-C.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !shown(&seen).contains("\x1b[?25l") && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let _ = stdin.write_all(b"\x03");
+    let _ = stdin.flush();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            break child.wait().expect("wait");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    drop(stdin);
+    reader.join().expect("reader");
+    let seen = shown(&seen);
+    assert!(seen.contains("Replace existing binding?"), "{seen:?}");
+    let hidden = seen.rfind("\x1b[?25l").expect("dialoguer hid the cursor");
+    assert!(
+        seen[hidden..].contains("\x1b[?25h"),
+        "the cursor stays hidden after Ctrl-C: {seen:?}"
+    );
+    assert_eq!(status.code(), Some(130), "{seen:?}");
+}
