@@ -52,13 +52,29 @@ pub fn atomic_write(path: &Path, bytes: &[u8], mode: FileMode) -> std::io::Resul
     let mut tmp = tempfile::Builder::new()
         .prefix(TEMP_PREFIX)
         .suffix(TEMP_SUFFIX)
-        .tempfile_in(dir)?;
+        .tempfile_in(dir)
+        .map_err(temp_file_error)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     set_mode(tmp.path(), &target, mode)?;
     persist(tmp, &target)?;
     sync_dir(dir);
     Ok(())
+}
+
+/// A temp file refused by a directory the user cannot write to: say so, or a user who finds
+/// the file itself writable has nothing to go on.
+fn temp_file_error(e: std::io::Error) -> std::io::Error {
+    if e.kind() != std::io::ErrorKind::PermissionDenied {
+        return e;
+    }
+    std::io::Error::new(
+        e.kind(),
+        format!(
+            "{}: its directory is not writable (the file is replaced through a temporary file created beside it)",
+            crate::error::io_reason(&e)
+        ),
+    )
 }
 
 /// How long a Windows rename is retried while another process has the target open.
@@ -279,6 +295,12 @@ pub fn warn_if_loose(path: &Path, mode: u32) {
     }
     #[cfg(not(unix))]
     let _ = (path, mode);
+}
+
+/// `path` as JSON gives it: absolute (`cwd` joined to a relative one), so a script can use it
+/// from anywhere; text shows it with [`display_path`] (the `shown` template filter).
+pub fn absolute_path(path: &Path, cwd: &Path) -> String {
+    cwd.join(path).display().to_string()
 }
 
 /// `path` as shown to the user: relative to `cwd` when it lies below it, else as is.

@@ -177,6 +177,12 @@ fn environment() -> &'static minijinja::Environment<'static> {
         // on a misspelt name. Server fields that may be absent are read with `dig`.
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
         env.add_function("dig", dig);
+        // Paths are absolute in the data (and so in JSON); text names them relative to the
+        // working directory when below it.
+        env.add_filter("shown", |path: String| {
+            let cwd = std::env::current_dir().unwrap_or_default();
+            crate::fsutil::display_path(std::path::Path::new(&path), &cwd)
+        });
         // Every printed value is one line of text without terminal controls.
         env.set_formatter(|out, _state, value| {
             let text = match value.as_str() {
@@ -309,10 +315,10 @@ pub fn emit(outcome: Outcome, json: bool, jq: Option<&jq::Jq>, fancy: bool) -> u
             .text(true)
             .and_then(|text| jq.apply(text.as_bytes()))
         {
-            Ok(text) => {
-                write_stdout(&text);
-                outcome.exit_code
-            }
+            Ok(text) => match write_stdout(&text) {
+                Ok(()) => outcome.exit_code,
+                Err(err) => emit_error(&err, false),
+            },
             Err(err) => emit_error(&err, true),
         };
     }
@@ -327,16 +333,17 @@ pub fn emit(outcome: Outcome, json: bool, jq: Option<&jq::Jq>, fancy: bool) -> u
         let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
         return match stream.write(&mut out, true).and_then(|()| out.flush()) {
             // Part of the document may be out: the error goes to stderr only.
-            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => emit_error(
-                &CliError::failed("stdout", format!("cannot write to stdout: {e}")),
-                false,
-            ),
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                emit_error(&stdout_error(&e), false)
+            }
             _ => outcome.exit_code,
         };
     }
     match outcome.text_with(json, fancy) {
         Ok(text) => {
-            write_stdout(&text);
+            if let Err(err) = write_stdout(&text) {
+                return emit_error(&err, false);
+            }
             if !json {
                 for hint in &outcome.hints {
                     let _ = writeln!(
@@ -362,7 +369,8 @@ pub fn emit_error(err: &CliError, json: bool) -> u8 {
     }
     let err = &err;
     if json {
-        write_stdout(&to_json_text(&err.to_json()));
+        // Already failing: a stdout that cannot take the JSON object changes nothing.
+        let _ = write_stdout(&to_json_text(&err.to_json()));
     }
     let mut text = format!("{ERROR}error:{ERROR:#} {}", clean(&err.message, true));
     for hint in &err.hints {
@@ -401,10 +409,22 @@ pub fn emit_clap(err: &clap::Error, json: bool) -> u8 {
     }
     if json {
         let rendered = err.render().to_string();
-        let first = rendered.lines().next().unwrap_or("invalid usage");
-        let message = first.strip_prefix("error: ").unwrap_or(first);
-        let message = long_values::cut(message);
-        write_stdout(&to_json_text(&CliError::usage(message).to_json()));
+        let mut lines = rendered.lines();
+        let first = lines.next().unwrap_or("invalid usage");
+        let first = first.strip_prefix("error: ").unwrap_or(first);
+        // The indented lines right under the first belong to it: the missing arguments of
+        // "the following required arguments were not provided:", the possible values.
+        let more: Vec<&str> = lines
+            .take_while(|l| l.starts_with("  ") && !l.trim().is_empty())
+            .map(str::trim)
+            .collect();
+        let message = if more.is_empty() {
+            first.to_owned()
+        } else {
+            format!("{first} {}", more.join(", "))
+        };
+        let message = long_values::cut(&message);
+        let _ = write_stdout(&to_json_text(&CliError::usage(message).to_json()));
     }
     // clap's own message, styled as clap styles it, with long values cut.
     let rendered = err.render().ansi().to_string();
@@ -412,11 +432,19 @@ pub fn emit_clap(err: &clap::Error, json: bool) -> u8 {
     u8::try_from(err.exit_code()).unwrap_or(2)
 }
 
-/// Write to stdout, ignoring a closed pipe.
-fn write_stdout(text: &str) {
+/// Write to stdout. A closed pipe (`| head`) is not an error: the reader has what it wanted.
+/// Any other failure (a full disk, an I/O error) is, so that `cmd > file` never exits 0 with the
+/// file truncated (GNU coreutils and spec-kitty 3.2.7 exit 1 there too).
+fn write_stdout(text: &str) -> Result<(), CliError> {
     let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes());
-    let _ = out.flush();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(stdout_error(&e)),
+        _ => Ok(()),
+    }
+}
+
+fn stdout_error(e: &std::io::Error) -> CliError {
+    CliError::failed("stdout", format!("cannot write to stdout: {e}"))
 }
 
 #[cfg(test)]

@@ -34,8 +34,13 @@ impl Discovery {
         if let Some(dir) = &self.project_arg {
             let start = self.cwd.join(dir);
             if !start.is_dir() {
+                // As `git -C` says it: the OS's reason (missing, not a directory, no access).
+                let reason = match std::fs::metadata(&start) {
+                    Err(e) => crate::error::io_reason(&e),
+                    Ok(_) => "Not a directory".to_owned(),
+                };
                 return Err(CliError::usage(format!(
-                    "-C/--project {}: not a directory",
+                    "-C/--project {}: {reason}",
                     dir.display()
                 )));
             }

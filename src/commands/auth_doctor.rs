@@ -10,7 +10,7 @@ use crate::auth::encrypted::{lock, EncryptedStore};
 use crate::auth::{Login, Tokens};
 use crate::context::Context;
 use crate::error::{CliError, ErrorKind};
-use crate::fsutil::display_path;
+use crate::fsutil::absolute_path;
 use crate::http::{block_on, Method, Request};
 use crate::output::{Outcome, Template};
 use jiff::Timestamp;
@@ -81,11 +81,11 @@ pub fn run(ctx: &mut Context, args: AuthDoctorArgs) -> Result<Outcome, CliError>
             (_, Verdict::Unknown) => "unknown",
             (_, Verdict::Ok) => "ok",
         });
-    let session_path = display_path(&store.session_path(), &ctx.cwd);
+    let session_path = absolute_path(&store.session_path(), &ctx.cwd);
     let report = Doctor {
         schema_version: 2,
         generated_at: crate::timefmt::format_utc(now),
-        auth_root: display_path(&store.dir, &ctx.cwd),
+        auth_root: absolute_path(&store.dir, &ctx.cwd),
         session: session
             .as_ref()
             .map(|s| session_facts(s, now, session_path)),

@@ -1,18 +1,18 @@
 //! `auth logout`: remove the login in use. The spec-kitty 3.1+ session goes as that tool's own
-//! logout removes it: its refresh token is revoked at the server resolved by the usual rules
-//! (`POST /oauth/revoke`, best effort: no server, an error or no answer never keeps the
-//! session), then `session.json`, `session.salt` and the hot-path cache are deleted. From the
+//! logout removes it: `session.json`, `session.salt` and the hot-path cache are deleted, then
+//! its refresh token is revoked at the server resolved by the usual rules (`POST /oauth/revoke`,
+//! best effort: no server, an error or no answer never keeps the session; files that cannot be
+//! deleted are an error and nothing is revoked). From the
 //! 3.0 credentials file only the session tables go, local provider credentials stay.
 //! `--force` skips the revocation. The result names what happened to each
 //! (`revocation`: `revoked`, `server_failure`, `network_error`, `skipped` (no server),
 //! `skipped_force`; the local session: removed).
 
 use crate::args::AuthLogoutArgs;
-use crate::auth::encrypted::refresh::store_error;
 use crate::auth::{api, login_in_use, session, Login};
 use crate::context::Context;
 use crate::error::CliError;
-use crate::fsutil::display_path;
+use crate::fsutil::absolute_path;
 use crate::http::block_on;
 use crate::output::{Outcome, Template};
 use serde::Serialize;
@@ -21,16 +21,25 @@ use serde::Serialize;
 pub fn run(ctx: &mut Context, args: AuthLogoutArgs) -> Result<Outcome, CliError> {
     let file = match login_in_use(&ctx.state_root()?).0 {
         Login::Encrypted(store, stored) => {
-            let revocation = match ctx.server_url() {
+            let server = match ctx.server_url() {
+                Ok(server) if !args.force => Some(server),
+                _ => None,
+            };
+            let http = server.as_ref().map(|s| ctx.http(s)).transpose()?;
+            // The files go before the token is revoked: a directory they cannot be removed from
+            // must not leave a session whose refresh token the server no longer honours (its
+            // next refresh would fail and send the user to a login that fails the same way).
+            store
+                .delete()
+                .map_err(|why| not_removed(&store.dir, &why))?;
+            let revocation = match (server, http) {
                 _ if args.force => "skipped_force",
-                Ok(server) => {
-                    let http = ctx.http(&server)?;
+                (Some(server), Some(http)) => {
                     block_on(api::oauth_revoke(&http, &server, &stored.refresh_token))?.as_str()
                 }
-                Err(_) => "skipped",
+                _ => "skipped",
             };
-            store.delete().map_err(|why| store_error(&store, &why))?;
-            let store_path = display_path(&store.session_path(), &ctx.cwd);
+            let store_path = absolute_path(&store.session_path(), &ctx.cwd);
             let report = SessionLogout {
                 had_session: true,
                 username: stored.email,
@@ -62,9 +71,21 @@ pub fn run(ctx: &mut Context, args: AuthLogoutArgs) -> Result<Outcome, CliError>
         had_session,
         username: username.flatten(),
         store: had_session.then_some("credentials"),
-        store_path: had_session.then(|| display_path(&file.path, &ctx.cwd)),
+        store_path: had_session.then(|| absolute_path(&file.path, &ctx.cwd)),
     };
     Ok(Outcome::report(Template::AuthLogout, &report))
+}
+
+/// The session files could not be removed: nothing was revoked, the login still works.
+fn not_removed(dir: &std::path::Path, why: &str) -> CliError {
+    CliError::failed(
+        "logout_failed",
+        format!("Cannot log out: {why}; the session was kept and is still in use."),
+    )
+    .hint(format!(
+        "make {} writable by you, then run `spec-kitty-tracker auth logout` again",
+        dir.display()
+    ))
 }
 
 /// The spec-kitty 3.1+ session removed, and what became of its refresh token.

@@ -11,7 +11,7 @@ use crate::auth::{login_in_use, read_session, Login};
 use crate::context::Context;
 use crate::credentials::CredentialsFile;
 use crate::error::{CliError, ErrorKind};
-use crate::fsutil::display_path;
+use crate::fsutil::absolute_path;
 use crate::output::{Outcome, Template};
 use crate::timefmt::{format_utc, human_duration};
 use jiff::Timestamp;
@@ -23,12 +23,12 @@ pub fn run(ctx: &mut Context, _args: AuthStatusArgs) -> Result<Outcome, CliError
     let now = Timestamp::now();
     match &login {
         Login::Encrypted(store, session) => {
-            let path = display_path(&store.session_path(), &ctx.cwd);
+            let path = absolute_path(&store.session_path(), &ctx.cwd);
             let report = encrypted_status(session, now, path);
             Ok(Outcome::report(Template::AuthStatus, &report))
         }
         Login::Legacy(file) => {
-            let path = display_path(&file.path, &ctx.cwd);
+            let path = absolute_path(&file.path, &ctx.cwd);
             let report = legacy_status(file, now, ignored, path)?;
             Ok(Outcome::report(Template::AuthStatus, &report))
         }

@@ -71,23 +71,61 @@ pub fn password(label: &str) -> std::io::Result<String> {
 
 /// Ask a yes/no question on the terminal (default no); `true` for yes.
 pub fn confirm(question: &str) -> Result<bool, CliError> {
-    dialoguer::Confirm::new()
-        .with_prompt(question)
-        .default(false)
-        .interact_opt()
-        .map(|answer| answer == Some(true))
-        .map_err(cannot_ask)
+    showing_the_cursor_if_killed(|| {
+        dialoguer::Confirm::new()
+            .with_prompt(question)
+            .default(false)
+            .interact_opt()
+    })
+    .map(|answer| answer == Some(true))
+    .map_err(cannot_ask)
 }
 
 /// Offer `items` in a list on the terminal (the first highlighted); the chosen one's index, or
 /// `None` when the user cancels.
 pub fn select(prompt: &str, items: &[String]) -> Result<Option<usize>, CliError> {
-    dialoguer::Select::new()
-        .with_prompt(prompt)
-        .items(items)
-        .default(0)
-        .interact_opt()
-        .map_err(cannot_ask)
+    showing_the_cursor_if_killed(|| {
+        dialoguer::Select::new()
+            .with_prompt(prompt)
+            .items(items)
+            .default(0)
+            .interact_opt()
+    })
+    .map_err(cannot_ask)
+}
+
+/// dialoguer hides the terminal's cursor while it asks and shows it again when it returns; a
+/// Ctrl-C (or SIGTERM) meanwhile ended the process with the cursor still hidden, and the user's
+/// shell went on without one. While `ask` runs, those signals first show the cursor on stderr
+/// (the terminal dialoguer draws on), then end the process as they would have (exit 130/143).
+#[cfg(unix)]
+fn showing_the_cursor_if_killed<T>(ask: impl FnOnce() -> T) -> T {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let ids: Vec<_> = [SIGINT, SIGTERM]
+        .into_iter()
+        .filter_map(|sig| {
+            // SAFETY: the handler calls only write(2) and signal-hook's default-action emulation,
+            // both async-signal-safe.
+            unsafe {
+                signal_hook::low_level::register(sig, move || {
+                    const SHOW: &[u8] = b"\x1b[?25h\n";
+                    libc::write(2, SHOW.as_ptr().cast(), SHOW.len());
+                    let _ = signal_hook::low_level::emulate_default_handler(sig);
+                })
+            }
+            .ok()
+        })
+        .collect();
+    let answer = ask();
+    for id in ids {
+        signal_hook::low_level::unregister(id);
+    }
+    answer
+}
+
+#[cfg(not(unix))]
+fn showing_the_cursor_if_killed<T>(ask: impl FnOnce() -> T) -> T {
+    ask()
 }
 
 fn cannot_ask(e: dialoguer::Error) -> CliError {

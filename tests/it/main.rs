@@ -26,6 +26,7 @@ mod login;
 mod map_add;
 mod oauth_login;
 mod operations;
+mod redteam3;
 mod runner;
 mod saas_e2e;
 mod saas_wire;

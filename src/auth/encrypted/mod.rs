@@ -250,6 +250,10 @@ fn remove_if_present(path: &Path) -> Result<(), String> {
     match std::fs::remove_file(path) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(format!("cannot remove {}: {e}", path.display())),
+        Err(e) => Err(format!(
+            "cannot remove {}: {}",
+            path.display(),
+            crate::error::io_reason(&e)
+        )),
     }
 }
