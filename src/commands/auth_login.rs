@@ -36,7 +36,7 @@ pub fn run(ctx: &mut Context, args: AuthLoginArgs) -> Result<Outcome, CliError> 
     }
     let server = ctx.server_url()?;
     let store = EncryptedStore::new(&ctx.state_root()?);
-    let store_path = crate::fsutil::display_path(&store.session_path(), &ctx.cwd);
+    let store_path = crate::fsutil::absolute_path(&store.session_path(), &ctx.cwd);
     if !args.force {
         // A session this user cannot decrypt is simply replaced by logging in.
         if let Ok(Some(current)) = store.read() {

@@ -546,7 +546,17 @@ fn url_printed_and_login_finishes(browser: &str) {
 fn logout_force_skips_revocation_and_doctor_reports_the_server_session() {
     let mock = auto_mock();
     let sb = sandbox(&mock, "demo-project");
-    assert_eq!(code(&device_login(&sb, &[])), 0);
+    // Run from above the state root, where a relative path would show: paths in JSON are
+    // absolute, as 3.2.7 gives them (redteam3::json_paths_are_absolute_as_3_2_7_gives_them).
+    let out = sb
+        .command(&["auth", "login", "--headless", "--json"])
+        .current_dir(sb.dir.path())
+        .stdin(Stdio::null())
+        .output()
+        .expect("run");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let v: Value = serde_json::from_str(&stdout(&out)).expect("json");
+    assert_eq!(v["store_path"], session_file(&sb).display().to_string());
     let out = sb.run(&["auth", "doctor", "--server", "--json"]);
     assert_eq!(code(&out), 0, "{}", stdout(&out));
     let v: Value = serde_json::from_str(&stdout(&out)).expect("json");
