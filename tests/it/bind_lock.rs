@@ -26,16 +26,7 @@ fn config_json(sb: &Sandbox) -> Value {
 
 /// A fresh project (no `project:` block yet), logged in to the mock.
 fn fresh_project(mock: &mock::Running) -> Sandbox {
-    let sb = Sandbox::new(Some("vcs:\n  type: git\n"))
-        .env("SPEC_KITTY_SAAS_URL", &mock.url)
-        .env("SPEC_KITTY_TRACKER_POLL_SCALE", "1");
-    sb.write_credentials(&common::session_toml(
-        &mock.url,
-        mock::SEED_ACCESS,
-        mock::SEED_REFRESH,
-        false,
-    ));
-    sb
+    crate::bind_discovery::logged_in(mock, "vcs:\n  type: git\n")
 }
 
 /// Oracle: the OS runs the binds as real concurrent processes; the mock's log is what the
