@@ -2,7 +2,7 @@
 //! losslessly and atomically.
 //!
 //! Every writer of the file (`bind`, `unbind`, the identity written by a bind by discovery)
-//! takes the project's config lock, `.kittify/config.yaml.lock` (see [`ConfigFile::locked`]),
+//! takes the project's config lock, an OS lock on the `.kittify` directory (see [`lock_path`]),
 //! and reads the file again under it, so that two commands running at once in one project
 //! cannot lose each other's edit, and concurrent binds all send the project identity that ends
 //! up on disk. The lock is held for the read-edit-write only: never across a terminal prompt or
@@ -13,7 +13,7 @@ pub mod identity;
 pub mod tracker;
 
 use crate::error::{io_reason, CliError};
-use crate::fsutil::{atomic_write, display_path, lock_file, FileMode};
+use crate::fsutil::{atomic_write, display_path, lock_opened, FileMode};
 use edit::{EditError, TrackerBlock};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -44,10 +44,27 @@ pub fn config_path(root: &Path) -> PathBuf {
     root.join(".kittify").join("config.yaml")
 }
 
-/// Path of the lock file that serialises the writers of the config file: beside it, a name
-/// spec-kitty 3.2.7 neither reads nor writes (it opens `config.yaml` by its exact name).
+/// What the config lock locks. On Unix the `.kittify` directory itself (`flock` locks a
+/// directory like a file), so nothing is created in the user's project and nothing shows in
+/// `git status`. On Windows, where a directory cannot be locked, the file
+/// `.kittify/config.yaml.lock` beside the config (a name spec-kitty 3.2.7 neither reads nor
+/// writes; it opens `config.yaml` by its exact name).
 pub fn lock_path(root: &Path) -> PathBuf {
-    root.join(".kittify").join("config.yaml.lock")
+    let dir = root.join(".kittify");
+    if cfg!(unix) {
+        dir
+    } else {
+        dir.join("config.yaml.lock")
+    }
+}
+
+/// Open [`lock_path`] for locking: the directory read-only on Unix, the lock file elsewhere.
+fn open_lock(path: &Path) -> std::io::Result<std::fs::File> {
+    if cfg!(unix) {
+        std::fs::File::open(path)
+    } else {
+        crate::fsutil::open_lock_file(path)
+    }
 }
 
 /// The project's config lock, held until dropped.
@@ -57,17 +74,21 @@ pub struct ConfigLock {
 }
 
 impl ConfigFile {
-    /// Take the project's config lock (an OS lock on [`lock_path`]: `flock` on Linux and macOS,
-    /// `LockFileEx` on Windows, released when the process ends however it ends), waiting up to
+    /// Take the project's config lock (an OS lock on [`lock_path`]: `flock` of the `.kittify`
+    /// directory on Linux and macOS, `LockFileEx` of the lock file on Windows, released when the process ends however it ends), waiting up to
     /// [`LOCK_WAIT`], then read the file. Edits of the returned file made while the lock is held
     /// cannot race another writer of this tool.
     pub fn locked(root: &Path, cwd: &Path) -> Result<(ConfigLock, ConfigFile), CliError> {
         let path = lock_path(root);
         let shown = display_path(&path, cwd);
-        let opened = path
-            .parent()
-            .map_or(Ok(()), std::fs::create_dir_all)
-            .and_then(|()| lock_file(&path, Duration::from_millis(20), LOCK_WAIT));
+        let opened = std::fs::create_dir_all(root.join(".kittify")).and_then(|()| {
+            lock_opened(
+                &path,
+                || open_lock(&path),
+                Duration::from_millis(20),
+                LOCK_WAIT,
+            )
+        });
         let file = match opened {
             Ok(Some(file)) => file,
             Ok(None) => {

@@ -1,5 +1,5 @@
-//! The writers of `.kittify/config.yaml` are serialised by the project's config lock
-//! (`.kittify/config.yaml.lock`): concurrent binds in one fresh project all send the identity
+//! The writers of `.kittify/config.yaml` are serialised by the project's config lock (on Unix
+//! a `flock` of the `.kittify` directory, so nothing is added to the project): concurrent binds in one fresh project all send the identity
 //! that ends up on disk, and a writer that cannot take the lock says so (red-team finding 5).
 //!
 //! Oracles: the OS (real concurrent processes of the binary, `flock` semantics: a lock held by
@@ -54,6 +54,12 @@ fn concurrent_binds_send_only_the_identity_that_ends_up_on_disk() {
     let config = config_json(&sb);
     let on_disk = config["project"]["uuid"].as_str().expect("project.uuid");
     assert_eq!(config["tracker"]["provider"], "linear", "{config}");
+    // Nothing but the config is left in `.kittify/` (no lock or temp file for `git status`).
+    let left: Vec<_> = std::fs::read_dir(sb.project().join(".kittify"))
+        .expect("read .kittify")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    assert_eq!(left, ["config.yaml"], "{left:?}");
     let sent: Vec<String> = received(&mock)
         .iter()
         .filter_map(|r| {
@@ -70,7 +76,7 @@ fn concurrent_binds_send_only_the_identity_that_ends_up_on_disk() {
         sent.iter().all(|u| u == on_disk),
         "uuids sent {sent:?}, on disk {on_disk}"
     );
-    // The file we leave (and the lock file beside it) is read by 3.2.7 as the same binding.
+    // The file we leave is read by 3.2.7 as the same binding.
     if let Some(venv) = interop::venv() {
         let mut cmd = venv.script(&sb, "tracker_driver.py");
         cmd.arg("read").arg(sb.project());
@@ -81,19 +87,12 @@ fn concurrent_binds_send_only_the_identity_that_ends_up_on_disk() {
     }
 }
 
-/// Oracle: the OS. This process holds an exclusive `flock` on the lock file, as a concurrent
-/// writer would; `unbind` must neither wait forever nor write past it.
+/// Oracle: the OS. This process holds an exclusive `flock` on the `.kittify` directory, as a
+/// concurrent writer would; `unbind` must neither wait forever nor write past it.
 #[test]
 fn a_writer_that_cannot_take_the_lock_fails_naming_the_lock_file() {
     let sb = Sandbox::new(Some("tracker:\n  provider: linear\n  project_slug: p\n"));
-    let lock_path = sb.project().join(".kittify/config.yaml.lock");
-    let held = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(&lock_path)
-        .expect("lock file");
+    let held = std::fs::File::open(sb.project().join(".kittify")).expect("open .kittify");
     held.try_lock().expect("take the lock");
     let out = sb.run(&["unbind", "--json"]);
     drop(held);
@@ -101,7 +100,7 @@ fn a_writer_that_cannot_take_the_lock_fails_naming_the_lock_file() {
     let err: Value = serde_json::from_slice(&out.stdout).expect("json error");
     assert_eq!(err["error"]["code"], "config_locked", "{err}");
     let message = err["error"]["message"].as_str().expect("message");
-    assert!(message.contains(".kittify/config.yaml.lock"), "{message}");
+    assert!(message.contains(".kittify stayed locked"), "{message}");
     let config = config_json(&sb);
     assert_eq!(config["tracker"]["provider"], "linear", "not modified");
     // Released: the same command goes through.
