@@ -238,9 +238,22 @@ pub fn lock_file(
     poll: Duration,
     wait: Duration,
 ) -> std::io::Result<Option<std::fs::File>> {
+    lock_opened(path, || open_lock_file(path), poll, wait)
+}
+
+/// [`lock_file`]'s bounded wait for a lock on whatever `open` opens (`path` names it): a lock
+/// file, or on Unix a directory, which `flock` locks like a file without creating anything.
+pub fn lock_opened(
+    path: &Path,
+    open: impl Fn() -> std::io::Result<std::fs::File>,
+    poll: Duration,
+    wait: Duration,
+) -> std::io::Result<Option<std::fs::File>> {
+    #[cfg(not(windows))]
+    let _ = path; // only Windows' busy-open retry looks at it
     let deadline = std::time::Instant::now() + wait;
     loop {
-        let opened = open_lock_file(path);
+        let opened = open();
         let last_try = std::time::Instant::now() >= deadline;
         match opened {
             Ok(file) => match file.try_lock() {

@@ -1,7 +1,7 @@
 //! `bind`: write the `tracker:` section for a SaaS-backed or local provider.
 
 use crate::args::BindArgs;
-use crate::config::DEFAULT_MODE;
+use crate::config::{ConfigFile, DEFAULT_MODE};
 use crate::context::Context;
 use crate::credentials::{merge_provider, CredentialsFile};
 use crate::error::{CliError, ErrorKind};
@@ -37,7 +37,8 @@ pub fn saas(ctx: &mut Context, args: BindArgs) -> Result<Outcome, CliError> {
     let provider = ctx.provider_name().to_owned();
     let slug = non_blank(args.project_slug.as_deref())
         .ok_or_else(|| CliError::usage("--project-slug must not be empty."))?;
-    let config = ctx.config()?;
+    let root = ctx.project_root()?.to_path_buf();
+    let (_lock, config) = ConfigFile::locked(&root, &ctx.cwd)?;
     config.save_tracker(&config.tracker().slug_block(&provider, &slug))?;
     let report = BySlug {
         class: "saas",
@@ -92,10 +93,6 @@ pub fn local(ctx: &mut Context, args: BindArgs) -> Result<Outcome, CliError> {
         warn("--field-owner only takes effect with --ownership-mode split_ownership");
     }
     let root = ctx.state_root()?;
-    let config = ctx.config()?;
-    let block = config
-        .tracker()
-        .local_block(&provider, &workspace, &mode, owners.clone());
     let mut changed = Vec::new();
     if !args.credential.is_empty() {
         changed = CredentialsFile::new(&root).update(|doc| {
@@ -107,6 +104,11 @@ pub fn local(ctx: &mut Context, args: BindArgs) -> Result<Outcome, CliError> {
             }
         })?;
     }
+    let project = ctx.project_root()?.to_path_buf();
+    let (_lock, config) = ConfigFile::locked(&project, &ctx.cwd)?;
+    let block = config
+        .tracker()
+        .local_block(&provider, &workspace, &mode, owners.clone());
     config.save_tracker(&block)?;
     let report = Local {
         class: "local",

@@ -16,6 +16,15 @@ use std::collections::BTreeMap;
 /// `provider_context`. Replacing an existing binding asks on a terminal and needs `--force`
 /// without one; nothing is sent before that. A project whose `tracker.egress` refuses is
 /// refused first: no question, no identity written, no request.
+///
+/// Concurrent binds in one project (two terminals, two agents): the config lock
+/// ([`ConfigFile::locked`]) is taken twice, each time briefly, and never held across the
+/// replacement question, the server round-trip or the binding choice (a terminal prompt must not
+/// keep every other writer waiting). First, under the lock, the file is read again and a missing
+/// identity is generated *and written*; a bind that comes second finds it complete and sends the
+/// same one, so the server never receives an identity that is not on disk (3.2.7 generates it
+/// unlocked: six binds at once sent up to four uuids). Then, after the server answered, the
+/// `tracker:` block is written under the lock into the file as it is then.
 pub fn run(ctx: &mut Context, args: BindArgs) -> Result<Outcome, CliError> {
     crate::egress::check_project(ctx)?;
     let provider = ctx.provider_name().to_owned();
@@ -32,7 +41,10 @@ pub fn run(ctx: &mut Context, args: BindArgs) -> Result<Outcome, CliError> {
     }
     let root = ctx.project_root()?.to_path_buf();
     let origin = Origin::of(&root, &ctx.env);
-    let identity = identity::ensure(ctx.config()?, &origin).to_json();
+    let identity = {
+        let (_lock, config) = ConfigFile::locked(&root, &ctx.cwd)?;
+        identity::ensure(&config, &origin).to_json()
+    };
     let client = scoped::connect(ctx)?;
     let binding = match args.bind_ref.as_deref().map(str::trim) {
         Some("") => return Err(CliError::usage("--bind-ref must not be empty.")),
@@ -45,8 +57,9 @@ pub fn run(ctx: &mut Context, args: BindArgs) -> Result<Outcome, CliError> {
             saas::call(discovery::resolve_and_bind(&client, &identity, chooser))?
         }
     };
-    // The identity may just have been written: the block goes into the file as it is now.
-    let config = ConfigFile::load(&root, &ctx.cwd)?;
+    // The file as it is now (the identity may just have been written, another bind may have
+    // finished meanwhile): the last bind to finish wins the `tracker:` block.
+    let (_lock, config) = ConfigFile::locked(&root, &ctx.cwd)?;
     let block = config.tracker().saas_block(&provider, binding.clone());
     config.save_tracker(&block)?;
     let report = Discovered {

@@ -2,6 +2,7 @@
 //! every project bound to that provider, so they are removed only with `--forget-credentials`.
 
 use crate::args::UnbindArgs;
+use crate::config::ConfigFile;
 use crate::context::Context;
 use crate::credentials::{clear_provider, provider_table, CredentialsFile};
 use crate::error::CliError;
@@ -43,7 +44,9 @@ pub fn removed(ctx: &mut Context, _args: UnbindArgs) -> Result<Outcome, CliError
 
 fn remove_section(ctx: &mut Context, credentials_cleared: bool) -> Result<Outcome, CliError> {
     let provider = ctx.provider_name().to_owned();
-    ctx.config()?.remove_tracker()?;
+    let root = ctx.project_root()?.to_path_buf();
+    let (_lock, config) = ConfigFile::locked(&root, &ctx.cwd)?;
+    config.remove_tracker()?;
     let report = Unbound {
         provider,
         credentials_cleared,

@@ -1,14 +1,22 @@
 //! `.kittify/config.yaml` (SPEC §4): reading the `tracker:` binding and writing it back
 //! losslessly and atomically.
+//!
+//! Every writer of the file (`bind`, `unbind`, the identity written by a bind by discovery)
+//! takes the project's config lock, an OS lock on the `.kittify` directory (see [`lock_path`]),
+//! and reads the file again under it, so that two commands running at once in one project
+//! cannot lose each other's edit, and concurrent binds all send the project identity that ends
+//! up on disk. The lock is held for the read-edit-write only: never across a terminal prompt or
+//! a server round-trip (see [`crate::commands::bind_discovery`]).
 
 pub mod edit;
 pub mod identity;
 pub mod tracker;
 
 use crate::error::{io_reason, CliError};
-use crate::fsutil::{atomic_write, display_path, FileMode};
+use crate::fsutil::{atomic_write, display_path, lock_opened, FileMode};
 use edit::{EditError, TrackerBlock};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 pub use tracker::{Egress, OwnershipSource, SaasBinding, TrackerConfig};
 use yaml_serde::Value;
 
@@ -28,12 +36,85 @@ pub struct ConfigFile {
     pub doc: Value,
 }
 
+/// How long a writer of `.kittify/config.yaml` waits for another one to finish.
+pub const LOCK_WAIT: Duration = Duration::from_secs(10);
+
 /// Path of the config file inside a project root.
 pub fn config_path(root: &Path) -> PathBuf {
     root.join(".kittify").join("config.yaml")
 }
 
+/// What the config lock locks. On Unix the `.kittify` directory itself (`flock` locks a
+/// directory like a file), so nothing is created in the user's project and nothing shows in
+/// `git status`. On Windows, where a directory cannot be locked, the file
+/// `.kittify/config.yaml.lock` beside the config (a name spec-kitty 3.2.7 neither reads nor
+/// writes; it opens `config.yaml` by its exact name).
+pub fn lock_path(root: &Path) -> PathBuf {
+    let dir = root.join(".kittify");
+    if cfg!(unix) {
+        dir
+    } else {
+        dir.join("config.yaml.lock")
+    }
+}
+
+/// Open [`lock_path`] for locking: the directory read-only on Unix, the lock file elsewhere.
+fn open_lock(path: &Path) -> std::io::Result<std::fs::File> {
+    if cfg!(unix) {
+        std::fs::File::open(path)
+    } else {
+        crate::fsutil::open_lock_file(path)
+    }
+}
+
+/// The project's config lock, held until dropped.
+#[derive(Debug)]
+pub struct ConfigLock {
+    _file: std::fs::File,
+}
+
 impl ConfigFile {
+    /// Take the project's config lock (an OS lock on [`lock_path`]: `flock` of the `.kittify`
+    /// directory on Linux and macOS, `LockFileEx` of the lock file on Windows, released when the process ends however it ends), waiting up to
+    /// [`LOCK_WAIT`], then read the file. Edits of the returned file made while the lock is held
+    /// cannot race another writer of this tool.
+    pub fn locked(root: &Path, cwd: &Path) -> Result<(ConfigLock, ConfigFile), CliError> {
+        let path = lock_path(root);
+        let shown = display_path(&path, cwd);
+        let opened = std::fs::create_dir_all(root.join(".kittify")).and_then(|()| {
+            lock_opened(
+                &path,
+                || open_lock(&path),
+                Duration::from_millis(20),
+                LOCK_WAIT,
+            )
+        });
+        let file = match opened {
+            Ok(Some(file)) => file,
+            Ok(None) => {
+                return Err(CliError::failed(
+                    "config_locked",
+                    format!(
+                        "another spec-kitty-tracker command is changing this project's configuration: {shown} stayed locked for {} s",
+                        LOCK_WAIT.as_secs()
+                    ),
+                )
+                .hint("wait for the other bind or unbind to finish (or stop it), then try again; the configuration was not modified")
+                .detail("path", shown))
+            }
+            Err(e) => {
+                return Err(CliError::failed(
+                    "config_lock",
+                    format!("cannot lock {shown}: {}", io_reason(&e)),
+                )
+                .hint("the configuration was not modified")
+                .detail("path", shown))
+            }
+        };
+        let config = ConfigFile::load(root, cwd)?;
+        Ok((ConfigLock { _file: file }, config))
+    }
+
     /// Read and parse the file. A missing file is an empty document; a file that does not
     /// parse is an error with file:line:col.
     pub fn load(root: &Path, cwd: &Path) -> Result<ConfigFile, CliError> {

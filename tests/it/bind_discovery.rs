@@ -19,7 +19,12 @@ use std::process::{Command, Stdio};
 /// A project whose identity slug selects the mock's scenario, logged in, `extra` appended.
 fn project(mock: &mock::Running, slug: &str, extra: &str) -> Sandbox {
     let config = format!("# kept\n{}{extra}", IDENTITY.replace("SLUG", slug));
-    let sb = Sandbox::new(Some(&config))
+    logged_in(mock, &config)
+}
+
+/// A project with `config`, logged in to `mock` (polls not slowed down).
+pub fn logged_in(mock: &mock::Running, config: &str) -> Sandbox {
+    let sb = Sandbox::new(Some(config))
         .env("SPEC_KITTY_SAAS_URL", &mock.url)
         .env("SPEC_KITTY_TRACKER_POLL_SCALE", "1");
     sb.write_credentials(&common::session_toml(

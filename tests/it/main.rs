@@ -8,6 +8,7 @@ mod common;
 
 mod auth;
 mod bind_discovery;
+mod bind_lock;
 mod binding32;
 mod cache_compat;
 mod cli;
