@@ -256,4 +256,43 @@ mod tests {
             e.message
         );
     }
+
+    // Oracle: RFC 9110 §8.3.1 — media type names are case-insensitive, parameters follow `;`.
+    #[test]
+    fn html_is_the_media_type_whatever_its_case_and_parameters() {
+        let served = |ct: &str| Served {
+            content_type: Some(ct.to_owned()),
+            ..Served::default()
+        };
+        for ct in [
+            "text/html",
+            "Text/HTML; charset=UTF-8",
+            "application/xhtml+xml",
+        ] {
+            assert_eq!(served(ct).html(), Some(ct));
+        }
+        for ct in ["application/json", "text/plain", "text/htmlx"] {
+            assert_eq!(served(ct).html(), None);
+        }
+        assert_eq!(Served::default().html(), None);
+    }
+
+    // Oracle: SPEC §5 (rules 6, 8) names a request by the contract's `METHOD PATH`; a URL
+    // outside the server (never sent today) is named whole rather than mangled.
+    #[test]
+    fn endpoints_are_method_and_path_without_server_or_query() {
+        let server = "https://x.example/base";
+        assert_eq!(
+            endpoint_of(
+                "GET",
+                "https://x.example/base/api/v1/tracker/status/?provider=linear",
+                server
+            ),
+            "GET /api/v1/tracker/status/"
+        );
+        assert_eq!(
+            endpoint_of("POST", "https://other.example/t/", server),
+            "POST https://other.example/t/"
+        );
+    }
 }

@@ -363,3 +363,50 @@ async fn an_html_page_names_its_content_type_and_the_server_url() {
     assert_eq!(json["http_status"], 502);
     assert_eq!(json["content_type"], "text/html");
 }
+
+// Oracle: RFC 9110 §15.4 (3xx, Location) and §8.3 (Content-Type), as above: the login's token
+// request goes through the same screen as the tracker API, so its password is not sent on
+// either (one request, to the server URL given).
+#[tokio::test]
+async fn the_login_request_is_screened_the_same_way() {
+    let cases = [
+        (
+            status(301).insert_header("location", "https://app.example.com/api/v1/token/"),
+            "error: HTTP 301 from POST /api/v1/token/ (redirect to https://app.example.com/api/v1/token/)",
+            "with a redirect",
+        ),
+        (
+            status(200).set_body_raw(b"<html>Portal</html>".to_vec(), "text/html"),
+            "error: unexpected response from server (POST /api/v1/token/): the body is an HTML page (text/html), not JSON",
+            "with an HTML page",
+        ),
+    ];
+    for (response, error, answers) in cases {
+        let server = Registry::start().await;
+        server
+            .register(post("/api/v1/token/"), response)
+            .times(1)
+            .await;
+        let sb = Sandbox::saas();
+        let out = sb.run_with_stdin(
+            &[
+                "--server-url",
+                &server.uri(),
+                "auth",
+                "login",
+                "-u",
+                "alice",
+                "--password-stdin",
+            ],
+            "s3cret-pass\n",
+        );
+        assert_eq!(code(&out), 1, "{}", stderr(&out));
+        let hint = format!(
+            "hint: the server URL {} answers {answers}: {NOT_THE_API}",
+            server.uri()
+        );
+        let err = stderr(&out);
+        assert!(err.starts_with(&format!("{error}\n{hint}")), "{err}");
+        assert!(!sb.credentials().exists());
+    }
+}
