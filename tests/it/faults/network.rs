@@ -410,3 +410,39 @@ async fn the_login_request_is_screened_the_same_way() {
         assert!(!sb.credentials().exists());
     }
 }
+
+// Oracle: the API contract (contract/tracker-api.yaml: status answers a JSON object) — a body
+// that is that JSON is used even when a server labels it `text/html` (RFC 9110 §8.3 lets the
+// recipient look at the data); only a body that is not JSON is "an HTML page".
+#[tokio::test]
+async fn json_labelled_html_is_still_read() {
+    let body = serde_json::to_vec(&json!({"sync_state": "idle"})).expect("json");
+    let server = answering(
+        status(200).set_body_raw(body, "text/html"),
+        "/api/v1/tracker/status/",
+    )
+    .await;
+    let out = sandbox(&server.uri()).run(&["status", "--json"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("the status document");
+    assert_eq!(v["sync_state"], "idle", "{v}");
+}
+
+// Oracle: RFC 9110 §5.5 — a field value may carry obs-text bytes (here UTF-8 of U+009B, the C1
+// CSI a terminal obeys); the Location is server text, printed escaped and cut like any other
+// (README "Output": C0/DEL/C1 escaped, runs over 400 characters cut), kept whole in --json.
+#[tokio::test]
+async fn a_hostile_location_is_escaped_and_cut() {
+    let location = format!("https://sso.example.com/\u{9b}31m{}", "a".repeat(1000));
+    let value = wiremock::http::HeaderValue::from_bytes(location.as_bytes()).expect("obs-text");
+    let found = status(302).insert_header("location", value);
+    let (err, json) = not_the_api(found, "/api/v1/tracker/status/").await;
+    let first = err.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with("error: HTTP 302 from GET /api/v1/tracker/status/ (redirect to https://sso.example.com/\\u{9b}31maaa")
+            && first.ends_with("more characters))")
+            && first.len() < 200,
+        "{first}"
+    );
+    assert_eq!(json["location"], location.as_str());
+}
