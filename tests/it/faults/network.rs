@@ -388,18 +388,7 @@ async fn the_login_request_is_screened_the_same_way() {
             .times(1)
             .await;
         let sb = Sandbox::saas();
-        let out = sb.run_with_stdin(
-            &[
-                "--server-url",
-                &server.uri(),
-                "auth",
-                "login",
-                "-u",
-                "alice",
-                "--password-stdin",
-            ],
-            "s3cret-pass\n",
-        );
+        let out = crate::auth::login(&sb, &server);
         assert_eq!(code(&out), 1, "{}", stderr(&out));
         let hint = format!(
             "hint: the server URL {} answers {answers}: {NOT_THE_API}",
