@@ -87,6 +87,8 @@ pub struct Response {
     pub body: Vec<u8>,
     /// `Retry-After` header in seconds (a number, or an HTTP-date counted from now).
     pub retry_after: Option<u64>,
+    /// What the server says about its answer ([`errors::Served`]).
+    pub served: errors::Served,
 }
 
 /// A response whose status and headers are in and whose body is still arriving.
@@ -96,6 +98,8 @@ pub struct Opened {
     pub status: u16,
     /// `Retry-After` header in seconds (a number, or an HTTP-date counted from now).
     pub retry_after: Option<u64>,
+    /// What the server says about its answer ([`errors::Served`]).
+    pub served: errors::Served,
     /// The body, read chunk by chunk.
     pub body: Body,
 }
@@ -106,6 +110,7 @@ impl Opened {
         let Opened {
             status,
             retry_after,
+            served,
             mut body,
         } = self;
         let mut bytes = Vec::with_capacity(
@@ -120,6 +125,7 @@ impl Opened {
             status,
             body: bytes,
             retry_after,
+            served,
         })
     }
 }
@@ -136,11 +142,16 @@ pub struct Body {
     what: String,
     started: Instant,
     read: usize,
+    /// Bytes already read (to look at the body before handing it on), given out first.
+    pending: Option<bytes::Bytes>,
 }
 
 impl Body {
     /// The next chunk, or `None` after the last one.
     pub async fn chunk(&mut self) -> Result<Option<bytes::Bytes>, CliError> {
+        if let Some(pending) = self.pending.take() {
+            return Ok(Some(pending));
+        }
         let chunk = self
             .resp
             .chunk()
@@ -256,6 +267,17 @@ impl Http {
             .get("retry-after")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| retry_after_seconds(v, jiff::Timestamp::now()));
+        let header = |name: &str| {
+            resp.headers()
+                .get(name)
+                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+        };
+        let served = errors::Served {
+            content_type: header("content-type"),
+            location: header("location"),
+            endpoint: errors::endpoint_of(method.as_str(), &req.url, server),
+            server: server.to_owned(),
+        };
         let body = Body {
             resp,
             http: self.clone(),
@@ -264,6 +286,7 @@ impl Http {
             url: req.url,
             started,
             read: 0,
+            pending: None,
         };
         if let Some(len) = body.resp.content_length() {
             if len > self.max_body as u64 {
@@ -271,11 +294,13 @@ impl Http {
                 return Err(body.too_large(len));
             }
         }
-        Ok(Opened {
+        errors::screen(Opened {
             status,
             retry_after,
+            served,
             body,
         })
+        .await
     }
 
     fn transport_error(&self, server: &str, url: &str, e: &reqwest::Error) -> CliError {

@@ -20,7 +20,7 @@ async fn token_server(response: ResponseTemplate) -> Registry {
     server
 }
 
-fn login(sb: &Sandbox, server: &Registry) -> std::process::Output {
+pub(crate) fn login(sb: &Sandbox, server: &Registry) -> std::process::Output {
     sb.run_with_stdin(
         &[
             "--server-url",

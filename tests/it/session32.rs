@@ -564,9 +564,15 @@ async fn session_tokens_go_only_to_the_resolved_server_and_never_along_a_redirec
     py.write(&sb, &session("acc-valid", "ref-valid", 3600));
     let out = sb.run(&["status"]);
     assert_eq!(code(&out), 1, "{}", stderr(&out));
-    assert_eq!(
-        stderr(&out),
-        "error: HTTP 307 from GET /api/v1/tracker/status/\n"
+    // The redirect is named, not followed (RFC 9110 §15.4.8; redteam finding 10).
+    assert!(
+        stderr(&out).starts_with(&format!(
+            "error: HTTP 307 from GET /api/v1/tracker/status/ (redirect to {}/steal/)\nhint: the server URL {} answers with a redirect: ",
+            elsewhere.uri(),
+            server.uri()
+        )),
+        "{}",
+        stderr(&out)
     );
     py.write(&sb, &session("acc-old", "ref-old", -60));
     let out = sb.run(&["status"]);

@@ -270,3 +270,168 @@ async fn polling_errors_name_the_operation() {
         assert!(err.contains("hint: check it later with `spec-kitty-tracker operations show op-1 --wait`"), "{err}");
     }
 }
+
+/// What `status` / `sync pull` print when the server URL answers with something that is not
+/// the API: `(stderr, the --json error object)`.
+async fn not_the_api(response: ResponseTemplate, endpoint: &str) -> (String, Value) {
+    let args: &[&str] = match endpoint.ends_with("status/") {
+        true => &["status"],
+        false => &["sync", "pull"],
+    };
+    let mut outs = Vec::new();
+    for json in [false, true] {
+        let server = answering(response.clone(), endpoint).await;
+        let sb = sandbox(&server.uri());
+        let mut argv = args.to_vec();
+        if json {
+            argv.push("--json");
+        }
+        let out = sb.run(&argv);
+        assert_eq!(code(&out), 1, "{}", stderr(&out));
+        // The server is the one in the messages; name it `SERVER` so the texts are fixed.
+        let text = |b: &[u8]| String::from_utf8_lossy(b).replace(&server.uri(), "SERVER");
+        outs.push((text(&out.stderr), text(&out.stdout)));
+        // Never followed: the only request is the one to the API (the 404 fallback stub
+        // expects none).
+        assert_eq!(server.received().await.len(), 1);
+    }
+    let error: Value = serde_json::from_str(&outs[1].1).expect("one JSON error document");
+    assert_eq!(outs[0].0, outs[1].0, "--json prints the same on stderr");
+    (outs[0].0.clone(), error["error"].clone())
+}
+
+const NOT_THE_API: &str = "usually a proxy, sign-in page or captive portal in front of the API, or a URL that is not the API's (e.g. the dashboard's); check --server-url / SPEC_KITTY_SAAS_URL";
+
+// Oracle: RFC 9110 §15.4 — a 3xx says the target is elsewhere, named by `Location` (§10.2.2);
+// following it would send the bearer token to that other place (RFC 6750 §5.3), so it is
+// reported with where it points. Cross-checked with `curl -sS -o /dev/null -w '%{http_code}
+// %{redirect_url}'` against the same stub: `302 https://sso.example.com/login`.
+#[tokio::test]
+async fn a_redirect_names_its_location_and_the_server_url() {
+    let found = status(302).insert_header("location", "https://sso.example.com/login");
+    let (err, json) = not_the_api(found, "/api/v1/tracker/status/").await;
+    let hint = format!("hint: the server URL SERVER answers with a redirect: {NOT_THE_API}; redirects are not followed, so that the login token is not sent elsewhere");
+    assert_eq!(
+        err,
+        format!("error: HTTP 302 from GET /api/v1/tracker/status/ (redirect to https://sso.example.com/login)\n{hint}\n")
+    );
+    assert_eq!(json["code"], "server_error");
+    assert_eq!(json["http_status"], 302);
+    assert_eq!(json["location"], "https://sso.example.com/login");
+    assert_eq!(json["endpoint"], "GET /api/v1/tracker/status/");
+
+    // 307 keeps the method (RFC 9110 §15.4.8): a POST is not re-sent either; a relative
+    // Location is named as sent, the body's first bytes as for any other status.
+    let temporary = status(307)
+        .insert_header("location", "/login?next=%2Fapi")
+        .set_body_string("Temporary Redirect");
+    let (err, json) = not_the_api(temporary, "/api/v1/tracker/pull/").await;
+    assert_eq!(
+        err,
+        format!("error: HTTP 307 from POST /api/v1/tracker/pull/ (redirect to /login?next=%2Fapi): Temporary Redirect\n{hint}\n")
+    );
+    assert_eq!(json["location"], "/login?next=%2Fapi");
+    assert_eq!(json["http_status"], 307);
+}
+
+// Oracle: RFC 9110 §8.3 — `Content-Type: text/html` says the body is an HTML page, not the
+// JSON the API contract (contract/ openapi, `application/json`) answers with; SPEC §5 rules 6
+// and 8 keep their texts (status + first 200 bytes; "unexpected response from server").
+#[tokio::test]
+async fn an_html_page_names_its_content_type_and_the_server_url() {
+    let hint = format!("hint: the server URL SERVER answers with an HTML page: {NOT_THE_API}");
+    let page = "<!DOCTYPE html><html><body>Sign in</body></html>";
+    let ok = status(200).set_body_raw(page.as_bytes().to_vec(), "text/html; charset=utf-8");
+    let (err, json) = not_the_api(ok, "/api/v1/tracker/status/").await;
+    assert_eq!(
+        err,
+        format!("error: unexpected response from server (GET /api/v1/tracker/status/): the body is an HTML page (text/html; charset=utf-8), not JSON\n{hint}\n")
+    );
+    assert_eq!(json["code"], "unexpected_response");
+    assert_eq!(json["content_type"], "text/html; charset=utf-8");
+
+    let gateway = status(502).set_body_raw(
+        b"<html><h1>502 Bad Gateway</h1></html>".to_vec(),
+        "text/html",
+    );
+    let (err, json) = not_the_api(gateway, "/api/v1/tracker/pull/").await;
+    assert_eq!(
+        err,
+        format!("error: HTTP 502 from POST /api/v1/tracker/pull/ (an HTML page, text/html): <html><h1>502 Bad Gateway</h1></html>\n{hint}\n")
+    );
+    assert_eq!(json["code"], "server_error");
+    assert_eq!(json["http_status"], 502);
+    assert_eq!(json["content_type"], "text/html");
+}
+
+// Oracle: RFC 9110 §15.4 (3xx, Location) and §8.3 (Content-Type), as above: the login's token
+// request goes through the same screen as the tracker API, so its password is not sent on
+// either (one request, to the server URL given).
+#[tokio::test]
+async fn the_login_request_is_screened_the_same_way() {
+    let cases = [
+        (
+            status(301).insert_header("location", "https://app.example.com/api/v1/token/"),
+            "error: HTTP 301 from POST /api/v1/token/ (redirect to https://app.example.com/api/v1/token/)",
+            "with a redirect",
+        ),
+        (
+            status(200).set_body_raw(b"<html>Portal</html>".to_vec(), "text/html"),
+            "error: unexpected response from server (POST /api/v1/token/): the body is an HTML page (text/html), not JSON",
+            "with an HTML page",
+        ),
+    ];
+    for (response, error, answers) in cases {
+        let server = Registry::start().await;
+        server
+            .register(post("/api/v1/token/"), response)
+            .times(1)
+            .await;
+        let sb = Sandbox::saas();
+        let out = crate::auth::login(&sb, &server);
+        assert_eq!(code(&out), 1, "{}", stderr(&out));
+        let hint = format!(
+            "hint: the server URL {} answers {answers}: {NOT_THE_API}",
+            server.uri()
+        );
+        let err = stderr(&out);
+        assert!(err.starts_with(&format!("{error}\n{hint}")), "{err}");
+        assert!(!sb.credentials().exists());
+    }
+}
+
+// Oracle: the API contract (contract/tracker-api.yaml: status answers a JSON object) — a body
+// that is that JSON is used even when a server labels it `text/html` (RFC 9110 §8.3 lets the
+// recipient look at the data); only a body that is not JSON is "an HTML page".
+#[tokio::test]
+async fn json_labelled_html_is_still_read() {
+    let body = serde_json::to_vec(&json!({"sync_state": "idle"})).expect("json");
+    let server = answering(
+        status(200).set_body_raw(body, "text/html"),
+        "/api/v1/tracker/status/",
+    )
+    .await;
+    let out = sandbox(&server.uri()).run(&["status", "--json"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("the status document");
+    assert_eq!(v["sync_state"], "idle", "{v}");
+}
+
+// Oracle: RFC 9110 §5.5 — a field value may carry obs-text bytes (here UTF-8 of U+009B, the C1
+// CSI a terminal obeys); the Location is server text, printed escaped and cut like any other
+// (README "Output": C0/DEL/C1 escaped, runs over 400 characters cut), kept whole in --json.
+#[tokio::test]
+async fn a_hostile_location_is_escaped_and_cut() {
+    let location = format!("https://sso.example.com/\u{9b}31m{}", "a".repeat(1000));
+    let value = wiremock::http::HeaderValue::from_bytes(location.as_bytes()).expect("obs-text");
+    let found = status(302).insert_header("location", value);
+    let (err, json) = not_the_api(found, "/api/v1/tracker/status/").await;
+    let first = err.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with("error: HTTP 302 from GET /api/v1/tracker/status/ (redirect to https://sso.example.com/\\u{9b}31maaa")
+            && first.ends_with("more characters))")
+            && first.len() < 200,
+        "{first}"
+    );
+    assert_eq!(json["location"], location.as_str());
+}

@@ -146,9 +146,14 @@ async fn redirects_are_not_followed_so_credentials_stay_put() {
     sb.write_credentials(&session_toml(&server.uri(), "acc-1", "ref-1", false));
     let out = sb.run(&["sync", "pull"]);
     assert_eq!(code(&out), 1);
-    assert_eq!(
-        stderr(&out),
-        "error: HTTP 307 from POST /api/v1/tracker/pull/\n"
+    // Named, not followed (RFC 9110 §15.4.8; the full text: faults::network).
+    assert!(
+        stderr(&out).starts_with(&format!(
+            "error: HTTP 307 from POST /api/v1/tracker/pull/ (redirect to {}/steal/)\nhint: ",
+            elsewhere.uri()
+        )),
+        "{}",
+        stderr(&out)
     );
 }
 
