@@ -107,8 +107,16 @@ fn html_page(resp: &Response) -> CliError {
     } else {
         status_error(resp, &format!(" (an HTML page, {ct})"), ErrorKind::Failed)
     };
-    err.hint(served.hint("with an HTML page"))
-        .detail("content_type", ct)
+    let hint = if resp.status >= 500 {
+        // A gateway's own error page: the URL is most likely right and the API behind it down.
+        format!(
+            "a gateway or proxy in front of the API at {} answered for it; the API behind it may be down or restarting: try again later, and if it persists check --server-url / SPEC_KITTY_SAAS_URL",
+            served.server
+        )
+    } else {
+        served.hint("with an HTML page")
+    };
+    err.hint(hint).detail("content_type", ct)
 }
 
 /// Suffix added when the envelope says the user must act in the dashboard.

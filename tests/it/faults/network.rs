@@ -357,7 +357,7 @@ async fn an_html_page_names_its_content_type_and_the_server_url() {
     let (err, json) = not_the_api(gateway, "/api/v1/tracker/pull/").await;
     assert_eq!(
         err,
-        format!("error: HTTP 502 from POST /api/v1/tracker/pull/ (an HTML page, text/html): <html><h1>502 Bad Gateway</h1></html>\n{hint}\n")
+        format!("error: HTTP 502 from POST /api/v1/tracker/pull/ (an HTML page, text/html): <html><h1>502 Bad Gateway</h1></html>\nhint: a gateway or proxy in front of the API at SERVER answered for it; the API behind it may be down or restarting: try again later, and if it persists check --server-url / SPEC_KITTY_SAAS_URL\n")
     );
     assert_eq!(json["code"], "server_error");
     assert_eq!(json["http_status"], 502);
