@@ -6,6 +6,7 @@
 //! optional server check and the lock release, which the caller asks for.
 
 use super::encrypted::model::StoredSession;
+use crate::auth::encrypted::{Cause, Unreadable};
 use jiff::Timestamp;
 use serde_json::{json, Value};
 
@@ -80,6 +81,26 @@ fn finding(id: &str, severity: &str, summary: String, command: &str, description
         "summary": summary,
         "remediation": {"command": command, "description": description},
     })
+}
+
+/// F-001 (no usable session) for a `session.json` that exists but cannot be decrypted, damaged
+/// or foreign: it says so and names the commands that replace or remove it.
+pub fn unreadable_session(findings: &mut [Value], unreadable: &Unreadable) {
+    let what = match unreadable.cause {
+        Cause::Foreign => "made on another host or by another user, or damaged",
+        _ => "damaged",
+    };
+    for f in findings.iter_mut().filter(|f| f["id"] == "F-001") {
+        f["summary"] = format!(
+            "No active session: the stored session is {what} ({})",
+            unreadable.why
+        )
+        .into();
+        f["remediation"] = json!({
+            "command": "spec-kitty-tracker auth login",
+            "description": "log in again (it replaces the file); `spec-kitty-tracker auth logout` removes it",
+        });
+    }
 }
 
 /// The findings for the session (or why there is none), the lock and the server check.

@@ -24,7 +24,7 @@ use crate::server_url::ServerUrl;
 use api::{Grant, Refreshed};
 use encrypted::model::StoredSession;
 use encrypted::refresh::{store_error, Refresher};
-use encrypted::EncryptedStore;
+use encrypted::{Cause, EncryptedStore, Unreadable};
 use jiff::Timestamp;
 use session::Session;
 use std::path::Path;
@@ -102,12 +102,12 @@ pub enum Login {
 /// Which login to use under `state_root`: the 3.1+ session when it exists and decrypts, else
 /// the 3.0 credentials file — with a warning when a 3.1+ session exists but cannot be used, and
 /// `ignored` set to why. The choice is a `debug` event (shown with `-v`).
-pub fn login_in_use(state_root: &Path) -> (Login, Option<String>) {
+pub fn login_in_use(state_root: &Path) -> (Login, Option<Unreadable>) {
     let store = EncryptedStore::new(state_root);
     let file = CredentialsFile::new(state_root);
     let mut ignored = None;
     if store.exists() {
-        match store.read() {
+        match store.read_classified() {
             Ok(Some(session)) => {
                 tracing::debug!(
                     "auth: using the spec-kitty 3.1+ session {} ({}); it takes precedence over {}",
@@ -118,13 +118,24 @@ pub fn login_in_use(state_root: &Path) -> (Login, Option<String>) {
                 return (Login::Encrypted(store, Box::new(session)), None);
             }
             Ok(None) => {}
-            Err(why) => {
+            Err(unreadable) => {
+                let fallback = if file.path.exists() {
+                    format!(
+                        "falling back to the 3.0 credentials file {}",
+                        file.path.display()
+                    )
+                } else {
+                    format!(
+                        "and there is no 3.0 credentials file ({}) either",
+                        file.path.display()
+                    )
+                };
                 crate::output::warn(&format!(
-                    "cannot use the spec-kitty 3.1+ session {}: {why}; falling back to the 3.0 credentials file {}",
+                    "cannot use the spec-kitty 3.1+ session {}: {}; {fallback}",
                     store.session_path().display(),
-                    file.path.display()
+                    unreadable.why,
                 ));
-                ignored = Some(why);
+                ignored = Some(unreadable);
             }
         }
     }
@@ -133,6 +144,15 @@ pub fn login_in_use(state_root: &Path) -> (Login, Option<String>) {
         file.path.display()
     );
     (Login::Legacy(file), ignored)
+}
+
+/// The hint for a 3.1+ session that exists but cannot be used, naming the command that fixes it.
+pub fn unusable_session_hint(unreadable: &Unreadable) -> String {
+    match unreadable.cause {
+        Cause::Damaged => "the spec-kitty 3.1+ session file is damaged: `spec-kitty-tracker auth login` replaces it, `spec-kitty-tracker auth logout` removes it".into(),
+        Cause::Foreign => "the spec-kitty 3.1+ session was made on another host or by another user (or is damaged): log in here with `spec-kitty-tracker auth login` (it replaces it), or remove it with `spec-kitty-tracker auth logout`".into(),
+        Cause::Other => "the spec-kitty 3.1+ session cannot be used as it is (see the warning): fix that, or log in again with `spec-kitty-tracker auth login`".into(),
+    }
 }
 
 /// What one request carries: the access token and the team, plus the material it came from

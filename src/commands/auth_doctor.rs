@@ -25,9 +25,9 @@ pub fn run(ctx: &mut Context, args: AuthDoctorArgs) -> Result<Outcome, CliError>
     let root = ctx.state_root()?;
     let store = EncryptedStore::new(&root);
     let threshold = args.stuck_threshold as f64;
-    let (session, unreadable) = match store.read() {
+    let (session, unreadable) = match store.read_classified() {
         Ok(s) => (s, None),
-        Err(why) => (None, Some(why)),
+        Err(u) => (None, Some(u)),
     };
     let server = match (&session, args.server) {
         (Some(s), true) => Some(server_check(ctx, &root, s)?),
@@ -64,7 +64,7 @@ pub fn run(ctx: &mut Context, args: AuthDoctorArgs) -> Result<Outcome, CliError>
             .flatten()
             .map(|s| s.username.unwrap_or_else(|| "an unnamed user".into())),
     };
-    let findings = doctor::findings(
+    let mut findings = doctor::findings(
         session.as_ref(),
         legacy_user.as_deref(),
         record.as_ref(),
@@ -72,6 +72,9 @@ pub fn run(ctx: &mut Context, args: AuthDoctorArgs) -> Result<Outcome, CliError>
         server.as_ref(),
         now,
     );
+    if let Some(u) = unreadable.as_ref().filter(|u| u.removable()) {
+        doctor::unreadable_session(&mut findings, u);
+    }
     let critical = findings.iter().any(|f| f["severity"] == "critical");
     let verdict = session
         .as_ref()
@@ -89,7 +92,7 @@ pub fn run(ctx: &mut Context, args: AuthDoctorArgs) -> Result<Outcome, CliError>
         session: session
             .as_ref()
             .map(|s| session_facts(s, now, session_path)),
-        session_unreadable: unreadable,
+        session_unreadable: unreadable.map(|u| u.why),
         legacy_login: legacy_user,
         verdict,
         refresh_lock: RefreshLock {

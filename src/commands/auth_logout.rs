@@ -6,9 +6,12 @@
 //! 3.0 credentials file only the session tables go, local provider credentials stay.
 //! `--force` skips the revocation. The result names what happened to each
 //! (`revocation`: `revoked`, `server_failure`, `network_error`, `skipped` (no server),
-//! `skipped_force`; the local session: removed).
+//! `skipped_force`, `skipped_unreadable` (a damaged session, or one made on another host or by
+//! another user: it is removed without revocation, `unreadable_reason` says why); the local
+//! session: removed).
 
 use crate::args::AuthLogoutArgs;
+use crate::auth::encrypted::EncryptedStore;
 use crate::auth::{api, login_in_use, session, Login};
 use crate::context::Context;
 use crate::error::CliError;
@@ -19,7 +22,28 @@ use serde::Serialize;
 
 /// Log out.
 pub fn run(ctx: &mut Context, args: AuthLogoutArgs) -> Result<Outcome, CliError> {
-    let file = match login_in_use(&ctx.state_root()?).0 {
+    let file = match login_in_use(&ctx.state_root()?) {
+        (Login::Legacy(_), Some(unreadable)) if unreadable.removable() => {
+            // A session nobody here can read: nothing to revoke (its refresh token is sealed),
+            // but left in place it would keep every command warning. Removed under the same
+            // session.lock; a 3.0 credentials file beside it stays, as for a readable session.
+            let store = EncryptedStore::new(&ctx.state_root()?);
+            store
+                .delete()
+                .map_err(|why| not_removed(&store.dir, &why))?;
+            let report = SessionLogout {
+                had_session: true,
+                username: None,
+                store: "session",
+                revocation: "skipped_unreadable",
+                unreadable_reason: Some(unreadable.why),
+                store_path: absolute_path(&store.session_path(), &ctx.cwd),
+            };
+            return Ok(Outcome::report(Template::AuthLogout, &report));
+        }
+        (login, _) => login,
+    };
+    let file = match file {
         Login::Encrypted(store, stored) => {
             let server = match ctx.server_url() {
                 Ok(server) if !args.force => Some(server),
@@ -42,9 +66,10 @@ pub fn run(ctx: &mut Context, args: AuthLogoutArgs) -> Result<Outcome, CliError>
             let store_path = absolute_path(&store.session_path(), &ctx.cwd);
             let report = SessionLogout {
                 had_session: true,
-                username: stored.email,
+                username: Some(stored.email),
                 store: "session",
                 revocation,
+                unreadable_reason: None,
                 store_path,
             };
             return Ok(Outcome::report(Template::AuthLogout, &report));
@@ -92,9 +117,11 @@ fn not_removed(dir: &std::path::Path, why: &str) -> CliError {
 #[derive(Serialize)]
 struct SessionLogout {
     had_session: bool,
-    username: String,
+    username: Option<String>,
     store: &'static str,
     revocation: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unreadable_reason: Option<String>,
     store_path: String,
 }
 

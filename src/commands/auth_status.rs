@@ -7,7 +7,8 @@
 use crate::args::AuthStatusArgs;
 use crate::auth::doctor::Verdict;
 use crate::auth::encrypted::model::StoredSession;
-use crate::auth::{login_in_use, read_session, Login};
+use crate::auth::encrypted::Unreadable;
+use crate::auth::{login_in_use, read_session, unusable_session_hint, Login};
 use crate::context::Context;
 use crate::credentials::CredentialsFile;
 use crate::error::{CliError, ErrorKind};
@@ -239,13 +240,13 @@ fn encrypted_status(
 fn legacy_status(
     file: &CredentialsFile,
     now: Timestamp,
-    ignored: Option<String>,
+    ignored: Option<Unreadable>,
     store_path: String,
 ) -> Result<CredentialsStatus, CliError> {
     let session = read_session(file)?.ok_or_else(|| {
         let err = CliError::new(ErrorKind::Auth, "not_authenticated", "Not authenticated.");
-        if ignored.is_some() {
-            err.hint("the spec-kitty 3.1+ session cannot be used by this user on this host: log in here with `spec-kitty-tracker auth login` (or spec-kitty 3.1+'s own login)")
+        if let Some(unreadable) = &ignored {
+            err.hint(unusable_session_hint(unreadable))
         } else {
             err.hint("run `spec-kitty-tracker auth login` to authenticate")
         }
@@ -267,7 +268,7 @@ fn legacy_status(
         username: session.username,
         team_slug: session.team_slug,
         store_path,
-        session_unusable: ignored,
+        session_unusable: ignored.map(|u| u.why),
     })
 }
 

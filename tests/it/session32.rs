@@ -321,14 +321,20 @@ fn an_undecryptable_session_is_named_and_the_3_0_file_is_used() {
     // Without a 3.0 login: not authenticated, saying why the session was not used.
     let out = sb.run(&["auth", "status"]);
     assert_eq!(code(&out), 4, "{}", stderr(&out));
+    // 3.2.7 has no 3.0 file to fall back to either: the warning does not name one as used,
+    // and the hint names the commands that replace or remove the session.
     assert!(
         stderr(&out).starts_with("warning: cannot use the spec-kitty 3.1+ session ")
             && stderr(&out).contains("written on another host or by another user")
-            && stderr(&out).contains("falling back to the 3.0 credentials file"),
+            && stderr(&out).contains("and there is no 3.0 credentials file")
+            && !stderr(&out).contains("falling back")
+            && stderr(&out).contains("hint: the spec-kitty 3.1+ session was made on another host or by another user (or is damaged): log in here with `spec-kitty-tracker auth login` (it replaces it), or remove it with `spec-kitty-tracker auth logout`"),
         "{}",
         stderr(&out)
     );
-    // With one: the 3.0 login is used, and logout removes it, not the session.
+    // With one: the 3.0 login is used; logout removes the session nobody here can read
+    // (3.2.7 leaves it: `Not logged in.`; README, auth logout) and keeps the 3.0 login, as it
+    // does beside a readable session.
     sb.write_credentials(&common::session_toml(
         "https://app.spec-kitty.ai",
         "acc-1",
@@ -344,10 +350,14 @@ fn an_undecryptable_session_is_named_and_the_3_0_file_is_used() {
         .as_str()
         .expect("reason")
         .contains("another host"));
-    let out = sb.run(&["auth", "logout"]);
+    let out = sb.run(&["auth", "logout", "--json"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert!(!sb.read_credentials().contains("[tokens]"));
-    assert!(auth_dir(&sb).join("session.json").exists());
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["revocation"], "skipped_unreadable");
+    assert!(sb.read_credentials().contains("[tokens]"));
+    assert!(!auth_dir(&sb).join("session.json").exists());
+    assert!(!auth_dir(&sb).join("session.salt").exists());
+    assert_eq!(mock_get(&mock, "/__mock/stats")["revocations"], 0);
 
     // A session file readable by others is refused as 3.2.7 refuses it.
     let sb = sandbox(&mock);
@@ -362,6 +372,106 @@ fn an_undecryptable_session_is_named_and_the_3_0_file_is_used() {
         "{}",
         stderr(&out)
     );
+}
+
+/// A `session.json` nobody can use (not JSON, JSON of another shape, a 3.2.7 session whose
+/// ciphertext was cut short) is called damaged, with the commands that fix it, and `auth
+/// logout` removes it without revoking anything. Oracles: 3.2.7's `auth status` on the same
+/// files (not authenticated) and its own login + status on the directory our logout cleaned;
+/// the OS (the files are gone); the mock's revocation count.
+#[test]
+fn a_damaged_session_is_named_so_and_logout_removes_it() {
+    let Some(py) = python() else { return };
+    let mock = mock();
+    let (access, refresh) = token_pair(&mock);
+    let truncate = |sb: &Sandbox| {
+        py.write(sb, &session(&access, &refresh, 3600));
+        let path = auth_dir(sb).join("session.json");
+        let mut blob: Value =
+            serde_json::from_slice(&std::fs::read(&path).expect("session")).expect("json");
+        let cut = blob["ciphertext"].as_str().expect("hex")[..20].to_owned();
+        blob["ciphertext"] = cut.into();
+        std::fs::write(&path, blob.to_string()).expect("write");
+    };
+    let raw = |text: &'static str| {
+        move |sb: &Sandbox| {
+            std::fs::create_dir_all(auth_dir(sb)).expect("auth dir");
+            let path = auth_dir(sb).join("session.json");
+            std::fs::write(&path, text).expect("write");
+            std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o600))
+                .expect("chmod");
+        }
+    };
+    type Damage<'a> = Box<dyn Fn(&Sandbox) + 'a>;
+    let cases: [(&str, Damage, &str); 3] = [
+        (
+            "not JSON",
+            Box::new(raw("{")),
+            "it is not the expected JSON",
+        ),
+        (
+            "another shape",
+            Box::new(raw(r#"{"version": 2}"#)),
+            "it is not the expected JSON: missing field",
+        ),
+        ("truncated", Box::new(truncate), "(truncated)"),
+    ];
+    for (label, damage, why) in cases {
+        let sb = sandbox(&mock);
+        damage(&sb);
+        let theirs = stdout(
+            &interop::Venv::command(&py.0, &sb, "spec-kitty")
+                .args(["auth", "status"])
+                .output()
+                .expect("3.2.7"),
+        );
+        assert!(
+            theirs.contains("Not authenticated"),
+            "{label}: 3.2.7: {theirs}"
+        );
+        let out = sb.run(&["auth", "status"]);
+        assert_eq!(code(&out), 4, "{label}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(
+            err.contains(why)
+                && err.contains("; and there is no 3.0 credentials file (")
+                && !err.contains("falling back")
+                && err.contains("hint: the spec-kitty 3.1+ session file is damaged: `spec-kitty-tracker auth login` replaces it, `spec-kitty-tracker auth logout` removes it"),
+            "{label}: {err}"
+        );
+        let out = sb.run(&["auth", "doctor", "--json"]);
+        let v: Value = serde_json::from_slice(&out.stdout).expect("doctor json");
+        assert!(
+            v["findings"][0]["summary"].as_str().is_some_and(
+                |s| s.starts_with("No active session: the stored session is damaged (")
+            ),
+            "{label}: {v}"
+        );
+        let out = sb.run(&["auth", "logout"]);
+        assert_eq!(code(&out), 0, "{label}: {}", stderr(&out));
+        assert!(
+            stdout(&out)
+                .starts_with("Logged out successfully.\n   Removed the spec-kitty 3.1+ session ")
+                && stdout(&out).contains("   It could not be read (")
+                && stdout(&out)
+                    .contains("so there was no refresh token to revoke at the server.\n"),
+            "{label}: {}",
+            stdout(&out)
+        );
+        for f in ["session.json", "session.salt"] {
+            assert!(!auth_dir(&sb).join(f).exists(), "{label}: {f} left behind");
+        }
+        let out = sb.run(&["auth", "status"]);
+        assert!(
+            !stderr(&out).contains("warning"),
+            "{label}: {}",
+            stderr(&out)
+        );
+        // 3.2.7 logs in on the cleaned directory and sees its login.
+        py.write(&sb, &session(&access, &refresh, 3600));
+        assert_eq!(py.read(&sb)["email"], "ada@example.com", "{label}");
+    }
+    assert_eq!(mock_get(&mock, "/__mock/stats")["revocations"], 0);
 }
 
 #[test]

@@ -13,6 +13,8 @@ use serde::{Deserialize, Serialize};
 
 /// The only file format version 3.1+ reads and writes.
 pub const FORMAT_VERSION: i64 = 2;
+/// Length of the GCM tag at the end of the ciphertext.
+const TAG_LEN: usize = 16;
 /// Length of `session.salt`.
 pub const SALT_LEN: usize = 16;
 
@@ -70,24 +72,34 @@ pub fn derive_key(identity: &str, salt: &[u8]) -> Result<SessionKey, String> {
     Ok(SessionKey(key))
 }
 
-/// Decrypt a `session.json` envelope; the error says why in words.
-pub fn open(key: &SessionKey, blob: &Blob) -> Result<Vec<u8>, String> {
+/// Decrypt a `session.json` envelope; the error says why in words, and whether the file is
+/// damaged (malformed, truncated) or merely made with another key (another host or user).
+pub fn open(key: &SessionKey, blob: &Blob) -> Result<Vec<u8>, super::Unreadable> {
+    let damaged = super::Unreadable::damaged;
     if blob.version.as_i64() != Some(FORMAT_VERSION) {
-        return Err(format!(
+        return Err(damaged(format!(
             "unsupported session file format version {}; expected {FORMAT_VERSION}",
             blob.version
-        ));
+        )));
     }
-    let nonce = hex::decode(&blob.nonce).map_err(|e| format!("the nonce is not hex: {e}"))?;
+    let nonce =
+        hex::decode(&blob.nonce).map_err(|e| damaged(format!("the nonce is not hex: {e}")))?;
     let nonce = Nonce::try_from(nonce.as_slice())
-        .map_err(|_| format!("the nonce has {} bytes; expected 12", nonce.len()))?;
-    let ciphertext =
-        hex::decode(&blob.ciphertext).map_err(|e| format!("the ciphertext is not hex: {e}"))?;
+        .map_err(|_| damaged(format!("the nonce has {} bytes; expected 12", nonce.len())))?;
+    let ciphertext = hex::decode(&blob.ciphertext)
+        .map_err(|e| damaged(format!("the ciphertext is not hex (truncated?): {e}")))?;
+    if ciphertext.len() <= TAG_LEN {
+        return Err(damaged(format!(
+            "the ciphertext has {} bytes, too short to hold a session and its {TAG_LEN}-byte tag (truncated)",
+            ciphertext.len()
+        )));
+    }
     Aes256Gcm::new(&key.0)
         .decrypt(&nonce, ciphertext.as_slice())
-        .map_err(|_| {
-            "authentication failed (it was written on another host or by another user, or it is damaged)"
-                .to_owned()
+        .map_err(|_| super::Unreadable {
+            why: "authentication failed (it was written on another host or by another user, or it is damaged)"
+                .to_owned(),
+            cause: super::Cause::Foreign,
         })
 }
 
@@ -150,6 +162,7 @@ mod tests {
         let other = derive_key("another-host:1000", &salt).expect("key");
         assert!(open(&other, &blob)
             .expect_err("other host")
+            .why
             .contains("another host"));
         let key = derive_key(field(&v, "identity"), &salt).expect("key");
         let mut tampered = blob.clone();
@@ -160,7 +173,7 @@ mod tests {
         assert!(open(&key, &tampered).is_err());
         let mut v1 = blob.clone();
         v1.version = 1.into();
-        assert!(open(&key, &v1).expect_err("v1").contains("version 1"));
+        assert!(open(&key, &v1).expect_err("v1").why.contains("version 1"));
         assert!(derive_key("x", &[0; 8])
             .expect_err("short salt")
             .contains("8 bytes"));

@@ -15,6 +15,50 @@ use model::StoredSession;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+/// Why a `session.json` that exists cannot be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cause {
+    /// Not the 3.1+ format, a missing or short salt, a malformed or truncated ciphertext, or a
+    /// plaintext that is not a session: no user on any host can use it.
+    Damaged,
+    /// Well-formed but the GCM tag does not verify: the key (hostname and uid) differs, as
+    /// for a session made on another host or by another user — or the ciphertext was altered.
+    Foreign,
+    /// Unsafe permissions, not a file, unreadable, locked: the file may be fine.
+    Other,
+}
+
+/// An unusable session: the reason in words and its [`Cause`].
+#[derive(Debug, Clone)]
+pub struct Unreadable {
+    /// Why, as shown to the user.
+    pub why: String,
+    /// Damaged, foreign or neither.
+    pub cause: Cause,
+}
+
+impl Unreadable {
+    fn damaged(why: String) -> Unreadable {
+        Unreadable {
+            why,
+            cause: Cause::Damaged,
+        }
+    }
+
+    fn other(why: String) -> Unreadable {
+        Unreadable {
+            why,
+            cause: Cause::Other,
+        }
+    }
+
+    /// Whether no user on any host can use the file, or only another one (a logout removes
+    /// both; see README).
+    pub fn removable(&self) -> bool {
+        self.cause != Cause::Other
+    }
+}
+
 /// The 3.1+ store under a state root.
 #[derive(Debug)]
 pub struct EncryptedStore {
@@ -63,14 +107,19 @@ impl EncryptedStore {
     /// Read and decrypt the session: `Ok(None)` when there is none; `Err(reason)` when it
     /// cannot be used (unsafe permissions, damaged, made on another host or by another user).
     pub fn read(&self) -> Result<Option<StoredSession>, String> {
+        self.read_classified().map_err(|u| u.why)
+    }
+
+    /// [`EncryptedStore::read`], saying whether an unusable session is damaged or foreign.
+    pub fn read_classified(&self) -> Result<Option<StoredSession>, Unreadable> {
         let path = self.session_path();
         if !path.exists() {
             return Ok(None);
         }
-        check_private(&path)?;
+        check_private(&path).map_err(Unreadable::other)?;
         let raw = {
-            let _lock = self.lock_session()?;
-            match self.read_raw()? {
+            let _lock = self.lock_session().map_err(Unreadable::other)?;
+            match self.read_raw().map_err(Unreadable::other)? {
                 Some(raw) => raw,
                 None => return Ok(None),
             }
@@ -88,12 +137,12 @@ impl EncryptedStore {
     }
 
     /// Decrypt the bytes of `session.json`.
-    fn open(&self, raw: &[u8]) -> Result<StoredSession, String> {
-        let blob: Blob =
-            serde_json::from_slice(raw).map_err(|e| format!("it is not the expected JSON: {e}"))?;
-        let key = self.key()?;
+    fn open(&self, raw: &[u8]) -> Result<StoredSession, Unreadable> {
+        let blob: Blob = serde_json::from_slice(raw)
+            .map_err(|e| Unreadable::damaged(format!("it is not the expected JSON: {e}")))?;
+        let key = self.key().map_err(Unreadable::damaged)?;
         let plain = crypto::open(&key, &blob)?;
-        StoredSession::from_json(&plain)
+        StoredSession::from_json(&plain).map_err(Unreadable::damaged)
     }
 
     /// Encrypt and replace the session atomically (0600), with the stored salt; the token-free
@@ -116,7 +165,7 @@ impl EncryptedStore {
     ) -> Result<Result<(), Option<StoredSession>>, String> {
         let _lock = self.lock_session()?;
         let stored = match self.read_raw()? {
-            Some(raw) => Some(self.open(&raw)?),
+            Some(raw) => Some(self.open(&raw).map_err(|u| u.why)?),
             None => None,
         };
         match stored {
