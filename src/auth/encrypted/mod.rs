@@ -193,7 +193,14 @@ impl EncryptedStore {
     /// 3.1+'s first login does. An existing salt is kept.
     pub fn write_new(&self, session: &StoredSession) -> Result<(), String> {
         create_private_dir(&self.dir)?;
-        if !self.salt_path().exists() {
+        // A salt that is missing, or damaged (not SALT_LEN bytes: no session can be sealed or
+        // opened with it, by us or by 3.2.7), is replaced; any other salt is kept, as 3.2.7
+        // keeps it.
+        let usable = match std::fs::read(self.salt_path()) {
+            Ok(salt) => salt.len() == crypto::SALT_LEN,
+            Err(e) => e.kind() != std::io::ErrorKind::NotFound,
+        };
+        if !usable {
             let mut salt = [0u8; crypto::SALT_LEN];
             getrandom::fill(&mut salt).map_err(|e| format!("no random salt: {e}"))?;
             atomic_write(&self.salt_path(), &salt, FileMode::Exactly(0o600))
@@ -304,5 +311,40 @@ fn remove_if_present(path: &Path) -> Result<(), String> {
             path.display(),
             crate::error::io_reason(&e)
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Redteam 3, finding 11's remainder: a login over a damaged salt (here 5 bytes) failed to
+    /// seal, so `auth login` could not replace a damaged session as its hint promises. Oracle:
+    /// the salt length the format fixes (reference upstream-3.2-session.md: 16 random bytes).
+    #[test]
+    fn a_login_replaces_a_damaged_salt_and_keeps_a_good_one() {
+        let v: serde_json::Value = serde_json::from_str(include_str!(
+            "../../../tests/fixtures/session32/vector.json"
+        ))
+        .expect("vector");
+        let text = v["plaintext"].as_str().expect("plaintext");
+        let session = StoredSession::from_json(text.as_bytes()).expect("session");
+        let root = tempfile::tempdir().expect("tempdir");
+        let store = EncryptedStore::new(root.path());
+        create_private_dir(&store.dir).expect("dir");
+        std::fs::write(store.salt_path(), b"short").expect("salt");
+        store
+            .write_new(&session)
+            .expect("a damaged salt is replaced");
+        let salt = std::fs::read(store.salt_path()).expect("salt");
+        assert_eq!(salt.len(), crypto::SALT_LEN);
+        let read = EncryptedStore::new(root.path()).read().expect("read");
+        assert_eq!(read.expect("session").email, session.email);
+        store.write_new(&session).expect("again");
+        assert_eq!(
+            std::fs::read(store.salt_path()).expect("salt"),
+            salt,
+            "kept"
+        );
     }
 }
