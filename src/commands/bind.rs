@@ -92,6 +92,13 @@ pub fn local(ctx: &mut Context, args: BindArgs) -> Result<Outcome, CliError> {
     if !owners.is_empty() && mode != "split_ownership" {
         warn("--field-owner only takes effect with --ownership-mode split_ownership");
     }
+    // The config is locked and read before the credentials are touched: a config that cannot be
+    // read or locked stops the bind with nothing written.
+    let project = ctx.project_root()?.to_path_buf();
+    let (_lock, config) = ConfigFile::locked(&project, &ctx.cwd)?;
+    let block = config
+        .tracker()
+        .local_block(&provider, &workspace, &mode, owners.clone());
     let root = ctx.state_root()?;
     let mut changed = Vec::new();
     if !args.credential.is_empty() {
@@ -104,11 +111,6 @@ pub fn local(ctx: &mut Context, args: BindArgs) -> Result<Outcome, CliError> {
             }
         })?;
     }
-    let project = ctx.project_root()?.to_path_buf();
-    let (_lock, config) = ConfigFile::locked(&project, &ctx.cwd)?;
-    let block = config
-        .tracker()
-        .local_block(&provider, &workspace, &mode, owners.clone());
     config.save_tracker(&block)?;
     let report = Local {
         class: "local",

@@ -75,8 +75,8 @@ pub struct ConfigLock {
 
 impl ConfigFile {
     /// Take the project's config lock (an OS lock on [`lock_path`]: `flock` of the `.kittify`
-    /// directory on Linux and macOS, `LockFileEx` of the lock file on Windows, released when the process ends however it ends), waiting up to
-    /// [`LOCK_WAIT`], then read the file. Edits of the returned file made while the lock is held
+    /// directory on Linux and macOS, `LockFileEx` of the lock file on Windows, released when
+    /// the process ends however it ends), waiting up to [`LOCK_WAIT`], then read the file. Edits of the returned file made while the lock is held
     /// cannot race another writer of this tool.
     pub fn locked(root: &Path, cwd: &Path) -> Result<(ConfigLock, ConfigFile), CliError> {
         let path = lock_path(root);

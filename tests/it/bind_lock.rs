@@ -107,3 +107,29 @@ fn a_writer_that_cannot_take_the_lock_fails_naming_the_lock_file() {
     let out = sb.run(&["unbind"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
 }
+
+/// A local bind reads (and locks) the config before it touches the shared credentials file:
+/// with a config.yaml that does not parse, it fails and writes neither file. Oracle: the file
+/// system (the credentials file never appears, config.yaml keeps its bytes).
+#[test]
+fn a_local_bind_over_a_broken_config_writes_no_credentials() {
+    let broken = "tracker: [unclosed\n";
+    let sb = Sandbox::new(Some(broken));
+    let out = sb.run(&[
+        "bind",
+        "--provider",
+        "beads",
+        "--workspace",
+        "ws",
+        "--credential",
+        "command=bd",
+    ]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(
+        !sb.state().join("credentials").exists(),
+        "credentials written"
+    );
+    let config =
+        std::fs::read_to_string(sb.project().join(".kittify/config.yaml")).expect("config");
+    assert_eq!(config, broken);
+}
